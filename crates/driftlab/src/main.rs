@@ -1,1 +1,34 @@
-fn main() {}
+//! `driftlab`: run a Driftlab scenario from the command line, or serve the app.
+
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Driftlab: what drifting clocks do to a distributed ticket-reservation system.
+#[derive(Parser)]
+#[command(name = "driftlab", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario to the end and print its report.
+    Run(run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("driftlab: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
