@@ -2,6 +2,22 @@
 #![warn(missing_docs)]
 //! Driftlab's simulation core.
 pub mod clock;
+pub mod config;
+pub mod hall;
+pub mod log;
+pub mod metrics;
+pub mod net;
+pub mod presets;
+pub mod queue;
+pub mod report;
+mod reservation;
 pub mod rng;
+mod sim;
+pub mod snapshot;
 pub mod time;
+pub mod world;
+
+pub use config::{Config, ConfigError, Policy};
+pub use report::Report;
+pub use sim::Sim;
 pub use time::Time;

@@ -1,0 +1,432 @@
+//! A run's configuration, with documented defaults, and its validation.
+//!
+//! Every field has a default (see each `Default` impl), so a scenario file need only
+//! name what it changes. [`Config::validate`] checks every range and reports the first
+//! field out of range by its path, e.g. `servers[2].skew_ppm`.
+
+use crate::clock::ClockConfig;
+use crate::net::{Jitter, LinkConfig};
+use crate::time::Time;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How a contended seat is settled (MODEL §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Multi-leader: each server accepts on its own replica, replicas merge later,
+    /// the earliest local timestamp wins.
+    LocalTimestamp,
+    /// Check-then-insert on a shared database without a lock: two servers can both
+    /// see a seat free and both insert.
+    NoLock,
+    /// A unique constraint on one primary database: serialized, no double booking;
+    /// whoever reaches the database first wins.
+    Unique,
+}
+
+impl Policy {
+    /// Every policy, in menu order.
+    pub const ALL: [Policy; 3] = [Policy::LocalTimestamp, Policy::NoLock, Policy::Unique];
+
+    /// The policy's name as the command line and scenario files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::LocalTimestamp => "local-timestamp",
+            Policy::NoLock => "no-lock",
+            Policy::Unique => "unique",
+        }
+    }
+
+    /// Parses a policy name; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<Policy, String> {
+        Policy::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| {
+                format!("unknown policy {s:?}; valid policies: local-timestamp, no-lock, unique")
+            })
+    }
+}
+
+/// One reservation server: its clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The server's clock.
+    pub clock: ClockConfig,
+}
+
+/// The hall: seats and how popular each is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HallConfig {
+    /// Rows of seats (default 10).
+    pub rows: u32,
+    /// Seats per row (default 20).
+    pub cols: u32,
+    /// Zipf exponent of seat popularity by rank, centre front first (default 1.0;
+    /// 0 = every seat equally wanted).
+    pub popularity_exponent: f64,
+}
+
+impl Default for HallConfig {
+    fn default() -> Self {
+        HallConfig {
+            rows: 10,
+            cols: 20,
+            popularity_exponent: 1.0,
+        }
+    }
+}
+
+/// The sale: when it opens and the rules the servers apply with their clocks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SaleConfig {
+    /// Simulation start, seconds since midnight (default 35 940 = 09:59:00).
+    pub start_s: f64,
+    /// Official opening, seconds since midnight (default 36 000 = 10:00:00).
+    pub opening_s: f64,
+    /// How long customers keep coming after the start, seconds (default 600).
+    pub duration_s: f64,
+    /// Hold time-to-live awaiting payment, seconds (default 300).
+    pub hold_ttl_s: f64,
+    /// Lifetime of a session token, seconds (default 900). A customer's token is issued
+    /// (by an exact clock) when they load the page: `nbf` = then, `exp` = then + this.
+    pub token_ttl_s: f64,
+    /// Leeway when checking a token's `nbf`/`exp`, seconds (default 5).
+    pub token_leeway_s: f64,
+}
+
+impl Default for SaleConfig {
+    fn default() -> Self {
+        SaleConfig {
+            start_s: 35_940.0,
+            opening_s: 36_000.0,
+            duration_s: 600.0,
+            hold_ttl_s: 300.0,
+            token_ttl_s: 900.0,
+            token_leeway_s: 5.0,
+        }
+    }
+}
+
+impl SaleConfig {
+    /// The simulation's first instant.
+    pub fn start(&self) -> Time {
+        Time::from_secs_f64(self.start_s)
+    }
+    /// The official opening.
+    pub fn opening(&self) -> Time {
+        Time::from_secs_f64(self.opening_s)
+    }
+    /// The last instant a customer may arrive.
+    pub fn end(&self) -> Time {
+        Time::from_secs_f64(self.start_s + self.duration_s)
+    }
+}
+
+/// The customers: a flash crowd at the opening plus a Poisson trickle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrowdConfig {
+    /// Number of customers (default 2 000).
+    pub customers: u32,
+    /// Fraction of them in the flash crowd; the rest trickle in uniformly (default 0.8).
+    pub flash_fraction: f64,
+    /// Mean spread of the flash crowd's arrivals after `opening − eager_s`, seconds (default 20).
+    pub flash_spread_s: f64,
+    /// How early the eagerest customers load the page before the opening, seconds (default 5).
+    pub eager_s: f64,
+    /// Median time a customer looks at the seat map before clicking, seconds (default 6).
+    pub think_median_s: f64,
+    /// Clicks a customer makes at most before giving up (default 6).
+    pub max_attempts: u32,
+    /// Fraction of customers holding a seat who go on to pay (default 0.85).
+    pub pay_fraction: f64,
+    /// Median time from hold to payment, seconds (default 120; log-normal, σ 0.6).
+    pub pay_median_s: f64,
+    /// How long a customer waits for an answer before clicking again, seconds (default 5).
+    pub timeout_s: f64,
+}
+
+impl Default for CrowdConfig {
+    fn default() -> Self {
+        CrowdConfig {
+            customers: 2000,
+            flash_fraction: 0.8,
+            flash_spread_s: 20.0,
+            eager_s: 5.0,
+            think_median_s: 6.0,
+            max_attempts: 6,
+            pay_fraction: 0.85,
+            pay_median_s: 120.0,
+            timeout_s: 5.0,
+        }
+    }
+}
+
+/// The network and the servers' work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Customer ↔ server links (default 20 ms + exponential jitter of mean 5 ms).
+    pub client: LinkConfig,
+    /// Links inside the data centre: server ↔ server and server ↔ database
+    /// (default 0.25 ms + exponential jitter of mean 0.05 ms).
+    pub lan: LinkConfig,
+    /// Extra delay before a server replicates an accepted hold to its peers under
+    /// `local-timestamp`, milliseconds (default 200).
+    pub replication_lag_ms: f64,
+    /// Period of the duplicate-row audit under `no-lock`, seconds (default 30).
+    pub audit_interval_s: f64,
+    /// Mean service time of a request on a server, milliseconds (default 1).
+    pub service_ms: f64,
+    /// Under `no-lock`, the server's work between reading the seat and inserting the
+    /// hold (checks, pricing, rendering), milliseconds (default 40): the race window.
+    pub check_to_insert_ms: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            client: LinkConfig {
+                base_ms: 20.0,
+                return_base_ms: None,
+                jitter: Jitter::Exponential { mean_ms: 5.0 },
+                loss: 0.0,
+            },
+            lan: LinkConfig {
+                base_ms: 0.25,
+                return_base_ms: None,
+                jitter: Jitter::Exponential { mean_ms: 0.05 },
+                loss: 0.0,
+            },
+            replication_lag_ms: 200.0,
+            audit_interval_s: 30.0,
+            service_ms: 1.0,
+            check_to_insert_ms: 40.0,
+        }
+    }
+}
+
+/// Everything that defines a run. Same config, same run, on every platform.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Name of the preset this config came from (for reports).
+    pub preset: String,
+    /// Seed of every random stream of the run (default 42).
+    pub seed: u64,
+    /// How contended seats are settled (default `local-timestamp`).
+    pub policy: Policy,
+    /// The reservation servers, `server-1` first (default: one exact clock).
+    pub servers: Vec<ServerConfig>,
+    /// The hall.
+    pub hall: HallConfig,
+    /// The sale and its rules.
+    pub sale: SaleConfig,
+    /// The customers.
+    pub crowd: CrowdConfig,
+    /// The network.
+    pub network: NetworkConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        crate::presets::preset("reset").expect("the reset preset exists")
+    }
+}
+
+/// A config value out of its allowed range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    field: String,
+    message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+    /// The path of the offending field, e.g. `servers[1].clock.skew_ppm`.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+    /// What is allowed, in plain words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Checks that `value` is finite and within `[lo, hi]`.
+pub(crate) fn check_range(
+    field: &str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    unit: &str,
+) -> Result<(), ConfigError> {
+    if value.is_finite() && value >= lo && value <= hi {
+        Ok(())
+    } else {
+        Err(ConfigError::new(
+            field,
+            format!("must be between {lo} and {hi}{unit}, got {value}"),
+        ))
+    }
+}
+
+impl Config {
+    /// The most servers a run may have.
+    pub const MAX_SERVERS: usize = 8;
+
+    /// Checks every field; the error names the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let n = self.servers.len();
+        if n == 0 || n > Self::MAX_SERVERS {
+            return Err(ConfigError::new(
+                "servers",
+                format!(
+                    "must list between 1 and {} servers, got {n}",
+                    Self::MAX_SERVERS
+                ),
+            ));
+        }
+        for (i, s) in self.servers.iter().enumerate() {
+            let c = &s.clock;
+            let f = |name: &str| format!("servers[{i}].clock.{name}");
+            check_range(
+                &f("offset_ms"),
+                c.offset_ms,
+                -3_600_000.0,
+                3_600_000.0,
+                " ms (one hour)",
+            )?;
+            check_range(&f("skew_ppm"), c.skew_ppm, -1000.0, 1000.0, " ppm")?;
+            check_range(&f("wander_ppm"), c.wander_ppm, 0.0, 100.0, " ppm/√h")?;
+            check_range(
+                &f("resolution_us"),
+                c.resolution_us,
+                0.0,
+                1_000_000.0,
+                " µs",
+            )?;
+        }
+        let h = &self.hall;
+        check_range("hall.rows", h.rows as f64, 1.0, 40.0, "")?;
+        check_range("hall.cols", h.cols as f64, 1.0, 50.0, "")?;
+        check_range(
+            "hall.popularity_exponent",
+            h.popularity_exponent,
+            0.0,
+            4.0,
+            "",
+        )?;
+        let s = &self.sale;
+        check_range(
+            "sale.start_s",
+            s.start_s,
+            0.0,
+            86_400.0,
+            " s since midnight",
+        )?;
+        check_range(
+            "sale.opening_s",
+            s.opening_s,
+            0.0,
+            86_400.0,
+            " s since midnight",
+        )?;
+        check_range("sale.duration_s", s.duration_s, 1.0, 6.0 * 3600.0, " s")?;
+        check_range("sale.hold_ttl_s", s.hold_ttl_s, 1.0, 3600.0, " s")?;
+        check_range("sale.token_ttl_s", s.token_ttl_s, 1.0, 86_400.0, " s")?;
+        check_range("sale.token_leeway_s", s.token_leeway_s, 0.0, 600.0, " s")?;
+        let c = &self.crowd;
+        check_range("crowd.customers", c.customers as f64, 0.0, 100_000.0, "")?;
+        check_range("crowd.flash_fraction", c.flash_fraction, 0.0, 1.0, "")?;
+        check_range("crowd.flash_spread_s", c.flash_spread_s, 0.0, 3600.0, " s")?;
+        check_range("crowd.eager_s", c.eager_s, 0.0, 600.0, " s")?;
+        check_range("crowd.think_median_s", c.think_median_s, 0.0, 600.0, " s")?;
+        check_range("crowd.max_attempts", c.max_attempts as f64, 1.0, 100.0, "")?;
+        check_range("crowd.pay_fraction", c.pay_fraction, 0.0, 1.0, "")?;
+        check_range("crowd.pay_median_s", c.pay_median_s, 1.0, 3600.0, " s")?;
+        check_range("crowd.timeout_s", c.timeout_s, 0.1, 600.0, " s")?;
+        let w = &self.network;
+        w.client.validate("network.client")?;
+        w.lan.validate("network.lan")?;
+        check_range(
+            "network.replication_lag_ms",
+            w.replication_lag_ms,
+            0.0,
+            60_000.0,
+            " ms",
+        )?;
+        check_range(
+            "network.audit_interval_s",
+            w.audit_interval_s,
+            0.1,
+            3600.0,
+            " s",
+        )?;
+        check_range("network.service_ms", w.service_ms, 0.0, 10_000.0, " ms")?;
+        check_range(
+            "network.check_to_insert_ms",
+            w.check_to_insert_ms,
+            0.0,
+            60_000.0,
+            " ms",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_range() {
+        let mut c = Config::default();
+        c.servers[0].clock.skew_ppm = 5000.0;
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.field(), "servers[0].clock.skew_ppm");
+        assert!(e.to_string().contains("between -1000 and 1000 ppm"), "{e}");
+        c.servers.clear();
+        assert_eq!(c.validate().unwrap_err().field(), "servers");
+        let mut c = Config::default();
+        c.crowd.flash_fraction = f64::NAN;
+        assert_eq!(c.validate().unwrap_err().field(), "crowd.flash_fraction");
+    }
+
+    #[test]
+    fn partial_json_fills_defaults_and_rejects_typos() {
+        let c: Config = serde_json::from_str(r#"{"seed": 7, "crowd": {"customers": 10}}"#).unwrap();
+        assert_eq!(c.seed, 7);
+        assert_eq!(c.crowd.customers, 10);
+        assert_eq!(c.hall.rows, 10);
+        let e = serde_json::from_str::<Config>(r#"{"sede": 7}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `sede`"), "{e}");
+        assert_eq!(Policy::parse("no-lock"), Ok(Policy::NoLock));
+        assert!(Policy::parse("mutex")
+            .unwrap_err()
+            .contains("local-timestamp, no-lock, unique"));
+    }
+}

@@ -1,0 +1,145 @@
+//! What every run measures (MODEL §7): counters, per-server figures, and the history
+//! the charts draw.
+
+use crate::time::{Time, MS};
+use serde::Serialize;
+
+/// The run's counters, cumulative since the start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Metrics {
+    /// Requests that left a customer (seat requests and payments).
+    pub requests: u64,
+    /// Seat requests confirmed (a hold granted).
+    pub confirmed: u64,
+    /// Requests refused, for any reason.
+    pub refused: u64,
+    /// Requests lost in the network (the customer timed out).
+    pub timed_out: u64,
+    /// Payments accepted: seats sold.
+    pub paid: u64,
+    /// Times a seat became confirmed to two customers at once.
+    pub double_bookings: u64,
+    /// Double bookings resolved so far (a merge or an audit took one back).
+    pub double_bookings_resolved: u64,
+    /// Total time double bookings lasted until resolved, nanoseconds.
+    pub double_booking_ns: i64,
+    /// Confirmed holds taken back by a merge or an audit.
+    pub revoked: u64,
+    /// Seats that went to a customer who was not the first, in true time, to ask.
+    pub wrong_winners: u64,
+    /// Log lines stamped earlier than a line written before them in true time.
+    pub order_inversions: u64,
+    /// Seats confirmed before the official opening (true time).
+    pub early_sales: u64,
+    /// Customers refused by a wrong clock (opening or token) whom true time would have served.
+    pub wrongly_refused: u64,
+    /// Refusals because the server's clock said the sale was not open.
+    pub not_open_refusals: u64,
+    /// Refusals because of a token's `nbf`/`exp` by the server's clock.
+    pub token_refusals: u64,
+    /// Refusals because the seat was taken.
+    pub taken_refusals: u64,
+    /// Holds judged expired before their time-to-live had passed in true time.
+    pub premature_expiries: u64,
+    /// Holds judged still valid after their time-to-live had passed in true time.
+    pub late_expiries: u64,
+    /// Holds released as expired (rightly or not).
+    pub expiries: u64,
+}
+
+impl Metrics {
+    /// Mean time a double booking lasted before it was detected and undone, in ms.
+    pub fn double_booking_mean_ms(&self) -> f64 {
+        if self.double_bookings_resolved == 0 {
+            0.0
+        } else {
+            self.double_booking_ns as f64 / self.double_bookings_resolved as f64 / MS as f64
+        }
+    }
+}
+
+/// Per-server counters and response times.
+#[derive(Clone, Debug, Default)]
+pub struct ServerStats {
+    /// Requests that reached the server.
+    pub requests: u64,
+    /// Seats it confirmed.
+    pub confirmed: u64,
+    /// Requests it refused.
+    pub refused: u64,
+    /// Response times (customer send → answer received), nanoseconds, in arrival order.
+    pub response_ns: Vec<i64>,
+}
+
+/// Summary statistics of a set of durations, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Mean.
+    pub mean_ms: f64,
+    /// Median.
+    pub p50_ms: f64,
+    /// 99th percentile (nearest rank).
+    pub p99_ms: f64,
+}
+
+/// Mean, median and 99th percentile (nearest-rank) of `samples` in nanoseconds.
+pub fn percentiles(samples: &[i64]) -> Percentiles {
+    if samples.is_empty() {
+        return Percentiles::default();
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    let rank =
+        |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1] as f64 / MS as f64;
+    let mean = v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64 / MS as f64;
+    Percentiles {
+        mean_ms: mean,
+        p50_ms: rank(0.5),
+        p99_ms: rank(0.99),
+    }
+}
+
+/// Population standard deviation of `xs`.
+pub fn std_dev(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+    libm::sqrt(xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / xs.len() as f64)
+}
+
+/// The charts' data: one sample per second of true time.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Sample instants (true time).
+    pub t: Vec<Time>,
+    /// Each server's clock offset at each sample, nanoseconds: `offsets[server][k]`.
+    pub offsets: Vec<Vec<i64>>,
+    /// Each server's mean response time over the second before each sample, ms
+    /// (NaN when it answered nobody): `response_ms[server][k]`.
+    pub response_ms: Vec<Vec<f32>>,
+    /// The counters at each sample.
+    pub metrics: Vec<Metrics>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<i64> = (1..=100).map(|k| k * MS).collect();
+        let p = percentiles(&v);
+        assert_eq!(p.p50_ms, 50.0);
+        assert_eq!(p.p99_ms, 99.0);
+        assert_eq!(p.mean_ms, 50.5);
+        assert_eq!(percentiles(&[]).p99_ms, 0.0);
+        assert_eq!(percentiles(&[7 * MS]).p50_ms, 7.0);
+    }
+
+    #[test]
+    fn spread() {
+        assert!((std_dev(&[0.0, -30.0, 15.0, -8.0, 12.0]) - libm::sqrt(261.76)).abs() < 1e-9);
+        assert_eq!(std_dev(&[]), 0.0);
+    }
+}

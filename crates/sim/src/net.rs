@@ -1,0 +1,218 @@
+//! The network: one-way delays with jitter, asymmetry, loss and partitions (MODEL §2).
+
+use crate::config::{check_range, ConfigError};
+use crate::rng::Rng;
+use crate::time::{ms_to_nanos, Time};
+use serde::{Deserialize, Serialize};
+
+/// The random part of a one-way delay.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Jitter {
+    /// No jitter: every message takes exactly the base delay.
+    None,
+    /// Exponential with the given mean, in milliseconds (queueing-like).
+    Exponential {
+        /// Mean extra delay, ms.
+        mean_ms: f64,
+    },
+    /// Log-normal with the given median (ms) and log standard deviation (heavy tail).
+    LogNormal {
+        /// Median extra delay, ms.
+        median_ms: f64,
+        /// Standard deviation of the delay's logarithm.
+        sigma: f64,
+    },
+}
+
+/// A pair of directed links between two kinds of node.
+///
+/// "Out" is from the node that starts an exchange (customer, client, server) to the one
+/// that answers (server, database, NTP server); "back" is the reply's way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkConfig {
+    /// Fixed one-way delay on the way out, milliseconds.
+    pub base_ms: f64,
+    /// Fixed delay on the way back, if it differs (an asymmetric route); `None` = same.
+    pub return_base_ms: Option<f64>,
+    /// Random extra delay, drawn per message.
+    pub jitter: Jitter,
+    /// Probability that a message is lost, 0..1.
+    pub loss: f64,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            base_ms: 1.0,
+            return_base_ms: None,
+            jitter: Jitter::None,
+            loss: 0.0,
+        }
+    }
+}
+
+impl LinkConfig {
+    pub(crate) fn validate(&self, field: &str) -> Result<(), ConfigError> {
+        check_range(
+            &format!("{field}.base_ms"),
+            self.base_ms,
+            0.0,
+            60_000.0,
+            " ms",
+        )?;
+        if let Some(b) = self.return_base_ms {
+            check_range(&format!("{field}.return_base_ms"), b, 0.0, 60_000.0, " ms")?;
+        }
+        check_range(&format!("{field}.loss"), self.loss, 0.0, 1.0, "")?;
+        match self.jitter {
+            Jitter::None => Ok(()),
+            Jitter::Exponential { mean_ms } => check_range(
+                &format!("{field}.jitter.mean_ms"),
+                mean_ms,
+                0.0,
+                60_000.0,
+                " ms",
+            ),
+            Jitter::LogNormal { median_ms, sigma } => {
+                check_range(
+                    &format!("{field}.jitter.median_ms"),
+                    median_ms,
+                    0.0,
+                    60_000.0,
+                    " ms",
+                )?;
+                check_range(&format!("{field}.jitter.sigma"), sigma, 0.0, 3.0, "")
+            }
+        }
+    }
+}
+
+/// Which way a message travels on a [`Link`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// From the node that starts the exchange.
+    Out,
+    /// The reply.
+    Back,
+}
+
+/// A link ready to draw delays: the config converted to nanoseconds once.
+#[derive(Clone, Debug)]
+pub struct Link {
+    out_ns: i64,
+    back_ns: i64,
+    jitter: Jitter,
+    loss: f64,
+    partitions: Vec<(Time, Time)>,
+}
+
+impl Link {
+    /// A link from its config, never partitioned.
+    pub fn new(cfg: &LinkConfig) -> Link {
+        Link {
+            out_ns: ms_to_nanos(cfg.base_ms),
+            back_ns: ms_to_nanos(cfg.return_base_ms.unwrap_or(cfg.base_ms)),
+            jitter: cfg.jitter,
+            loss: cfg.loss,
+            partitions: Vec::new(),
+        }
+    }
+
+    /// Cuts the link during `[from, to)` of true time.
+    pub fn partition(&mut self, from: Time, to: Time) {
+        self.partitions.push((from, to));
+    }
+
+    /// The end of the partition in force at `t`, if the link is cut then.
+    pub fn cut_until(&self, t: Time) -> Option<Time> {
+        self.partitions
+            .iter()
+            .filter(|(a, b)| *a <= t && t < *b)
+            .map(|&(_, b)| b)
+            .max()
+    }
+
+    /// The one-way delay of a message sent at `t`, or `None` if it is lost (dropped
+    /// at random, or sent into a partition).
+    pub fn delay(&self, rng: &mut Rng, t: Time, way: Way) -> Option<i64> {
+        if self.loss > 0.0 && rng.chance(self.loss) {
+            return None;
+        }
+        if !self.partitions.is_empty() && self.cut_until(t).is_some() {
+            return None;
+        }
+        Some(self.delay_always(rng, way))
+    }
+
+    /// The one-way delay of a message that must arrive (a reliable channel that
+    /// retransmits: used for replication). A partition holds it until the link heals.
+    pub fn delay_reliable(&self, rng: &mut Rng, t: Time, way: Way) -> i64 {
+        let wait = self.cut_until(t).map_or(0, |end| end - t);
+        wait + self.delay_always(rng, way)
+    }
+
+    fn delay_always(&self, rng: &mut Rng, way: Way) -> i64 {
+        let base = match way {
+            Way::Out => self.out_ns,
+            Way::Back => self.back_ns,
+        };
+        base + match self.jitter {
+            Jitter::None => 0,
+            Jitter::Exponential { mean_ms } => ms_to_nanos(rng.exp(mean_ms)),
+            Jitter::LogNormal { median_ms, sigma } => ms_to_nanos(rng.lognormal(median_ms, sigma)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{MS, SEC};
+
+    #[test]
+    fn asymmetric_bases_and_no_jitter() {
+        let link = Link::new(&LinkConfig {
+            base_ms: 20.0,
+            return_base_ms: Some(0.0),
+            ..Default::default()
+        });
+        let mut rng = Rng::stream(1, 0);
+        assert_eq!(link.delay(&mut rng, Time::ZERO, Way::Out), Some(20 * MS));
+        assert_eq!(link.delay(&mut rng, Time::ZERO, Way::Back), Some(0));
+    }
+
+    #[test]
+    fn partitions_drop_or_hold_messages() {
+        let mut link = Link::new(&LinkConfig::default());
+        link.partition(Time(10 * SEC), Time(20 * SEC));
+        let mut rng = Rng::stream(1, 0);
+        assert_eq!(link.delay(&mut rng, Time(15 * SEC), Way::Out), None);
+        assert_eq!(link.delay(&mut rng, Time(20 * SEC), Way::Out), Some(MS));
+        assert_eq!(
+            link.delay_reliable(&mut rng, Time(15 * SEC), Way::Out),
+            5 * SEC + MS
+        );
+    }
+
+    #[test]
+    fn loss_and_jitter_statistics() {
+        let link = Link::new(&LinkConfig {
+            base_ms: 1.0,
+            jitter: Jitter::Exponential { mean_ms: 2.0 },
+            loss: 0.25,
+            ..Default::default()
+        });
+        let mut rng = Rng::stream(3, 0);
+        let samples: Vec<Option<i64>> = (0..40_000)
+            .map(|_| link.delay(&mut rng, Time::ZERO, Way::Out))
+            .collect();
+        let lost = samples.iter().filter(|d| d.is_none()).count() as f64 / samples.len() as f64;
+        assert!((lost - 0.25).abs() < 0.01, "{lost}");
+        let kept: Vec<i64> = samples.into_iter().flatten().collect();
+        let mean = kept.iter().sum::<i64>() as f64 / kept.len() as f64 / MS as f64;
+        assert!((mean - 3.0).abs() < 0.1, "{mean}");
+        assert!(kept.iter().all(|&d| d >= MS));
+    }
+}

@@ -1,0 +1,209 @@
+//! The end-of-run report (`driftlab run --json`) and the end-of-run consistency check.
+
+use crate::metrics::{percentiles, std_dev};
+use crate::sim::Sim;
+use crate::time::nanos_to_ms;
+use crate::world::{Hold, Outcome};
+use serde::Serialize;
+
+/// One server's line in the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerReport {
+    /// `server-1`, `server-2`, …
+    pub id: String,
+    /// Clock offset at the end of the run, ms.
+    pub offset_ms: f64,
+    /// Configured skew, ppm.
+    pub skew_ppm: f64,
+    /// Requests that reached it.
+    pub requests: u64,
+    /// Seats it confirmed and payments it accepted.
+    pub confirmed: u64,
+    /// Requests it refused.
+    pub refused: u64,
+    /// Mean response time seen by customers, ms.
+    pub mean_ms: f64,
+    /// Median response time, ms.
+    pub p50_ms: f64,
+    /// 99th-percentile response time, ms.
+    pub p99_ms: f64,
+}
+
+/// The consistency check at the end of a run (MODEL §7).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Consistency {
+    /// Seats held or sold to more than one customer at the end.
+    pub seats_with_several_holders: u64,
+    /// Requests that never got an answer.
+    pub requests_without_outcome: u64,
+    /// Requests that got more than one answer (always 0 unless the simulator is wrong).
+    pub requests_with_several_outcomes: u64,
+}
+
+/// What became of the seats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SeatSummary {
+    /// Seats in the hall.
+    pub total: u64,
+    /// Seats sold (paid).
+    pub sold: u64,
+    /// Seats held, unpaid, at the end.
+    pub held: u64,
+    /// Seats nobody holds.
+    pub free: u64,
+}
+
+/// Everything a run measured, ready for a table or JSON.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The run's seed.
+    pub seed: u64,
+    /// The preset it started from.
+    pub preset: String,
+    /// The concurrency policy.
+    pub policy: String,
+    /// True time from start to the last event, seconds.
+    pub duration_s: f64,
+    /// Requests sent (seat requests and payments).
+    pub requests: u64,
+    /// Seat requests confirmed.
+    pub confirmed: u64,
+    /// Requests refused.
+    pub refused: u64,
+    /// Requests lost in the network.
+    pub timed_out: u64,
+    /// Payments accepted.
+    pub paid: u64,
+    /// Times a seat was confirmed to two customers at once.
+    pub double_bookings: u64,
+    /// Mean time until a double booking was detected and undone, ms.
+    pub double_booking_mean_ms: f64,
+    /// Seats settled on a customer who was not the first to ask.
+    pub wrong_winners: u64,
+    /// Log lines stamped earlier than a line written before them.
+    pub order_inversions: u64,
+    /// Seats confirmed before the opening (true time).
+    pub early_sales: u64,
+    /// Customers refused by a wrong clock.
+    pub wrongly_refused: u64,
+    /// Holds judged expired too early.
+    pub premature_expiries: u64,
+    /// Holds judged valid too late.
+    pub late_expiries: u64,
+    /// Confirmed holds taken back by a merge or an audit.
+    pub revoked: u64,
+    /// Refusals: sale not open, token, seat taken.
+    pub not_open_refusals: u64,
+    /// Refusals because of the session token.
+    pub token_refusals: u64,
+    /// Refusals because the seat was taken.
+    pub taken_refusals: u64,
+    /// Standard deviation of the servers' clock offsets at the end, ms.
+    pub offset_spread_ms: f64,
+    /// Per server.
+    pub servers: Vec<ServerReport>,
+    /// The seats at the end.
+    pub seats: SeatSummary,
+    /// The end-of-run consistency check.
+    pub consistency: Consistency,
+    /// Events processed.
+    pub events: u64,
+    /// Hash of the whole trace: equal hashes, identical runs.
+    pub trace_hash: String,
+}
+
+impl Report {
+    /// Requests that got an answer or timed out (equals `requests` once a run is finished).
+    pub fn outcomes_total(&self) -> u64 {
+        self.requests - self.consistency.requests_without_outcome
+    }
+}
+
+impl Sim {
+    /// The report of the run so far (complete once [`Sim::finished`]).
+    pub fn report(&self) -> Report {
+        let m = self.metrics;
+        let offsets: Vec<f64> = (0..self.servers.len())
+            .map(|i| nanos_to_ms(self.clock(i).offset(self.now)))
+            .collect();
+        let servers = self
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let p = percentiles(&s.stats.response_ns);
+                ServerReport {
+                    id: format!("server-{}", i + 1),
+                    offset_ms: offsets[i],
+                    skew_ppm: s.clock.skew_ppm(),
+                    requests: s.stats.requests,
+                    confirmed: s.stats.confirmed,
+                    refused: s.stats.refused,
+                    mean_ms: p.mean_ms,
+                    p50_ms: p.p50_ms,
+                    p99_ms: p.p99_ms,
+                }
+            })
+            .collect();
+        let mut seats = SeatSummary {
+            total: self.seats.len() as u64,
+            ..Default::default()
+        };
+        let mut consistency = Consistency::default();
+        for t in &self.seats {
+            match t.holders.as_slice() {
+                [] => seats.free += 1,
+                hs => {
+                    if hs
+                        .iter()
+                        .any(|&h| self.requests[h as usize].hold == Hold::Paid)
+                    {
+                        seats.sold += 1;
+                    } else {
+                        seats.held += 1;
+                    }
+                    if hs.len() > 1 {
+                        consistency.seats_with_several_holders += 1;
+                    }
+                }
+            }
+        }
+        for r in &self.requests {
+            if r.outcome == Outcome::Pending {
+                consistency.requests_without_outcome += 1;
+            }
+            if r.outcome_writes > 1 {
+                consistency.requests_with_several_outcomes += 1;
+            }
+        }
+        Report {
+            seed: self.cfg.seed,
+            preset: self.cfg.preset.clone(),
+            policy: self.cfg.policy.name().to_string(),
+            duration_s: (self.now - self.start) as f64 / 1e9,
+            requests: m.requests,
+            confirmed: m.confirmed,
+            refused: m.refused,
+            timed_out: m.timed_out,
+            paid: m.paid,
+            double_bookings: m.double_bookings,
+            double_booking_mean_ms: m.double_booking_mean_ms(),
+            wrong_winners: m.wrong_winners,
+            order_inversions: self.log.inversions(),
+            early_sales: m.early_sales,
+            wrongly_refused: m.wrongly_refused,
+            premature_expiries: m.premature_expiries,
+            late_expiries: m.late_expiries,
+            revoked: m.revoked,
+            not_open_refusals: m.not_open_refusals,
+            token_refusals: m.token_refusals,
+            taken_refusals: m.taken_refusals,
+            offset_spread_ms: std_dev(&offsets),
+            servers,
+            seats,
+            consistency,
+            events: self.events,
+            trace_hash: self.trace_hash(),
+        }
+    }
+}

@@ -1,0 +1,707 @@
+//! The simulator: the event loop and the life of customers and requests.
+//!
+//! All state lives in [`Sim`]; every random number comes from one of its seeded
+//! streams (one per server, one for the crowd, one for the database), and events at
+//! the same instant run in the order they were scheduled. Same config, same run.
+
+use crate::clock::{Clock, WANDER_STEP};
+use crate::config::{Config, ConfigError, Policy};
+use crate::hall::{Hall, SeatId};
+use crate::log::{Log, LogKind, LogRecord, Refusal, TraceHash};
+use crate::metrics::{History, Metrics, ServerStats};
+use crate::net::{Link, Way};
+use crate::queue::Queue;
+use crate::rng::Rng;
+use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
+use crate::world::{
+    Customer, CustomerId, Hold, Outcome, Record, ReqId, ReqKind, Request, SeatTruth, Server, NO_REQ,
+};
+
+/// Random stream numbers: servers use `1 + index`.
+const CROWD_STREAM: u64 = 0;
+const DB_STREAM: u64 = 1000;
+
+/// A server's decision on a request, carried back from the database when there is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Confirmed,
+    Refused(Refusal),
+}
+
+/// What a server asks the database.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum DbOp {
+    /// `unique`: insert if free (or if the holds there are expired by `server_now`).
+    Claim { server_now: Time },
+    /// `no-lock`: read the seat's holds.
+    Read,
+    /// `no-lock`: release holds expired by `server_now`, then insert, unchecked.
+    Insert { server_now: Time },
+    /// Mark the claim paid unless its hold is expired by `server_now`.
+    Pay { server_now: Time },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ev {
+    Arrive(CustomerId),
+    Click(CustomerId),
+    AtServer(ReqId),
+    Db(ReqId, DbOp),
+    ReadReply {
+        req: ReqId,
+        newest: ReqId,
+        any_paid: bool,
+    },
+    ServerReply(ReqId, Decision),
+    Response(ReqId, Decision),
+    Timeout(ReqId),
+    Pay(CustomerId, ReqId),
+    Replicate {
+        to: u8,
+        seat: SeatId,
+        rec: Record,
+    },
+    Audit,
+    Sample,
+    Wander(u8),
+    MapExpire(ReqId),
+}
+
+impl Ev {
+    fn periodic(&self) -> bool {
+        matches!(self, Ev::Audit | Ev::Sample | Ev::Wander(_))
+    }
+
+    fn hash_words(&self) -> (u64, u64) {
+        match *self {
+            Ev::Arrive(c) => (1, c as u64),
+            Ev::Click(c) => (2, c as u64),
+            Ev::AtServer(r) => (3, r as u64),
+            Ev::Db(r, _) => (4, r as u64),
+            Ev::ReadReply { req, newest, .. } => (5, (req as u64) << 32 | newest as u64),
+            Ev::ServerReply(r, _) => (6, r as u64),
+            Ev::Response(r, _) => (7, r as u64),
+            Ev::Timeout(r) => (8, r as u64),
+            Ev::Pay(c, r) => (9, (c as u64) << 32 | r as u64),
+            Ev::Replicate { to, seat, rec } => {
+                (10, (to as u64) << 56 | (seat as u64) << 32 | rec.req as u64)
+            }
+            Ev::Audit => (11, 0),
+            Ev::Sample => (12, 0),
+            Ev::Wander(s) => (13, s as u64),
+            Ev::MapExpire(r) => (14, r as u64),
+        }
+    }
+}
+
+/// A running simulation.
+///
+/// # Examples
+/// ```
+/// use driftlab_sim::{presets, Sim};
+/// let mut cfg = presets::preset("extreme_drift").unwrap();
+/// cfg.crowd.customers = 300;
+/// let mut sim = Sim::new(cfg).unwrap();
+/// sim.run();
+/// let report = sim.report();
+/// assert!(report.requests > 300);
+/// assert_eq!(report.requests, report.outcomes_total());
+/// ```
+pub struct Sim {
+    pub(crate) cfg: Config,
+    pub(crate) now: Time,
+    pub(crate) start: Time,
+    pub(crate) opening: Time,
+    pub(crate) end: Time,
+    pub(crate) ttl: i64,
+    token_ttl: i64,
+    leeway: i64,
+    pub(crate) queue: Queue<Ev>,
+    pub(crate) pending: u64,
+    pub(crate) servers: Vec<Server>,
+    pub(crate) hall: Hall,
+    pub(crate) seats: Vec<SeatTruth>,
+    pub(crate) replicas: Vec<Vec<Option<Record>>>,
+    pub(crate) db: Vec<Vec<ReqId>>,
+    pub(crate) requests: Vec<Request>,
+    pub(crate) customers: Vec<Customer>,
+    pub(crate) crowd_rng: Rng,
+    pub(crate) db_rng: Rng,
+    next_server: usize,
+    pub(crate) client: Link,
+    pub(crate) lan: Link,
+    pub(crate) metrics: Metrics,
+    pub(crate) log: Log,
+    hash: TraceHash,
+    pub(crate) history: History,
+    pub(crate) events: u64,
+    pub(crate) finished: bool,
+}
+
+impl Sim {
+    /// A simulation of `cfg`, ready to run from the sale's start.
+    pub fn new(cfg: Config) -> Result<Sim, ConfigError> {
+        cfg.validate()?;
+        let start = cfg.sale.start();
+        let n = cfg.servers.len();
+        let servers: Vec<Server> = cfg
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Server {
+                clock: Clock::new(&s.clock, start),
+                rng: Rng::stream(cfg.seed, 1 + i as u64),
+                busy_until: start,
+                stats: ServerStats::default(),
+                window: (0, 0),
+            })
+            .collect();
+        let hall = Hall::new(&cfg.hall);
+        let seats = hall.len();
+        let mut sim = Sim {
+            now: start,
+            start,
+            opening: cfg.sale.opening(),
+            end: cfg.sale.end(),
+            ttl: secs_to_nanos(cfg.sale.hold_ttl_s),
+            token_ttl: secs_to_nanos(cfg.sale.token_ttl_s),
+            leeway: secs_to_nanos(cfg.sale.token_leeway_s),
+            queue: Queue::default(),
+            pending: 0,
+            servers,
+            hall,
+            seats: vec![SeatTruth::default(); seats],
+            replicas: if cfg.policy == Policy::LocalTimestamp {
+                vec![vec![None; seats]; n]
+            } else {
+                Vec::new()
+            },
+            db: vec![Vec::new(); seats],
+            requests: Vec::with_capacity(cfg.crowd.customers as usize * 4),
+            customers: vec![Customer::default(); cfg.crowd.customers as usize],
+            crowd_rng: Rng::stream(cfg.seed, CROWD_STREAM),
+            db_rng: Rng::stream(cfg.seed, DB_STREAM),
+            next_server: 0,
+            client: Link::new(&cfg.network.client),
+            lan: Link::new(&cfg.network.lan),
+            metrics: Metrics::default(),
+            log: Log::default(),
+            hash: TraceHash::default(),
+            history: History {
+                offsets: vec![Vec::new(); n],
+                response_ms: vec![Vec::new(); n],
+                ..Default::default()
+            },
+            events: 0,
+            finished: false,
+            cfg,
+        };
+        sim.schedule_arrivals();
+        sim.push(start, Ev::Sample);
+        if sim.cfg.policy == Policy::NoLock {
+            sim.push(
+                start + secs_to_nanos(sim.cfg.network.audit_interval_s),
+                Ev::Audit,
+            );
+        }
+        for i in 0..n {
+            if sim.servers[i].clock.wanders() {
+                sim.push(start + WANDER_STEP, Ev::Wander(i as u8));
+            }
+        }
+        Ok(sim)
+    }
+
+    fn schedule_arrivals(&mut self) {
+        let c = self.cfg.crowd.clone();
+        let flash = libm::round(c.customers as f64 * c.flash_fraction) as u32;
+        let duration = self.end - self.start;
+        for id in 0..c.customers {
+            let at = if id < flash {
+                let eager = secs_to_nanos(c.eager_s);
+                let spread = secs_to_nanos(self.crowd_rng.exp(c.flash_spread_s));
+                (self.opening - eager + spread).max(self.start)
+            } else {
+                self.start + (self.crowd_rng.unit() * duration as f64) as i64
+            };
+            if at <= self.end {
+                self.push(at, Ev::Arrive(id));
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, at: Time, ev: Ev) {
+        if !ev.periodic() {
+            self.pending += 1;
+        }
+        self.queue.push(at, ev);
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// True time now.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Whether every customer is done and every message delivered.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The trace hash so far: two runs are identical iff their hashes agree.
+    pub fn trace_hash(&self) -> String {
+        self.hash.hex()
+    }
+
+    /// Every request so far, by id.
+    pub fn requests(&self) -> &[Request] {
+        &self.requests
+    }
+
+    /// The servers' log, in true-time order.
+    pub fn log(&self) -> &[crate::log::LogRecord] {
+        self.log.records()
+    }
+
+    /// The charts' history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The counters so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The hall.
+    pub fn hall(&self) -> &Hall {
+        &self.hall
+    }
+
+    /// Processes the next event; returns false when there is none left.
+    pub fn step(&mut self) -> bool {
+        let Some((at, ev)) = self.queue.pop() else {
+            self.finish();
+            return false;
+        };
+        if !ev.periodic() {
+            self.pending -= 1;
+        }
+        self.now = at;
+        self.events += 1;
+        let (a, b) = ev.hash_words();
+        self.hash.mix(at.0 as u64);
+        self.hash.mix(a << 56 | b);
+        self.dispatch(ev);
+        if self.queue.is_empty() {
+            self.finish();
+        }
+        true
+    }
+
+    /// Processes every event up to true time `t` included, then moves the clock of the
+    /// simulation to `t` (even if nothing happens in between).
+    pub fn run_until(&mut self, t: Time) {
+        while self.queue.peek_time().is_some_and(|at| at <= t) {
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Runs to the end: every customer done, every message delivered.
+    pub fn run(&mut self) {
+        while self.step() {}
+    }
+
+    fn dispatch(&mut self, ev: Ev) {
+        match ev {
+            Ev::Arrive(c) => self.on_arrive(c),
+            Ev::Click(c) => self.on_click(c),
+            Ev::AtServer(r) => self.on_at_server(r),
+            Ev::Db(r, op) => self.on_db(r, op),
+            Ev::ReadReply {
+                req,
+                newest,
+                any_paid,
+            } => self.on_read_reply(req, newest, any_paid),
+            Ev::ServerReply(r, d) => self.on_server_reply(r, d),
+            Ev::Response(r, d) => self.on_response(r, d),
+            Ev::Timeout(r) => self.on_timeout(r),
+            Ev::Pay(c, claim) => self.on_pay(c, claim),
+            Ev::Replicate { to, seat, rec } => self.on_replicate(to, seat, rec),
+            Ev::Audit => self.on_audit(),
+            Ev::Sample => self.on_sample(),
+            Ev::MapExpire(r) => self.on_map_expire(r),
+            Ev::Wander(s) => {
+                let now = self.now;
+                let srv = &mut self.servers[s as usize];
+                srv.clock.wander(now, &mut srv.rng);
+                if self.pending > 0 {
+                    self.push(now + WANDER_STEP, Ev::Wander(s));
+                }
+            }
+        }
+    }
+
+    // ----- customers -------------------------------------------------------------
+
+    fn on_arrive(&mut self, c: CustomerId) {
+        // The customer logs in (token issued now), loads the seat map (as it is now),
+        // looks at it, then clicks.
+        self.customers[c as usize].token = self.now;
+        let Some(seat) = self.hall.pick_free(&mut self.crowd_rng) else {
+            self.customers[c as usize].gone = true;
+            return;
+        };
+        self.customers[c as usize].seat = seat;
+        let think = secs_to_nanos(self.crowd_rng.lognormal(self.cfg.crowd.think_median_s, 0.8));
+        self.push(self.now + think, Ev::Click(c));
+    }
+
+    fn on_click(&mut self, c: CustomerId) {
+        let cust = &mut self.customers[c as usize];
+        if cust.attempts >= self.cfg.crowd.max_attempts {
+            cust.gone = true;
+            return;
+        }
+        cust.attempts += 1;
+        let seat = cust.seat;
+        self.send(c, seat, ReqKind::Claim);
+    }
+
+    fn on_pay(&mut self, c: CustomerId, claim: ReqId) {
+        let seat = self.requests[claim as usize].seat;
+        self.send(c, seat, ReqKind::Pay(claim));
+    }
+
+    /// A request leaves the customer: the gateway picks a server round-robin.
+    fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind) {
+        let server = self.next_server as u8;
+        self.next_server = (self.next_server + 1) % self.servers.len();
+        let id = self.requests.len() as ReqId;
+        self.requests.push(Request {
+            customer,
+            seat,
+            kind,
+            server,
+            sent: self.now,
+            arrived: self.now,
+            stamp: self.now,
+            outcome: Outcome::Pending,
+            hold: Hold::None,
+            outcome_writes: 0,
+            flags: 0,
+        });
+        self.metrics.requests += 1;
+        match self.client.delay(&mut self.crowd_rng, self.now, Way::Out) {
+            Some(d) => self.push(self.now + d, Ev::AtServer(id)),
+            None => self.push(
+                self.now + secs_to_nanos(self.cfg.crowd.timeout_s),
+                Ev::Timeout(id),
+            ),
+        }
+    }
+
+    fn on_response(&mut self, r: ReqId, d: Decision) {
+        let req = self.requests[r as usize];
+        let srv = &mut self.servers[req.server as usize];
+        let rt = self.now - req.sent;
+        srv.stats.response_ns.push(rt);
+        srv.window.0 += rt;
+        srv.window.1 += 1;
+        let c = req.customer;
+        match (req.kind, d) {
+            (ReqKind::Claim, Decision::Confirmed) => {
+                if self.crowd_rng.chance(self.cfg.crowd.pay_fraction) {
+                    let wait =
+                        secs_to_nanos(self.crowd_rng.lognormal(self.cfg.crowd.pay_median_s, 0.6));
+                    self.push(self.now + wait, Ev::Pay(c, r));
+                }
+            }
+            (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
+                // Reload the seat map and choose again, a little faster this time.
+                match self.hall.pick_free(&mut self.crowd_rng) {
+                    Some(seat) => {
+                        self.customers[c as usize].seat = seat;
+                        let think = secs_to_nanos(
+                            self.crowd_rng
+                                .lognormal(self.cfg.crowd.think_median_s / 2.0, 0.8),
+                        );
+                        self.push(self.now + think, Ev::Click(c));
+                    }
+                    None => self.customers[c as usize].gone = true,
+                }
+            }
+            (ReqKind::Claim, Decision::Refused(_)) => {
+                // Not open yet, or a token problem: click again on the same seat.
+                let wait = secs_to_nanos(self.crowd_rng.uniform(1.0, 3.0));
+                self.push(self.now + wait, Ev::Click(c));
+            }
+            (ReqKind::Pay(_), _) => {}
+        }
+    }
+
+    fn on_timeout(&mut self, r: ReqId) {
+        let req = self.requests[r as usize];
+        if req.outcome == Outcome::Pending {
+            self.set_outcome(r, Outcome::TimedOut);
+            self.metrics.timed_out += 1;
+        }
+        if req.kind == ReqKind::Claim {
+            self.push(self.now, Ev::Click(req.customer));
+        }
+    }
+
+    pub(crate) fn set_outcome(&mut self, r: ReqId, o: Outcome) {
+        let req = &mut self.requests[r as usize];
+        req.outcome = o;
+        req.outcome_writes = req.outcome_writes.saturating_add(1);
+    }
+
+    // ----- servers ---------------------------------------------------------------
+
+    fn local(&self, server: u8) -> Time {
+        self.servers[server as usize].clock.read(self.now)
+    }
+
+    fn on_at_server(&mut self, r: ReqId) {
+        let server = self.requests[r as usize].server;
+        let stamp = self.local(server);
+        {
+            let req = &mut self.requests[r as usize];
+            req.arrived = self.now;
+            req.stamp = stamp;
+        }
+        self.servers[server as usize].stats.requests += 1;
+        let req = self.requests[r as usize];
+        // Rule 4: the session token, issued by an exact clock when the customer logged in.
+        let nbf = self.customers[req.customer as usize].token;
+        let exp = nbf + self.token_ttl;
+        if stamp + self.leeway < nbf {
+            let wrong = self.now + self.leeway >= nbf;
+            return self.decide_at_server(r, Decision::Refused(Refusal::TokenNotYetValid), wrong);
+        }
+        if stamp - self.leeway > exp {
+            let wrong = self.now - self.leeway <= exp;
+            return self.decide_at_server(r, Decision::Refused(Refusal::TokenExpired), wrong);
+        }
+        match req.kind {
+            ReqKind::Claim => {
+                // Rule 2: the sale opening, by the server's clock.
+                if stamp < self.opening {
+                    let wrong = self.now >= self.opening;
+                    return self.decide_at_server(r, Decision::Refused(Refusal::NotOpen), wrong);
+                }
+                match self.cfg.policy {
+                    Policy::LocalTimestamp => self.claim_local(r),
+                    Policy::Unique => self.to_db(r, DbOp::Claim { server_now: stamp }),
+                    Policy::NoLock => self.to_db(r, DbOp::Read),
+                }
+            }
+            ReqKind::Pay(claim) => match self.cfg.policy {
+                Policy::LocalTimestamp => self.pay_local(r, claim),
+                Policy::Unique | Policy::NoLock => self.to_db(r, DbOp::Pay { server_now: stamp }),
+            },
+        }
+    }
+
+    fn to_db(&mut self, r: ReqId, op: DbOp) {
+        let server = self.requests[r as usize].server as usize;
+        let d = self
+            .lan
+            .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
+        self.push(self.now + d, Ev::Db(r, op));
+    }
+
+    fn on_server_reply(&mut self, r: ReqId, d: Decision) {
+        self.decide_at_server(r, d, false);
+    }
+
+    fn on_read_reply(&mut self, r: ReqId, newest: ReqId, any_paid: bool) {
+        let server = self.requests[r as usize].server;
+        let local_now = self.local(server);
+        let free = !any_paid && (newest == NO_REQ || self.judge_expired(newest, local_now, r));
+        if free {
+            // The race window: the server works a while between its check and its insert.
+            let gap = ms_to_nanos(self.cfg.network.check_to_insert_ms);
+            let server = server as usize;
+            let d = self
+                .lan
+                .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
+            self.push(
+                self.now + gap + d,
+                Ev::Db(
+                    r,
+                    DbOp::Insert {
+                        server_now: local_now,
+                    },
+                ),
+            );
+        } else {
+            self.decide_at_server(r, Decision::Refused(Refusal::Taken), false);
+        }
+    }
+
+    /// Whether a server whose clock reads `local_now`, handling request `judge`, finds
+    /// `claim`'s hold expired (rule 3: the hold's timestamp, from the server that granted
+    /// it, against this server's clock). Counts a late expiry when it finds the hold
+    /// still valid although its time-to-live has passed in true time.
+    pub(crate) fn judge_expired(&mut self, claim: ReqId, local_now: Time, judge: ReqId) -> bool {
+        let c = self.requests[claim as usize];
+        let expired = local_now - c.stamp > self.ttl;
+        if !expired && c.hold == Hold::Held && self.now - c.arrived > self.ttl {
+            self.metrics.late_expiries += 1;
+            self.requests[judge as usize].flags |= crate::log::flags::LATE_EXPIRY;
+        }
+        expired
+    }
+
+    /// The server answers: logs the decision with its clock, counts it, and sends the
+    /// response after its queue and service time.
+    pub(crate) fn decide_at_server(&mut self, r: ReqId, d: Decision, wrongly: bool) {
+        let req = self.requests[r as usize];
+        let s = req.server as usize;
+        let stamp = self.local(req.server);
+        let kind = match (req.kind, d) {
+            (ReqKind::Claim, Decision::Confirmed) => LogKind::Confirmed,
+            (ReqKind::Claim, Decision::Refused(x)) => LogKind::Refused(x),
+            (ReqKind::Pay(_), Decision::Confirmed) => LogKind::Paid,
+            (ReqKind::Pay(_), Decision::Refused(x)) => LogKind::PayRefused(x),
+        };
+        let mut flags = req.flags;
+        match d {
+            Decision::Confirmed => {
+                self.servers[s].stats.confirmed += 1;
+                if req.kind == ReqKind::Claim {
+                    self.metrics.confirmed += 1;
+                } else {
+                    self.metrics.paid += 1;
+                }
+            }
+            Decision::Refused(x) => {
+                self.servers[s].stats.refused += 1;
+                self.metrics.refused += 1;
+                match x {
+                    Refusal::NotOpen => self.metrics.not_open_refusals += 1,
+                    Refusal::TokenNotYetValid | Refusal::TokenExpired => {
+                        self.metrics.token_refusals += 1
+                    }
+                    Refusal::Taken => self.metrics.taken_refusals += 1,
+                    _ => {}
+                }
+                if wrongly {
+                    self.metrics.wrongly_refused += 1;
+                    flags |= crate::log::flags::WRONGLY_REFUSED;
+                }
+            }
+        }
+        let outcome = match d {
+            Decision::Confirmed => Outcome::Confirmed,
+            Decision::Refused(x) => Outcome::Refused(x),
+        };
+        self.set_outcome(r, outcome);
+        self.log.push(LogRecord {
+            t: self.now,
+            stamp,
+            server: req.server,
+            kind,
+            customer: req.customer,
+            seat: req.seat,
+            request: r,
+            flags,
+        });
+        self.hash.mix(r as u64 ^ (kind_code(kind) << 40));
+        // Queue and service time, then the way back to the customer.
+        let srv = &mut self.servers[s];
+        let service = ms_to_nanos(srv.rng.exp(self.cfg.network.service_ms));
+        let done = srv.busy_until.max(self.now) + service;
+        srv.busy_until = done;
+        match self.client.delay(&mut srv.rng, done, Way::Back) {
+            Some(back) => self.push(done + back, Ev::Response(r, d)),
+            None => self.push(
+                req.sent + secs_to_nanos(self.cfg.crowd.timeout_s).max(done - req.sent + 1),
+                Ev::Timeout(r),
+            ),
+        }
+    }
+
+    fn on_sample(&mut self) {
+        let now = self.now;
+        self.history.t.push(now);
+        for (i, srv) in self.servers.iter_mut().enumerate() {
+            self.history.offsets[i].push(srv.clock.offset(now));
+            let (sum, n) = srv.window;
+            self.history.response_ms[i].push(if n == 0 {
+                f32::NAN
+            } else {
+                (sum as f64 / n as f64 / 1e6) as f32
+            });
+            srv.window = (0, 0);
+        }
+        self.metrics.order_inversions = self.log.inversions();
+        self.history.metrics.push(self.metrics);
+        if self.pending > 0 {
+            self.push(now + SEC, Ev::Sample);
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        self.settle_all();
+        self.metrics.order_inversions = self.log.inversions();
+    }
+
+    /// Changes a server's clock offset now (a teacher's slider): a step.
+    pub fn set_server_offset(&mut self, server: usize, offset_ns: i64) {
+        let now = self.now;
+        if let Some(s) = self.servers.get_mut(server) {
+            s.clock.set_offset(now, offset_ns);
+            self.hash.mix(0xE0 << 56 | server as u64);
+            self.hash.mix(offset_ns as u64);
+        }
+    }
+
+    /// Changes a server's skew now, in ppm.
+    pub fn set_server_skew(&mut self, server: usize, ppm: f64) {
+        let now = self.now;
+        if let Some(s) = self.servers.get_mut(server) {
+            s.clock.set_skew_ppm(now, ppm);
+            self.hash.mix(0xE1 << 56 | server as u64);
+            self.hash.mix(ppm.to_bits());
+        }
+    }
+
+    /// A server's clock.
+    pub fn clock(&self, server: usize) -> &Clock {
+        &self.servers[server].clock
+    }
+
+    pub(crate) fn replica(&mut self, server: u8, seat: SeatId) -> &mut Option<Record> {
+        &mut self.replicas[server as usize][seat as usize]
+    }
+}
+
+fn kind_code(k: LogKind) -> u64 {
+    match k {
+        LogKind::Confirmed => 1,
+        LogKind::Refused(x) => 2 | (x as u64) << 4,
+        LogKind::Paid => 3,
+        LogKind::PayRefused(x) => 4 | (x as u64) << 4,
+        LogKind::Revoked => 5,
+        LogKind::Released => 6,
+    }
+}

@@ -1,0 +1,208 @@
+//! The state of a run: servers, customers, requests, seats, stores, and the plain
+//! data types the panels read.
+
+use crate::clock::Clock;
+use crate::hall::SeatId;
+use crate::log::Refusal;
+use crate::metrics::ServerStats;
+use crate::rng::Rng;
+use crate::time::Time;
+use serde::Serialize;
+
+/// A request's id: its index in the run's request list.
+pub type ReqId = u32;
+/// A customer's id: 0-based.
+pub type CustomerId = u32;
+/// "No request".
+pub(crate) const NO_REQ: ReqId = u32::MAX;
+
+/// What a request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReqKind {
+    /// Hold this seat for me.
+    Claim,
+    /// Take my payment for the seat my claim `0` holds.
+    Pay(ReqId),
+}
+
+/// The answer a request got. Every request ends with exactly one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "reason", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Still travelling or being processed.
+    Pending,
+    /// Seat held (a claim) or sold (a payment).
+    Confirmed,
+    /// Refused.
+    Refused(Refusal),
+    /// Lost in the network: the customer gave up waiting.
+    TimedOut,
+}
+
+/// What became of a confirmed claim's hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hold {
+    /// No hold (not a confirmed claim).
+    None,
+    /// Held, awaiting payment.
+    Held,
+    /// Paid: the seat is sold to this customer.
+    Paid,
+    /// Taken back when replicas merged or an audit ran: someone else got the seat.
+    Superseded,
+    /// Judged expired by a server's clock; the seat was released.
+    Expired,
+}
+
+impl Hold {
+    /// Whether the customer still holds the seat.
+    pub fn active(self) -> bool {
+        matches!(self, Hold::Held | Hold::Paid)
+    }
+}
+
+/// One request, from the customer's click to its answer.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Request {
+    /// Who sent it.
+    pub customer: CustomerId,
+    /// The seat it concerns.
+    pub seat: SeatId,
+    /// Claim or payment.
+    pub kind: ReqKind,
+    /// The server the gateway sent it to (0-based).
+    pub server: u8,
+    /// True time it left the customer.
+    pub sent: Time,
+    /// True time it reached the server (equal to `sent` while travelling).
+    pub arrived: Time,
+    /// The server's clock when it arrived: the request's timestamp.
+    pub stamp: Time,
+    /// The answer.
+    pub outcome: Outcome,
+    /// For a confirmed claim: what became of the hold.
+    pub hold: Hold,
+    /// How many times an outcome was set (exactly 1 once answered; checked by tests).
+    pub outcome_writes: u8,
+    /// Anomaly flags ([`crate::log::flags`]) this request raised.
+    pub flags: u16,
+}
+
+/// A customer's progress.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Customer {
+    pub seat: SeatId,
+    /// When the session token was issued (the customer's first page load).
+    pub token: Time,
+    pub attempts: u32,
+    pub gone: bool,
+}
+
+/// A reservation server: its clock, its random stream, its queue and its figures.
+#[derive(Clone, Debug)]
+pub(crate) struct Server {
+    pub clock: Clock,
+    pub rng: Rng,
+    pub busy_until: Time,
+    pub stats: ServerStats,
+    /// Responses since the last history sample: (sum ns, count).
+    pub window: (i64, u32),
+}
+
+/// A seat's record in one server's replica (`local-timestamp`) or the database.
+///
+/// Replicas merge with [`Record::merge`]: a later generation (a claim made after a
+/// release) wins; within a generation a paid record beats an unpaid one, then the
+/// earliest local timestamp wins (ties: lower server, then lower request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Record {
+    pub gen: u32,
+    pub req: ReqId,
+    pub stamp: Time,
+    pub server: u8,
+    pub paid: bool,
+    pub released: bool,
+}
+
+impl Record {
+    /// The merge of two records of the same seat: commutative, associative, idempotent,
+    /// so replicas that exchange every change converge whatever the delivery order.
+    pub fn merge(a: Record, b: Record) -> Record {
+        if a.gen != b.gen {
+            return if a.gen > b.gen { a } else { b };
+        }
+        if a.req == b.req {
+            return Record {
+                paid: a.paid || b.paid,
+                released: a.released || b.released,
+                ..a
+            };
+        }
+        if a.paid != b.paid {
+            return if a.paid { a } else { b };
+        }
+        if (a.stamp, a.server, a.req) <= (b.stamp, b.server, b.req) {
+            a
+        } else {
+            b
+        }
+    }
+}
+
+/// What the whole system truly knows of a seat (the simulator's view, not a server's).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SeatTruth {
+    /// Confirmed claims still holding the seat (2 or more: double-booked).
+    pub holders: Vec<ReqId>,
+    /// The contention window ("episode"): from the first hold while the seat was free
+    /// until it is free again. The first claim to reach a server in it, in true time.
+    pub first: Option<(Time, ReqId)>,
+    /// When the current double booking began.
+    pub double_since: Option<Time>,
+    /// The seat's last settled holder was not the first to ask.
+    pub wrong: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(gen: u32, req: ReqId, stamp: i64, paid: bool) -> Record {
+        Record {
+            gen,
+            req,
+            stamp: Time(stamp),
+            server: 0,
+            paid,
+            released: false,
+        }
+    }
+
+    #[test]
+    fn merge_is_a_semilattice() {
+        let rs = [
+            rec(1, 1, 100, false),
+            rec(1, 2, 90, false),
+            rec(1, 1, 100, true),
+            rec(2, 3, 500, false),
+            rec(1, 4, 95, false),
+        ];
+        for &a in &rs {
+            assert_eq!(Record::merge(a, a), a);
+            for &b in &rs {
+                assert_eq!(Record::merge(a, b), Record::merge(b, a));
+                for &c in &rs {
+                    assert_eq!(
+                        Record::merge(Record::merge(a, b), c),
+                        Record::merge(a, Record::merge(b, c))
+                    );
+                }
+            }
+        }
+        assert_eq!(Record::merge(rs[0], rs[1]).req, 2, "earliest stamp wins");
+        assert_eq!(Record::merge(rs[2], rs[1]).req, 1, "paid wins");
+        assert_eq!(Record::merge(rs[2], rs[3]).req, 3, "later generation wins");
+    }
+}
