@@ -371,7 +371,12 @@ impl Sim {
 
     fn on_click(&mut self, c: CustomerId) {
         let cust = &mut self.customers[c as usize];
-        if cust.attempts >= self.cfg.crowd.max_attempts {
+        let max = if cust.pinned.is_some() {
+            1
+        } else {
+            self.cfg.crowd.max_attempts
+        };
+        if cust.attempts >= max {
             cust.gone = true;
             return;
         }
@@ -387,8 +392,14 @@ impl Sim {
 
     /// A request leaves the customer: the gateway picks a server round-robin.
     fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind) {
-        let server = self.next_server as u8;
-        self.next_server = (self.next_server + 1) % self.servers.len();
+        let server = match self.customers[customer as usize].pinned {
+            Some(s) => s,
+            None => {
+                let s = self.next_server as u8;
+                self.next_server = (self.next_server + 1) % self.servers.len();
+                s
+            }
+        };
         let id = self.requests.len() as ReqId;
         self.requests.push(Request {
             customer,
@@ -429,6 +440,8 @@ impl Sim {
                     self.push(self.now + wait, Ev::Pay(c, r));
                 }
             }
+            (ReqKind::Claim, Decision::Refused(_))
+                if self.customers[c as usize].pinned.is_some() => {}
             (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
                 // Reload the seat map and choose again, a little faster this time.
                 match self.hall.pick_free(&mut self.crowd_rng) {
@@ -458,7 +471,7 @@ impl Sim {
             self.set_outcome(r, Outcome::TimedOut);
             self.metrics.timed_out += 1;
         }
-        if req.kind == ReqKind::Claim {
+        if req.kind == ReqKind::Claim && self.customers[req.customer as usize].pinned.is_none() {
             self.push(self.now, Ev::Click(req.customer));
         }
     }
@@ -505,18 +518,18 @@ impl Sim {
                 }
                 match self.cfg.policy {
                     Policy::LocalTimestamp => self.claim_local(r),
-                    Policy::Unique => self.to_db(r, DbOp::Claim { server_now: stamp }),
-                    Policy::NoLock => self.to_db(r, DbOp::Read),
+                    Policy::Unique => self.send_to_db(r, DbOp::Claim { server_now: stamp }),
+                    Policy::NoLock => self.send_to_db(r, DbOp::Read),
                 }
             }
             ReqKind::Pay(claim) => match self.cfg.policy {
                 Policy::LocalTimestamp => self.pay_local(r, claim),
-                Policy::Unique | Policy::NoLock => self.to_db(r, DbOp::Pay { server_now: stamp }),
+                Policy::Unique | Policy::NoLock => self.send_to_db(r, DbOp::Pay { server_now: stamp }),
             },
         }
     }
 
-    fn to_db(&mut self, r: ReqId, op: DbOp) {
+    fn send_to_db(&mut self, r: ReqId, op: DbOp) {
         let server = self.requests[r as usize].server as usize;
         let d = self
             .lan
@@ -663,6 +676,32 @@ impl Sim {
         self.finished = true;
         self.settle_all();
         self.metrics.order_inversions = self.log.inversions();
+    }
+
+    /// Adds a scripted customer who logs in and clicks `seat` at true time `at`, through
+    /// server `server` (0-based), once, without retrying; they pay like the crowd does
+    /// (`crowd.pay_fraction`). For hand-computed cases and classroom walk-throughs.
+    ///
+    /// Returns the customer's id, or `None` if the run is over, `at` is in the past, or
+    /// the seat or the server does not exist.
+    pub fn script_click(&mut self, at: Time, seat: SeatId, server: usize) -> Option<CustomerId> {
+        if self.finished
+            || at < self.now
+            || seat as usize >= self.seats.len()
+            || server >= self.servers.len()
+        {
+            return None;
+        }
+        let id = self.customers.len() as CustomerId;
+        self.customers.push(Customer {
+            seat,
+            token: at,
+            attempts: 0,
+            gone: false,
+            pinned: Some(server as u8),
+        });
+        self.push(at, Ev::Click(id));
+        Some(id)
     }
 
     /// Changes a server's clock offset now (a teacher's slider): a step.

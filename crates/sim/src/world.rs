@@ -98,6 +98,9 @@ pub(crate) struct Customer {
     pub token: Time,
     pub attempts: u32,
     pub gone: bool,
+    /// A scripted customer (see [`crate::Sim::script_click`]): always via this server,
+    /// one click, no retry.
+    pub pinned: Option<u8>,
 }
 
 /// A reservation server: its clock, its random stream, its queue and its figures.
