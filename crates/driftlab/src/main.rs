@@ -1,6 +1,7 @@
 //! `driftlab`: run a Driftlab scenario from the command line, or serve the app.
 
 mod run;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,12 +18,15 @@ struct Cli {
 enum Command {
     /// Run a scenario to the end and print its report.
     Run(run::RunArgs),
+    /// Serve the app and a time API backed by real NTP servers (see docs/COMPANION.md).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Serve(args) => serve::serve(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
