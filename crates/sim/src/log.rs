@@ -104,6 +104,14 @@ pub struct Log {
 }
 
 impl Log {
+    /// An empty log with room for `n` lines.
+    pub fn with_capacity(n: usize) -> Log {
+        Log {
+            records: Vec::with_capacity(n),
+            ..Default::default()
+        }
+    }
+
     /// Appends a line written at true time `rec.t` (never earlier than the last one);
     /// flags it as an inversion if its stamp is below a stamp already written.
     pub fn push(&mut self, mut rec: LogRecord) -> usize {

@@ -158,10 +158,11 @@ impl Link {
             Way::Out => self.out_ns,
             Way::Back => self.back_ns,
         };
+        // Truncating to whole nanoseconds is exact and portable (no rounding call).
         base + match self.jitter {
             Jitter::None => 0,
-            Jitter::Exponential { mean_ms } => ms_to_nanos(rng.exp(mean_ms)),
-            Jitter::LogNormal { median_ms, sigma } => ms_to_nanos(rng.lognormal(median_ms, sigma)),
+            Jitter::Exponential { mean_ms } => rng.exp(mean_ms * 1e6) as i64,
+            Jitter::LogNormal { median_ms, sigma } => rng.lognormal(median_ms * 1e6, sigma) as i64,
         }
     }
 }

@@ -1,37 +1,22 @@
 //! The event queue: a binary heap ordered by true time, ties broken by insertion order.
+//!
+//! The heap holds 16-byte keys (time, then sequence number and a slot) and the events
+//! sit in a slab beside it, so sifting moves small values whatever the event's size.
 
 use crate::time::Time;
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-struct Entry<E> {
-    at: Time,
-    seq: u64,
-    event: E,
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.at == other.at && self.seq == other.seq
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse, so the earliest (then first-scheduled) pops first.
-        other.at.cmp(&self.at).then(other.seq.cmp(&self.seq))
-    }
-}
+/// Bits of a key's second word that name the slot; the sequence number is above them.
+const SLOT_BITS: u32 = 24;
+const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 
 /// Pending events. Two events at the same instant pop in the order they were
 /// scheduled, so a run never depends on the heap's internal layout.
 pub struct Queue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: BinaryHeap<Reverse<(i64, u64)>>,
+    slab: Vec<Option<E>>,
+    free: Vec<u32>,
     seq: u64,
 }
 
@@ -39,6 +24,8 @@ impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
             heap: BinaryHeap::with_capacity(1024),
+            slab: Vec::with_capacity(1024),
+            free: Vec::new(),
             seq: 0,
         }
     }
@@ -46,23 +33,40 @@ impl<E> Default for Queue<E> {
 
 impl<E> Queue<E> {
     /// Schedules `event` at true time `at`.
+    ///
+    /// # Panics
+    /// If more than 16 million events are pending at once (a broken model).
     pub fn push(&mut self, at: Time, event: E) {
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slab[s as usize] = Some(event);
+                s
+            }
+            None => {
+                self.slab.push(Some(event));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        assert!((slot as u64) <= SLOT_MASK, "more than 16M pending events");
         self.seq += 1;
-        self.heap.push(Entry {
-            at,
-            seq: self.seq,
-            event,
-        });
+        self.heap
+            .push(Reverse((at.0, self.seq << SLOT_BITS | slot as u64)));
     }
 
     /// The time of the next event.
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.at)
+        self.heap.peek().map(|Reverse((at, _))| Time(*at))
     }
 
     /// Removes and returns the next event.
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        let Reverse((at, key)) = self.heap.pop()?;
+        let slot = (key & SLOT_MASK) as u32;
+        self.free.push(slot);
+        let event = self.slab[slot as usize]
+            .take()
+            .expect("a queued slot holds its event");
+        Some((Time(at), event))
     }
 
     /// Number of pending events.
@@ -87,7 +91,11 @@ mod tests {
         q.push(Time(1), 'b');
         q.push(Time(5), 'c');
         q.push(Time(1), 'd');
+        assert_eq!(q.pop(), Some((Time(1), 'b')));
+        q.push(Time(-3), 'e');
+        q.push(Time(5), 'f');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
-        assert_eq!(order, vec!['b', 'd', 'a', 'c']);
+        assert_eq!(order, vec!['e', 'd', 'a', 'c', 'f']);
+        assert!(q.is_empty());
     }
 }

@@ -125,6 +125,8 @@ pub struct Sim {
     pub(crate) db: Vec<Vec<ReqId>>,
     pub(crate) requests: Vec<Request>,
     pub(crate) customers: Vec<Customer>,
+    /// Arrivals not yet in the queue, latest first.
+    arrivals: Vec<(Time, CustomerId)>,
     pub(crate) crowd_rng: Rng,
     pub(crate) db_rng: Rng,
     next_server: usize,
@@ -179,13 +181,14 @@ impl Sim {
             db: vec![Vec::new(); seats],
             requests: Vec::with_capacity(cfg.crowd.customers as usize * 4),
             customers: vec![Customer::default(); cfg.crowd.customers as usize],
+            arrivals: Vec::with_capacity(cfg.crowd.customers as usize),
             crowd_rng: Rng::stream(cfg.seed, CROWD_STREAM),
             db_rng: Rng::stream(cfg.seed, DB_STREAM),
             next_server: 0,
             client: Link::new(&cfg.network.client),
             lan: Link::new(&cfg.network.lan),
             metrics: Metrics::default(),
-            log: Log::default(),
+            log: Log::with_capacity(cfg.crowd.customers as usize * 2),
             hash: TraceHash::default(),
             history: History {
                 offsets: vec![Vec::new(); n],
@@ -225,8 +228,18 @@ impl Sim {
                 self.start + (self.crowd_rng.unit() * duration as f64) as i64
             };
             if at <= self.end {
-                self.push(at, Ev::Arrive(id));
+                self.arrivals.push((at, id));
             }
+        }
+        // Arrivals enter the queue one at a time, in order, so the heap stays small.
+        self.arrivals.sort_unstable();
+        self.arrivals.reverse();
+        self.next_arrival();
+    }
+
+    fn next_arrival(&mut self) {
+        if let Some((at, id)) = self.arrivals.pop() {
+            self.push(at, Ev::Arrive(id));
         }
     }
 
@@ -357,6 +370,7 @@ impl Sim {
     // ----- customers -------------------------------------------------------------
 
     fn on_arrive(&mut self, c: CustomerId) {
+        self.next_arrival();
         // The customer logs in (token issued now), loads the seat map (as it is now),
         // looks at it, then clicks.
         self.customers[c as usize].token = self.now;
@@ -524,7 +538,9 @@ impl Sim {
             }
             ReqKind::Pay(claim) => match self.cfg.policy {
                 Policy::LocalTimestamp => self.pay_local(r, claim),
-                Policy::Unique | Policy::NoLock => self.send_to_db(r, DbOp::Pay { server_now: stamp }),
+                Policy::Unique | Policy::NoLock => {
+                    self.send_to_db(r, DbOp::Pay { server_now: stamp })
+                }
             },
         }
     }
@@ -637,7 +653,7 @@ impl Sim {
         self.hash.mix(r as u64 ^ (kind_code(kind) << 40));
         // Queue and service time, then the way back to the customer.
         let srv = &mut self.servers[s];
-        let service = ms_to_nanos(srv.rng.exp(self.cfg.network.service_ms));
+        let service = srv.rng.exp(self.cfg.network.service_ms * 1e6) as i64;
         let done = srv.busy_until.max(self.now) + service;
         srv.busy_until = done;
         match self.client.delay(&mut srv.rng, done, Way::Back) {

@@ -21,13 +21,13 @@ fn run(preset: &str, policy: Policy, seed: u64) -> driftlab_sim::Report {
 
 /// (preset, policy, trace hash with seed 42).
 const PINNED: &[(&str, Policy, &str)] = &[
-    ("reset", Policy::LocalTimestamp, "b60a8671e5eb8e67"),
-    ("minor_drift", Policy::LocalTimestamp, "7ebb889dc9ded9e8"),
-    ("major_drift", Policy::LocalTimestamp, "579773f55e37c4ff"),
-    ("extreme_drift", Policy::LocalTimestamp, "db6b471bad61dbb7"),
-    ("start_demo", Policy::LocalTimestamp, "5117565b4477cc73"),
-    ("extreme_drift", Policy::NoLock, "94b9ba3bb32b7d55"),
-    ("extreme_drift", Policy::Unique, "b8ee41248786f49b"),
+    ("reset", Policy::LocalTimestamp, "ed574fdab5bd6b9b"),
+    ("minor_drift", Policy::LocalTimestamp, "4d78f81276c304b8"),
+    ("major_drift", Policy::LocalTimestamp, "7fd73fd94ff36f29"),
+    ("extreme_drift", Policy::LocalTimestamp, "11a41a17d09ffe16"),
+    ("start_demo", Policy::LocalTimestamp, "1e52bd64a4735f24"),
+    ("extreme_drift", Policy::NoLock, "0780bc9dcac4b96e"),
+    ("extreme_drift", Policy::Unique, "de31a777b51e3ed7"),
 ];
 
 #[test]
