@@ -1,0 +1,157 @@
+//! `driftlab run` as a user types it: the real binary, its output and exit codes.
+
+use std::process::{Command, Output};
+
+fn driftlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_driftlab"))
+        .args(args)
+        .output()
+        .expect("run the driftlab binary")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = driftlab(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("--json prints JSON")
+}
+
+#[test]
+fn json_report_has_every_documented_key() {
+    let r = json(&["run", "--preset", "extreme_drift", "--seed", "42", "--json"]);
+    for key in [
+        "seed",
+        "preset",
+        "policy",
+        "requests",
+        "confirmed",
+        "refused",
+        "double_bookings",
+        "wrong_winners",
+        "order_inversions",
+        "early_sales",
+        "wrongly_refused",
+        "premature_expiries",
+        "offset_spread_ms",
+        "servers",
+        "events",
+        "trace_hash",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(r["preset"], "extreme_drift");
+    assert_eq!(r["seed"], 42);
+    let servers = r["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 5);
+    for key in ["id", "offset_ms", "requests", "p50_ms", "p99_ms"] {
+        assert!(servers[0].get(key).is_some(), "servers[0] lacks {key}");
+    }
+    assert_eq!(servers[1]["id"], "server-2");
+    assert_eq!(servers[1]["offset_ms"], -30_000.0);
+    assert!(r["wrong_winners"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn same_seed_same_hash_and_flags_override() {
+    let a = json(&["run", "--preset", "major_drift", "--seed", "9", "--json"]);
+    let b = json(&["run", "--preset", "major_drift", "--seed", "9", "--json"]);
+    assert_eq!(a["trace_hash"], b["trace_hash"]);
+    let u = json(&[
+        "run",
+        "--preset",
+        "major_drift",
+        "--seed",
+        "9",
+        "--policy",
+        "unique",
+        "--duration",
+        "120",
+        "--json",
+    ]);
+    assert_eq!(u["policy"], "unique");
+    assert_eq!(u["double_bookings"], 0);
+    assert_ne!(u["trace_hash"], a["trace_hash"]);
+}
+
+#[test]
+fn the_table_reads_like_a_report() {
+    let out = driftlab(&["run", "--preset", "reset", "--seed", "1"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Driftlab: reset · policy local-timestamp · seed 1"),
+        "{text}"
+    );
+    assert!(text.contains("wrong winners") && text.contains("server-3"));
+}
+
+#[test]
+fn unknown_names_exit_non_zero_listing_what_is_valid() {
+    let out = driftlab(&["run", "--preset", "huge_drift"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown preset \"huge_drift\"")
+            && err.contains("minor_drift, major_drift, extreme_drift"),
+        "{err}"
+    );
+    let out = driftlab(&["run", "--policy", "mutex"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("local-timestamp, no-lock, unique"));
+    let out = driftlab(&["run", "--duration=-5"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sale.duration_s"));
+}
+
+#[test]
+fn scenario_files_override_a_preset_and_bad_ones_are_explained() {
+    let dir = std::env::temp_dir().join(format!("driftlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let good = write(
+        "good.json",
+        r#"{"preset": "major_drift", "seed": 5, "crowd": {"customers": 50}, "servers": [{"clock": {"offset_ms": 2500}}]}"#,
+    );
+    let r = json(&["run", "--scenario", &good, "--json"]);
+    assert_eq!(
+        (r["preset"].as_str(), r["seed"].as_u64()),
+        (Some("major_drift"), Some(5))
+    );
+    assert_eq!(
+        r["servers"].as_array().unwrap().len(),
+        1,
+        "the file's server list replaces the preset's"
+    );
+    assert_eq!(r["servers"][0]["offset_ms"], 2500.0);
+    for (name, text, expect) in [
+        (
+            "typo.json",
+            r#"{"crowd": {"customerz": 3}}"#,
+            "unknown field `customerz`",
+        ),
+        (
+            "range.json",
+            r#"{"servers": [{"clock": {"skew_ppm": 5000}}]}"#,
+            "servers[0].clock.skew_ppm",
+        ),
+        ("broken.json", r#"{"seed": "#, "not valid JSON"),
+        ("list.json", r#"[1, 2]"#, "must be a JSON object"),
+        ("preset.json", r#"{"preset": "nope"}"#, "valid presets"),
+    ] {
+        let out = driftlab(&["run", "--scenario", &write(name, text)]);
+        assert!(!out.status.success(), "{name} accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let out = driftlab(&["run", "--scenario", "/nonexistent/x.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read scenario"));
+    std::fs::remove_dir_all(&dir).ok();
+}
