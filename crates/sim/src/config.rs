@@ -167,6 +167,18 @@ impl Default for CrowdConfig {
     }
 }
 
+/// A reservation server cut from the network (customers, peers, database) for a while.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionConfig {
+    /// Which server: 1 for `server-1`.
+    pub server: u32,
+    /// Start of the cut, seconds since midnight (e.g. 36 030 = 10:00:30).
+    pub from_s: f64,
+    /// End of the cut, seconds since midnight.
+    pub to_s: f64,
+}
+
 /// The network and the servers' work.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -186,6 +198,10 @@ pub struct NetworkConfig {
     /// Under `no-lock`, the server's work between reading the seat and inserting the
     /// hold (checks, pricing, rendering), milliseconds (default 40): the race window.
     pub check_to_insert_ms: f64,
+    /// Servers cut from the network for a time window (default none). Requests to a
+    /// cut server are lost (customers time out); replication and database traffic wait
+    /// for the link to heal.
+    pub partitions: Vec<PartitionConfig>,
 }
 
 impl Default for NetworkConfig {
@@ -207,6 +223,7 @@ impl Default for NetworkConfig {
             audit_interval_s: 30.0,
             service_ms: 1.0,
             check_to_insert_ms: 40.0,
+            partitions: Vec::new(),
         }
     }
 }
@@ -389,6 +406,24 @@ impl Config {
             60_000.0,
             " ms",
         )?;
+        for (i, p) in w.partitions.iter().enumerate() {
+            let f = |name: &str| format!("network.partitions[{i}].{name}");
+            check_range(
+                &f("server"),
+                p.server as f64,
+                1.0,
+                n as f64,
+                " (a server number)",
+            )?;
+            check_range(&f("from_s"), p.from_s, 0.0, 86_400.0, " s since midnight")?;
+            check_range(
+                &f("to_s"),
+                p.to_s,
+                p.from_s,
+                86_400.0,
+                " s since midnight, not before from_s",
+            )?;
+        }
         Ok(())
     }
 }

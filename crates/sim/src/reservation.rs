@@ -99,7 +99,11 @@ impl Sim {
                     self.now,
                     Way::Out,
                 );
-                self.push(self.now + lag + d, Ev::Replicate { to, seat, rec });
+                // Replication retries until both ends are reachable.
+                let wait = self
+                    .cut_wait(from, self.now)
+                    .max(self.cut_wait(to, self.now));
+                self.push(self.now + wait + lag + d, Ev::Replicate { to, seat, rec });
             }
         }
     }
@@ -141,7 +145,8 @@ impl Sim {
             DbOp::Read => {
                 let d = self
                     .lan
-                    .delay_reliable(&mut self.db_rng, self.now, Way::Back);
+                    .delay_reliable(&mut self.db_rng, self.now, Way::Back)
+                    + self.cut_wait(req.server, self.now);
                 self.push(
                     self.now + d,
                     Ev::ReadReply {
@@ -192,7 +197,8 @@ impl Sim {
         };
         let d = self
             .lan
-            .delay_reliable(&mut self.db_rng, self.now, Way::Back);
+            .delay_reliable(&mut self.db_rng, self.now, Way::Back)
+            + self.cut_wait(req.server, self.now);
         self.push(self.now + d, Ev::ServerReply(r, decision));
     }
 

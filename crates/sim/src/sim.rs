@@ -132,6 +132,8 @@ pub struct Sim {
     next_server: usize,
     pub(crate) client: Link,
     pub(crate) lan: Link,
+    /// Per server, the windows when it is cut from the network.
+    pub(crate) cuts: Vec<Vec<(Time, Time)>>,
     pub(crate) metrics: Metrics,
     pub(crate) log: Log,
     hash: TraceHash,
@@ -187,6 +189,13 @@ impl Sim {
             next_server: 0,
             client: Link::new(&cfg.network.client),
             lan: Link::new(&cfg.network.lan),
+            cuts: (1..=n as u32)
+                .map(|k| {
+                    let ps = cfg.network.partitions.iter().filter(|p| p.server == k);
+                    ps.map(|p| (Time::from_secs_f64(p.from_s), Time::from_secs_f64(p.to_s)))
+                        .collect()
+                })
+                .collect(),
             metrics: Metrics::default(),
             log: Log::with_capacity(cfg.crowd.customers as usize * 2),
             hash: TraceHash::default(),
@@ -430,8 +439,10 @@ impl Sim {
         });
         self.metrics.requests += 1;
         match self.client.delay(&mut self.crowd_rng, self.now, Way::Out) {
-            Some(d) => self.push(self.now + d, Ev::AtServer(id)),
-            None => self.push(
+            Some(d) if self.cut_wait(server, self.now) == 0 => {
+                self.push(self.now + d, Ev::AtServer(id))
+            }
+            _ => self.push(
                 self.now + secs_to_nanos(self.cfg.crowd.timeout_s),
                 Ev::Timeout(id),
             ),
@@ -550,7 +561,8 @@ impl Sim {
         let d = self
             .lan
             .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
-        self.push(self.now + d, Ev::Db(r, op));
+        let wait = self.cut_wait(server as u8, self.now);
+        self.push(self.now + wait + d, Ev::Db(r, op));
     }
 
     fn on_server_reply(&mut self, r: ReqId, d: Decision) {
@@ -568,8 +580,9 @@ impl Sim {
             let d = self
                 .lan
                 .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
+            let wait = self.cut_wait(server as u8, self.now + gap);
             self.push(
-                self.now + gap + d,
+                self.now + gap + wait + d,
                 Ev::Db(
                     r,
                     DbOp::Insert {
@@ -656,9 +669,10 @@ impl Sim {
         let service = srv.rng.exp(self.cfg.network.service_ms * 1e6) as i64;
         let done = srv.busy_until.max(self.now) + service;
         srv.busy_until = done;
+        let cut = self.cuts[s].iter().any(|&(a, b)| a <= done && done < b);
         match self.client.delay(&mut srv.rng, done, Way::Back) {
-            Some(back) => self.push(done + back, Ev::Response(r, d)),
-            None => self.push(
+            Some(back) if !cut => self.push(done + back, Ev::Response(r, d)),
+            _ => self.push(
                 req.sent + secs_to_nanos(self.cfg.crowd.timeout_s).max(done - req.sent + 1),
                 Ev::Timeout(r),
             ),
@@ -743,6 +757,16 @@ impl Sim {
     /// A server's clock.
     pub fn clock(&self, server: usize) -> &Clock {
         &self.servers[server].clock
+    }
+
+    /// How long until `server`'s partition in force at `t` heals (0 if not cut).
+    pub(crate) fn cut_wait(&self, server: u8, t: Time) -> i64 {
+        let cuts = &self.cuts[server as usize];
+        cuts.iter()
+            .filter(|&&(a, b)| a <= t && t < b)
+            .map(|&(_, b)| b - t)
+            .max()
+            .unwrap_or(0)
     }
 
     pub(crate) fn replica(&mut self, server: u8, seat: SeatId) -> &mut Option<Record> {

@@ -212,3 +212,36 @@ fn scripted_clicks_are_checked() {
     assert_eq!(sim.script_click(after_opening(0), 0, 7), None);
     assert_eq!(sim.script_click(Time::from_hms(1, 0, 0), 0, 0), None);
 }
+
+#[test]
+fn a_partitioned_server_loses_requests_and_catches_up_when_it_heals() {
+    // server-2 is cut from 10:00:05 to 10:01:05. Alice holds seat 0 via server-1 at
+    // 10:00:10. Bob's request at 10:00:20 cannot reach server-2: lost, Bob times out.
+    // Alice's hold is replicated to server-2 once it heals, so Carol, asking server-2
+    // at 10:01:10, is told the seat is taken.
+    let mut c = two_servers([0.0, 0.0], Policy::LocalTimestamp);
+    c.network.partitions = vec![driftlab_sim::config::PartitionConfig {
+        server: 2,
+        from_s: 36_005.0,
+        to_s: 36_065.0,
+    }];
+    let mut sim = Sim::new(c).unwrap();
+    sim.script_click(after_opening(10), 0, 0).unwrap();
+    sim.script_click(after_opening(20), 0, 1).unwrap();
+    sim.script_click(after_opening(70), 0, 1).unwrap();
+    sim.run();
+    let r = sim.report();
+    assert_eq!((r.confirmed, r.timed_out, r.taken_refusals), (1, 1, 1));
+    assert_eq!(r.double_bookings, 0);
+    // A partition number out of range is refused by name.
+    let mut bad = two_servers([0.0, 0.0], Policy::Unique);
+    bad.network.partitions = vec![driftlab_sim::config::PartitionConfig {
+        server: 3,
+        from_s: 1.0,
+        to_s: 2.0,
+    }];
+    assert_eq!(
+        Sim::new(bad).err().unwrap().field(),
+        "network.partitions[0].server"
+    );
+}
