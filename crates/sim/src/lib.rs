@@ -7,6 +7,7 @@ pub mod hall;
 pub mod log;
 pub mod metrics;
 pub mod net;
+pub mod ntp;
 pub mod presets;
 pub mod queue;
 pub mod report;

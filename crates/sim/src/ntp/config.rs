@@ -1,0 +1,199 @@
+//! A client's NTP configuration (its `ntp.conf`), with documented defaults.
+
+use super::{SourceId, MAXPOLL, MINPOLL, POLL_CEILING, POLL_FLOOR};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How one node runs NTP as a client.
+///
+/// Every field has a default (`{}` is a valid configuration, if a useless one: it
+/// names no source).
+///
+/// # Examples
+/// ```
+/// use driftlab_sim::ntp::ClientConfig;
+/// let cfg: ClientConfig = serde_json::from_str(r#"{"sources": [0, 1, 2], "fallbacks": [3]}"#).unwrap();
+/// assert_eq!((cfg.minpoll, cfg.maxpoll, cfg.iburst), (6, 10, true));
+/// assert!(cfg.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Primary sources (server ids), polled from the start. Default: none.
+    pub sources: Vec<SourceId>,
+    /// Fallback sources, in order of preference, mobilised one by one when primaries
+    /// become unreachable, released when they answer again. Default: none.
+    pub fallbacks: Vec<SourceId>,
+    /// How many answering sources the client wants; fallbacks fill the gap when fewer
+    /// primaries answer. Default `None`: as many as there are primaries.
+    pub want: Option<usize>,
+    /// Shortest poll interval, as a power of two seconds. Default 6 (64 s).
+    pub minpoll: i8,
+    /// Longest poll interval, as a power of two seconds. Default 10 (1024 s).
+    pub maxpoll: i8,
+    /// Send a burst of 8 packets 2 s apart when a source has nothing to say yet (at
+    /// start, after a step, when it goes silent). Default `true`.
+    pub iburst: bool,
+    /// How many truechimers must agree before the clock is touched. Default `None`: a
+    /// majority of the sources currently polled and not unreachable (with 3 sources, 2
+    /// must agree, so a lone liar cannot set the clock while the others are still
+    /// being heard from). `Some(1)` is the RFC's and ntpd's `minsane` default.
+    pub min_sane: Option<usize>,
+    /// Frequency correction from a drift file, ppm. Default `None`: unknown, so the
+    /// client measures it first (300 s hands off). `Some(x)` starts with `x` and
+    /// synchronises at once, as ntpd does with `/var/lib/ntp/ntp.drift`.
+    pub drift_ppm: Option<f64>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            sources: Vec::new(),
+            fallbacks: Vec::new(),
+            want: None,
+            minpoll: MINPOLL,
+            maxpoll: MAXPOLL,
+            iburst: true,
+            min_sane: None,
+            drift_ppm: None,
+        }
+    }
+}
+
+/// A client configuration that cannot work, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NtpConfigError {
+    /// No primary source.
+    NoSources,
+    /// `minpoll`/`maxpoll` outside 4..=17 or in the wrong order.
+    PollRange {
+        /// The configured minpoll.
+        minpoll: i8,
+        /// The configured maxpoll.
+        maxpoll: i8,
+    },
+    /// A source listed twice.
+    Duplicate(SourceId),
+    /// A drift-file frequency beyond ±500 ppm.
+    Drift(f64),
+    /// `min_sane` or `want` is 0.
+    Zero(&'static str),
+}
+
+impl fmt::Display for NtpConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NtpConfigError::NoSources => write!(f, "an NTP client needs at least one source in `sources`"),
+            NtpConfigError::PollRange { minpoll, maxpoll } => write!(
+                f,
+                "poll exponents must satisfy {POLL_FLOOR} ≤ minpoll ≤ maxpoll ≤ {POLL_CEILING} \
+                 (2^minpoll seconds between polls at most); got minpoll {minpoll}, maxpoll {maxpoll}"
+            ),
+            NtpConfigError::Duplicate(id) => write!(f, "source {id} is listed twice"),
+            NtpConfigError::Drift(ppm) => {
+                write!(f, "drift_ppm {ppm} is beyond what a clock can be corrected by (±500 ppm)")
+            }
+            NtpConfigError::Zero(field) => write!(f, "`{field}` must be at least 1"),
+        }
+    }
+}
+
+impl std::error::Error for NtpConfigError {}
+
+impl ClientConfig {
+    /// Checks that the configuration can work.
+    pub fn validate(&self) -> Result<(), NtpConfigError> {
+        if self.sources.is_empty() {
+            return Err(NtpConfigError::NoSources);
+        }
+        let (lo, hi) = (self.minpoll, self.maxpoll);
+        if lo < POLL_FLOOR || hi > POLL_CEILING || lo > hi {
+            return Err(NtpConfigError::PollRange {
+                minpoll: lo,
+                maxpoll: hi,
+            });
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(&dup) = self
+            .sources
+            .iter()
+            .chain(&self.fallbacks)
+            .find(|&&id| !seen.insert(id))
+        {
+            return Err(NtpConfigError::Duplicate(dup));
+        }
+        if let Some(ppm) = self.drift_ppm.filter(|p| !(-500.0..=500.0).contains(p)) {
+            return Err(NtpConfigError::Drift(ppm));
+        }
+        if self.min_sane == Some(0) {
+            return Err(NtpConfigError::Zero("min_sane"));
+        }
+        if self.want == Some(0) {
+            return Err(NtpConfigError::Zero("want"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let cfg: ClientConfig = serde_json::from_str("{}").unwrap();
+        assert_eq!(cfg, ClientConfig::default());
+        assert_eq!((cfg.minpoll, cfg.maxpoll, cfg.iburst), (6, 10, true));
+        assert_eq!((cfg.want, cfg.min_sane, cfg.drift_ppm), (None, None, None));
+        assert!(
+            serde_json::from_str::<ClientConfig>(r#"{"minpol": 4}"#).is_err(),
+            "typos are caught"
+        );
+    }
+
+    #[test]
+    fn invalid_configs_say_why() {
+        let ok = ClientConfig {
+            sources: vec![0, 1],
+            fallbacks: vec![2],
+            ..Default::default()
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        let e = ClientConfig {
+            sources: vec![],
+            ..ok.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e, NtpConfigError::NoSources);
+        let e = ClientConfig {
+            minpoll: 8,
+            maxpoll: 7,
+            ..ok.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.to_string().contains("minpoll 8, maxpoll 7"), "{e}");
+        let e = ClientConfig {
+            fallbacks: vec![1],
+            ..ok.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.to_string(), "source 1 is listed twice");
+        let e = ClientConfig {
+            drift_ppm: Some(900.0),
+            ..ok.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e, NtpConfigError::Drift(900.0));
+        let e = ClientConfig {
+            min_sane: Some(0),
+            ..ok
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.to_string(), "`min_sane` must be at least 1");
+    }
+}

@@ -1,0 +1,393 @@
+//! One association per source (RFC 5905 §9 and §13): when to poll it, whether it
+//! answers, and what its answers say.
+//!
+//! * **Reach register**: 8 bits, shifted left at every poll, bit 0 set by any valid
+//!   reply. A source silent for 8 polls in a row (register 0) is **unreachable**; the
+//!   client then falls back to the next configured source.
+//! * **Poll interval** `2^hpoll` s: the system poll while the source answers, growing
+//!   by one step per poll after [`UNREACH`] silent polls (why flood a dead server?).
+//! * **iburst**: when the register is empty at a poll and the source has not been
+//!   silent before (start, or just gone quiet), send [`BCOUNT`] packets [`BTIME`] apart
+//!   so the filter fills in seconds instead of minutes.
+//! * **Kiss-o'-Death**: `RATE` cancels any burst and doubles the interval from then on;
+//!   `DENY` stops polling the source.
+//! * After 3 silent polls a dummy (16 s of dispersion) enters the filter, so the
+//!   source's root distance grows and it drops out of selection.
+
+use super::filter::{ClockFilter, FilterOutput, Sample};
+use super::monitor::SourceState;
+use super::packet::{Kiss, Leap, Reply, Request};
+use super::{poll_interval, SourceId, MAXSTRAT};
+use crate::time::{Time, SEC};
+
+/// Packets in an iburst.
+pub const BCOUNT: u8 = 8;
+/// Interval between burst packets: 2 s.
+pub const BTIME: i64 = 2 * SEC;
+/// Polls with an empty reach register before the interval starts growing.
+pub const UNREACH: u32 = 12;
+/// Silent polls after which a source counts as unreachable (the register's width).
+pub const REACH_POLLS: u32 = 8;
+
+/// What a reply did to the association.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Not an answer to our outstanding request (duplicate, late, or forged): dropped.
+    Bogus,
+    /// A Kiss-o'-Death, already acted upon.
+    Kiss(Kiss),
+    /// The server answered but is not synchronised: reachable, but no sample.
+    Unsynchronized,
+    /// A sample entered the filter, but the filter still trusts an older one.
+    Stale,
+    /// The filter has a new conclusion ([`Peer::estimate`]).
+    Fresh,
+}
+
+/// The poll of one source: the request to send, and whether it just became unreachable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Poll {
+    /// The request (t1 = now).
+    pub request: Request,
+    /// True at the poll that found it silent for the 8th time in a row.
+    pub became_unreachable: bool,
+}
+
+/// The association with one source.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    pub(crate) id: SourceId,
+    pub(crate) fallback: bool,
+    pub(crate) mobilised: bool,
+    minpoll: i8,
+    maxpoll: i8,
+    iburst: bool,
+    reach: u8,
+    misses: u32,
+    unreach: u32,
+    burst: u8,
+    hpoll: i8,
+    kod_poll: i8,
+    outdate: Time,
+    next: Time,
+    xmt: Option<Time>,
+    denied: bool,
+    pub(crate) leap: Leap,
+    pub(crate) stratum: u8,
+    pub(crate) root_delay_ns: i64,
+    pub(crate) root_disp_ns: i64,
+    filter: ClockFilter,
+    estimate: Option<FilterOutput>,
+    estimate_at: (Time, i64),
+    pub(crate) tally: SourceState,
+}
+
+impl Peer {
+    /// An association with source `id`, mobilised (polled from `now`) or not.
+    pub fn new(id: SourceId, fallback: bool, poll: (i8, i8), iburst: bool, now: Time) -> Peer {
+        let mut p = Peer {
+            id,
+            fallback,
+            mobilised: false,
+            minpoll: poll.0,
+            maxpoll: poll.1,
+            iburst,
+            reach: 0,
+            misses: 0,
+            unreach: 0,
+            burst: 0,
+            hpoll: poll.0,
+            kod_poll: poll.0,
+            outdate: now,
+            next: now,
+            xmt: None,
+            denied: false,
+            leap: Leap::Unsynchronized,
+            stratum: MAXSTRAT,
+            root_delay_ns: 0,
+            root_disp_ns: 0,
+            filter: ClockFilter::new(),
+            estimate: None,
+            estimate_at: (now, 0),
+            tally: SourceState::Idle,
+        };
+        p.clear(now);
+        p
+    }
+
+    /// Resets the association (after a clock step, or on (de)mobilisation): first poll
+    /// at `now`, everything learnt forgotten except a Kiss-o'-Death back-off or denial.
+    pub fn clear(&mut self, now: Time) {
+        (self.reach, self.misses, self.unreach, self.burst) = (0, 0, 0, 0);
+        (self.hpoll, self.outdate, self.next, self.xmt) = (self.minpoll, now, now, None);
+        (self.leap, self.stratum) = (Leap::Unsynchronized, MAXSTRAT);
+        self.filter.clear();
+        self.estimate = None;
+        self.tally = SourceState::Probing;
+    }
+
+    /// The source's id.
+    pub fn id(&self) -> SourceId {
+        self.id
+    }
+    /// The reach register (bit 0: the latest poll was answered).
+    pub fn reach(&self) -> u8 {
+        self.reach
+    }
+    /// Silent for 8 polls in a row, or denied access.
+    pub fn unreachable(&self) -> bool {
+        self.denied || self.misses >= REACH_POLLS
+    }
+    /// Whether the server sent a `DENY` kiss.
+    pub fn denied(&self) -> bool {
+        self.denied
+    }
+    /// The poll exponent in force (host poll, Kiss-o'-Death floor, config limits).
+    pub fn poll_exp(&self) -> i8 {
+        self.hpoll
+            .max(self.kod_poll)
+            .clamp(self.minpoll, self.maxpoll)
+    }
+    /// When this source is next due, if it is polled at all.
+    pub fn next_poll(&self) -> Option<Time> {
+        (self.mobilised && !self.denied).then_some(self.next)
+    }
+    /// The filter's latest conclusion, with the local time and ledger reading it was
+    /// computed at.
+    pub fn estimate(&self) -> Option<(FilterOutput, Time, i64)> {
+        self.estimate
+            .map(|e| (e, self.estimate_at.0, self.estimate_at.1))
+    }
+    /// The clock filter.
+    pub fn filter(&self) -> &ClockFilter {
+        &self.filter
+    }
+
+    /// The poll process (RFC 5905 A.5.7.1): called when [`Peer::next_poll`] is due,
+    /// with the system poll exponent. Returns the request to send.
+    pub fn poll(&mut self, now: Time, sys_poll: i8) -> Poll {
+        let mut became_unreachable = false;
+        if self.burst == 0 {
+            let was_reachable = !self.unreachable();
+            self.outdate = now;
+            self.reach <<= 1;
+            self.misses += 1;
+            if self.reach & 0b111 == 0 {
+                self.filter.push(None);
+            }
+            if self.reach == 0 {
+                if self.iburst && self.unreach == 0 {
+                    self.burst = BCOUNT - 1;
+                } else if self.unreach >= UNREACH {
+                    self.hpoll = (self.hpoll + 1).min(self.maxpoll);
+                }
+                self.unreach += 1;
+            } else {
+                (self.unreach, self.hpoll) = (0, sys_poll);
+            }
+            became_unreachable = was_reachable && self.unreachable();
+        } else {
+            self.burst -= 1;
+        }
+        self.xmt = Some(now);
+        self.reschedule(now);
+        Poll {
+            request: Request {
+                t1: now,
+                poll: self.poll_exp(),
+            },
+            became_unreachable,
+        }
+    }
+
+    /// Follows a new system poll exponent at once (not during a burst).
+    pub fn set_poll(&mut self, sys_poll: i8) {
+        if self.reach != 0 && self.burst == 0 {
+            self.hpoll = sys_poll;
+            self.next = self.outdate + poll_interval(self.poll_exp());
+        }
+    }
+
+    fn reschedule(&mut self, now: Time) {
+        self.next = if self.burst > 0 {
+            now + BTIME
+        } else {
+            self.outdate + poll_interval(self.poll_exp())
+        };
+    }
+
+    /// The receive side: `reply` arrived at local time `t4`, the client's ledger reading
+    /// `phase_now`.
+    pub fn receive(&mut self, reply: &Reply, t4: Time, phase_now: i64) -> Received {
+        if !self.mobilised || self.xmt != Some(reply.t1) {
+            return Received::Bogus;
+        }
+        self.xmt = None;
+        if let Some(kiss) = reply.kiss {
+            match kiss {
+                Kiss::Rate => {
+                    self.burst = 0;
+                    let floor = self.kod_poll.max(self.hpoll).max(self.minpoll);
+                    self.kod_poll = (floor + 1).min(self.maxpoll);
+                    self.reschedule(t4);
+                }
+                Kiss::Deny => self.denied = true,
+            }
+            return Received::Kiss(kiss);
+        }
+        (self.reach, self.misses) = (self.reach | 1, 0);
+        (self.leap, self.stratum) = (reply.leap, reply.stratum);
+        (self.root_delay_ns, self.root_disp_ns) = (reply.root_delay_ns, reply.root_disp_ns);
+        if !reply.synchronized() {
+            return Received::Unsynchronized;
+        }
+        self.filter
+            .push(Some(Sample::new(reply.on_wire(t4), t4, phase_now)));
+        match self.filter.evaluate(t4, phase_now) {
+            Some(out) if self.estimate.is_none_or(|e| out.time > e.time) => {
+                self.estimate = Some(out);
+                self.estimate_at = (t4, phase_now);
+                Received::Fresh
+            }
+            _ => Received::Stale,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::MS;
+
+    fn t(s: i64) -> Time {
+        Time::from_hms(10, 0, 0) + s * SEC
+    }
+
+    fn peer(iburst: bool) -> Peer {
+        let mut p = Peer::new(7, false, (6, 10), iburst, t(0));
+        p.mobilised = true;
+        p
+    }
+
+    /// An honest answer from a server 5 ms ahead, 1 ms each way.
+    fn answer(req: &Request) -> Reply {
+        let t2 = req.t1 + 6 * MS;
+        Reply {
+            t1: req.t1,
+            t2,
+            t3: t2,
+            leap: Leap::NoWarning,
+            stratum: 1,
+            poll: req.poll,
+            root_delay_ns: 0,
+            root_disp_ns: 0,
+            kiss: None,
+        }
+    }
+
+    fn poll_times(p: &mut Peer, n: usize) -> Vec<i64> {
+        (0..n)
+            .map(|_| {
+                let now = p.next_poll().unwrap();
+                p.poll(now, 6);
+                (now - t(0)) / SEC
+            })
+            .collect()
+    }
+
+    #[test]
+    fn iburst_sends_eight_packets_two_seconds_apart() {
+        assert_eq!(
+            poll_times(&mut peer(true), 10),
+            [0, 2, 4, 6, 8, 10, 12, 14, 64, 128]
+        );
+        assert_eq!(poll_times(&mut peer(false), 3), [0, 64, 128]);
+    }
+
+    #[test]
+    fn unreachable_after_eight_silent_polls() {
+        let mut p = peer(false);
+        let r = p.poll(t(0), 6).request;
+        assert_eq!(p.receive(&answer(&r), r.t1 + 2 * MS, 0), Received::Fresh);
+        assert_eq!(p.reach(), 1);
+        for k in 1..=8 {
+            let due = p.next_poll().unwrap();
+            let poll = p.poll(due, 6);
+            assert_eq!(poll.became_unreachable, k == 8, "poll {k}");
+            assert_eq!(p.reach(), if k < 8 { 1u8 << k } else { 0 });
+        }
+        assert!(p.unreachable());
+        // Dummies entered at the 3rd silent poll and after: 6 of them, 1 sample left...
+        assert_eq!(p.filter().stages().iter().flatten().count(), 1);
+        // ...and a reply makes it reachable again.
+        let due = p.next_poll().unwrap();
+        let r = p.poll(due, 6).request;
+        p.receive(&answer(&r), due + 2 * MS, 0);
+        assert!(!p.unreachable());
+    }
+
+    #[test]
+    fn silence_backs_the_interval_off_after_unreach_polls() {
+        let mut p = peer(false);
+        let gaps: Vec<i64> = poll_times(&mut p, 16)
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .collect();
+        // 12 polls at 64 s, then each silent poll doubles the interval up to maxpoll.
+        assert_eq!(&gaps[10..], [64, 64, 128, 256, 512]);
+    }
+
+    #[test]
+    fn replies_must_match_the_outstanding_request() {
+        let mut p = peer(false);
+        let r = p.poll(t(0), 6).request;
+        let mut forged = answer(&r);
+        forged.t1 = r.t1 + 1;
+        assert_eq!(p.receive(&forged, t(1), 0), Received::Bogus);
+        assert_eq!(p.receive(&answer(&r), t(1), 0), Received::Fresh);
+        assert_eq!(
+            p.receive(&answer(&r), t(1), 0),
+            Received::Bogus,
+            "duplicate"
+        );
+        // Received a whole second later: θ = (6 ms + (6 ms − 1000 ms)) / 2 = −494 ms.
+        let (est, _, _) = p.estimate().unwrap();
+        assert_eq!(est.offset_ns, -494 * MS);
+    }
+
+    #[test]
+    fn rate_kiss_cancels_the_burst_and_doubles_the_interval() {
+        let mut p = peer(true);
+        let r = p.poll(t(0), 6).request;
+        assert_eq!(p.next_poll(), Some(t(2)), "burst under way");
+        let kod = Reply::kiss(&r, Kiss::Rate, t(0), t(0));
+        assert_eq!(
+            p.receive(&kod, t(0) + 2 * MS, 0),
+            Received::Kiss(Kiss::Rate)
+        );
+        assert_eq!((p.next_poll(), p.poll_exp()), (Some(t(128)), 7));
+        let r = p.poll(t(128), 6).request;
+        p.receive(&Reply::kiss(&r, Kiss::Rate, t(128), t(128)), t(128), 0);
+        assert_eq!((p.next_poll(), p.poll_exp()), (Some(t(128 + 256)), 8));
+        // Denied: never polled again, and counts as unreachable.
+        let r = p.poll(t(384), 6).request;
+        p.receive(&Reply::kiss(&r, Kiss::Deny, t(384), t(384)), t(384), 0);
+        assert!(p.unreachable() && p.next_poll().is_none());
+    }
+
+    #[test]
+    fn unsynchronised_server_is_reachable_but_gives_no_sample() {
+        let mut p = peer(false);
+        let r = p.poll(t(0), 6).request;
+        let reply = Reply {
+            stratum: MAXSTRAT,
+            leap: Leap::Unsynchronized,
+            ..answer(&r)
+        };
+        assert_eq!(
+            p.receive(&reply, t(0) + 2 * MS, 0),
+            Received::Unsynchronized
+        );
+        assert_eq!((p.reach(), p.estimate().is_none()), (1, true));
+    }
+}
