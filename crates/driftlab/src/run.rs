@@ -20,6 +20,10 @@ pub struct RunArgs {
     /// How long customers keep arriving, in seconds [default: 600].
     #[arg(long)]
     pub duration: Option<f64>,
+    /// Run NTP on every reservation server (`on`) or on none (`off`), whatever the
+    /// preset says.
+    #[arg(long, value_name = "on|off")]
+    pub ntp: Option<String>,
     /// A JSON scenario: any subset of the config's fields, over the preset it names
     /// (`"preset": "major_drift"`) or over `--preset`.
     #[arg(long, value_name = "FILE.json")]
@@ -55,6 +59,13 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
     }
     if let Some(p) = &args.policy {
         cfg.policy = Policy::parse(p)?;
+    }
+    if let Some(n) = &args.ntp {
+        cfg.ntp.enabled = match n.as_str() {
+            "on" => true,
+            "off" => false,
+            other => return Err(format!("--ntp takes on or off, not {other:?}")),
+        };
     }
     if let Some(d) = args.duration {
         cfg.sale.duration_s = d;
@@ -206,6 +217,37 @@ pub fn table(r: &Report) -> String {
             v.refused,
             v.p50_ms,
             v.p99_ms
+        ));
+    }
+    if r.servers.iter().any(|v| v.ntp) {
+        s.push_str(&format!(
+            "\n  {:<10}{:>8}{:>8}{:>12}{:>11}  {:<12}{}\n",
+            "NTP", "synced", "stratum", "jitter", "delay", "source", "falsetickers"
+        ));
+        for v in &r.servers {
+            s.push_str(&format!(
+                "  {:<10}{:>8}{:>8}{:>9.3} ms{:>8.3} ms  {:<12}{}\n",
+                v.id,
+                if v.synced { "yes" } else { "no" },
+                v.stratum,
+                v.jitter_ms,
+                v.delay_ms,
+                v.selected_source.as_deref().unwrap_or("-"),
+                v.falsetickers.join(", ")
+            ));
+        }
+        let raised = r
+            .alerts
+            .iter()
+            .filter(|a| a.what.starts_with("raised"))
+            .count();
+        s.push_str(&format!(
+            "  {} alerts raised, {} clock steps (see --json for the list)\n",
+            raised,
+            r.alerts
+                .iter()
+                .filter(|a| a.what.starts_with("stepped"))
+                .count()
         ));
     }
     let c = &r.consistency;

@@ -155,3 +155,37 @@ fn scenario_files_override_a_preset_and_bad_ones_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read scenario"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn ntp_figures_and_the_ntp_switch() {
+    let r = json(&["run", "--preset", "ntp_falseticker", "--json"]);
+    for s in r["servers"].as_array().unwrap() {
+        for key in [
+            "stratum",
+            "jitter_ms",
+            "delay_ms",
+            "synced",
+            "selected_source",
+            "falsetickers",
+        ] {
+            assert!(s.get(key).is_some(), "missing servers[].{key}");
+        }
+        assert_eq!(s["synced"], true);
+        assert_eq!(s["falsetickers"], serde_json::json!(["ntp-b"]));
+        assert_ne!(s["selected_source"], "ntp-b");
+    }
+    let alerts = r["alerts"].as_array().unwrap();
+    assert!(alerts
+        .iter()
+        .any(|a| a["what"].as_str().unwrap().contains("falseticker ntp-b")));
+    let off = json(&["run", "--preset", "synced", "--ntp", "off", "--json"]);
+    assert!(
+        off["wrong_winners"].as_u64().unwrap() > 0,
+        "synced without NTP is extreme drift"
+    );
+    let on = json(&["run", "--preset", "extreme_drift", "--ntp", "on", "--json"]);
+    assert_eq!(on["wrong_winners"], 0);
+    let out = driftlab(&["run", "--ntp", "maybe"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ntp takes on or off"));
+}

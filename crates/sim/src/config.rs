@@ -248,6 +248,8 @@ pub struct Config {
     pub crowd: CrowdConfig,
     /// The network.
     pub network: NetworkConfig,
+    /// NTP: the time servers, the reservation servers' clients, faults (default: off).
+    pub ntp: crate::timesync::NtpConfig,
 }
 
 impl Default for Config {

@@ -8,6 +8,7 @@ pub mod log;
 pub mod metrics;
 pub mod net;
 pub mod ntp;
+pub mod ntp_run;
 pub mod presets;
 pub mod queue;
 pub mod report;
@@ -16,6 +17,7 @@ pub mod rng;
 mod sim;
 pub mod snapshot;
 pub mod time;
+pub mod timesync;
 pub mod world;
 
 pub use config::{Config, ConfigError, Policy};

@@ -120,6 +120,10 @@ pub struct History {
     pub response_ms: Vec<Vec<f32>>,
     /// The counters at each sample.
     pub metrics: Vec<Metrics>,
+    /// Each server's NTP jitter at each sample, ms (NaN while NTP is off).
+    pub ntp_jitter_ms: Vec<Vec<f32>>,
+    /// Each server's NTP round-trip delay to its system peer, ms (NaN while NTP is off).
+    pub ntp_delay_ms: Vec<Vec<f32>>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::clock::ClockConfig;
 use crate::config::{
     Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
 };
+use crate::timesync::{Fault, NtpConfig};
 
 /// A named preset and what it shows, in one line.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,6 +43,26 @@ pub const PRESETS: &[PresetInfo] = &[
         summary: "The original demo's four servers (0, −5, +3, −2 s): a gentle start for a class.",
     },
     PresetInfo {
+        name: "synced",
+        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
+        summary: "Extreme drift with NTP on: clocks stepped back within milliseconds, order restored.",
+    },
+    PresetInfo {
+        name: "ntp_falseticker",
+        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
+        summary: "NTP with one time server lying by +10 s: the others outvote it.",
+    },
+    PresetInfo {
+        name: "ntp_asymmetric",
+        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
+        summary: "NTP over a route 20 ms out, 0 ms back: every clock ends 10 ms off, and NTP cannot tell.",
+    },
+    PresetInfo {
+        name: "ntp_unreachable",
+        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
+        summary: "NTP with a primary time server down: a fallback server takes over.",
+    },
+    PresetInfo {
         name: "reset",
         offsets_s: &[0.0, 0.0, 0.0],
         summary: "Three servers with exact clocks: the baseline, where clocks decide nothing wrongly.",
@@ -71,6 +92,40 @@ pub fn preset(name: &str) -> Result<Config, String> {
         .iter()
         .find(|p| p.name == name)
         .ok_or_else(|| format!("unknown preset {name:?}; valid presets: {}", preset_names()))?;
+    let mut ntp = NtpConfig::default();
+    let n = info.offsets_s.len();
+    let start_s = SaleConfig::default().start_s;
+    match info.name {
+        "synced" => ntp.enabled = true,
+        "ntp_falseticker" => {
+            ntp.enabled = true;
+            ntp.faults.push(Fault::Falseticker {
+                source: 3,
+                lie_ms: 10_000.0,
+                at_s: start_s,
+            });
+        }
+        "ntp_asymmetric" => {
+            ntp.enabled = true;
+            for server in 1..=n as u32 {
+                ntp.faults.push(Fault::Asymmetry {
+                    server,
+                    out_ms: 20.0,
+                    back_ms: 0.0,
+                    at_s: start_s,
+                });
+            }
+        }
+        "ntp_unreachable" => {
+            ntp.enabled = true;
+            ntp.faults.push(Fault::SourceDown {
+                source: 2,
+                from_s: start_s,
+                to_s: 86_400.0,
+            });
+        }
+        _ => {}
+    }
     Ok(Config {
         preset: info.name.to_string(),
         seed: 42,
@@ -89,6 +144,7 @@ pub fn preset(name: &str) -> Result<Config, String> {
         sale: SaleConfig::default(),
         crowd: CrowdConfig::default(),
         network: NetworkConfig::default(),
+        ntp,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The end-of-run report (`driftlab run --json`) and the end-of-run consistency check.
 
 use crate::metrics::{percentiles, std_dev};
+use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::sim::Sim;
 use crate::time::nanos_to_ms;
 use crate::world::{Hold, Outcome};
@@ -27,6 +28,31 @@ pub struct ServerReport {
     pub p50_ms: f64,
     /// 99th-percentile response time, ms.
     pub p99_ms: f64,
+    /// Whether it runs NTP at the end.
+    pub ntp: bool,
+    /// Its NTP stratum (16: unsynchronised or NTP off).
+    pub stratum: u8,
+    /// Its NTP jitter, ms (0 with NTP off).
+    pub jitter_ms: f64,
+    /// Round-trip delay to its selected time source, ms (0 with NTP off).
+    pub delay_ms: f64,
+    /// Whether NTP considers its clock synchronised.
+    pub synced: bool,
+    /// The time server it follows, if any.
+    pub selected_source: Option<String>,
+    /// Time servers it found lying.
+    pub falsetickers: Vec<String>,
+}
+
+/// An alert, a step or a fault, as the report lists them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlertReport {
+    /// True time, `HH:MM:SS.mmm`.
+    pub t: String,
+    /// `server-N`, or the time server's name.
+    pub node: String,
+    /// What happened, e.g. `raised offset_high` or `stepped -30000.000 ms`.
+    pub what: String,
 }
 
 /// The consistency check at the end of a run (MODEL §7).
@@ -106,6 +132,8 @@ pub struct Report {
     pub seats: SeatSummary,
     /// The end-of-run consistency check.
     pub consistency: Consistency,
+    /// Alerts raised and cleared, clock steps and faults, in true-time order.
+    pub alerts: Vec<AlertReport>,
     /// Events processed.
     pub events: u64,
     /// Hash of the whole trace: equal hashes, identical runs.
@@ -120,19 +148,77 @@ impl Report {
 }
 
 impl Sim {
+    /// A time event in a line of plain words.
+    pub fn describe(&self, e: &TimeEvent) -> AlertReport {
+        let names = self.time_server_names();
+        let node = match e.node {
+            Node::Res(i) => format!("server-{}", i + 1),
+            Node::Tsv(j) => names[j as usize].clone(),
+        };
+        let alert = |a: &crate::ntp::Alert| {
+            use crate::ntp::Alert::*;
+            match a {
+                OffsetHigh { offset_ns } => {
+                    format!("offset_high ({:+.3} ms)", *offset_ns as f64 / 1e6)
+                }
+                JitterHigh { jitter_ns } => {
+                    format!("jitter_high ({:.3} ms)", *jitter_ns as f64 / 1e6)
+                }
+                DelayHigh { delay_ns } => format!("delay_high ({:.3} ms)", *delay_ns as f64 / 1e6),
+                StratumHigh { stratum } => format!("stratum_high ({stratum})"),
+                NotSynchronized => "not_synchronized".into(),
+                Falseticker { source } => format!("falseticker {}", names[*source]),
+                NoMajority => "no_majority".into(),
+                SourceUnreachable { source } => format!("source_unreachable {}", names[*source]),
+                FallbackMobilised { source } => format!("fallback_mobilised {}", names[*source]),
+                FallbackReleased { source } => format!("fallback_released {}", names[*source]),
+                RateLimited { source } => format!("rate_limited {}", names[*source]),
+                AccessDenied { source } => format!("access_denied {}", names[*source]),
+            }
+        };
+        let what = match &e.what {
+            TimeEventKind::Raised(a) => format!("raised {}", alert(a)),
+            TimeEventKind::Cleared(a) => format!("cleared {}", alert(a)),
+            TimeEventKind::Stepped(ns) => format!("stepped {:+.3} ms", *ns as f64 / 1e6),
+            TimeEventKind::Panic(ns) => format!("panic: offset {:+.3} s refused", *ns as f64 / 1e9),
+            TimeEventKind::Fault(f) => format!("fault {f:?}"),
+            TimeEventKind::Switched(on) => format!("NTP {}", if *on { "on" } else { "off" }),
+        };
+        AlertReport {
+            t: e.t.to_string(),
+            node,
+            what,
+        }
+    }
+
     /// The report of the run so far (complete once [`Sim::finished`]).
     pub fn report(&self) -> Report {
         let m = self.metrics;
         let offsets: Vec<f64> = (0..self.servers.len())
             .map(|i| nanos_to_ms(self.clock(i).offset(self.now)))
             .collect();
+        let names = self.time_server_names();
         let servers = self
             .servers
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 let p = percentiles(&s.stats.response_ns);
+                let ntp = self.ntp_status(i);
+                let ms = |ns: i64| ns as f64 / 1e6;
                 ServerReport {
+                    ntp: ntp.is_some(),
+                    stratum: ntp.as_ref().map_or(16, |n| n.stratum),
+                    jitter_ms: ntp.as_ref().map_or(0.0, |n| ms(n.jitter_ns)),
+                    delay_ms: ntp.as_ref().map_or(0.0, |n| ms(n.delay_ns)),
+                    synced: ntp.as_ref().is_some_and(|n| n.synchronized()),
+                    selected_source: ntp
+                        .as_ref()
+                        .and_then(|n| n.selected)
+                        .map(|j| names[j].clone()),
+                    falsetickers: ntp.as_ref().map_or(Vec::new(), |n| {
+                        n.falsetickers.iter().map(|&j| names[j].clone()).collect()
+                    }),
                     id: format!("server-{}", i + 1),
                     offset_ms: offsets[i],
                     skew_ppm: s.clock.skew_ppm(),
@@ -202,6 +288,11 @@ impl Sim {
             servers,
             seats,
             consistency,
+            alerts: self
+                .time_events()
+                .iter()
+                .map(|e| self.describe(e))
+                .collect(),
             events: self.events,
             trace_hash: self.trace_hash(),
         }

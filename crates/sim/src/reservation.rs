@@ -239,7 +239,7 @@ impl Sim {
                 }
             }
         }
-        if self.pending > 0 {
+        if self.alive() {
             self.push(
                 self.now + secs_to_nanos(self.cfg.network.audit_interval_s),
                 Ev::Audit,

@@ -10,12 +10,18 @@ use crate::hall::{Hall, SeatId};
 use crate::log::{Log, LogKind, LogRecord, Refusal, TraceHash};
 use crate::metrics::{History, Metrics, ServerStats};
 use crate::net::{Link, Way};
+use crate::ntp::{Reply as NtpReply, Request as NtpRequest};
+use crate::ntp_run::{Node, NtpSide, TimeEvent, TimeNode};
 use crate::queue::Queue;
 use crate::rng::Rng;
 use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
+use crate::timesync::Fault;
 use crate::world::{
     Customer, CustomerId, Hold, Outcome, Record, ReqId, ReqKind, Request, SeatTruth, Server, NO_REQ,
 };
+
+/// How long background activity outlives the sale's last arrival.
+const AFTERMATH: i64 = 600 * SEC;
 
 /// Random stream numbers: servers use `1 + index`.
 const CROWD_STREAM: u64 = 0;
@@ -41,7 +47,7 @@ pub(crate) enum DbOp {
     Pay { server_now: Time },
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Ev {
     Arrive(CustomerId),
     Click(CustomerId),
@@ -65,11 +71,35 @@ pub(crate) enum Ev {
     Sample,
     Wander(u8),
     MapExpire(ReqId),
+    NtpWake(Node, u32),
+    NtpAtServer {
+        from: Node,
+        to: u8,
+        request: NtpRequest,
+    },
+    NtpAtClient {
+        to: Node,
+        from: u8,
+        reply: Box<NtpReply>,
+    },
+    Fault(u16),
+    Strobe(u8, i64),
 }
 
 impl Ev {
+    /// Background events keep nothing alive: the run ends when only they remain.
     fn periodic(&self) -> bool {
-        matches!(self, Ev::Audit | Ev::Sample | Ev::Wander(_))
+        matches!(
+            self,
+            Ev::Audit
+                | Ev::Sample
+                | Ev::Wander(_)
+                | Ev::NtpWake(..)
+                | Ev::NtpAtServer { .. }
+                | Ev::NtpAtClient { .. }
+                | Ev::Fault(_)
+                | Ev::Strobe(..)
+        )
     }
 
     fn hash_words(&self) -> (u64, u64) {
@@ -90,6 +120,21 @@ impl Ev {
             Ev::Sample => (12, 0),
             Ev::Wander(s) => (13, s as u64),
             Ev::MapExpire(r) => (14, r as u64),
+            Ev::NtpWake(node, gen) => (15, node_word(node) << 32 | gen as u64),
+            Ev::NtpAtServer { from, to, request } => (
+                16,
+                node_word(from) << 40 | (to as u64) << 32 | (request.t1.0 as u64 & 0xFFFF_FFFF),
+            ),
+            Ev::NtpAtClient {
+                to,
+                from,
+                ref reply,
+            } => (
+                17,
+                node_word(to) << 40 | (from as u64) << 32 | (reply.t3.0 as u64 & 0xFFFF_FFFF),
+            ),
+            Ev::Fault(i) => (18, i as u64),
+            Ev::Strobe(s, d) => (19, (s as u64) << 48 ^ d as u64),
         }
     }
 }
@@ -134,9 +179,13 @@ pub struct Sim {
     pub(crate) lan: Link,
     /// Per server, the windows when it is cut from the network.
     pub(crate) cuts: Vec<Vec<(Time, Time)>>,
+    pub(crate) time_nodes: Vec<TimeNode>,
+    pub(crate) ntp: Vec<NtpSide>,
+    pub(crate) time_events: Vec<TimeEvent>,
+    pub(crate) faults: Vec<Fault>,
     pub(crate) metrics: Metrics,
     pub(crate) log: Log,
-    hash: TraceHash,
+    pub(crate) hash: TraceHash,
     pub(crate) history: History,
     pub(crate) events: u64,
     pub(crate) finished: bool,
@@ -196,12 +245,18 @@ impl Sim {
                         .collect()
                 })
                 .collect(),
+            time_nodes: Vec::new(),
+            ntp: Vec::new(),
+            time_events: Vec::new(),
+            faults: Vec::new(),
             metrics: Metrics::default(),
             log: Log::with_capacity(cfg.crowd.customers as usize * 2),
             hash: TraceHash::default(),
             history: History {
                 offsets: vec![Vec::new(); n],
                 response_ms: vec![Vec::new(); n],
+                ntp_jitter_ms: vec![Vec::new(); n],
+                ntp_delay_ms: vec![Vec::new(); n],
                 ..Default::default()
             },
             events: 0,
@@ -209,6 +264,7 @@ impl Sim {
             cfg,
         };
         sim.schedule_arrivals();
+        sim.ntp_init();
         sim.push(start, Ev::Sample);
         if sim.cfg.policy == Policy::NoLock {
             sim.push(
@@ -250,6 +306,19 @@ impl Sim {
         if let Some((at, id)) = self.arrivals.pop() {
             self.push(at, Ev::Arrive(id));
         }
+    }
+
+    /// Whether background activity (samples, audits, wander, NTP) goes on: while
+    /// customers are still at work, and for ten minutes after the sale's last arrival
+    /// so clocks and dashboards can be watched settling.
+    pub(crate) fn alive(&self) -> bool {
+        self.pending > 0 || self.now < self.end + AFTERMATH
+    }
+
+    /// Schedules a background event (it does not keep the run alive).
+    pub(crate) fn push_background(&mut self, at: Time, ev: Ev) {
+        debug_assert!(ev.periodic());
+        self.queue.push(at, ev);
     }
 
     pub(crate) fn push(&mut self, at: Time, ev: Ev) {
@@ -365,11 +434,16 @@ impl Sim {
             Ev::Audit => self.on_audit(),
             Ev::Sample => self.on_sample(),
             Ev::MapExpire(r) => self.on_map_expire(r),
+            Ev::NtpWake(node, gen) => self.on_ntp_wake(node, gen),
+            Ev::NtpAtServer { from, to, request } => self.on_ntp_at_server(from, to, request),
+            Ev::NtpAtClient { to, from, reply } => self.on_ntp_at_client(to, from, &reply),
+            Ev::Fault(i) => self.on_fault(i),
+            Ev::Strobe(s, d) => self.on_strobe(s, d),
             Ev::Wander(s) => {
                 let now = self.now;
                 let srv = &mut self.servers[s as usize];
                 srv.clock.wander(now, &mut srv.rng);
-                if self.pending > 0 {
+                if self.alive() {
                     self.push(now + WANDER_STEP, Ev::Wander(s));
                 }
             }
@@ -692,9 +766,10 @@ impl Sim {
             });
             srv.window = (0, 0);
         }
+        self.ntp_sample();
         self.metrics.order_inversions = self.log.inversions();
         self.history.metrics.push(self.metrics);
-        if self.pending > 0 {
+        if self.alive() {
             self.push(now + SEC, Ev::Sample);
         }
     }
@@ -771,6 +846,13 @@ impl Sim {
 
     pub(crate) fn replica(&mut self, server: u8, seat: SeatId) -> &mut Option<Record> {
         &mut self.replicas[server as usize][seat as usize]
+    }
+}
+
+fn node_word(n: Node) -> u64 {
+    match n {
+        Node::Res(i) => i as u64,
+        Node::Tsv(j) => 0x100 | j as u64,
     }
 }
 

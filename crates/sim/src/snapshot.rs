@@ -3,6 +3,7 @@
 use crate::hall::{seat_label, SeatId};
 use crate::log::Refusal;
 use crate::metrics::Metrics;
+use crate::ntp::{Alert, ClientStatus};
 use crate::sim::Sim;
 use crate::time::Time;
 use crate::world::{Hold, Outcome, ReqKind};
@@ -48,6 +49,10 @@ pub struct ServerView {
     pub confirmed: u64,
     /// Requests refused.
     pub refused: u64,
+    /// Its NTP dashboard, when it runs NTP.
+    pub ntp: Option<ClientStatus>,
+    /// The NTP threshold alerts in force (offset, jitter, delay, stratum…).
+    pub alerts: Vec<Alert>,
 }
 
 /// Everything the panels need for one frame (the charts read [`Sim::history`]).
@@ -75,6 +80,8 @@ pub struct Snapshot {
     pub cols: u32,
     /// The counters.
     pub metrics: Metrics,
+    /// Names of the time servers, by the index NTP statuses use.
+    pub time_servers: Vec<String>,
 }
 
 /// One request in a seat's story.
@@ -149,13 +156,16 @@ impl Sim {
             servers: self
                 .servers
                 .iter()
-                .map(|s| ServerView {
+                .enumerate()
+                .map(|(i, s)| ServerView {
                     local: s.clock.read(self.now),
                     offset_ns: s.clock.offset(self.now),
                     skew_ppm: s.clock.skew_ppm(),
                     requests: s.stats.requests,
                     confirmed: s.stats.confirmed,
                     refused: s.stats.refused,
+                    ntp: self.ntp_status(i),
+                    alerts: self.ntp_alerts(i).to_vec(),
                 })
                 .collect(),
             seats: (0..self.seats.len()).map(|i| self.seat_view(i)).collect(),
@@ -165,6 +175,7 @@ impl Sim {
                 order_inversions: self.log.inversions(),
                 ..self.metrics
             },
+            time_servers: self.time_server_names(),
         }
     }
 

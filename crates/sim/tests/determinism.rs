@@ -21,13 +21,25 @@ fn run(preset: &str, policy: Policy, seed: u64) -> driftlab_sim::Report {
 
 /// (preset, policy, trace hash with seed 42).
 const PINNED: &[(&str, Policy, &str)] = &[
-    ("reset", Policy::LocalTimestamp, "ed574fdab5bd6b9b"),
-    ("minor_drift", Policy::LocalTimestamp, "4d78f81276c304b8"),
-    ("major_drift", Policy::LocalTimestamp, "7fd73fd94ff36f29"),
-    ("extreme_drift", Policy::LocalTimestamp, "11a41a17d09ffe16"),
-    ("start_demo", Policy::LocalTimestamp, "1e52bd64a4735f24"),
-    ("extreme_drift", Policy::NoLock, "0780bc9dcac4b96e"),
-    ("extreme_drift", Policy::Unique, "de31a777b51e3ed7"),
+    ("reset", Policy::LocalTimestamp, "410aab0090529563"),
+    ("minor_drift", Policy::LocalTimestamp, "5dd1e651550b0186"),
+    ("major_drift", Policy::LocalTimestamp, "07b8980289eda1f7"),
+    ("extreme_drift", Policy::LocalTimestamp, "8df38b81634b2ae6"),
+    ("start_demo", Policy::LocalTimestamp, "5372612924f329a4"),
+    ("extreme_drift", Policy::NoLock, "5fcc47e8e5f8205c"),
+    ("extreme_drift", Policy::Unique, "6938cd3ad10af455"),
+    ("synced", Policy::LocalTimestamp, "acf0a91185a4c98f"),
+    (
+        "ntp_falseticker",
+        Policy::LocalTimestamp,
+        "eb55b8307f912dc6",
+    ),
+    ("ntp_asymmetric", Policy::LocalTimestamp, "47c1ca0f7f3f3e9d"),
+    (
+        "ntp_unreachable",
+        Policy::LocalTimestamp,
+        "d7f66fac504d29d0",
+    ),
 ];
 
 #[test]
@@ -74,5 +86,5 @@ fn pinned_key_figures() {
         r.wrongly_refused,
         r.events,
     ];
-    assert_eq!(figures, [3017, 407, 85, 19, 2582, 30, 645, 14904]);
+    assert_eq!(figures, [3017, 407, 85, 19, 2582, 30, 645, 15279]);
 }

@@ -154,7 +154,7 @@ impl Discipline {
                     return Outcome::Ignore;
                 }
                 Spik | Freq if mu < WATCH => return Outcome::Ignore,
-                Freq => self.set_freq(self.freq_ppm + ppm(offset - self.base_ns, mu), out),
+                Freq => self.learn_freq(offset, mu, out),
                 _ => {}
             }
             return self.step(now, offset, out);
@@ -169,7 +169,7 @@ impl Discipline {
                 return Outcome::Ignore;
             }
             Freq if mu < WATCH => return Outcome::Ignore,
-            Freq => self.set_freq(self.freq_ppm + ppm(offset - self.base_ns, mu), out),
+            Freq => self.learn_freq(offset, mu, out),
             Fset => {}
             Spik | Sync => {
                 let drift = offset - self.ledger.remaining(now);
@@ -190,6 +190,16 @@ impl Discipline {
         (self.state, self.last_update, self.last_ns) = (Sync, Some(now), offset);
         self.adjust_poll(offset);
         Outcome::Slew
+    }
+
+    /// The end of the watch: the offset's drift over `mu` is the frequency error. A
+    /// drift faster than any clock can run (beyond ±500 ppm) is not a frequency error
+    /// but a jump (a bump during the watch): the frequency is left as it was.
+    fn learn_freq(&mut self, offset: i64, mu: i64, out: &mut Vec<Command>) {
+        let measured = ppm(offset - self.base_ns, mu);
+        if measured.abs() <= MAXFREQ_PPM {
+            self.set_freq(self.freq_ppm + measured, out);
+        }
     }
 
     fn set_freq(&mut self, ppm: f64, out: &mut Vec<Command>) {

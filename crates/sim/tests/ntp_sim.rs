@@ -1,0 +1,241 @@
+//! NTP inside the simulation: the presets and faults of MODEL §3, end to end.
+
+use driftlab_sim::log::flags;
+use driftlab_sim::ntp::{Alert, SourceState};
+use driftlab_sim::ntp_run::{Node, TimeEventKind};
+use driftlab_sim::time::{MS, SEC};
+use driftlab_sim::timesync::Fault;
+use driftlab_sim::{presets, Sim, Time};
+
+fn sim(preset: &str) -> Sim {
+    Sim::new(presets::preset(preset).unwrap()).unwrap()
+}
+
+fn max_abs_offset(sim: &Sim) -> i64 {
+    (0..sim.config().servers.len())
+        .map(|i| sim.clock(i).offset(sim.now()).abs())
+        .max()
+        .unwrap()
+}
+
+/// Runs to `t`, checking every simulated second from `from` on that all offsets stay
+/// within `bound`.
+fn stays_within(sim: &mut Sim, from: Time, to: Time, bound: i64) {
+    sim.run_until(from);
+    let mut t = from;
+    while t <= to {
+        sim.run_until(t);
+        assert!(
+            max_abs_offset(sim) < bound,
+            "at {t}: offsets up to {} ms",
+            max_abs_offset(sim) as f64 / 1e6
+        );
+        t += SEC;
+    }
+}
+
+#[test]
+fn synced_converges_under_5_ms_within_15_minutes_and_order_returns() {
+    let mut s = sim("synced");
+    let start = s.now();
+    assert_eq!(max_abs_offset(&s), 30 * SEC);
+    // Converged long before 15 minutes: check from 1 minute after the start to 15.
+    stays_within(&mut s, start + 60 * SEC, start + 15 * 60 * SEC, 5 * MS);
+    s.run();
+    let r = s.report();
+    assert!(
+        r.servers.iter().all(|v| v.synced && v.stratum == 3),
+        "{:?}",
+        r.servers
+    );
+    // After convergence the clock rules hold again: compare with the same run without NTP.
+    let mut plain = sim("extreme_drift");
+    plain.run();
+    let p = plain.report();
+    assert_eq!(r.wrong_winners, 0, "extreme_drift had {}", p.wrong_winners);
+    assert_eq!(r.early_sales, 0);
+    let late_inversions = s
+        .log()
+        .iter()
+        .filter(|l| l.t > start + 60 * SEC && l.flags & flags::INVERSION != 0)
+        .count();
+    assert!(
+        late_inversions * 100 < p.order_inversions as usize,
+        "{late_inversions} inversions vs {}",
+        p.order_inversions
+    );
+    // Each slow or fast server was stepped once, by its offset.
+    let steps: Vec<(Node, i64)> = s
+        .time_events()
+        .iter()
+        .filter_map(|e| match e.what {
+            TimeEventKind::Stepped(d) => Some((e.node, d)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(steps.len(), 4);
+    assert!(steps
+        .iter()
+        .any(|&(n, d)| n == Node::Res(1) && (d - 30 * SEC).abs() < 5 * MS));
+}
+
+#[test]
+fn a_falseticker_is_flagged_never_selected_and_outvoted() {
+    let mut s = sim("ntp_falseticker");
+    let start = s.now();
+    let liar = 3;
+    let mut t = start + 30 * SEC;
+    while t < start + 15 * 60 * SEC {
+        s.run_until(t);
+        for i in 0..5 {
+            let st = s.ntp_status(i).unwrap();
+            assert_ne!(
+                st.selected,
+                Some(liar),
+                "server-{} follows the liar at {t}",
+                i + 1
+            );
+            assert_eq!(st.sources[1].id, liar);
+            if t > start + 60 * SEC {
+                assert_eq!(st.falsetickers, vec![liar], "at {t}");
+                assert_eq!(st.sources[1].state, SourceState::Falseticker);
+            }
+        }
+        assert!(max_abs_offset(&s) < 5 * MS, "at {t}");
+        t += 10 * SEC;
+    }
+    assert!(s
+        .time_events()
+        .iter()
+        .any(|e| e.what == TimeEventKind::Raised(Alert::Falseticker { source: liar })));
+}
+
+#[test]
+fn an_asymmetric_route_leaves_half_the_asymmetry_and_ntp_cannot_see_it() {
+    let mut s = sim("ntp_asymmetric");
+    let start = s.now();
+    s.run_until(start + 15 * 60 * SEC);
+    for i in 0..5 {
+        let off = s.clock(i).offset(s.now());
+        // 20 ms out, 0 back: θ is biased by (20 − 0) / 2 = 10 ms, within 10 %.
+        assert!(
+            (off - 10 * MS).abs() <= MS,
+            "server-{}: {} ms",
+            i + 1,
+            off as f64 / 1e6
+        );
+        // And the client believes it is synchronised, with a small measured offset.
+        let st = s.ntp_status(i).unwrap();
+        assert!(st.synchronized() && st.offset_ns.abs() < MS, "{st:?}");
+        assert!(st.delay_ns > 19 * MS && st.delay_ns < 22 * MS);
+    }
+}
+
+#[test]
+fn an_unreachable_primary_is_replaced_by_a_fallback() {
+    let mut s = sim("ntp_unreachable");
+    let start = s.now();
+    s.run_until(start + 15 * 60 * SEC);
+    let st = s.ntp_status(0).unwrap();
+    let down = st.sources.iter().find(|src| src.id == 2).unwrap();
+    assert_eq!(down.state, SourceState::Unreachable);
+    assert_eq!(down.reach, 0);
+    let fallback = st
+        .sources
+        .iter()
+        .find(|src| src.fallback && src.state != SourceState::Idle);
+    assert!(fallback.is_some(), "{:?}", st.sources);
+    let ev = s.time_events();
+    assert!(ev.iter().any(|e| e.node == Node::Res(0)
+        && e.what == TimeEventKind::Raised(Alert::SourceUnreachable { source: 2 })));
+    assert!(ev.iter().any(|e| e.node == Node::Res(0)
+        && matches!(
+            e.what,
+            TimeEventKind::Raised(Alert::FallbackMobilised { .. })
+        )));
+    assert!(max_abs_offset(&s) < 5 * MS);
+}
+
+#[test]
+fn switching_ntp_on_mid_run_brings_clocks_back_and_alerts_settle() {
+    let mut s = sim("extreme_drift");
+    let start = s.now();
+    s.run_until(start + 90 * SEC);
+    assert_eq!(max_abs_offset(&s), 30 * SEC);
+    for i in 0..5 {
+        s.set_ntp(i, true);
+    }
+    s.run_until(start + 100 * SEC);
+    assert!(s.snapshot().servers.iter().any(|v| v
+        .alerts
+        .iter()
+        .any(|a| matches!(a, Alert::NotSynchronized | Alert::OffsetHigh { .. }))));
+    stays_within(&mut s, start + 150 * SEC, start + 12 * 60 * SEC, 5 * MS);
+    let snap = s.snapshot();
+    assert!(
+        snap.servers.iter().all(|v| v.alerts.is_empty()),
+        "{:?}",
+        snap.servers.iter().map(|v| &v.alerts).collect::<Vec<_>>()
+    );
+    s.set_ntp(1, false);
+    assert!(s.ntp_status(1).is_none());
+}
+
+#[test]
+fn faults_bump_strobe_and_partition() {
+    let mut s = sim("synced");
+    let start = s.now();
+    let at = |secs: i64| start + secs * SEC;
+    s.run_until(at(120));
+    // A 2 s bump on server-3 is stepped back by NTP.
+    s.inject(Fault::ClockBump {
+        server: 3,
+        delta_ms: 2000.0,
+        at_s: 0.0,
+    })
+    .unwrap();
+    assert!((s.clock(2).offset(s.now()) - 2 * SEC).abs() < 5 * MS);
+    // A strobe flips server-4 by 300 ms every 10 s, for 35 s.
+    let now_s = s.now().as_secs_f64();
+    let before = s.clock(3).offset(s.now());
+    s.inject(Fault::Strobe {
+        server: 4,
+        amplitude_ms: 300.0,
+        period_s: 10.0,
+        from_s: now_s + 1.0,
+        to_s: now_s + 36.0,
+    })
+    .unwrap();
+    s.run_until(at(125));
+    assert!((s.clock(3).offset(s.now()) - before - 300 * MS).abs() < 5 * MS);
+    s.run_until(at(135));
+    assert!((s.clock(3).offset(s.now()) - before).abs() < 5 * MS);
+    // Cut server-2 from its sources for 10 minutes, with a skew it cannot correct alone.
+    s.set_server_skew(1, 500.0);
+    let now_s = s.now().as_secs_f64();
+    s.inject(Fault::NtpPartition {
+        server: 2,
+        from_s: now_s,
+        to_s: now_s + 600.0,
+    })
+    .unwrap();
+    s.run_until(at(135 + 590));
+    let drifted = s.clock(1).offset(s.now());
+    assert!(
+        drifted > 200 * MS,
+        "free-running at 500 ppm: {} ms",
+        drifted as f64 / 1e6
+    );
+    // Meanwhile server-3's bump is long repaired, and server-4 is back in line.
+    assert!(s.clock(2).offset(s.now()).abs() < 5 * MS);
+    assert!(s.clock(3).offset(s.now()).abs() < 5 * MS);
+    // Invalid faults are refused by name.
+    let e = s
+        .inject(Fault::ClockBump {
+            server: 9,
+            delta_ms: 1.0,
+            at_s: 0.0,
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), "fault.server");
+}
