@@ -57,6 +57,45 @@ pub(crate) struct NtpSide {
     pub cuts: Vec<(Time, Time)>,
     /// Threshold alerts in force (from the last sample).
     pub active: Vec<Alert>,
+    /// The last complete exchange, for the teaching view.
+    pub last: Option<Exchange>,
+}
+
+/// One NTP exchange seen from everywhere at once: the four timestamps as the clocks
+/// read them, the true instants behind them, and what the client computed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exchange {
+    /// The time server asked (index in `ntp.servers`).
+    pub source: usize,
+    /// `t1` (client sends, client clock), `t2` (server receives, server clock), `t3`
+    /// (server replies, server clock), `t4` (client receives, client clock).
+    pub t: [Time; 4],
+    /// The true instants of the same four moments.
+    pub truth: [Time; 4],
+    /// θ = ((t2 − t1) + (t3 − t4)) / 2, nanoseconds.
+    pub offset_ns: i64,
+    /// δ = (t4 − t1) − (t3 − t2), nanoseconds.
+    pub delay_ns: i64,
+    /// The client clock's true error at `t4` (what NTP would like to know).
+    pub client_error_ns: i64,
+    /// The server clock's true error (a falseticker's lie included).
+    pub server_error_ns: i64,
+}
+
+impl Exchange {
+    /// One-way delay out, true: `truth[1] − truth[0]`.
+    pub fn out_ns(&self) -> i64 {
+        self.truth[1] - self.truth[0]
+    }
+    /// One-way delay back, true: `truth[3] − truth[2]`.
+    pub fn back_ns(&self) -> i64 {
+        self.truth[3] - self.truth[2]
+    }
+    /// The error θ makes: θ − (server error − client error) = (out − back) / 2 up to
+    /// rounding, the half-asymmetry no client can see.
+    pub fn bias_ns(&self) -> i64 {
+        self.offset_ns - (self.server_error_ns - self.client_error_ns)
+    }
 }
 
 /// Something that happened to time: an alert raised or cleared, a step, a fault.
@@ -223,6 +262,11 @@ impl Sim {
         Some(client.status(self.servers[server].clock.read(self.now)))
     }
 
+    /// The last NTP exchange of reservation server `server` (for the teaching view).
+    pub fn last_exchange(&self, server: usize) -> Option<&Exchange> {
+        self.ntp.get(server)?.last.as_ref()
+    }
+
     /// The threshold alerts in force on reservation server `server`.
     pub fn ntp_alerts(&self, server: usize) -> &[Alert] {
         self.ntp.get(server).map_or(&[], |s| &s.active)
@@ -319,11 +363,19 @@ impl Sim {
         let target = &mut self.time_nodes[to as usize];
         let link = route.as_ref().unwrap_or(&target.link);
         if let Some(d) = link.delay(&mut target.rng, self.now, Way::Out) {
-            self.push(self.now + d, Ev::NtpAtServer { from, to, request });
+            self.push(
+                self.now + d,
+                Ev::NtpAtServer {
+                    from,
+                    to,
+                    request,
+                    sent: self.now,
+                },
+            );
         }
     }
 
-    pub(crate) fn on_ntp_at_server(&mut self, from: Node, to: u8, request: Request) {
+    pub(crate) fn on_ntp_at_server(&mut self, from: Node, to: u8, request: Request, sent: Time) {
         let now = self.now;
         let route = match from {
             Node::Res(i) => self.ntp[i as usize].route.clone(),
@@ -355,15 +407,36 @@ impl Sim {
                     Ev::NtpAtClient {
                         to: from,
                         from: to,
-                        reply: Box::new(reply),
+                        reply: Box::new((reply, [sent, now, now + PROCESSING])),
                     },
                 );
             }
         }
     }
 
-    pub(crate) fn on_ntp_at_client(&mut self, node: Node, from: u8, reply: &Reply) {
+    pub(crate) fn on_ntp_at_client(
+        &mut self,
+        node: Node,
+        from: u8,
+        reply: &Reply,
+        truth: [Time; 3],
+    ) {
         let t4 = self.read_clock(node);
+        if let Node::Res(i) = node {
+            if reply.kiss.is_none() && self.ntp[i as usize].client.is_some() {
+                let w = crate::ntp::on_wire(reply.t1, reply.t2, reply.t3, t4);
+                let server = &self.time_nodes[from as usize];
+                self.ntp[i as usize].last = Some(Exchange {
+                    source: from as usize,
+                    t: [reply.t1, reply.t2, reply.t3, t4],
+                    truth: [truth[0], truth[1], truth[2], self.now],
+                    offset_ns: w.offset_ns,
+                    delay_ns: w.delay_ns,
+                    client_error_ns: self.servers[i as usize].clock.offset(self.now),
+                    server_error_ns: server.clock.offset(self.now) + server.lie_ns,
+                });
+            }
+        }
         let Some(client) = self.client_of(node) else {
             return;
         };

@@ -76,11 +76,12 @@ pub(crate) enum Ev {
         from: Node,
         to: u8,
         request: NtpRequest,
+        sent: Time,
     },
     NtpAtClient {
         to: Node,
         from: u8,
-        reply: Box<NtpReply>,
+        reply: Box<(NtpReply, [Time; 3])>,
     },
     Fault(u16),
     Strobe(u8, i64),
@@ -121,7 +122,9 @@ impl Ev {
             Ev::Wander(s) => (13, s as u64),
             Ev::MapExpire(r) => (14, r as u64),
             Ev::NtpWake(node, gen) => (15, node_word(node) << 32 | gen as u64),
-            Ev::NtpAtServer { from, to, request } => (
+            Ev::NtpAtServer {
+                from, to, request, ..
+            } => (
                 16,
                 node_word(from) << 40 | (to as u64) << 32 | (request.t1.0 as u64 & 0xFFFF_FFFF),
             ),
@@ -131,7 +134,7 @@ impl Ev {
                 ref reply,
             } => (
                 17,
-                node_word(to) << 40 | (from as u64) << 32 | (reply.t3.0 as u64 & 0xFFFF_FFFF),
+                node_word(to) << 40 | (from as u64) << 32 | (reply.0.t3.0 as u64 & 0xFFFF_FFFF),
             ),
             Ev::Fault(i) => (18, i as u64),
             Ev::Strobe(s, d) => (19, (s as u64) << 48 ^ d as u64),
@@ -435,8 +438,15 @@ impl Sim {
             Ev::Sample => self.on_sample(),
             Ev::MapExpire(r) => self.on_map_expire(r),
             Ev::NtpWake(node, gen) => self.on_ntp_wake(node, gen),
-            Ev::NtpAtServer { from, to, request } => self.on_ntp_at_server(from, to, request),
-            Ev::NtpAtClient { to, from, reply } => self.on_ntp_at_client(to, from, &reply),
+            Ev::NtpAtServer {
+                from,
+                to,
+                request,
+                sent,
+            } => self.on_ntp_at_server(from, to, request, sent),
+            Ev::NtpAtClient { to, from, reply } => {
+                self.on_ntp_at_client(to, from, &reply.0, reply.1)
+            }
             Ev::Fault(i) => self.on_fault(i),
             Ev::Strobe(s, d) => self.on_strobe(s, d),
             Ev::Wander(s) => {

@@ -239,3 +239,25 @@ fn faults_bump_strobe_and_partition() {
         .unwrap_err();
     assert_eq!(e.field(), "fault.server");
 }
+
+#[test]
+fn the_teaching_view_explains_the_asymmetry_bias() {
+    let mut s = sim("ntp_asymmetric");
+    let start = s.now();
+    s.run_until(start + 10 * 60 * SEC);
+    let x = s.last_exchange(0).unwrap().clone();
+    // The four timestamps, by hand.
+    assert_eq!(x.offset_ns, ((x.t[1] - x.t[0]) + (x.t[2] - x.t[3])) / 2);
+    assert_eq!(x.delay_ns, (x.t[3] - x.t[0]) - (x.t[2] - x.t[1]));
+    // True one-way delays: about 20 ms out, 0 back (plus jitter).
+    assert!((x.out_ns() - 20 * MS).abs() < MS && x.back_ns() < MS);
+    // θ is off the truth by half the asymmetry: the client cannot tell.
+    let half = (x.out_ns() - x.back_ns()) / 2;
+    assert!(
+        (x.bias_ns() - half).abs() < 10_000,
+        "bias {} vs half-asymmetry {half}",
+        x.bias_ns()
+    );
+    assert!((x.client_error_ns - 10 * MS).abs() < MS);
+    assert!(sim("reset").last_exchange(0).is_none());
+}

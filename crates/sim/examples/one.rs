@@ -1,6 +1,0 @@
-fn main() {
-    let c = driftlab_sim::presets::preset("extreme_drift").unwrap();
-    let mut s = driftlab_sim::Sim::new(c).unwrap();
-    s.run();
-    println!("{}", s.events());
-}
