@@ -1,0 +1,151 @@
+// Helpers for Driftlab's end-to-end tests: serve the built app, drive Debian's Chromium.
+//
+// Run by `cargo xtask test` as `node --test e2e/**/*.test.mjs` after `trunk build --release`,
+// with DRIFTLAB_DIST set to the built app's folder (dist/ by default). A test file:
+//
+//   import { after, test } from 'node:test';
+//   import { cleanup, pageErrors, withPage } from './lib/harness.mjs';
+//   after(cleanup);
+//   test('loads', () => withPage(async (page, baseUrl) => {
+//     await page.goto(baseUrl);
+//     ...
+//   }));
+//
+// The server and the browser start on first use and are shared by the file's tests;
+// `cleanup` stops both. Each `withPage` gets a fresh browser context (no shared storage).
+
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The built app's folder: `$DRIFTLAB_DIST`, else `dist/` at the repository root. */
+export const distDir = path.resolve(process.env.DRIFTLAB_DIST ?? path.join(repoRoot, 'dist'));
+
+/** Where `screenshot` writes its PNG files. */
+export const screenshotDir = path.join(repoRoot, 'target', 'screenshots');
+
+/** Chromium flags that work as root in a container with a closed network. */
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const contentTypes = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm', // required by WebAssembly.instantiateStreaming
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Starts a static file server for `root` on 127.0.0.1 and a free port.
+ * `/` and folders serve their index.html. Resolves to `{ baseUrl, close }`.
+ */
+export async function serveStatic(root = distDir) {
+  await stat(path.join(root, 'index.html')).catch(() => {
+    throw new Error(`no index.html in ${root}: run \`cargo xtask build\` first`);
+  });
+  const server = http.createServer(async (req, res) => {
+    try {
+      const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = path.join(root, path.normalize(urlPath));
+      if (!file.startsWith(root)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      const type = contentTypes[path.extname(file)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    } catch (err) {
+      res.writeHead(err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 404 : 500);
+      res.end(String(err.code ?? err));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    baseUrl: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Launches Debian's Chromium, headless, through playwright-core. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+}
+
+let shared = null; // { server, browser }, started on first use
+
+async function started() {
+  shared ??= (async () => {
+    const server = await serveStatic();
+    const browser = await launchChromium();
+    return { server, browser };
+  })();
+  return shared;
+}
+
+const errorsByPage = new WeakMap();
+
+/**
+ * Runs `fn(page, baseUrl)` in a fresh page of the shared browser, `baseUrl` being the
+ * served app's root (ends with `/`); closes the page afterwards, returns what `fn` returns.
+ * The page's uncaught errors and console errors are collected: read them with `pageErrors`.
+ */
+export async function withPage(fn, { viewport = { width: 1400, height: 900 } } = {}) {
+  const { server, browser } = await started();
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  errorsByPage.set(page, errors);
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()} (${msg.location().url})`);
+  });
+  try {
+    return await fn(page, server.baseUrl);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The errors `page` has reported so far (uncaught exceptions and console errors). */
+export function pageErrors(page) {
+  return errorsByPage.get(page) ?? [];
+}
+
+/** Saves a full-page PNG as `target/screenshots/<name>.png` and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Closes the shared browser and server; pass it to `after` in every test file. */
+export async function cleanup() {
+  if (!shared) return;
+  const { server, browser } = await shared;
+  shared = null;
+  await browser.close();
+  await server.close();
+}

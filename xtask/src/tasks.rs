@@ -1,0 +1,161 @@
+//! The tasks: `serve` and `build` the app with Trunk, and `test` everything CI checks.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::sh::{self, cmd};
+use crate::steps::{self, Step};
+
+/// Where Trunk writes the built app, and where the end-to-end tests serve it from.
+const DIST: &str = "dist";
+/// The address `serve` listens on.
+const SERVE_ADDRESS: [&str; 4] = ["--address", "127.0.0.1", "--port", "8080"];
+
+/// Installs what is missing, then serves the app at http://127.0.0.1:8080, rebuilding on
+/// changes, until interrupted.
+pub fn serve(root: &Path) -> Result<(), String> {
+    setup::install_tools(root, false)?;
+    let mut serve = trunk(&["serve", "--release"]);
+    serve.args(SERVE_ADDRESS);
+    sh::run(&mut serve)
+}
+
+/// Installs what is missing, then builds the release app into `dist/`.
+pub fn build(root: &Path) -> bool {
+    let root = root.to_path_buf();
+    steps::run_all(vec![
+        Step::call("install tools", move || setup::install_tools(&root, false)),
+        Step::command("trunk build", trunk(&["build", "--release"])),
+    ])
+}
+
+/// Runs every check in CI's order, stopping at the first failure. With `skip_browser`, only
+/// the native ones (format, lints, native tests) run, and nothing is installed.
+pub fn test(root: &Path, skip_browser: bool) -> bool {
+    // A step that needs the Wasm tool chain or a browser.
+    let web = |step: Step| {
+        if skip_browser {
+            Step::skip(step.name(), "--skip-browser")
+        } else {
+            step
+        }
+    };
+    let install = if skip_browser {
+        Step::skip("install tools", "--skip-browser")
+    } else {
+        let root = root.to_path_buf();
+        Step::call("install tools", move || setup::install_tools(&root, true))
+    };
+    let app_tests = if !files_ending(&root.join("tests"), ".rs").is_empty() {
+        web(wasm_tests("app tests in the browser", "driftlab-app"))
+    } else {
+        Step::skip("app tests in the browser", "no tests/*.rs")
+    };
+    let e2e_files = files_ending(&root.join("e2e"), ".test.mjs");
+    let end_to_end = if e2e_files.is_empty() {
+        Step::skip("end-to-end tests", "no e2e/*.test.mjs")
+    } else {
+        web(Step::command(
+            "end-to-end tests",
+            node_tests(&root.join(DIST), &e2e_files),
+        ))
+    };
+    steps::run_all(vec![
+        install,
+        Step::command("rustfmt", sh::cargo(["fmt", "--all", "--", "--check"])),
+        Step::command(
+            "clippy",
+            sh::cargo([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        Step::command("native tests", sh::cargo(["test", "--workspace"])),
+        web(wasm_tests("sim tests in Wasm", "driftlab-sim")),
+        app_tests,
+        web(Step::command("trunk build", trunk(&["build", "--release"]))),
+        end_to_end,
+    ])
+}
+
+/// Trunk with the settings that keep it from downloading anything.
+fn trunk(args: &[&str]) -> Command {
+    let mut command = cmd("trunk", args);
+    command
+        .env("TRUNK_OFFLINE", "true")
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    command
+}
+
+/// A step running a package's tests compiled to Wasm, by `wasm-bindgen-test-runner` (the
+/// runner set in `.cargo/config.toml`): in headless Chromium through ChromeDriver for tests
+/// configured with `run_in_browser`, in Node otherwise. Fails if no test ran: plain `#[test]`
+/// functions are not run in Wasm, only `#[wasm_bindgen_test]` ones.
+fn wasm_tests(name: &str, package: &str) -> Step {
+    // Doctests are left to the native run: in Wasm they compile but run nothing.
+    let mut command = sh::cargo(["test", "--package", package, "--target", WASM_TARGET]);
+    command
+        .arg("--tests")
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        // Seconds; the default 20 is short for a slow CI machine.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
+    let package = package.to_string();
+    Step::call(name, move || {
+        match sh::run_tests(&mut command)? {
+        0 => Err(format!(
+            "no test of {package} ran in Wasm: mark tests `#[wasm_bindgen_test]`, or alias \
+             `use wasm_bindgen_test::wasm_bindgen_test as test;` under cfg(target_arch = \"wasm32\")"
+        )),
+        _ => Ok(()),
+    }
+    })
+}
+
+/// Node's test runner on `files`, which read the built app's folder from `DRIFTLAB_DIST`.
+fn node_tests(dist: &Path, files: &[PathBuf]) -> Command {
+    // A hung browser must fail the test, not the CI run's time limit.
+    let mut command = cmd(
+        "node",
+        ["--test", "--test-reporter=spec", "--test-timeout=120000"],
+    );
+    command.args(files).env("DRIFTLAB_DIST", dist);
+    command
+}
+
+/// The files under `dir` whose names end with `suffix`, sorted, skipping `node_modules`.
+fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return found;
+    };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() && name != "node_modules" {
+            found.extend(files_ending(&path, suffix));
+        } else if name.ends_with(suffix) {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_test_files_at_any_depth() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources = files_ending(&root.join("src"), ".rs");
+        assert!(sources.contains(&root.join("src/main.rs")));
+        assert!(files_ending(&root.join("src"), ".test.mjs").is_empty());
+        assert!(files_ending(&root.join("no-such-dir"), ".rs").is_empty());
+    }
+}
