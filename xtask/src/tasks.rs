@@ -59,7 +59,11 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
     } else {
         web(Step::command(
             "end-to-end tests",
-            node_tests(&root.join(DIST), &e2e_files),
+            node_tests(
+                &root.join(DIST),
+                &root.join("target/debug/driftlab"),
+                &e2e_files,
+            ),
         ))
     };
     steps::run_all(vec![
@@ -80,6 +84,12 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         web(wasm_tests("sim tests in Wasm", "driftlab-sim")),
         app_tests,
         web(Step::command("trunk build", trunk(&["build", "--release"]))),
+        // The companion serves the built app in the end-to-end tests: the debug build the
+        // native tests already made, so this is quick.
+        web(Step::command(
+            "driftlab binary",
+            sh::cargo(["build", "--package", "driftlab"]),
+        )),
         end_to_end,
     ])
 }
@@ -117,14 +127,18 @@ fn wasm_tests(name: &str, package: &str) -> Step {
     })
 }
 
-/// Node's test runner on `files`, which read the built app's folder from `DRIFTLAB_DIST`.
-fn node_tests(dist: &Path, files: &[PathBuf]) -> Command {
+/// Node's test runner on `files`, which read the built app's folder from `DRIFTLAB_DIST`;
+/// `DRIFTLAB_BIN` names the `driftlab` binary (for tests that start the companion).
+fn node_tests(dist: &Path, bin: &Path, files: &[PathBuf]) -> Command {
     // A hung browser must fail the test, not the CI run's time limit.
     let mut command = cmd(
         "node",
         ["--test", "--test-reporter=spec", "--test-timeout=120000"],
     );
-    command.args(files).env("DRIFTLAB_DIST", dist);
+    command
+        .args(files)
+        .env("DRIFTLAB_DIST", dist)
+        .env("DRIFTLAB_BIN", bin);
     command
 }
 
