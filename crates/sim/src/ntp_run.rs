@@ -34,7 +34,6 @@ pub enum Node {
 /// A server of the time hierarchy.
 #[derive(Clone, Debug)]
 pub(crate) struct TimeNode {
-    pub name: String,
     pub stratum: u8,
     pub clock: Clock,
     pub rng: Rng,
@@ -130,15 +129,44 @@ pub enum TimeEventKind {
 impl Sim {
     pub(crate) fn ntp_init(&mut self) {
         let cfg: NtpConfig = self.cfg.ntp.clone();
-        // The time hierarchy has been running long before the sale: warm it up alone,
-        // so the stratum-2 servers are synchronised when the reservation servers ask.
-        let start = self.start - WARM_UP;
+        self.ntp = vec![NtpSide::default(); self.servers.len()];
+        if cfg.enabled || !cfg.faults.is_empty() {
+            self.ensure_hierarchy();
+        }
+        // Faults due at the start are in place before the first NTP packet leaves.
+        for fault in cfg.faults {
+            let due = Time::from_secs_f64(fault.at_s()) <= self.now;
+            self.schedule_fault(fault);
+            if due {
+                let idx = self.faults.len() as u16 - 1;
+                self.on_fault(idx);
+            }
+        }
+        if cfg.enabled {
+            for i in 0..self.servers.len() {
+                self.set_ntp(i, true);
+            }
+        }
+    }
+
+    /// Brings the time hierarchy to life the first time anything needs it (a client, a
+    /// fault): it has been running long before, so it is first warmed up alone for
+    /// [`WARM_UP`], on a queue of its own, until the stratum-2 servers are synchronised.
+    /// A run that never uses NTP never pays for it.
+    pub(crate) fn ensure_hierarchy(&mut self) {
+        if self.hierarchy_ready {
+            return;
+        }
+        self.hierarchy_ready = true;
+        let now = self.now;
+        let from = now - WARM_UP;
+        let cfg = self.cfg.ntp.clone();
         self.time_nodes = cfg
             .servers
             .iter()
             .enumerate()
             .map(|(j, s)| {
-                let clock = Clock::new(&s.clock, start);
+                let clock = Clock::new(&s.clock, from);
                 let client = (s.stratum > 1).then(|| {
                     // Stratum-2 servers have run for months: their drift file is right.
                     let cc = ClientConfig {
@@ -146,7 +174,7 @@ impl Sim {
                         drift_ppm: Some(-s.clock.skew_ppm),
                         ..Default::default()
                     };
-                    Client::new(&cc, clock.read(start)).expect("validated upstream")
+                    Client::new(&cc, clock.read(from)).expect("validated upstream")
                 });
                 let down = s
                     .down
@@ -154,7 +182,6 @@ impl Sim {
                     .map(|w| (Time::from_secs_f64(w[0]), Time::from_secs_f64(w[1])))
                     .collect();
                 TimeNode {
-                    name: s.name.clone(),
                     stratum: s.stratum,
                     clock,
                     rng: Rng::stream(self.cfg.seed, TIME_STREAM + j as u64),
@@ -170,31 +197,27 @@ impl Sim {
                 }
             })
             .collect();
-        self.ntp = vec![NtpSide::default(); self.servers.len()];
-        let sale_start = self.now;
-        self.now = start;
+        let main = std::mem::take(&mut self.queue);
+        let pending = std::mem::replace(&mut self.pending, 1);
+        self.now = from;
         for j in 0..self.time_nodes.len() {
             if self.time_nodes[j].client.is_some() {
                 self.ntp_timer(Node::Tsv(j as u8));
             }
         }
-        self.run_until(sale_start - 1);
-        self.now = sale_start;
-        self.events = 0;
-        // Faults due at the start are in place before the first NTP packet leaves.
-        for fault in cfg.faults {
-            let due = Time::from_secs_f64(fault.at_s()) <= self.now;
-            self.schedule_fault(fault);
-            if due {
-                let idx = self.faults.len() as u16 - 1;
-                self.on_fault(idx);
-            }
+        while self.queue.peek_time().is_some_and(|t| t < now) {
+            let (at, ev) = self.queue.pop().expect("peeked");
+            self.now = at;
+            self.dispatch(ev);
         }
-        if cfg.enabled {
-            for i in 0..self.servers.len() {
-                self.set_ntp(i, true);
-            }
+        // What the hierarchy still has in flight joins the run's queue.
+        let mut rest = std::mem::replace(&mut self.queue, main);
+        while let Some((at, ev)) = rest.pop() {
+            self.push_background(at, ev);
         }
+        self.pending = pending;
+        self.now = now;
+        self.hash.mix(0xE4 << 56 | now.0 as u64);
     }
 
     fn read_clock(&self, node: Node) -> Time {
@@ -231,6 +254,7 @@ impl Sim {
         if server >= self.servers.len() || self.ntp[server].client.is_some() == on {
             return;
         }
+        self.ensure_hierarchy();
         let node = Node::Res(server as u8);
         *self.wake_of(node) += 1;
         self.ntp[server].active.clear();
@@ -274,7 +298,12 @@ impl Sim {
 
     /// Names of the time servers, by index (what `SourceId`s refer to).
     pub fn time_server_names(&self) -> Vec<String> {
-        self.time_nodes.iter().map(|n| n.name.clone()).collect()
+        self.cfg
+            .ntp
+            .servers
+            .iter()
+            .map(|n| n.name.clone())
+            .collect()
     }
 
     /// Everything that happened to time so far: alerts, steps, faults, switches.
@@ -477,7 +506,7 @@ impl Sim {
     /// Injects a fault: now if its time has come, else when it does. The fault is
     /// checked first; an invalid one is refused with the reason.
     pub fn inject(&mut self, fault: Fault) -> Result<(), crate::ConfigError> {
-        fault.validate("fault", self.servers.len(), self.time_nodes.len())?;
+        fault.validate("fault", self.servers.len(), self.cfg.ntp.servers.len())?;
         let due = Time::from_secs_f64(fault.at_s()) <= self.now;
         self.schedule_fault(fault);
         if due {
@@ -498,6 +527,7 @@ impl Sim {
     }
 
     pub(crate) fn on_fault(&mut self, idx: u16) {
+        self.ensure_hierarchy();
         let fault = self.faults[idx as usize].clone();
         let now = self.now;
         let window = |a: f64, b: f64| (Time::from_secs_f64(a).max(now), Time::from_secs_f64(b));

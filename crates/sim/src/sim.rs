@@ -183,6 +183,8 @@ pub struct Sim {
     /// Per server, the windows when it is cut from the network.
     pub(crate) cuts: Vec<Vec<(Time, Time)>>,
     pub(crate) time_nodes: Vec<TimeNode>,
+    /// Whether the time hierarchy has been brought to life (see `ensure_hierarchy`).
+    pub(crate) hierarchy_ready: bool,
     pub(crate) ntp: Vec<NtpSide>,
     pub(crate) time_events: Vec<TimeEvent>,
     pub(crate) faults: Vec<Fault>,
@@ -249,6 +251,7 @@ impl Sim {
                 })
                 .collect(),
             time_nodes: Vec::new(),
+            hierarchy_ready: false,
             ntp: Vec::new(),
             time_events: Vec::new(),
             faults: Vec::new(),
@@ -418,7 +421,7 @@ impl Sim {
         while self.step() {}
     }
 
-    fn dispatch(&mut self, ev: Ev) {
+    pub(crate) fn dispatch(&mut self, ev: Ev) {
         match ev {
             Ev::Arrive(c) => self.on_arrive(c),
             Ev::Click(c) => self.on_click(c),
