@@ -1,0 +1,62 @@
+//! The help overlay: keyboard shortcuts and how to read the screen. `?` toggles it,
+//! Escape or a click outside closes it.
+
+use crate::ctx::use_ctx;
+use crate::i18n::Txt;
+use leptos::prelude::*;
+
+/// The overlay, shown while `ui.help` is on.
+#[component]
+pub fn HelpOverlay() -> impl IntoView {
+    let ctx = use_ctx();
+    let help = ctx.ui.help;
+    let keys: [(&'static str, Option<Txt>, Txt); 6] = [
+        ("", Some(Txt::KeySpaceName), Txt::KeySpace),
+        ("→", None, Txt::KeyRight),
+        ("R", None, Txt::KeyR),
+        ("?", None, Txt::KeyHelp),
+        ("Esc", None, Txt::KeyEsc),
+        ("← ↑ → ↓", None, Txt::KeyArrows),
+    ];
+    let rows = keys
+        .into_iter()
+        .map(|(key, name, what)| {
+            view! {
+                <tr>
+                    <th scope="row">
+                        <kbd>{move || name.map_or(key, |n| ctx.t(n))}</kbd>
+                    </th>
+                    <td>{move || ctx.t(what)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Show when=move || help.get()>
+            <div class="overlay" on:click=move |_| help.set(false)>
+                <div
+                    class="dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="help-title"
+                    data-testid="help"
+                    on:click=|ev| ev.stop_propagation()
+                >
+                    <h2 id="help-title">{move || ctx.t(Txt::HelpTitle)}</h2>
+                    <table class="keys">
+                        <tbody>{rows.clone()}</tbody>
+                    </table>
+                    <ul class="reading">
+                        <li>{move || ctx.t(Txt::HelpRead1)}</li>
+                        <li>{move || ctx.t(Txt::HelpRead2)}</li>
+                        <li>{move || ctx.t(Txt::HelpRead3)}</li>
+                        <li>{move || ctx.t(Txt::HelpRead4)}</li>
+                    </ul>
+                    <button class="close" data-testid="help-close" on:click=move |_| help.set(false)>
+                        {move || ctx.t(Txt::Close)}
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}

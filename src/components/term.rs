@@ -1,0 +1,19 @@
+//! A term that explains itself: hover or focus it to read one plain sentence.
+
+use crate::ctx::use_ctx;
+use crate::i18n::Txt;
+use leptos::prelude::*;
+
+/// `label`, underlined with dots; hovering or focusing it shows `tip`.
+#[component]
+pub fn Term(label: Txt, tip: Txt) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <span class="term" tabindex="0">
+            {move || ctx.t(label)}
+            <span class="tip" role="tooltip">
+                {move || ctx.t(tip)}
+            </span>
+        </span>
+    }
+}

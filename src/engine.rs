@@ -1,0 +1,268 @@
+//! The running simulation and its playback, outside the reactive graph.
+//!
+//! The app keeps one [`Engine`] in a `StoredValue`; the frame loop calls
+//! [`Engine::tick`] and then copies what the panels show into signals. Everything
+//! here is plain Rust, tested natively.
+
+use driftlab_sim::log::{flags, LogRecord};
+use driftlab_sim::metrics::Percentiles;
+use driftlab_sim::report::Consistency;
+use driftlab_sim::time::{MS, SEC};
+use driftlab_sim::{Config, ConfigError, Sim};
+
+/// The speeds the slider offers: true seconds per real second.
+pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/// The most real time one frame may account for, ms: after a stall (a hidden tab, a
+/// debugger) the run resumes instead of leaping ahead.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// The most true time the simulation advances between two checks of the frame budget.
+const SLICE: i64 = SEC / 2;
+
+/// A run and the config it started from.
+pub struct Engine {
+    sim: Sim,
+    cfg: Config,
+    last_ms: Option<f64>,
+}
+
+/// Figures that cost a scan of every request: refreshed a few times a second.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Response times per server.
+    pub response: Vec<Percentiles>,
+    /// Standard deviation of the servers' offsets now, ms.
+    pub spread_ms: f64,
+    /// The end-of-run check, once the run is over.
+    pub consistency: Option<Consistency>,
+}
+
+impl Engine {
+    /// A run of `cfg`, paused at its start.
+    pub fn new(cfg: Config) -> Result<Engine, ConfigError> {
+        Ok(Engine {
+            sim: Sim::new(cfg.clone())?,
+            cfg,
+            last_ms: None,
+        })
+    }
+
+    /// The simulation.
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// The scenario: the config the run started from, with the clock edits made since.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Replaces the run by a new one of `cfg`; on error the current run is kept.
+    pub fn load(&mut self, cfg: Config) -> Result<(), ConfigError> {
+        *self = Engine::new(cfg)?;
+        Ok(())
+    }
+
+    /// Starts the same scenario again from its start: same seed, same run.
+    pub fn restart(&mut self) {
+        self.sim = Sim::new(self.cfg.clone()).expect("the running config was validated");
+        self.last_ms = None;
+    }
+
+    /// Processes exactly one event; false if the run is over.
+    pub fn step(&mut self) -> bool {
+        self.sim.step()
+    }
+
+    /// Forgets the last frame's time: call when playback pauses, so that resuming does
+    /// not count the pause as elapsed.
+    pub fn pause(&mut self) {
+        self.last_ms = None;
+    }
+
+    /// Advances the run by the real time elapsed since the last tick (`now_ms`, a
+    /// monotonic clock in ms) times `speed`, in slices, stopping early when
+    /// `over_budget` says the frame has no time left. The first tick after a pause
+    /// only notes the time. Returns true if true time moved.
+    pub fn tick(&mut self, now_ms: f64, speed: u32, mut over_budget: impl FnMut() -> bool) -> bool {
+        let Some(last) = self.last_ms.replace(now_ms) else {
+            return false;
+        };
+        if self.sim.finished() {
+            return false;
+        }
+        let wall = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
+        let target = self.sim.now() + (wall * speed as f64 * MS as f64) as i64;
+        let before = self.sim.now();
+        while self.sim.now() < target && !self.sim.finished() {
+            self.sim.run_until(target.min(self.sim.now() + SLICE));
+            if over_budget() {
+                break;
+            }
+        }
+        self.sim.now() != before
+    }
+
+    /// Moves server `i`'s clock to `offset_s` from true time now, and makes it the
+    /// scenario's initial offset (a restart replays with it).
+    pub fn set_offset(&mut self, i: usize, offset_s: f64) {
+        self.sim
+            .set_server_offset(i, driftlab_sim::time::secs_to_nanos(offset_s));
+        if let Some(s) = self.cfg.servers.get_mut(i) {
+            s.clock.offset_ms = offset_s * 1000.0;
+        }
+    }
+
+    /// Sets server `i`'s skew now, and in the scenario.
+    pub fn set_skew(&mut self, i: usize, ppm: f64) {
+        self.sim.set_server_skew(i, ppm);
+        if let Some(s) = self.cfg.servers.get_mut(i) {
+            s.clock.skew_ppm = ppm;
+        }
+    }
+
+    /// Switches NTP on or off on server `i` now. Live only, like a fault: a restart
+    /// starts as the scenario says.
+    pub fn set_ntp(&mut self, i: usize, on: bool) {
+        self.sim.set_ntp(i, on);
+    }
+
+    /// Injects `fault` into the running sale (live only); refused with the reason if
+    /// it names a server or time server that does not exist.
+    pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {
+        self.sim.inject(fault)
+    }
+
+    /// The latest `n` log lines, newest first, with their index in the log; only those
+    /// flagged as anomalies if `anomalies_only`.
+    pub fn log_rows(&self, anomalies_only: bool, n: usize) -> Vec<(usize, LogRecord)> {
+        self.sim
+            .log()
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, r)| !anomalies_only || r.flags & flags::ANOMALY != 0)
+            .take(n)
+            .map(|(i, r)| (i, *r))
+            .collect()
+    }
+
+    /// The figures that need a scan of every request.
+    pub fn stats(&self) -> Stats {
+        let r = self.sim.report();
+        Stats {
+            response: r
+                .servers
+                .iter()
+                .map(|s| Percentiles {
+                    mean_ms: s.mean_ms,
+                    p50_ms: s.p50_ms,
+                    p99_ms: s.p99_ms,
+                })
+                .collect(),
+            spread_ms: r.offset_spread_ms,
+            consistency: self.sim.finished().then_some(r.consistency),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::with_preset;
+
+    fn small(preset: &str) -> Config {
+        let mut c = with_preset(&Config::default(), preset).unwrap();
+        c.crowd.customers = 400;
+        c
+    }
+
+    fn play_to_end(e: &mut Engine) {
+        let mut t = 0.0;
+        e.tick(t, 1000, || false);
+        while !e.sim().finished() {
+            t += 16.0;
+            e.tick(t, 1000, || false);
+        }
+    }
+
+    #[test]
+    fn one_real_second_at_x1_is_one_true_second() {
+        let mut e = Engine::new(small("reset")).unwrap();
+        let t0 = e.sim().now();
+        assert!(
+            !e.tick(1000.0, 1, || false),
+            "the first tick only notes the time"
+        );
+        for k in 1..=10 {
+            e.tick(1000.0 + 100.0 * k as f64, 1, || false);
+        }
+        assert_eq!(e.sim().now() - t0, SEC);
+        e.pause();
+        e.tick(60_000.0, 1, || false);
+        assert_eq!(e.sim().now() - t0, SEC, "a pause is not elapsed time");
+    }
+
+    #[test]
+    fn a_budget_stops_the_frame_early() {
+        let mut e = Engine::new(small("reset")).unwrap();
+        e.tick(0.0, 1000, || false);
+        let t0 = e.sim().now();
+        e.tick(100.0, 1000, || true);
+        assert_eq!(
+            e.sim().now() - t0,
+            SLICE,
+            "one slice, then the budget is spent"
+        );
+    }
+
+    #[test]
+    fn extreme_drift_has_wrong_winners_and_reset_has_none() {
+        let mut e = Engine::new(small("extreme_drift")).unwrap();
+        play_to_end(&mut e);
+        assert!(e.sim().metrics().wrong_winners > 0);
+        assert!(e.stats().consistency.is_some());
+        let mut e = Engine::new(small("reset")).unwrap();
+        play_to_end(&mut e);
+        assert_eq!(e.sim().metrics().wrong_winners, 0);
+    }
+
+    #[test]
+    fn restart_replays_the_same_run_with_clock_edits() {
+        let mut e = Engine::new(small("minor_drift")).unwrap();
+        e.set_offset(1, -20.0);
+        e.set_skew(2, 50.0);
+        e.restart();
+        assert_eq!(e.config().servers[1].clock.offset_ms, -20_000.0);
+        assert_eq!(e.config().servers[2].clock.skew_ppm, 50.0);
+        assert_eq!(e.sim().clock(1).offset(e.sim().now()), -20 * SEC);
+        play_to_end(&mut e);
+        let first = e.sim().trace_hash();
+        e.restart();
+        play_to_end(&mut e);
+        assert_eq!(e.sim().trace_hash(), first);
+    }
+
+    #[test]
+    fn log_rows_are_newest_first_and_filter_anomalies() {
+        let mut e = Engine::new(small("extreme_drift")).unwrap();
+        play_to_end(&mut e);
+        let rows = e.log_rows(false, 5);
+        assert_eq!(rows.len(), 5);
+        assert!(rows[0].0 > rows[4].0);
+        let anomalies = e.log_rows(true, 50);
+        assert!(!anomalies.is_empty());
+        assert!(anomalies.iter().all(|(_, r)| r.flags & flags::ANOMALY != 0));
+    }
+
+    #[test]
+    fn a_bad_config_keeps_the_current_run() {
+        let mut e = Engine::new(small("reset")).unwrap();
+        e.step();
+        let mut bad = e.config().clone();
+        bad.hall.rows = 0;
+        assert!(e.load(bad).is_err());
+        assert_eq!(e.sim().events(), 1);
+    }
+}

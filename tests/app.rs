@@ -1,0 +1,224 @@
+//! Component tests: the whole app mounted in headless Chromium, driven by clicks and
+//! keys, checked through the DOM. Run with
+//! `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use driftlab_app::App;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts a fresh app in its own element, in English.
+async fn mount() -> Element {
+    let doc = document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    leptos::mount::mount_to(root.clone().unchecked_into(), App).forget();
+    tick().await;
+    click(&root, "lang-en").await;
+    root
+}
+
+fn find(root: &Element, testid: &str) -> HtmlElement {
+    root.query_selector(&format!("[data-testid='{testid}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element {testid}"))
+        .unchecked_into()
+}
+
+fn text(root: &Element, testid: &str) -> String {
+    find(root, testid).text_content().unwrap_or_default()
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+async fn click(root: &Element, testid: &str) {
+    find(root, testid).click();
+    tick().await;
+}
+
+/// Types `value` into a text field and commits it (as Enter would).
+async fn type_into(root: &Element, testid: &str, value: &str) {
+    let input: HtmlInputElement = find(root, testid).unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+}
+
+async fn key(target: &web_sys::EventTarget, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+    tick().await;
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn before_the_first_run_every_panel_says_what_will_appear() {
+    let root = mount().await;
+    assert!(text(&root, "status").contains("Ready"));
+    assert!(text(&root, "hall").contains("All seats are free"));
+    assert!(text(&root, "event-log").contains("No events yet"));
+    assert!(text(&root, "chart-offsets").contains("one line per server"));
+    assert!(text(&root, "metrics").contains("All zero for now"));
+    assert!(text(&root, "seat-story").contains("Hover or focus a seat"));
+    // The default hall: 10 rows of 20, every seat labelled for screen readers.
+    assert_eq!(count(&root, "[role='grid'] [role='gridcell']"), 200);
+    let a1 = root.query_selector("[data-seat='0']").unwrap().unwrap();
+    assert_eq!(a1.get_attribute("aria-label").unwrap(), "A1: free");
+}
+
+#[wasm_bindgen_test]
+async fn presets_set_the_servers() {
+    let root = mount().await;
+    click(&root, "preset-extreme_drift").await;
+    assert_eq!(count(&root, ".server-card"), 5);
+    assert!(text(&root, "server-offset-2").contains("−30.000"));
+    assert!(text(&root, "preset-summary").contains("45 s apart"));
+    click(&root, "preset-reset").await;
+    assert_eq!(count(&root, ".server-card"), 3);
+    assert!(text(&root, "server-offset-2").contains("+0.000"));
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_offset_is_refused_at_the_field_and_changes_nothing() {
+    let root = mount().await;
+    click(&root, "preset-major_drift").await;
+    let before = text(&root, "server-offset-2");
+    type_into(&root, "offset-input-2", "abc").await;
+    let msg = text(&root, "offset-input-2-error");
+    assert!(msg.contains("Enter seconds from −60 to +60"), "{msg}");
+    assert!(msg.contains("Nothing was changed"), "{msg}");
+    assert_eq!(text(&root, "server-offset-2"), before);
+    assert_eq!(count(&root, ".server-card"), 4);
+    // A good value clears the message and moves the clock.
+    type_into(&root, "offset-input-2", "-20").await;
+    assert_eq!(text(&root, "offset-input-2-error"), "");
+    assert!(text(&root, "server-offset-2").contains("−20.000"));
+}
+
+#[wasm_bindgen_test]
+async fn a_negative_customer_count_is_refused() {
+    let root = mount().await;
+    type_into(&root, "field-customers", "-5").await;
+    assert!(text(&root, "field-customers-error").contains("from 1 to 50,000"));
+    let input: HtmlInputElement = find(&root, "field-customers").unchecked_into();
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    type_into(&root, "field-rows", "25").await;
+    type_into(&root, "field-cols", "40").await;
+    assert_eq!(count(&root, "[role='gridcell']"), 1000);
+}
+
+#[wasm_bindgen_test]
+async fn step_processes_one_event() {
+    let root = mount().await;
+    click(&root, "step").await;
+    assert!(text(&root, "status").contains("Paused · 1 events"));
+    click(&root, "step").await;
+    assert!(text(&root, "status").contains("2 events"));
+    click(&root, "restart").await;
+    assert!(text(&root, "status").contains("Ready"));
+}
+
+#[wasm_bindgen_test]
+async fn play_runs_the_sale_and_fills_the_panels() {
+    let root = mount().await;
+    click(&root, "preset-extreme_drift").await;
+    let speed: HtmlInputElement = find(&root, "speed").unchecked_into();
+    speed.set_value("9");
+    speed
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick().await;
+    assert_eq!(text(&root, "speed-value"), "×1000");
+    let t0 = text(&root, "true-time");
+    click(&root, "play").await;
+    for _ in 0..100 {
+        sleep(100).await;
+        if text(&root, "status").contains("Sale over") {
+            break;
+        }
+    }
+    assert!(
+        text(&root, "status").contains("Sale over"),
+        "{}",
+        text(&root, "status")
+    );
+    assert_ne!(text(&root, "true-time"), t0);
+    let wrong: u64 = find(&root, "metric-wrong_winners")
+        .get_attribute("data-value")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wrong > 0);
+    assert!(count(&root, "[data-testid='log-rows'] tr") > 0);
+    assert!(count(&root, ".seat.wrong") > 0);
+    // The anomalies filter keeps only flagged lines.
+    click(&root, "log-anomalies").await;
+    assert_eq!(
+        count(&root, "[data-testid='log-rows'] tr"),
+        count(&root, "[data-testid='log-rows'] tr.anomalous")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn seats_are_keyboard_navigable_and_tell_their_story() {
+    let root = mount().await;
+    let a1: HtmlElement = root
+        .query_selector("[data-seat='0']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(a1.tab_index(), 0);
+    a1.focus().unwrap();
+    tick().await;
+    assert_eq!(text(&root, "story-seat"), "A1");
+    key(&a1, "ArrowRight").await;
+    key(&document().active_element().unwrap(), "ArrowDown").await;
+    assert_eq!(text(&root, "story-seat"), "B2");
+    let active = document().active_element().unwrap();
+    assert_eq!(active.get_attribute("data-seat").as_deref(), Some("21"));
+    assert_eq!(active.get_attribute("tabindex").as_deref(), Some("0"));
+    assert!(text(&root, "seat-story").contains("Nobody has asked"));
+}
+
+#[wasm_bindgen_test]
+async fn french_follows_the_switch() {
+    let root = mount().await;
+    click(&root, "lang-fr").await;
+    assert!(text(&root, "servers").contains("Serveurs"));
+    assert!(text(&root, "status").contains("Prêt"));
+    let a1 = root.query_selector("[data-seat='0']").unwrap().unwrap();
+    assert_eq!(a1.get_attribute("aria-label").unwrap(), "A1: libre");
+    click(&root, "lang-en").await;
+    assert!(text(&root, "servers").contains("Servers"));
+}
+
+#[wasm_bindgen_test]
+async fn help_opens_with_a_question_mark_and_closes_with_escape() {
+    let root = mount().await;
+    let body: web_sys::EventTarget = document().body().unwrap().into();
+    key(&body, "?").await;
+    assert!(text(&root, "help").contains("Play or pause"));
+    key(&body, "Escape").await;
+    assert_eq!(count(&root, "[data-testid='help']"), 0);
+}
