@@ -6,6 +6,7 @@ use crate::components::event_log::EventLog;
 use crate::components::hall::HallPanel;
 use crate::components::help::HelpOverlay;
 use crate::components::metrics::MetricsPanel;
+use crate::components::ntp_panel::NtpPanel;
 use crate::components::playback::Playback;
 use crate::components::scenario_bar::ScenarioBar;
 use crate::components::servers::ServersPanel;
@@ -43,8 +44,7 @@ pub fn App() -> impl IntoView {
             <Playback />
             <main class="board">
                 <ServersPanel />
-                // The NTP panel (monitoring each server's sync) will sit here, under the
-                // servers, when the core's `ntp` module lands.
+                <NtpPanel />
                 <HallPanel />
                 <Charts />
                 <MetricsPanel />

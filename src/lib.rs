@@ -16,7 +16,9 @@ pub mod engine;
 pub mod frame;
 pub mod i18n;
 pub mod keys;
+pub mod ntp_view;
 pub mod palette;
+pub mod real_clock;
 pub mod scenario;
 pub mod url;
 

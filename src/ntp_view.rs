@@ -191,16 +191,31 @@ pub fn node_name(node: Node, names: &[String]) -> String {
 /// An event in words (without its time and node).
 pub fn event_text(lang: Lang, ev: &TimeEvent, names: &[String]) -> String {
     match &ev.what {
-        TimeEventKind::Raised(a) => format!("{}: {}", lang.t(Txt::NtpRaised), alert_text(lang, a, names)),
-        TimeEventKind::Cleared(a) => {
-            format!("{}: {}", lang.t(Txt::NtpCleared), alert_text(lang, a, names))
+        TimeEventKind::Raised(a) => {
+            format!("{}: {}", lang.t(Txt::NtpRaised), alert_text(lang, a, names))
         }
-        TimeEventKind::Stepped(ns) => format!("{} {}", lang.t(Txt::EvStepped), duration(lang, *ns, true)),
+        TimeEventKind::Cleared(a) => {
+            format!(
+                "{}: {}",
+                lang.t(Txt::NtpCleared),
+                alert_text(lang, a, names)
+            )
+        }
+        TimeEventKind::Stepped(ns) => {
+            format!("{} {}", lang.t(Txt::EvStepped), duration(lang, *ns, true))
+        }
         TimeEventKind::Panic(_) => lang.t(Txt::EvPanic).to_string(),
         TimeEventKind::Fault(f) => format!("{} {}", lang.t(Txt::EvFault), lang.t(fault_txt(f))),
         TimeEventKind::Switched(true) => lang.t(Txt::EvNtpOn).to_string(),
         TimeEventKind::Switched(false) => lang.t(Txt::EvNtpOff).to_string(),
     }
+}
+
+/// `now` as the seconds a fault strikes at, floored to the millisecond: the core applies
+/// a fault at once only if its time is not after now, and `now.as_secs_f64()` can round
+/// up by a nanosecond.
+pub fn strike_s(now: Time) -> f64 {
+    now.nanos().div_euclid(MS) as f64 / 1000.0
 }
 
 /// The live fault switches.
@@ -325,15 +340,38 @@ mod tests {
         assert_eq!(duration(Lang::Fr, 2_350_000_000, true), "+2,350\u{a0}s");
         assert_eq!(duration(Lang::En, 30 * SEC, false), "30.000\u{a0}s");
         assert_eq!(precise(Lang::En, -10_012_345), "−10.012\u{a0}ms");
-        assert_eq!(instant_us(Time(36_007 * SEC + 214_031_900)), "10:00:07.214031");
+        assert_eq!(
+            instant_us(Time(36_007 * SEC + 214_031_900)),
+            "10:00:07.214031"
+        );
     }
 
     #[test]
     fn alerts_name_their_source() {
-        let names = vec!["gps".to_string(), "atomic".into(), "ntp-a".into(), "ntp-b".into()];
+        let names = vec![
+            "gps".to_string(),
+            "atomic".into(),
+            "ntp-a".into(),
+            "ntp-b".into(),
+        ];
         let a = Alert::Falseticker { source: 3 };
-        assert_eq!(alert_text(Lang::En, &a, &names), "falseticker found (ntp-b)");
-        assert_eq!(alert_text(Lang::En, &Alert::Falseticker { source: 9 }, &names), "falseticker found (#9)");
+        assert_eq!(
+            alert_text(Lang::En, &a, &names),
+            "falseticker found (ntp-b)"
+        );
+        assert_eq!(
+            alert_text(Lang::En, &Alert::Falseticker { source: 9 }, &names),
+            "falseticker found (#9)"
+        );
+    }
+
+    #[test]
+    fn a_fault_struck_now_is_never_in_the_future() {
+        for ns in [0, 1, 999_999, 35_940_000_000_001, 36_007_214_031_777] {
+            let t = Time(ns);
+            assert!(Time::from_secs_f64(strike_s(t)) <= t, "{ns}");
+            assert!(t - Time::from_secs_f64(strike_s(t)) < MS, "{ns}");
+        }
     }
 
     #[test]

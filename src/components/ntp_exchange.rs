@@ -15,20 +15,20 @@ use leptos::prelude::*;
 const ASYM_NS: i64 = MS;
 
 /// Diagram geometry: x of the two timelines, y of the four moments.
-const X_CLIENT: f64 = 150.0;
-const X_SERVER: f64 = 610.0;
-const W: f64 = 760.0;
-const H: f64 = 270.0;
+const X_CLIENT: f64 = 225.0;
+const X_SERVER: f64 = 575.0;
+const W: f64 = 800.0;
+const H: f64 = 290.0;
 
 /// y of t1..t4: the two one-way trips share 150 px in proportion to their true
-/// durations (at least 18 px each), the server's processing a fixed 34 px.
+/// durations (at least 18 px each), the server's processing a fixed 44 px.
 fn ys(ex: &Exchange) -> [f64; 4] {
     let (out, back) = (ex.out_ns().max(0) as f64, ex.back_ns().max(0) as f64);
     let total = (out + back).max(1.0);
     let a = (150.0 * out / total).clamp(18.0, 132.0);
     let b = (150.0 - a).max(18.0);
     let y1 = 48.0;
-    [y1, y1 + a, y1 + a + 34.0, y1 + a + 34.0 + b]
+    [y1, y1 + a, y1 + a + 44.0, y1 + a + 44.0 + b]
 }
 
 /// The exchange view, with its server picker.
@@ -80,6 +80,14 @@ pub fn NtpExchange() -> impl IntoView {
                     view! {
                         <div class="exchange-body">
                             {diagram(lang, &ex, pick.get_untracked(), &source)}
+                            <p class="t-legend">
+                                {[Txt::ExT1, Txt::ExT2, Txt::ExT3, Txt::ExT4]
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(k, what)| format!("t{}: {}", k + 1, lang.t(what)))
+                                    .collect::<Vec<_>>()
+                                    .join(" · ")}
+                            </p>
                             {steps(lang, &ex)}
                         </div>
                     }
@@ -90,17 +98,17 @@ pub fn NtpExchange() -> impl IntoView {
     }
 }
 
+/// An SVG rotation that lays text along a (dx, dy) arrow, about (cx, cy).
+fn rotate(dx: f64, dy: f64, cx: f64, cy: f64) -> String {
+    format!("rotate({:.2} {cx:.1} {cy:.1})", dy.atan2(dx).to_degrees())
+}
+
 /// The time-space diagram.
 fn diagram(lang: Lang, ex: &Exchange, i: usize, source: &str) -> impl IntoView {
     let y = ys(ex);
     let bottom = y[3] + 16.0;
     let label = |k: usize, x: f64, anchor: &'static str| {
-        let (name, what) = match k {
-            0 => ("t1", Txt::ExT1),
-            1 => ("t2", Txt::ExT2),
-            2 => ("t3", Txt::ExT3),
-            _ => ("t4", Txt::ExT4),
-        };
+        let name = ["t1", "t2", "t3", "t4"][k];
         let dx = if anchor == "end" { -12.0 } else { 12.0 };
         view! {
             <circle cx=x cy=y[k] r="5" class="dot" />
@@ -108,7 +116,7 @@ fn diagram(lang: Lang, ex: &Exchange, i: usize, source: &str) -> impl IntoView {
                 {format!("{name} = {}", instant_us(ex.t[k]))}
             </text>
             <text x=x + dx y=y[k] + 15.0 text-anchor=anchor class="t-true">
-                {format!("{} · {} {}", lang.t(what), lang.t(Txt::ExTrueAt), instant_us(ex.truth[k]))}
+                {format!("{} {}", lang.t(Txt::ExTrueAt), instant_us(ex.truth[k]))}
             </text>
         }
     };
@@ -144,10 +152,22 @@ fn diagram(lang: Lang, ex: &Exchange, i: usize, source: &str) -> impl IntoView {
             <line x1=X_SERVER y1="32" x2=X_SERVER y2=bottom class="timeline" />
             <line x1=X_CLIENT y1=y[0] x2=X_SERVER - 6.0 y2=y[1] class="msg" marker-end="url(#ntp-arrow)" />
             <line x1=X_SERVER y1=y[2] x2=X_CLIENT + 6.0 y2=y[3] class="msg" marker-end="url(#ntp-arrow)" />
-            <text x=mid(X_CLIENT, X_SERVER) y=mid(y[0], y[1]) - 8.0 text-anchor="middle" class="msg-label">
+            <text
+                x=mid(X_CLIENT, X_SERVER)
+                y=mid(y[0], y[1]) - 9.0
+                text-anchor="middle"
+                class="msg-label"
+                transform=rotate(X_SERVER - X_CLIENT, y[1] - y[0], mid(X_CLIENT, X_SERVER), mid(y[0], y[1]))
+            >
                 {format!("{} · {} {}", lang.t(Txt::ExRequest), lang.t(Txt::ExOut), nv::duration(lang, ex.out_ns(), false))}
             </text>
-            <text x=mid(X_CLIENT, X_SERVER) y=mid(y[2], y[3]) + 20.0 text-anchor="middle" class="msg-label">
+            <text
+                x=mid(X_CLIENT, X_SERVER)
+                y=mid(y[2], y[3]) + 20.0
+                text-anchor="middle"
+                class="msg-label"
+                transform=rotate(X_SERVER - X_CLIENT, y[3] - y[2], mid(X_CLIENT, X_SERVER), mid(y[2], y[3]))
+            >
                 {format!("{} · {} {}", lang.t(Txt::ExReply), lang.t(Txt::ExBack), nv::duration(lang, ex.back_ns(), false))}
             </text>
             {label(0, X_CLIENT, "end")}
@@ -169,6 +189,7 @@ fn steps(lang: Lang, ex: &Exchange) -> impl IntoView {
     let p = |ns| precise(lang, ns);
     view! {
         <div class="exchange-steps">
+            <div>
             <p class="formula">
                 <strong>{lang.t(Txt::ExTheta)}</strong>
             </p>
@@ -176,6 +197,8 @@ fn steps(lang: Lang, ex: &Exchange) -> impl IntoView {
                 {format!("= ({} {} {}) / 2 = ", p(a), if b < 0 { "−" } else { "+" }, precise(lang, b.abs()).trim_start_matches('+'))}
                 <strong>{p(ex.offset_ns)}</strong>
             </p>
+            </div>
+            <div>
             <p class="formula">
                 <strong>{lang.t(Txt::ExDelta)}</strong>
             </p>
@@ -183,6 +206,8 @@ fn steps(lang: Lang, ex: &Exchange) -> impl IntoView {
                 {format!("= {} − {} = ", p(c).trim_start_matches('+'), p(d).trim_start_matches('+'))}
                 <strong>{p(ex.delay_ns).trim_start_matches('+').to_string()}</strong>
             </p>
+            </div>
+            <div class="truth-steps">
             <p class="formula">
                 {lang.t(Txt::ExTrueOffset)}
                 ": "
@@ -190,9 +215,7 @@ fn steps(lang: Lang, ex: &Exchange) -> impl IntoView {
             </p>
             <p class="formula" data-testid="exchange-bias">
                 {lang.t(Txt::ExBias)}
-                ": θ − "
-                {p(true_offset)}
-                " = "
+                {format!(": θ − ({}) = ", p(true_offset))}
                 <strong class="mono">{p(ex.bias_ns())}</strong>
                 {format!(
                     " · ({} {} − {} {}) / 2 = {}",
@@ -203,6 +226,7 @@ fn steps(lang: Lang, ex: &Exchange) -> impl IntoView {
                     p(asym / 2),
                 )}
             </p>
+            </div>
             <p
                 class=if asymmetric { "verdict asym" } else { "verdict" }
                 data-testid=if asymmetric { "exchange-cannot-see" } else { "exchange-symmetric" }

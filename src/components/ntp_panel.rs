@@ -16,9 +16,15 @@ use leptos::prelude::*;
 /// Alert lines shown.
 const EVENT_ROWS: usize = 14;
 
+/// Bumped when a fault is injected while paused: the frame does not change then, but
+/// the alert list must show the fault.
+#[derive(Clone, Copy)]
+struct Injected(RwSignal<u64>);
+
 /// Everything about NTP, under the servers.
 #[component]
 pub fn NtpPanel() -> impl IntoView {
+    provide_context(Injected(RwSignal::new(0)));
     view! {
         <section class="ntp-area" data-testid="ntp-area">
             <NtpMonitor />
@@ -147,7 +153,10 @@ fn NtpRow(i: usize) -> impl IntoView {
     let ui = ctx.ui;
     let k = i + 1;
     let names = use_source_names();
-    let status = Memo::new(move |_| ui.frame.with(|f| f.servers.get(i).and_then(|s| s.ntp.clone())));
+    let status = Memo::new(move |_| {
+        ui.frame
+            .with(|f| f.servers.get(i).and_then(|s| s.ntp.clone()))
+    });
     let on = move || status.with(|s| s.is_some());
     let cells = move || {
         let lang = ui.lang.get();
@@ -161,13 +170,18 @@ fn NtpRow(i: usize) -> impl IntoView {
         };
         let names = names.get();
         let synced = s.synchronized();
-        let stratum = if s.stratum >= 16 { "—".to_string() } else { s.stratum.to_string() };
+        let stratum = if s.stratum >= 16 {
+            "—".to_string()
+        } else {
+            s.stratum.to_string()
+        };
         let last = s
             .last_sync
             .map_or_else(|| lang.t(Txt::NtpNever).to_string(), |t| t.to_string());
-        let source = s
-            .selected
-            .map_or_else(|| lang.t(Txt::NtpNone).to_string(), |id| nv::source_name(&names, id));
+        let source = s.selected.map_or_else(
+            || lang.t(Txt::NtpNone).to_string(),
+            |id| nv::source_name(&names, id),
+        );
         let liars = if s.falsetickers.is_empty() {
             lang.t(Txt::NtpNone).to_string()
         } else {
@@ -250,8 +264,10 @@ fn NtpAlerts() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
     let names = use_source_names();
+    let injected = expect_context::<Injected>().0;
     let events = Memo::new(move |_| {
         ui.frame.track();
+        injected.track();
         ctx.with_engine(|e| {
             let all = e.sim().time_events();
             all.iter()
@@ -269,7 +285,9 @@ fn NtpAlerts() -> impl IntoView {
             <Show
                 when=move || events.with(|e| !e.is_empty())
                 fallback=move || {
-                    view! { <p class="muted">{move || ctx.t(Txt::NtpAlertsEmpty)}</p> }
+                    view! { <p class="muted" data-testid="ntp-alerts-empty">
+                            {move || ctx.t(Txt::NtpAlertsEmpty)}
+                        </p> }
                 }
             >
                 <ol class="alert-list" data-testid="ntp-alerts">
@@ -311,10 +329,16 @@ fn NtpFaults() -> impl IntoView {
     let source = RwSignal::new(3usize);
     // Ok(text) after a fault struck, Err(reason) if refused.
     let outcome = RwSignal::new(None::<Result<String, String>>);
+    let injected = expect_context::<Injected>().0;
     let strike = move |kind: FaultKind| {
         let now = ui.frame.with_untracked(|f| f.now);
-        let fault = kind.fault(server.get_untracked(), source.get_untracked(), now.as_secs_f64());
+        let fault = kind.fault(
+            server.get_untracked(),
+            source.get_untracked(),
+            nv::strike_s(now),
+        );
         outcome.set(Some(ctx.inject(fault).map(|()| now.to_string())));
+        injected.update(|r| *r += 1);
     };
     let buttons = FaultKind::ALL
         .into_iter()

@@ -1,0 +1,141 @@
+// End-to-end: NTP in the browser. Switches NTP on during an extreme-drift sale and
+// watches the offsets settle and the alerts come and go; checks the falseticker and
+// asymmetric presets, a live fault, and the quiet "no companion" line. Screenshots go to
+// target/screenshots/ntp-*.png.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
+
+after(cleanup);
+
+/** Saves one element as target/screenshots/<name>.png (a close-up to look at). */
+async function shotOf(page, testid, name) {
+  await page.locator(`[data-testid="${testid}"]`).screenshot({ path: `${screenshotDir}/${name}.png` });
+}
+
+const SERVERS = (page) => page.locator('[data-testid^="ntp-row-"]').count();
+
+async function open(page, baseUrl, speed = 1000) {
+  await page.goto(`${baseUrl}?lang=en&speed=${speed}`);
+  await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
+}
+
+/** The level of every server's offset cell ('ok', 'red', or 'off' when NTP is off). */
+function offsetLevels(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid^="ntp-row-"]')].map((row) => {
+      const cell = row.querySelector('[data-testid^="ntp-offset-"]');
+      return cell ? cell.dataset.level : 'off';
+    }),
+  );
+}
+
+async function playUntil(page, fn, arg, timeout = 60_000) {
+  await page.click('[data-testid="play"]');
+  await page.waitForFunction(fn, arg, { timeout });
+  // Pause (if still playing) so the view is still for the checks and the screenshot.
+  const playing = await page.evaluate(
+    () => !document.querySelector('[data-testid="status"]').textContent.includes('Sale over'),
+  );
+  if (playing) await page.click('[data-testid="play"]');
+  await page.waitForTimeout(300);
+}
+
+test('NTP switched on during extreme drift: offsets settle, alerts raised then cleared', () =>
+  withPage(async (page, baseUrl) => {
+    // ×20: NTP's first burst takes a few simulated seconds; slow enough to see it.
+    await open(page, baseUrl, 20);
+    // Before NTP: the panel says what it will show and how to start.
+    assert.match(await page.textContent('[data-testid="ntp-empty"]'), /Switch it on/);
+    assert.match(await page.textContent('[data-testid="rc-none"]'), /No companion here/);
+    await page.click('[data-testid="preset-extreme_drift"]');
+    const n = await SERVERS(page);
+    assert.ok(n >= 3, `rows: ${n}`);
+    await screenshot(page, 'ntp-before');
+    await page.click('[data-testid="ntp-all-on"]');
+    assert.equal(await page.locator('[data-testid="ntp-empty"]').count(), 0);
+    for (let k = 1; k <= n; k++) {
+      assert.equal(await page.isChecked(`[data-testid="ntp-switch-${k}"]`), true, `switch ${k}`);
+    }
+    // The first measurements see the drift: offsets tens of seconds, cells red.
+    await page.click('[data-testid="play"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid^="ntp-offset-"][data-level="red"]') !== null,
+      null,
+      { timeout: 30_000 },
+    );
+    await page.click('[data-testid="play"]');
+    await screenshot(page, 'ntp-extreme-red');
+    await shotOf(page, 'ntp-panel', 'ntp-panel-red');
+    // Then every clock is stepped and slewed: no red offset remains, every server synced.
+    await playUntil(
+      page,
+      (n) => {
+        const cells = [...document.querySelectorAll('[data-testid^="ntp-offset-"]')];
+        const syncs = [...document.querySelectorAll('[data-testid^="ntp-sync-"]')];
+        return cells.length === n && cells.every((c) => c.dataset.level === 'ok')
+          && syncs.every((c) => c.dataset.level === 'ok');
+      },
+      n,
+    );
+    assert.deepEqual(await offsetLevels(page), Array(n).fill('ok'));
+    const kinds = await page.$$eval('[data-testid="ntp-alerts"] li', (lis) => lis.map((li) => li.dataset.kind));
+    assert.ok(kinds.length > 0, 'alert lines');
+    const all = await page.textContent('[data-testid="ntp-alerts"]');
+    assert.match(all, /cleared|stepped/, 'alerts cleared or clocks stepped');
+    // True offsets (the cards) are now within 100 ms of true time.
+    for (let k = 1; k <= n; k++) {
+      const ns = Number(await page.getAttribute(`[data-testid="server-offset-${k}"]`, 'data-value'));
+      assert.ok(Math.abs(ns) < 100e6, `server-${k} true offset ${ns} ns`);
+    }
+    await page.locator('[data-testid="ntp-area"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'ntp-extreme-synced');
+    await shotOf(page, 'ntp-panel', 'ntp-panel-synced');
+    await shotOf(page, 'ntp-charts', 'ntp-charts-synced');
+    assert.deepEqual(pageErrors(page), []);
+  }));
+
+test('ntp_falseticker: ntp-b is flagged and never followed', () =>
+  withPage(async (page, baseUrl) => {
+    await open(page, baseUrl);
+    await page.click('[data-testid="preset-ntp_falseticker"]');
+    await playUntil(page, () => {
+      const c = document.querySelector('[data-testid="ntp-falsetickers-1"]');
+      return c && c.textContent.includes('ntp-b');
+    });
+    const n = await SERVERS(page);
+    for (let k = 1; k <= n; k++) {
+      assert.notEqual((await page.textContent(`[data-testid="ntp-source-${k}"]`)).trim(), 'ntp-b');
+    }
+    await page.locator('[data-testid="ntp-table"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'ntp-falseticker');
+    await shotOf(page, 'ntp-panel', 'ntp-panel-falseticker');
+    assert.deepEqual(pageErrors(page), []);
+  }));
+
+test('ntp_asymmetric: the exchange view says NTP cannot see the bias', () =>
+  withPage(async (page, baseUrl) => {
+    await open(page, baseUrl);
+    await page.click('[data-testid="preset-ntp_asymmetric"]');
+    await playUntil(page, () => document.querySelector('[data-testid="exchange-cannot-see"]') !== null);
+    assert.match(await page.textContent('[data-testid="exchange-cannot-see"]'), /NTP cannot see this/);
+    assert.match(await page.textContent('[data-testid="exchange-theta"]'), /ms/);
+    await page.locator('[data-testid="ntp-exchange"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'ntp-asymmetric');
+    await shotOf(page, 'ntp-exchange', 'ntp-exchange-asymmetric');
+    assert.deepEqual(pageErrors(page), []);
+  }));
+
+test('a live fault strikes now and shows in the alerts; French labels', () =>
+  withPage(async (page, baseUrl) => {
+    await open(page, baseUrl);
+    await page.click('[data-testid="preset-synced"]');
+    await page.click('[data-testid="step"]');
+    await page.click('[data-testid="fault-bump"]');
+    await page.waitForSelector('[data-testid="fault-done"]');
+    assert.match(await page.textContent('[data-testid="ntp-alerts"]'), /fault: clock bump \+2 s/);
+    await page.click('[data-testid="lang-fr"]');
+    assert.match(await page.textContent('[data-testid="ntp-alerts"]'), /panne : saut d'horloge/);
+    assert.match(await page.textContent('[data-testid="ntp-panel"] h2'), /garder les horloges/);
+    assert.deepEqual(pageErrors(page), []);
+  }));

@@ -1,0 +1,139 @@
+//! Component tests of the NTP area and the real-clock panel: the whole app mounted in
+//! headless Chromium. Run with `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use driftlab_app::App;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount() -> Element {
+    let doc = document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    leptos::mount::mount_to(root.clone().unchecked_into(), App).forget();
+    tick().await;
+    click(&root, "lang-en").await;
+    root
+}
+
+fn try_find(root: &Element, testid: &str) -> Option<HtmlElement> {
+    root.query_selector(&format!("[data-testid='{testid}']"))
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+fn find(root: &Element, testid: &str) -> HtmlElement {
+    try_find(root, testid).unwrap_or_else(|| panic!("no element {testid}"))
+}
+
+fn text(root: &Element, testid: &str) -> String {
+    find(root, testid).text_content().unwrap_or_default()
+}
+
+fn checked(root: &Element, testid: &str) -> bool {
+    find(root, testid)
+        .unchecked_into::<HtmlInputElement>()
+        .checked()
+}
+
+async fn click(root: &Element, testid: &str) {
+    find(root, testid).click();
+    tick().await;
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Waits (up to 10 s) until `testid` exists.
+async fn wait_for(root: &Element, testid: &str) -> HtmlElement {
+    for _ in 0..100 {
+        if let Some(e) = try_find(root, testid) {
+            return e;
+        }
+        sleep(100).await;
+    }
+    panic!("{testid} never appeared")
+}
+
+#[wasm_bindgen_test]
+async fn before_ntp_the_panel_says_what_it_will_show_and_how_to_start() {
+    let root = mount().await;
+    assert!(text(&root, "ntp-empty").contains("Switch it on"));
+    assert!(text(&root, "ntp-sync-1").contains("off"));
+    assert!(text(&root, "ntp-alerts-empty").contains("No alert yet"));
+    assert!(text(&root, "exchange-empty").contains("No exchange yet"));
+    assert!(text(&root, "ntp-chart-jitter").contains("Switch NTP on"));
+}
+
+#[wasm_bindgen_test]
+async fn switches_turn_ntp_on_and_off_per_server_and_for_all() {
+    let root = mount().await;
+    click(&root, "preset-extreme_drift").await;
+    click(&root, "ntp-all-on").await;
+    assert!(try_find(&root, "ntp-empty").is_none());
+    for k in 1..=5 {
+        assert!(checked(&root, &format!("ntp-switch-{k}")), "switch {k}");
+        assert!(!text(&root, &format!("ntp-sync-{k}")).contains("off"));
+    }
+    // One switch off: that row says so, the others run on.
+    let sw: HtmlInputElement = find(&root, "ntp-switch-2").unchecked_into();
+    sw.set_checked(false);
+    sw.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    assert_eq!(text(&root, "ntp-sync-2"), "off");
+    assert!(checked(&root, "ntp-switch-1"));
+    assert!(text(&root, "ntp-alerts").contains("NTP switched off"));
+    click(&root, "ntp-all-off").await;
+    assert!(text(&root, "ntp-empty").contains("Switch it on"));
+}
+
+#[wasm_bindgen_test]
+async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
+    let root = mount().await;
+    click(&root, "preset-synced").await;
+    click(&root, "play").await;
+    let svg = wait_for(&root, "exchange-svg").await;
+    click(&root, "play").await;
+    assert!(svg.text_content().unwrap().contains("t4 = "));
+    let theta = text(&root, "exchange-theta");
+    assert!(theta.contains("ms"), "{theta}");
+    let alerts = text(&root, "ntp-alerts");
+    assert!(alerts.contains("server-"), "{alerts}");
+    // Each offset cell carries its threshold level.
+    let level = find(&root, "ntp-offset-1").get_attribute("data-level");
+    assert!(matches!(level.as_deref(), Some("ok" | "red")), "{level:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_fault_strikes_now_and_is_listed() {
+    let root = mount().await;
+    click(&root, "preset-synced").await;
+    click(&root, "fault-partition").await;
+    assert!(text(&root, "fault-done").contains("Injected at"));
+    let alerts = text(&root, "ntp-alerts");
+    assert!(alerts.contains("fault: cut from time 5 min"), "{alerts}");
+    click(&root, "lang-fr").await;
+    assert!(text(&root, "ntp-alerts").contains("panne : coupé du temps 5 min"));
+}
+
+#[wasm_bindgen_test]
+async fn without_a_companion_the_real_clock_says_so_quietly() {
+    let root = mount().await;
+    let line = wait_for(&root, "rc-none").await;
+    assert!(line.text_content().unwrap().contains("No companion here"));
+    // Everything else still works.
+    click(&root, "preset-major_drift").await;
+    assert!(text(&root, "server-offset-2").contains("s"));
+}
