@@ -28,17 +28,17 @@ const PINNED: &[(&str, Policy, &str)] = &[
     ("start_demo", Policy::LocalTimestamp, "815e6c62354a4144"),
     ("extreme_drift", Policy::NoLock, "336910fc65d3b66e"),
     ("extreme_drift", Policy::Unique, "3facf18756cf9197"),
-    ("synced", Policy::LocalTimestamp, "e1d2a5456cb410a2"),
+    ("synced", Policy::LocalTimestamp, "b4dad9120826e5e4"),
     (
         "ntp_falseticker",
         Policy::LocalTimestamp,
-        "a6b9fe86ce2e70ef",
+        "ea939f24b32f376f",
     ),
-    ("ntp_asymmetric", Policy::LocalTimestamp, "67eee4666c7d7294"),
+    ("ntp_asymmetric", Policy::LocalTimestamp, "b826e53520d22465"),
     (
         "ntp_unreachable",
         Policy::LocalTimestamp,
-        "50a4473c712dcea5",
+        "552f50fdf4401139",
     ),
 ];
 
