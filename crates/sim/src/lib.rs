@@ -3,6 +3,7 @@
 //! Driftlab's simulation core.
 pub mod clock;
 pub mod config;
+mod customer;
 pub mod hall;
 pub mod log;
 pub mod metrics;
@@ -14,6 +15,7 @@ pub mod queue;
 pub mod report;
 mod reservation;
 pub mod rng;
+mod server;
 mod sim;
 pub mod snapshot;
 pub mod time;

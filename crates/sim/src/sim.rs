@@ -7,18 +7,16 @@
 use crate::clock::{Clock, WANDER_STEP};
 use crate::config::{Config, ConfigError, Policy};
 use crate::hall::{Hall, SeatId};
-use crate::log::{Log, LogKind, LogRecord, Refusal, TraceHash};
+use crate::log::{Log, LogKind, Refusal, TraceHash};
 use crate::metrics::{History, Metrics, ServerStats};
-use crate::net::{Link, Way};
+use crate::net::Link;
 use crate::ntp::{Reply as NtpReply, Request as NtpRequest};
 use crate::ntp_run::{Node, NtpSide, TimeEvent, TimeNode};
 use crate::queue::Queue;
 use crate::rng::Rng;
-use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
+use crate::time::{secs_to_nanos, Time, SEC};
 use crate::timesync::Fault;
-use crate::world::{
-    Customer, CustomerId, Hold, Outcome, Record, ReqId, ReqKind, Request, SeatTruth, Server, NO_REQ,
-};
+use crate::world::{Customer, CustomerId, Record, ReqId, Request, SeatTruth, Server};
 
 /// How long background activity outlives the sale's last arrival.
 const AFTERMATH: i64 = 600 * SEC;
@@ -162,8 +160,8 @@ pub struct Sim {
     pub(crate) opening: Time,
     pub(crate) end: Time,
     pub(crate) ttl: i64,
-    token_ttl: i64,
-    leeway: i64,
+    pub(crate) token_ttl: i64,
+    pub(crate) leeway: i64,
     pub(crate) queue: Queue<Ev>,
     pub(crate) pending: u64,
     pub(crate) servers: Vec<Server>,
@@ -174,10 +172,10 @@ pub struct Sim {
     pub(crate) requests: Vec<Request>,
     pub(crate) customers: Vec<Customer>,
     /// Arrivals not yet in the queue, latest first.
-    arrivals: Vec<(Time, CustomerId)>,
+    pub(crate) arrivals: Vec<(Time, CustomerId)>,
     pub(crate) crowd_rng: Rng,
     pub(crate) db_rng: Rng,
-    next_server: usize,
+    pub(crate) next_server: usize,
     pub(crate) client: Link,
     pub(crate) lan: Link,
     /// Per server, the windows when it is cut from the network.
@@ -308,7 +306,7 @@ impl Sim {
         self.next_arrival();
     }
 
-    fn next_arrival(&mut self) {
+    pub(crate) fn next_arrival(&mut self) {
         if let Some((at, id)) = self.arrivals.pop() {
             self.push(at, Ev::Arrive(id));
         }
@@ -463,309 +461,6 @@ impl Sim {
         }
     }
 
-    // ----- customers -------------------------------------------------------------
-
-    fn on_arrive(&mut self, c: CustomerId) {
-        self.next_arrival();
-        // The customer logs in (token issued now), loads the seat map (as it is now),
-        // looks at it, then clicks.
-        self.customers[c as usize].token = self.now;
-        let Some(seat) = self.hall.pick_free(&mut self.crowd_rng) else {
-            self.customers[c as usize].gone = true;
-            return;
-        };
-        self.customers[c as usize].seat = seat;
-        let think = secs_to_nanos(self.crowd_rng.lognormal(self.cfg.crowd.think_median_s, 0.8));
-        self.push(self.now + think, Ev::Click(c));
-    }
-
-    fn on_click(&mut self, c: CustomerId) {
-        let cust = &mut self.customers[c as usize];
-        let max = if cust.pinned.is_some() {
-            1
-        } else {
-            self.cfg.crowd.max_attempts
-        };
-        if cust.attempts >= max {
-            cust.gone = true;
-            return;
-        }
-        cust.attempts += 1;
-        let seat = cust.seat;
-        self.send(c, seat, ReqKind::Claim);
-    }
-
-    fn on_pay(&mut self, c: CustomerId, claim: ReqId) {
-        let seat = self.requests[claim as usize].seat;
-        self.send(c, seat, ReqKind::Pay(claim));
-    }
-
-    /// A request leaves the customer: the gateway picks a server round-robin.
-    fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind) {
-        let server = match self.customers[customer as usize].pinned {
-            Some(s) => s,
-            None => {
-                let s = self.next_server as u8;
-                self.next_server = (self.next_server + 1) % self.servers.len();
-                s
-            }
-        };
-        let id = self.requests.len() as ReqId;
-        self.requests.push(Request {
-            customer,
-            seat,
-            kind,
-            server,
-            sent: self.now,
-            arrived: self.now,
-            stamp: self.now,
-            outcome: Outcome::Pending,
-            hold: Hold::None,
-            outcome_writes: 0,
-            flags: 0,
-        });
-        self.metrics.requests += 1;
-        match self.client.delay(&mut self.crowd_rng, self.now, Way::Out) {
-            Some(d) if self.cut_wait(server, self.now) == 0 => {
-                self.push(self.now + d, Ev::AtServer(id))
-            }
-            _ => self.push(
-                self.now + secs_to_nanos(self.cfg.crowd.timeout_s),
-                Ev::Timeout(id),
-            ),
-        }
-    }
-
-    fn on_response(&mut self, r: ReqId, d: Decision) {
-        let req = self.requests[r as usize];
-        let srv = &mut self.servers[req.server as usize];
-        let rt = self.now - req.sent;
-        srv.stats.response_ns.push(rt);
-        srv.window.0 += rt;
-        srv.window.1 += 1;
-        let c = req.customer;
-        match (req.kind, d) {
-            (ReqKind::Claim, Decision::Confirmed) => {
-                if self.crowd_rng.chance(self.cfg.crowd.pay_fraction) {
-                    let wait =
-                        secs_to_nanos(self.crowd_rng.lognormal(self.cfg.crowd.pay_median_s, 0.6));
-                    self.push(self.now + wait, Ev::Pay(c, r));
-                }
-            }
-            (ReqKind::Claim, Decision::Refused(_))
-                if self.customers[c as usize].pinned.is_some() => {}
-            (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
-                // Reload the seat map and choose again, a little faster this time.
-                match self.hall.pick_free(&mut self.crowd_rng) {
-                    Some(seat) => {
-                        self.customers[c as usize].seat = seat;
-                        let think = secs_to_nanos(
-                            self.crowd_rng
-                                .lognormal(self.cfg.crowd.think_median_s / 2.0, 0.8),
-                        );
-                        self.push(self.now + think, Ev::Click(c));
-                    }
-                    None => self.customers[c as usize].gone = true,
-                }
-            }
-            (ReqKind::Claim, Decision::Refused(_)) => {
-                // Not open yet, or a token problem: click again on the same seat.
-                let wait = secs_to_nanos(self.crowd_rng.uniform(1.0, 3.0));
-                self.push(self.now + wait, Ev::Click(c));
-            }
-            (ReqKind::Pay(_), _) => {}
-        }
-    }
-
-    fn on_timeout(&mut self, r: ReqId) {
-        let req = self.requests[r as usize];
-        if req.outcome == Outcome::Pending {
-            self.set_outcome(r, Outcome::TimedOut);
-            self.metrics.timed_out += 1;
-        }
-        if req.kind == ReqKind::Claim && self.customers[req.customer as usize].pinned.is_none() {
-            self.push(self.now, Ev::Click(req.customer));
-        }
-    }
-
-    pub(crate) fn set_outcome(&mut self, r: ReqId, o: Outcome) {
-        let req = &mut self.requests[r as usize];
-        req.outcome = o;
-        req.outcome_writes = req.outcome_writes.saturating_add(1);
-    }
-
-    // ----- servers ---------------------------------------------------------------
-
-    fn local(&self, server: u8) -> Time {
-        self.servers[server as usize].clock.read(self.now)
-    }
-
-    fn on_at_server(&mut self, r: ReqId) {
-        let server = self.requests[r as usize].server;
-        let stamp = self.local(server);
-        {
-            let req = &mut self.requests[r as usize];
-            req.arrived = self.now;
-            req.stamp = stamp;
-        }
-        self.servers[server as usize].stats.requests += 1;
-        let req = self.requests[r as usize];
-        // Rule 4: the session token, issued by an exact clock when the customer logged in.
-        let nbf = self.customers[req.customer as usize].token;
-        let exp = nbf + self.token_ttl;
-        if stamp + self.leeway < nbf {
-            let wrong = self.now + self.leeway >= nbf;
-            return self.decide_at_server(r, Decision::Refused(Refusal::TokenNotYetValid), wrong);
-        }
-        if stamp - self.leeway > exp {
-            let wrong = self.now - self.leeway <= exp;
-            return self.decide_at_server(r, Decision::Refused(Refusal::TokenExpired), wrong);
-        }
-        match req.kind {
-            ReqKind::Claim => {
-                // Rule 2: the sale opening, by the server's clock.
-                if stamp < self.opening {
-                    let wrong = self.now >= self.opening;
-                    return self.decide_at_server(r, Decision::Refused(Refusal::NotOpen), wrong);
-                }
-                match self.cfg.policy {
-                    Policy::LocalTimestamp => self.claim_local(r),
-                    Policy::Unique => self.send_to_db(r, DbOp::Claim { server_now: stamp }),
-                    Policy::NoLock => self.send_to_db(r, DbOp::Read),
-                }
-            }
-            ReqKind::Pay(claim) => match self.cfg.policy {
-                Policy::LocalTimestamp => self.pay_local(r, claim),
-                Policy::Unique | Policy::NoLock => {
-                    self.send_to_db(r, DbOp::Pay { server_now: stamp })
-                }
-            },
-        }
-    }
-
-    fn send_to_db(&mut self, r: ReqId, op: DbOp) {
-        let server = self.requests[r as usize].server as usize;
-        let d = self
-            .lan
-            .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
-        let wait = self.cut_wait(server as u8, self.now);
-        self.push(self.now + wait + d, Ev::Db(r, op));
-    }
-
-    fn on_server_reply(&mut self, r: ReqId, d: Decision) {
-        self.decide_at_server(r, d, false);
-    }
-
-    fn on_read_reply(&mut self, r: ReqId, newest: ReqId, any_paid: bool) {
-        let server = self.requests[r as usize].server;
-        let local_now = self.local(server);
-        let free = !any_paid && (newest == NO_REQ || self.judge_expired(newest, local_now, r));
-        if free {
-            // The race window: the server works a while between its check and its insert.
-            let gap = ms_to_nanos(self.cfg.network.check_to_insert_ms);
-            let server = server as usize;
-            let d = self
-                .lan
-                .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
-            let wait = self.cut_wait(server as u8, self.now + gap);
-            self.push(
-                self.now + gap + wait + d,
-                Ev::Db(
-                    r,
-                    DbOp::Insert {
-                        server_now: local_now,
-                    },
-                ),
-            );
-        } else {
-            self.decide_at_server(r, Decision::Refused(Refusal::Taken), false);
-        }
-    }
-
-    /// Whether a server whose clock reads `local_now`, handling request `judge`, finds
-    /// `claim`'s hold expired (rule 3: the hold's timestamp, from the server that granted
-    /// it, against this server's clock). Counts a late expiry when it finds the hold
-    /// still valid although its time-to-live has passed in true time.
-    pub(crate) fn judge_expired(&mut self, claim: ReqId, local_now: Time, judge: ReqId) -> bool {
-        let c = self.requests[claim as usize];
-        let expired = local_now - c.stamp > self.ttl;
-        if !expired && c.hold == Hold::Held && self.now - c.arrived > self.ttl {
-            self.metrics.late_expiries += 1;
-            self.requests[judge as usize].flags |= crate::log::flags::LATE_EXPIRY;
-        }
-        expired
-    }
-
-    /// The server answers: logs the decision with its clock, counts it, and sends the
-    /// response after its queue and service time.
-    pub(crate) fn decide_at_server(&mut self, r: ReqId, d: Decision, wrongly: bool) {
-        let req = self.requests[r as usize];
-        let s = req.server as usize;
-        let stamp = self.local(req.server);
-        let kind = match (req.kind, d) {
-            (ReqKind::Claim, Decision::Confirmed) => LogKind::Confirmed,
-            (ReqKind::Claim, Decision::Refused(x)) => LogKind::Refused(x),
-            (ReqKind::Pay(_), Decision::Confirmed) => LogKind::Paid,
-            (ReqKind::Pay(_), Decision::Refused(x)) => LogKind::PayRefused(x),
-        };
-        let mut flags = req.flags;
-        match d {
-            Decision::Confirmed => {
-                self.servers[s].stats.confirmed += 1;
-                if req.kind == ReqKind::Claim {
-                    self.metrics.confirmed += 1;
-                } else {
-                    self.metrics.paid += 1;
-                }
-            }
-            Decision::Refused(x) => {
-                self.servers[s].stats.refused += 1;
-                self.metrics.refused += 1;
-                match x {
-                    Refusal::NotOpen => self.metrics.not_open_refusals += 1,
-                    Refusal::TokenNotYetValid | Refusal::TokenExpired => {
-                        self.metrics.token_refusals += 1
-                    }
-                    Refusal::Taken => self.metrics.taken_refusals += 1,
-                    _ => {}
-                }
-                if wrongly {
-                    self.metrics.wrongly_refused += 1;
-                    flags |= crate::log::flags::WRONGLY_REFUSED;
-                }
-            }
-        }
-        let outcome = match d {
-            Decision::Confirmed => Outcome::Confirmed,
-            Decision::Refused(x) => Outcome::Refused(x),
-        };
-        self.set_outcome(r, outcome);
-        self.log.push(LogRecord {
-            t: self.now,
-            stamp,
-            server: req.server,
-            kind,
-            customer: req.customer,
-            seat: req.seat,
-            request: r,
-            flags,
-        });
-        self.hash.mix(r as u64 ^ (kind_code(kind) << 40));
-        // Queue and service time, then the way back to the customer.
-        let srv = &mut self.servers[s];
-        let service = srv.rng.exp(self.cfg.network.service_ms * 1e6) as i64;
-        let done = srv.busy_until.max(self.now) + service;
-        srv.busy_until = done;
-        let cut = self.cuts[s].iter().any(|&(a, b)| a <= done && done < b);
-        match self.client.delay(&mut srv.rng, done, Way::Back) {
-            Some(back) if !cut => self.push(done + back, Ev::Response(r, d)),
-            _ => self.push(
-                req.sent + secs_to_nanos(self.cfg.crowd.timeout_s).max(done - req.sent + 1),
-                Ev::Timeout(r),
-            ),
-        }
-    }
-
     fn on_sample(&mut self) {
         let now = self.now;
         self.history.t.push(now);
@@ -869,7 +564,7 @@ fn node_word(n: Node) -> u64 {
     }
 }
 
-fn kind_code(k: LogKind) -> u64 {
+pub(crate) fn kind_code(k: LogKind) -> u64 {
     match k {
         LogKind::Confirmed => 1,
         LogKind::Refused(x) => 2 | (x as u64) << 4,
