@@ -3,74 +3,16 @@
 //! `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use driftlab_app::App;
 use leptos::prelude::*;
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a fresh app in its own element, in English.
-async fn mount() -> Element {
-    let doc = document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone().unchecked_into(), App).forget();
-    tick().await;
-    click(&root, "lang-en").await;
-    root
-}
-
-fn find(root: &Element, testid: &str) -> HtmlElement {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element {testid}"))
-        .unchecked_into()
-}
-
-fn text(root: &Element, testid: &str) -> String {
-    find(root, testid).text_content().unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-async fn click(root: &Element, testid: &str) {
-    find(root, testid).click();
-    tick().await;
-}
-
-/// Types `value` into a text field and commits it (as Enter would).
-async fn type_into(root: &Element, testid: &str, value: &str) {
-    let input: HtmlInputElement = find(root, testid).unchecked_into();
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    tick().await;
-}
-
-async fn key(target: &web_sys::EventTarget, key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    target.dispatch_event(&ev).unwrap();
-    tick().await;
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
+mod common;
+use common::*;
 
 #[wasm_bindgen_test]
 async fn before_the_first_run_every_panel_says_what_will_appear() {

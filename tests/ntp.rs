@@ -2,69 +2,15 @@
 //! headless Chromium. Run with `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use driftlab_app::App;
-use leptos::prelude::*;
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount() -> Element {
-    let doc = document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone().unchecked_into(), App).forget();
-    tick().await;
-    click(&root, "lang-en").await;
-    root
-}
-
-fn try_find(root: &Element, testid: &str) -> Option<HtmlElement> {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-fn find(root: &Element, testid: &str) -> HtmlElement {
-    try_find(root, testid).unwrap_or_else(|| panic!("no element {testid}"))
-}
-
-fn text(root: &Element, testid: &str) -> String {
-    find(root, testid).text_content().unwrap_or_default()
-}
-
-fn checked(root: &Element, testid: &str) -> bool {
-    find(root, testid)
-        .unchecked_into::<HtmlInputElement>()
-        .checked()
-}
-
-async fn click(root: &Element, testid: &str) {
-    find(root, testid).click();
-    tick().await;
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-/// Waits (up to 10 s) until `testid` exists.
-async fn wait_for(root: &Element, testid: &str) -> HtmlElement {
-    for _ in 0..100 {
-        if let Some(e) = try_find(root, testid) {
-            return e;
-        }
-        sleep(100).await;
-    }
-    panic!("{testid} never appeared")
-}
+mod common;
+use common::*;
 
 #[wasm_bindgen_test]
 async fn before_ntp_the_panel_says_what_it_will_show_and_how_to_start() {
