@@ -8,13 +8,19 @@ use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name, DOUBLE_BOOKING, INVERSION, WRONG_WINNER};
 use leptos::prelude::*;
 
-/// The three charts, side by side.
-#[component]
-pub fn Charts() -> impl IntoView {
-    // Bumped on window resizes: the canvases then take their new size.
+/// A counter bumped on every window resize, so canvases drawn from an `Effect` that
+/// tracks it take their new size. Removed with the calling component.
+pub fn resize_counter() -> RwSignal<u32> {
     let resized = RwSignal::new(0u32);
     let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r += 1));
     on_cleanup(move || handle.remove());
+    resized
+}
+
+/// The three charts, side by side.
+#[component]
+pub fn Charts() -> impl IntoView {
+    let resized = resize_counter();
     view! {
         <div class="charts">
             <Chart kind=ChartKind::Offsets resized=resized />

@@ -236,9 +236,7 @@ fn draw(
 /// The three NTP charts.
 #[component]
 pub fn NtpCharts() -> impl IntoView {
-    let resized = RwSignal::new(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r += 1));
-    on_cleanup(move || handle.remove());
+    let resized = crate::components::charts::resize_counter();
     view! {
         <div class="ntp-charts" data-testid="ntp-charts">
             <OneChart kind=NtpChart::Offset resized=resized />

@@ -265,9 +265,15 @@ fn NtpAlerts() -> impl IntoView {
     let ui = ctx.ui;
     let names = use_source_names();
     let injected = expect_context::<Injected>().0;
-    let events = Memo::new(move |_| {
+    // Only the count is read each frame; the rows are copied when it changes.
+    let count = Memo::new(move |_| {
         ui.frame.track();
         injected.track();
+        ctx.with_engine(|e| e.sim().time_events().len())
+            .unwrap_or(0)
+    });
+    let events = Memo::new(move |_| {
+        count.track();
         ctx.with_engine(|e| {
             let all = e.sim().time_events();
             all.iter()

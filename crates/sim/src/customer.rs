@@ -69,7 +69,7 @@ impl Sim {
             flags: 0,
         });
         self.metrics.requests += 1;
-        match self.client.delay(&mut self.crowd_rng, self.now, Way::Out) {
+        match self.client.delay(&mut self.crowd_rng, Way::Out) {
             Some(d) if self.cut_wait(server, self.now) == 0 => {
                 self.push(self.now + d, Ev::AtServer(id))
             }

@@ -2,7 +2,7 @@
 
 use crate::config::{check_range, ConfigError};
 use crate::rng::Rng;
-use crate::time::{ms_to_nanos, Time};
+use crate::time::ms_to_nanos;
 use serde::{Deserialize, Serialize};
 
 /// The random part of a one-way delay.
@@ -105,7 +105,6 @@ pub struct Link {
     back_ns: i64,
     jitter: Jitter,
     loss: f64,
-    partitions: Vec<(Time, Time)>,
 }
 
 impl Link {
@@ -116,44 +115,22 @@ impl Link {
             back_ns: ms_to_nanos(cfg.return_base_ms.unwrap_or(cfg.base_ms)),
             jitter: cfg.jitter,
             loss: cfg.loss,
-            partitions: Vec::new(),
         }
     }
 
-    /// Cuts the link during `[from, to)` of true time.
-    pub fn partition(&mut self, from: Time, to: Time) {
-        self.partitions.push((from, to));
-    }
-
-    /// The end of the partition in force at `t`, if the link is cut then.
-    pub fn cut_until(&self, t: Time) -> Option<Time> {
-        self.partitions
-            .iter()
-            .filter(|(a, b)| *a <= t && t < *b)
-            .map(|&(_, b)| b)
-            .max()
-    }
-
-    /// The one-way delay of a message sent at `t`, or `None` if it is lost (dropped
-    /// at random, or sent into a partition).
-    pub fn delay(&self, rng: &mut Rng, t: Time, way: Way) -> Option<i64> {
+    /// The one-way delay of a message, or `None` if it is lost (dropped at random).
+    /// Partitions are per node and the simulator applies them (`network.partitions`).
+    pub fn delay(&self, rng: &mut Rng, way: Way) -> Option<i64> {
         if self.loss > 0.0 && rng.chance(self.loss) {
             return None;
         }
-        if !self.partitions.is_empty() && self.cut_until(t).is_some() {
-            return None;
-        }
-        Some(self.delay_always(rng, way))
+        Some(self.delay_reliable(rng, way))
     }
 
     /// The one-way delay of a message that must arrive (a reliable channel that
-    /// retransmits: used for replication). A partition holds it until the link heals.
-    pub fn delay_reliable(&self, rng: &mut Rng, t: Time, way: Way) -> i64 {
-        let wait = self.cut_until(t).map_or(0, |end| end - t);
-        wait + self.delay_always(rng, way)
-    }
-
-    fn delay_always(&self, rng: &mut Rng, way: Way) -> i64 {
+    /// retransmits: replication, database traffic): loss only costs time there, and
+    /// is left out.
+    pub fn delay_reliable(&self, rng: &mut Rng, way: Way) -> i64 {
         let base = match way {
             Way::Out => self.out_ns,
             Way::Back => self.back_ns,
@@ -170,7 +147,7 @@ impl Link {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{MS, SEC};
+    use crate::time::MS;
 
     #[test]
     fn asymmetric_bases_and_no_jitter() {
@@ -180,21 +157,8 @@ mod tests {
             ..Default::default()
         });
         let mut rng = Rng::stream(1, 0);
-        assert_eq!(link.delay(&mut rng, Time::ZERO, Way::Out), Some(20 * MS));
-        assert_eq!(link.delay(&mut rng, Time::ZERO, Way::Back), Some(0));
-    }
-
-    #[test]
-    fn partitions_drop_or_hold_messages() {
-        let mut link = Link::new(&LinkConfig::default());
-        link.partition(Time(10 * SEC), Time(20 * SEC));
-        let mut rng = Rng::stream(1, 0);
-        assert_eq!(link.delay(&mut rng, Time(15 * SEC), Way::Out), None);
-        assert_eq!(link.delay(&mut rng, Time(20 * SEC), Way::Out), Some(MS));
-        assert_eq!(
-            link.delay_reliable(&mut rng, Time(15 * SEC), Way::Out),
-            5 * SEC + MS
-        );
+        assert_eq!(link.delay(&mut rng, Way::Out), Some(20 * MS));
+        assert_eq!(link.delay(&mut rng, Way::Back), Some(0));
     }
 
     #[test]
@@ -207,7 +171,7 @@ mod tests {
         });
         let mut rng = Rng::stream(3, 0);
         let samples: Vec<Option<i64>> = (0..40_000)
-            .map(|_| link.delay(&mut rng, Time::ZERO, Way::Out))
+            .map(|_| link.delay(&mut rng, Way::Out))
             .collect();
         let lost = samples.iter().filter(|d| d.is_none()).count() as f64 / samples.len() as f64;
         assert!((lost - 0.25).abs() < 0.01, "{lost}");

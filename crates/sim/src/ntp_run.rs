@@ -391,7 +391,7 @@ impl Sim {
         };
         let target = &mut self.time_nodes[to as usize];
         let link = route.as_ref().unwrap_or(&target.link);
-        if let Some(d) = link.delay(&mut target.rng, self.now, Way::Out) {
+        if let Some(d) = link.delay(&mut target.rng, Way::Out) {
             self.push(
                 self.now + d,
                 Ev::NtpAtServer {
@@ -429,7 +429,7 @@ impl Sim {
             return;
         };
         let link = route.as_ref().unwrap_or(&n.link);
-        if let Some(d) = link.delay(&mut n.rng, now + PROCESSING, Way::Back) {
+        if let Some(d) = link.delay(&mut n.rng, Way::Back) {
             if !self.cut_from_time(from, now + PROCESSING + d) {
                 self.push(
                     now + PROCESSING + d,

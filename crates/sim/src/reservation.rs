@@ -94,11 +94,9 @@ impl Sim {
         let lag = ms_to_nanos(self.cfg.network.replication_lag_ms);
         for to in 0..self.servers.len() as u8 {
             if to != from {
-                let d = self.lan.delay_reliable(
-                    &mut self.servers[from as usize].rng,
-                    self.now,
-                    Way::Out,
-                );
+                let d = self
+                    .lan
+                    .delay_reliable(&mut self.servers[from as usize].rng, Way::Out);
                 // Replication retries until both ends are reachable.
                 let wait = self
                     .cut_wait(from, self.now)
@@ -143,9 +141,7 @@ impl Sim {
         let (newest, any_paid) = self.db_state(seat);
         let decision = match op {
             DbOp::Read => {
-                let d = self
-                    .lan
-                    .delay_reliable(&mut self.db_rng, self.now, Way::Back)
+                let d = self.lan.delay_reliable(&mut self.db_rng, Way::Back)
                     + self.cut_wait(req.server, self.now);
                 self.push(
                     self.now + d,
@@ -195,9 +191,7 @@ impl Sim {
                 }
             }
         };
-        let d = self
-            .lan
-            .delay_reliable(&mut self.db_rng, self.now, Way::Back)
+        let d = self.lan.delay_reliable(&mut self.db_rng, Way::Back)
             + self.cut_wait(req.server, self.now);
         self.push(self.now + d, Ev::ServerReply(r, decision));
     }

@@ -60,7 +60,7 @@ impl Sim {
         let server = self.requests[r as usize].server as usize;
         let d = self
             .lan
-            .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
+            .delay_reliable(&mut self.servers[server].rng, Way::Out);
         let wait = self.cut_wait(server as u8, self.now);
         self.push(self.now + wait + d, Ev::Db(r, op));
     }
@@ -79,7 +79,7 @@ impl Sim {
             let server = server as usize;
             let d = self
                 .lan
-                .delay_reliable(&mut self.servers[server].rng, self.now, Way::Out);
+                .delay_reliable(&mut self.servers[server].rng, Way::Out);
             let wait = self.cut_wait(server as u8, self.now + gap);
             self.push(
                 self.now + gap + wait + d,
@@ -170,7 +170,7 @@ impl Sim {
         let done = srv.busy_until.max(self.now) + service;
         srv.busy_until = done;
         let cut = self.cuts[s].iter().any(|&(a, b)| a <= done && done < b);
-        match self.client.delay(&mut srv.rng, done, Way::Back) {
+        match self.client.delay(&mut srv.rng, Way::Back) {
             Some(back) if !cut => self.push(done + back, Ev::Response(r, d)),
             _ => self.push(
                 req.sent + secs_to_nanos(self.cfg.crowd.timeout_s).max(done - req.sent + 1),
