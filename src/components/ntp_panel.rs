@@ -273,7 +273,7 @@ fn NtpAlerts() -> impl IntoView {
             .unwrap_or(0)
     });
     let events = Memo::new(move |_| {
-        count.track();
+        let _ = count.get();
         ctx.with_engine(|e| {
             let all = e.sim().time_events();
             all.iter()
