@@ -3,26 +3,33 @@
 //! Driftlab's simulation core.
 pub mod clock;
 pub mod config;
-mod customer;
+pub mod crowd;
+pub mod database;
 pub mod hall;
+pub mod kernel;
+pub mod layers;
 pub mod log;
 pub mod metrics;
 pub mod net;
 pub mod ntp;
+pub mod ntp_client;
 pub mod ntp_run;
+pub mod obs;
 pub mod presets;
 pub mod queue;
 pub mod report;
-mod reservation;
 pub mod rng;
-mod server;
+pub mod server;
 mod sim;
 pub mod snapshot;
 pub mod time;
+pub mod time_server;
 pub mod timesync;
+pub mod truth;
 pub mod world;
 
 pub use config::{Config, ConfigError, Policy};
+pub use layers::Layer;
 pub use report::Report;
-pub use sim::Sim;
+pub use sim::{Action, Sim};
 pub use time::Time;

@@ -13,6 +13,7 @@ const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 
 /// Pending events. Two events at the same instant pop in the order they were
 /// scheduled, so a run never depends on the heap's internal layout.
+#[derive(Clone, Debug)]
 pub struct Queue<E> {
     heap: BinaryHeap<Reverse<(i64, u64)>>,
     slab: Vec<Option<E>>,

@@ -1,0 +1,112 @@
+//! The servers of the NTP hierarchy, as nodes: a stratum-1 server reads a reference
+//! clock (its host's exact clock); a stratum-2 server is also an NTP client of the
+//! stratum-1 servers, through the same [`NtpAgent`] as every host.
+
+use crate::kernel::{Addr, Cx, Depart, Node};
+use crate::layers::{Layer, Msg as AnyMsg};
+use crate::ntp::{Reply, Request, ServerState, SystemVars};
+use crate::ntp_client::{self, NtpAgent};
+use crate::obs::Obs;
+
+/// A server's processing time between receiving a request and replying (t3 − t2).
+pub const PROCESSING: i64 = 20_000;
+
+/// A time server's messages.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub enum Msg {
+    /// An NTP client's request.
+    Request(Request),
+    /// Its own client's timer (stratum 2).
+    Wake(u32),
+    /// A reply to its own client (stratum 2).
+    Reply {
+        /// The upstream server.
+        source: u8,
+        /// The reply.
+        reply: Box<Reply>,
+    },
+    /// Fault: from now on, every timestamp it sends is off by this many ns.
+    Lie(i64),
+}
+
+/// A server of the time hierarchy.
+#[derive(Clone, Debug)]
+pub struct TimeServer {
+    index: u8,
+    /// Its stratum.
+    pub stratum: u8,
+    state: ServerState,
+    /// A falseticker's lie, ns.
+    pub lie_ns: i64,
+    /// Its own NTP client (stratum 2 and more).
+    pub agent: NtpAgent,
+}
+
+impl TimeServer {
+    /// Server `index` of the hierarchy.
+    pub fn new(
+        index: u8,
+        stratum: u8,
+        state: ServerState,
+        lie_ns: i64,
+        agent: NtpAgent,
+    ) -> TimeServer {
+        TimeServer {
+            index,
+            stratum,
+            state,
+            lie_ns,
+            agent,
+        }
+    }
+
+    fn wake(&self) -> impl Fn(u32) -> AnyMsg {
+        |gen| AnyMsg::TimeServer(Msg::Wake(gen))
+    }
+
+    fn on_request(&mut self, from: Addr, request: Request, cx: &mut Cx<'_>) {
+        let own = cx.local();
+        let t2 = own + self.lie_ns;
+        let t3 = t2 + PROCESSING;
+        let sys = match &self.agent.client {
+            None if self.stratum == 1 => SystemVars::primary(),
+            None => SystemVars::unsynchronized(),
+            Some(c) => c.system_vars(own),
+        };
+        let key = from.layer as usize * 1000 + from.index as usize;
+        let Some(reply) = self.state.on_request(key, &request, t2, t3, &sys) else {
+            return;
+        };
+        cx.observe(Obs::NtpServed {
+            source: self.index,
+            client: from.index,
+            t1: request.t1,
+            lie_ns: self.lie_ns,
+        });
+        let (source, reply) = (self.index, Box::new(reply));
+        let msg: AnyMsg = match from.layer {
+            Layer::TimeServer => Msg::Reply { source, reply }.into(),
+            _ => ntp_client::Msg::Reply { source, reply }.into(),
+        };
+        cx.send_at(from, msg, Depart::After(PROCESSING));
+    }
+}
+
+impl Node for TimeServer {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match msg {
+            Msg::Request(request) => self.on_request(from, request, cx),
+            Msg::Wake(gen) => {
+                let wake = self.wake();
+                self.agent.on_wake(gen, cx, wake);
+            }
+            Msg::Reply { source, reply } => {
+                let wake = self.wake();
+                self.agent.on_reply(source, &reply, cx, wake);
+            }
+            Msg::Lie(ns) => self.lie_ns = ns,
+        }
+    }
+}
