@@ -8,18 +8,17 @@
 //! flash sale keeps a time-out and a map refresh per customer in flight).
 
 use crate::time::Time;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Bits of a key's low word that name the slot; the sequence number is above them.
 const SLOT_BITS: u32 = 24;
 const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
-/// Children per heap node.
-const ARITY: usize = 4;
 
 /// Pending events. Two events at the same instant pop in the order they were
 /// scheduled, so a run never depends on the heap's internal layout.
 pub struct Queue<E> {
-    /// Keys in heap order: the smallest at 0, node `i`'s children at `4i + 1 ..= 4i + 4`.
-    heap: Vec<u128>,
+    heap: BinaryHeap<Reverse<u128>>,
     slab: Vec<Option<E>>,
     free: Vec<u32>,
     seq: u64,
@@ -28,7 +27,7 @@ pub struct Queue<E> {
 impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
-            heap: Vec::with_capacity(1024),
+            heap: BinaryHeap::with_capacity(1024),
             slab: Vec::with_capacity(1024),
             free: Vec::new(),
             seq: 0,
@@ -69,26 +68,17 @@ impl<E> Queue<E> {
         };
         assert!((slot as u64) <= SLOT_MASK, "more than 16M pending events");
         self.seq += 1;
-        self.heap.push(key(at, self.seq, slot));
-        self.sift_up(self.heap.len() - 1);
+        self.heap.push(Reverse(key(at, self.seq, slot)));
     }
 
     /// The time of the next event.
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.first().map(|&k| key_time(k))
+        self.heap.peek().map(|&Reverse(k)| key_time(k))
     }
 
     /// Removes and returns the next event.
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let last = self.heap.pop()?;
-        let top = match self.heap.first_mut() {
-            Some(root) => {
-                let top = *root;
-                self.sift_down(last);
-                top
-            }
-            None => last,
-        };
+        let Reverse(top) = self.heap.pop()?;
         let slot = key_slot(top);
         self.free.push(slot);
         let event = self.slab[slot as usize]
@@ -105,59 +95,6 @@ impl<E> Queue<E> {
     /// Whether nothing is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
-    }
-
-    /// Moves the key at `i` up to its place.
-    fn sift_up(&mut self, mut i: usize) {
-        let heap = &mut self.heap[..];
-        let k = heap[i];
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if heap[parent] < k {
-                break;
-            }
-            heap[i] = heap[parent];
-            i = parent;
-        }
-        heap[i] = k;
-    }
-
-    /// Puts `k` at the root (whose key was just taken): the hole goes down to a leaf
-    /// along the smallest children, then `k` climbs back from there (Floyd's bottom-up
-    /// sift: `k`, from the last leaf, usually belongs near the bottom, so comparing it
-    /// on the way down would be wasted).
-    fn sift_down(&mut self, k: u128) {
-        let heap = &mut self.heap[..];
-        let n = heap.len();
-        let mut hole = 0;
-        loop {
-            let first = ARITY * hole + 1;
-            let child =
-                match heap.get(first..first + ARITY) {
-                    // A full set of four: a small tournament.
-                    Some(&[a, b, c, d]) => {
-                        let (i, x) = if b < a { (1, b) } else { (0, a) };
-                        let (j, y) = if d < c { (3, d) } else { (2, c) };
-                        first + if y < x { j } else { i }
-                    }
-                    _ if first < n => {
-                        let children = &heap[first..];
-                        let best = (1..children.len()).fold(0, |m, j| {
-                            if children[j] < children[m] {
-                                j
-                            } else {
-                                m
-                            }
-                        });
-                        first + best
-                    }
-                    _ => break,
-                };
-            heap[hole] = heap[child];
-            hole = child;
-        }
-        heap[hole] = k;
-        self.sift_up(hole);
     }
 }
 
