@@ -65,10 +65,12 @@ if [[ -z ${SKIP_CRITERION:-} ]]; then
 fi
 
 echo "== whole process ($runs runs each, alternating) and callgrind" >&2
-python3 - "$rev ($short)" "$rev_target" "working tree" "$tree/target" "$work" "$runs" <<'PY'
+name=$rev
+[[ $short == "$rev"* ]] || name="$rev ($short)"
+python3 - "$name" "$rev_target" "working tree" "$tree/target" "$work" "$runs" "${SKIP_CRITERION:-}" <<'PY'
 import glob, json, os, re, statistics, subprocess, sys, time
 
-rev_name, rev_target, tree_name, tree_target, work, runs = sys.argv[1:7]
+rev_name, rev_target, tree_name, tree_target, work, runs, skip_criterion = sys.argv[1:8]
 runs = int(runs)
 big = os.path.join(work, "big.json")
 sides = [(rev_name, rev_target), (tree_name, tree_target)]
@@ -112,7 +114,7 @@ def row(what, a, b, fmt):
         change = f"{(b / a - 1) * 100:+.1f} %"
     rows.append((what, show(a), show(b), change))
 
-crit = {name: criterion(t) for name, t in sides}
+crit = {name: {} if skip_criterion else criterion(t) for name, t in sides}
 for bench in sorted(set(crit[rev_name]) | set(crit[tree_name])):
     a, b = (crit[n].get(bench) for n, _ in sides)
     def fmt(x):
