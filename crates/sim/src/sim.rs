@@ -9,7 +9,7 @@ use crate::config::{Config, ConfigError, Policy};
 use crate::crowd::Crowd;
 use crate::database::Database;
 use crate::hall::{Hall, SeatId};
-use crate::kernel::{Addr, Cmd, Cut, Cx, Ev, Host, HostId, Kernel, Route, Sys, Topology};
+use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Route, Sys, Topology};
 use crate::layers::{Layer, Msg, Nodes};
 use crate::metrics::History;
 use crate::net::{Link, LinkConfig, Way};
@@ -21,7 +21,7 @@ use crate::server::{Rules, Server};
 use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
 use crate::time_server::{self, TimeServer};
 use crate::timesync::Fault;
-use crate::truth::{Env, Judge, Truth};
+use crate::truth::{Judge, Truth};
 use crate::world::{CustomerId, Request};
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +94,6 @@ pub struct Sim {
     /// Live actions so far, with their instants.
     actions: Vec<(Time, Action)>,
     hierarchy_ready: bool,
-    out: Vec<Cmd>,
     finished: bool,
 }
 
@@ -259,7 +258,6 @@ impl Sim {
             faults: Vec::new(),
             actions: Vec::new(),
             hierarchy_ready: false,
-            out: Vec::with_capacity(16),
             finished: false,
             k,
             nodes,
@@ -291,48 +289,26 @@ impl Sim {
         });
     }
 
-    /// Runs `f` with node `a`'s context, then carries out what it recorded.
+    /// Runs `f` with node `a`'s context: what it does is carried out as it goes.
+    #[inline]
     fn with_cx(&mut self, a: Addr, f: impl FnOnce(&mut Nodes, &mut Cx<'_>)) {
-        let h = self.k.home(a) as usize;
-        let mut out = std::mem::take(&mut self.out);
-        {
-            let mut cx = Cx::new(self.k.now, a, &mut self.k.hosts[h], &self.board, &mut out);
-            f(&mut self.nodes, &mut cx);
-        }
-        self.interpret(a, &mut out);
-        std::mem::swap(&mut self.out, &mut out);
+        let servers = self.cfg.servers.len();
+        let now = self.k.now;
+        let mut cx = Cx::live(
+            now,
+            a,
+            &mut self.k,
+            &mut self.truth,
+            &mut self.board,
+            servers,
+        );
+        f(&mut self.nodes, &mut cx);
     }
 
     /// Hands `msg` from `from` to node `to` now.
+    #[inline]
     fn deliver(&mut self, to: Addr, from: Addr, msg: Msg) {
         self.with_cx(to, |nodes, cx| nodes.deliver(to, from, msg, cx));
-    }
-
-    /// Carries out node `me`'s commands, in order.
-    fn interpret(&mut self, me: Addr, out: &mut Vec<Cmd>) {
-        let servers = self.cfg.servers.len();
-        for cmd in out.drain(..) {
-            // (Commands are carried out in the order they were recorded.)
-            match cmd {
-                Cmd::Send { to, msg, depart } => self.k.send(me, to, msg, depart),
-                Cmd::Wake {
-                    local_ns,
-                    msg,
-                    background,
-                } => self.k.wake(me, local_ns, msg, background),
-                Cmd::Observe { local, obs } => {
-                    let now = self.k.now;
-                    let mut env = Env {
-                        board: &mut self.board,
-                        kernel: &mut self.k,
-                        servers,
-                    };
-                    self.truth.observe(now, me, local, obs, &mut env);
-                }
-                // Clock adjustments were applied by the context.
-                Cmd::Step(_) | Cmd::Slew(_) | Cmd::SetFrequency(_) => {}
-            }
-        }
     }
 
     /// Runs one event.
