@@ -306,3 +306,140 @@ impl Node for Crowd {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, timers, Bench};
+    use crate::layers::Msg as AnyMsg;
+    use crate::time::SEC;
+
+    const ME: Addr = Addr::new(Layer::Crowd, 0);
+    const T0: Time = Time(36_000 * SEC);
+
+    fn crowd(customers: u32, servers: u8) -> Crowd {
+        let cfg = CrowdConfig {
+            customers,
+            ..Default::default()
+        };
+        Crowd::new(&cfg, servers, vec![(T0 + 2 * SEC, 1), (T0 + SEC, 0)])
+    }
+
+    fn server_of(cmds: &[crate::kernel::Cmd]) -> Vec<(u16, server::Request)> {
+        sends(cmds)
+            .into_iter()
+            .filter_map(|(to, m)| match m {
+                AnyMsg::Server(server::Msg::Request(r)) => Some((to.index, r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn arrivals_come_in_order_and_the_gateway_goes_round_robin() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 2);
+        let cmds = bench.with(ME, |cx| c.start(cx));
+        assert_eq!(
+            timers(&cmds),
+            vec![(SEC, AnyMsg::Crowd(Msg::Arrive(0)))],
+            "earliest first"
+        );
+        bench.advance(SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let t = timers(&cmds);
+        assert_eq!(
+            t[0],
+            (SEC, AnyMsg::Crowd(Msg::Arrive(1))),
+            "the next arrival"
+        );
+        assert!(matches!(t[1], (think, AnyMsg::Crowd(Msg::Click(0))) if think > 0));
+        assert_eq!(observations(&cmds), vec![Obs::Login { customer: 0 }]);
+        // Two clicks: server-1, then server-2, each with the customer's token.
+        let a = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(0)));
+        let b = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(1)));
+        assert_eq!((a[0].0, b[0].0), (0, 1));
+        assert_eq!(a[0].1.nbf, T0 + SEC, "token issued at login");
+    }
+
+    #[test]
+    fn a_customer_refused_a_taken_seat_picks_another() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(1, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let first = c.customer(0).unwrap().seat;
+        bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        // The seat is taken: it no longer shows free on the seat map.
+        bench.board.set_shown_free(first, false);
+        let refused = Msg::Response {
+            req: 0,
+            decision: Decision::Refused(Refusal::Taken),
+        };
+        let cmds = bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), refused);
+        assert_eq!(observations(&cmds), vec![Obs::Answered { req: 0 }]);
+        assert!(matches!(
+            timers(&cmds).as_slice(),
+            [(_, AnyMsg::Crowd(Msg::Click(0)))]
+        ));
+        assert_ne!(c.customer(0).unwrap().seat, first, "another seat");
+    }
+
+    #[test]
+    fn a_customer_refused_by_a_clock_clicks_the_same_seat_again_soon() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(1, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let seat = c.customer(0).unwrap().seat;
+        bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        let refused = Msg::Response {
+            req: 0,
+            decision: Decision::Refused(Refusal::NotOpen),
+        };
+        let cmds = bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), refused);
+        match timers(&cmds).as_slice() {
+            [(wait, AnyMsg::Crowd(Msg::Click(0)))] => assert!((SEC..=3 * SEC).contains(wait)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.customer(0).unwrap().seat, seat);
+    }
+
+    #[test]
+    fn an_unanswered_request_is_given_up_at_its_deadline_and_clicked_again() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(1));
+        // Customer 0 clicks; the timer is armed for 5 s (the default timeout).
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        assert_eq!(timers(&cmds), vec![(5 * SEC, AnyMsg::Crowd(Msg::Deadline))]);
+        // Customer 1 clicks a second later: one timer serves both, none is added.
+        bench.advance(SEC);
+        assert!(timers(&bench.deliver(&mut c, ME, ME, Msg::Click(1))).is_empty());
+        // Customer 0's answer arrives; customer 1's never does.
+        let ok = Msg::Response {
+            req: 0,
+            decision: Decision::Confirmed,
+        };
+        bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), ok);
+        bench.advance(4 * SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Deadline);
+        assert!(observations(&cmds).is_empty(), "request 0 was answered");
+        assert_eq!(
+            timers(&cmds),
+            vec![(SEC, AnyMsg::Crowd(Msg::Deadline))],
+            "re-armed for request 1"
+        );
+        bench.advance(SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Deadline);
+        assert_eq!(observations(&cmds), vec![Obs::GaveUp { req: 1 }]);
+        assert_eq!(timers(&cmds), vec![(0, AnyMsg::Crowd(Msg::Click(1)))]);
+        // A late answer is ignored.
+        let late = Msg::Response {
+            req: 1,
+            decision: Decision::Confirmed,
+        };
+        assert!(bench
+            .deliver(&mut c, ME, Addr::new(Layer::Server, 0), late)
+            .is_empty());
+    }
+}

@@ -289,3 +289,207 @@ impl Node for Database {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, timers, Bench};
+    use crate::layers::{Layer, Msg as AnyMsg};
+    use crate::time::SEC;
+
+    const ME: Addr = Addr::new(Layer::Database, 0);
+    const T0: Time = Time(36_000 * SEC);
+    const TTL: i64 = 300 * SEC;
+
+    fn server(i: u16) -> Addr {
+        Addr::new(Layer::Server, i)
+    }
+
+    fn reply(cmds: &[crate::kernel::Cmd]) -> (Addr, Decision) {
+        match sends(cmds).as_slice() {
+            [(to, AnyMsg::Server(server::Msg::DbReply { decision, .. }))] => (*to, *decision),
+            other => panic!("one reply expected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_claim_on_a_held_seat_is_refused() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        let c = Msg::Claim {
+            req: 1,
+            seat: 3,
+            stamp: T0,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), c);
+        assert_eq!(reply(&cmds), (server(0), Decision::Confirmed));
+        assert_eq!(db.hold(1), Hold::Held);
+        // Another server's claim, stamped 10 s later by its clock: the seat is taken.
+        let c = Msg::Claim {
+            req: 2,
+            seat: 3,
+            stamp: T0 + 10 * SEC,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(1), c);
+        assert_eq!(reply(&cmds), (server(1), Decision::Refused(Refusal::Taken)));
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::ExpiryJudged {
+                    claim: 1,
+                    judge: 2,
+                    expired: false
+                },
+                Obs::FoundTaken { req: 2 }
+            ]
+        );
+        assert_eq!(db.hold(2), Hold::None);
+    }
+
+    #[test]
+    fn a_hold_expires_by_the_clock_reading_the_server_sent() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 1,
+                seat: 0,
+                stamp: T0,
+            },
+        );
+        // Only 60 s later in true time, but server-2's clock is 250 s fast: it reads
+        // 310 s after the stamp, so the hold is released (too early) and the seat is its.
+        bench.advance(60 * SEC);
+        let c = Msg::Claim {
+            req: 2,
+            seat: 0,
+            stamp: T0 + 310 * SEC,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(1), c);
+        assert_eq!(reply(&cmds).1, Decision::Confirmed);
+        assert!(observations(&cmds).contains(&Obs::Released {
+            claim: 1,
+            by: 1,
+            stamp: T0 + 310 * SEC
+        }));
+        assert_eq!((db.hold(1), db.hold(2)), (Hold::Expired, Hold::Held));
+    }
+
+    #[test]
+    fn without_a_lock_both_insert_and_the_audit_keeps_the_earliest() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, Some(30 * SEC));
+        let start = bench.with(ME, |cx| db.start(cx));
+        assert_eq!(
+            timers(&start),
+            vec![(30 * SEC, AnyMsg::Database(Msg::Audit))]
+        );
+        // Both servers read the seat free, then both insert.
+        for (i, (req, stamp)) in [(1, T0 + 2 * SEC), (2, T0 + SEC)].into_iter().enumerate() {
+            let cmds = bench.deliver(
+                &mut db,
+                ME,
+                server(i as u16),
+                Msg::Read {
+                    req,
+                    seat: 5,
+                    stamp,
+                },
+            );
+            assert!(matches!(
+                sends(&cmds)[0].1,
+                AnyMsg::Server(server::Msg::ReadReply {
+                    newest: NO_REQ,
+                    any_paid: false,
+                    ..
+                })
+            ));
+        }
+        for (i, (req, stamp)) in [(1, T0 + 2 * SEC), (2, T0 + SEC)].into_iter().enumerate() {
+            let ins = Msg::Insert {
+                req,
+                seat: 5,
+                stamp,
+                server_now: stamp,
+            };
+            assert_eq!(
+                reply(&bench.deliver(&mut db, ME, server(i as u16), ins)).1,
+                Decision::Confirmed
+            );
+        }
+        assert_eq!(
+            (db.hold(1), db.hold(2)),
+            (Hold::Held, Hold::Held),
+            "double-booked"
+        );
+        bench.advance(30 * SEC);
+        let cmds = bench.deliver(&mut db, ME, ME, Msg::Audit);
+        assert_eq!(
+            (db.hold(1), db.hold(2)),
+            (Hold::Superseded, Hold::Held),
+            "earliest stamp kept"
+        );
+        assert!(matches!(
+            observations(&cmds).as_slice(),
+            [Obs::Revoked {
+                claim: 1,
+                by: 0,
+                handed_over: false,
+                ..
+            }]
+        ));
+        assert_eq!(
+            timers(&cmds),
+            vec![(30 * SEC, AnyMsg::Database(Msg::Audit))]
+        );
+    }
+
+    #[test]
+    fn a_payment_settles_a_live_hold_and_not_an_expired_one() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 1,
+                seat: 0,
+                stamp: T0,
+            },
+        );
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 2,
+                seat: 1,
+                stamp: T0,
+            },
+        );
+        let pay = |req, claim, server_now| Msg::Pay {
+            req,
+            claim,
+            server_now,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), pay(3, 1, T0 + 100 * SEC));
+        assert_eq!(reply(&cmds).1, Decision::Confirmed);
+        assert!(observations(&cmds).contains(&Obs::Paid { claim: 1, pay: 3 }));
+        let cmds = bench.deliver(&mut db, ME, server(0), pay(4, 2, T0 + 301 * SEC));
+        assert_eq!(reply(&cmds).1, Decision::Refused(Refusal::HoldExpired));
+        assert_eq!((db.hold(1), db.hold(2)), (Hold::Paid, Hold::Expired));
+        // Paying again for a sold seat is confirmed, an unknown claim is lost.
+        assert_eq!(
+            reply(&bench.deliver(&mut db, ME, server(0), pay(5, 1, T0))).1,
+            Decision::Confirmed
+        );
+        assert_eq!(
+            reply(&bench.deliver(&mut db, ME, server(0), pay(6, 9, T0))).1,
+            Decision::Refused(Refusal::HoldLost)
+        );
+    }
+}

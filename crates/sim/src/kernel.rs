@@ -11,6 +11,7 @@
 
 mod cx;
 mod host;
+pub mod testing;
 mod topology;
 
 pub use cx::{Cmd, Cx, Depart};

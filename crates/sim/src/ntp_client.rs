@@ -175,3 +175,113 @@ impl Node for NtpClient {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, Bench};
+    use crate::kernel::Cmd;
+    use crate::ntp::{ServerState, SystemVars};
+    use crate::time::{Time, MS, SEC};
+
+    const ME: Addr = Addr::new(Layer::NtpClient, 0);
+
+    fn requests(cmds: &[Cmd]) -> Vec<(u16, crate::ntp::Request)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Send {
+                    to,
+                    msg: AnyMsg::TimeServer(time_server::Msg::Request(r)),
+                    ..
+                } => Some((to.index, *r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn switched_on_it_asks_every_source_and_sets_a_background_timer() {
+        let mut bench = Bench::new(Time::from_hms(10, 0, 0), 0);
+        let cfg = ClientConfig {
+            sources: vec![2, 3, 4],
+            ..Default::default()
+        };
+        let mut c = NtpClient::new(&cfg);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Switch(true));
+        assert_eq!(observations(&cmds)[0], Obs::Switched { on: true });
+        let mut asked: Vec<u16> = requests(&cmds).iter().map(|r| r.0).collect();
+        asked.sort_unstable();
+        assert_eq!(asked, vec![2, 3, 4]);
+        assert!(cmds.iter().any(|c| matches!(
+            c,
+            Cmd::Wake {
+                background: true,
+                msg: AnyMsg::NtpClient(Msg::Wake(_)),
+                ..
+            }
+        )));
+        // Switching on twice changes nothing.
+        assert!(bench.deliver(&mut c, ME, ME, Msg::Switch(true)).is_empty());
+    }
+
+    #[test]
+    fn a_clock_two_seconds_slow_is_stepped_onto_the_servers_time() {
+        // The host's clock is 2 s slow; three exact servers 1 ms away each way. Carry
+        // every request and timer by hand until the discipline acts: it must step the
+        // clock by about +2 s (the RFC's step threshold is 128 ms).
+        let start = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(start, -2 * SEC);
+        let cfg = ClientConfig {
+            sources: vec![0, 1, 2],
+            drift_ppm: Some(0.0),
+            ..Default::default()
+        };
+        let mut c = NtpClient::new(&cfg);
+        let mut servers: Vec<ServerState> = (0..3).map(|_| ServerState::default()).collect();
+        let mut pending = bench.deliver(&mut c, ME, ME, Msg::Switch(true));
+        let mut stepped = None;
+        for _ in 0..1000 {
+            let reqs = requests(&pending);
+            // The latest timer replaces the earlier ones.
+            let wake = pending.iter().rev().find_map(|c| match c {
+                Cmd::Wake { local_ns, msg, .. } => Some((*local_ns, msg.clone())),
+                _ => None,
+            });
+            if let Some(step) = pending.iter().find_map(|c| match c {
+                Cmd::Step(d) => Some(*d),
+                _ => None,
+            }) {
+                stepped = Some(step);
+                break;
+            }
+            pending = Vec::new();
+            for (to, req) in reqs {
+                // 1 ms out; the server stamps with true time; 1 ms back.
+                let t2 = bench.now + MS;
+                let reply = servers[to as usize]
+                    .on_request(0, &req, t2, t2 + PROCESSING_NS, &SystemVars::primary())
+                    .expect("no rate limit at this pace");
+                bench.advance(2 * MS + PROCESSING_NS);
+                let msg = Msg::Reply {
+                    source: to as u8,
+                    reply: Box::new(reply),
+                };
+                pending.extend(bench.deliver(&mut c, ME, Addr::new(Layer::TimeServer, to), msg));
+            }
+            if pending.is_empty() {
+                if let Some((ns, AnyMsg::NtpClient(m))) = wake {
+                    bench.advance(ns);
+                    pending = bench.deliver(&mut c, ME, ME, m);
+                }
+            }
+        }
+        let step = stepped.expect("the discipline steps a 2 s error");
+        assert!((step - 2 * SEC).abs() < MS, "stepped by {step} ns");
+        assert!(
+            bench.host.clock.offset(bench.now).abs() < MS,
+            "the clock is right"
+        );
+    }
+
+    const PROCESSING_NS: i64 = crate::time_server::PROCESSING;
+}

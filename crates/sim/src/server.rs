@@ -374,3 +374,220 @@ impl Node for Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, Bench};
+    use crate::layers::Msg as AnyMsg;
+    use crate::time::{MS, SEC};
+
+    const OPENING: Time = Time(36_000 * SEC);
+    const ME: Addr = Addr::new(Layer::Server, 0);
+
+    fn rules(policy: Policy) -> Rules {
+        Rules {
+            policy,
+            opening: OPENING,
+            ttl: 300 * SEC,
+            token_ttl: 900 * SEC,
+            leeway: 5 * SEC,
+            service_ns: 1e6,
+            check_to_insert: 40 * MS,
+            replication_lag: 200 * MS,
+        }
+    }
+
+    fn claim(req: ReqId, seat: SeatId, nbf: Time) -> Msg {
+        Msg::Request(Request {
+            req,
+            customer: 7,
+            seat,
+            kind: ReqKind::Claim,
+            nbf,
+        })
+    }
+
+    /// The decision the server sent back to the crowd (there must be exactly one).
+    fn answer(cmds: &[crate::kernel::Cmd]) -> Decision {
+        let answers: Vec<Decision> = sends(cmds)
+            .into_iter()
+            .filter_map(|(to, m)| match m {
+                AnyMsg::Crowd(crowd::Msg::Response { decision, .. }) if to == CROWD => {
+                    Some(decision)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answers.len(), 1, "one answer: {cmds:?}");
+        answers[0]
+    }
+
+    #[test]
+    fn a_slow_clock_refuses_a_claim_before_the_opening_by_its_own_clock() {
+        // True time 10:00:05, the server's clock 10 s slow: it reads 09:59:55.
+        let mut bench = Bench::new(OPENING + 5 * SEC, -10 * SEC);
+        let mut s = Server::new(0, 3, 200, rules(Policy::LocalTimestamp));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 4, OPENING - 60 * SEC));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::NotOpen));
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::Received { req: 1 },
+                Obs::Decided {
+                    req: 1,
+                    decision: Decision::Refused(Refusal::NotOpen)
+                }
+            ]
+        );
+        assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    #[test]
+    fn a_fast_clock_sells_before_the_opening_and_replicates_to_every_peer() {
+        // True time 09:59:50, the clock 15 s fast: it reads 10:00:05, open.
+        let mut bench = Bench::new(OPENING - 10 * SEC, 15 * SEC);
+        let mut s = Server::new(0, 3, 200, rules(Policy::LocalTimestamp));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 4, OPENING - 60 * SEC));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        let rec = s.record(4).expect("held");
+        assert_eq!((rec.req, rec.stamp, rec.gen), (1, OPENING + 5 * SEC, 1));
+        let peers: Vec<u16> = sends(&cmds)
+            .into_iter()
+            .filter(|(_, m)| matches!(m, AnyMsg::Server(Msg::Replicate { seat: 4, .. })))
+            .map(|(to, _)| to.index)
+            .collect();
+        assert_eq!(peers, vec![1, 2], "to each peer, not itself");
+        assert!(observations(&cmds).contains(&Obs::HoldGranted { req: 1 }));
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_of_a_slow_clock_is_not_yet_valid() {
+        // The token was issued at 10:00:00 (exact clock); the server reads 09:59:50,
+        // 10 s before nbf, beyond the 5 s leeway.
+        let mut bench = Bench::new(OPENING, -10 * SEC);
+        let mut s = Server::new(0, 1, 200, rules(Policy::Unique));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 0, OPENING));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::TokenNotYetValid));
+        // 4 s slow is within the leeway: the claim goes on to the database.
+        let mut bench = Bench::new(OPENING + 10 * SEC, -4 * SEC);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(4, 0, OPENING + 10 * SEC));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                DB,
+                AnyMsg::Database(database::Msg::Claim {
+                    req: 4,
+                    seat: 0,
+                    stamp: OPENING + 6 * SEC
+                })
+            )],
+            "stamped by the server's clock"
+        );
+    }
+
+    #[test]
+    fn an_earlier_stamp_from_a_peer_takes_the_seat_back() {
+        let mut bench = Bench::new(OPENING + 10 * SEC, 0);
+        let mut s = Server::new(0, 2, 10, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut s, ME, CROWD, claim(1, 2, OPENING));
+        // A peer granted the same seat to request 2, stamped one second earlier.
+        let theirs = Record {
+            gen: 1,
+            req: 2,
+            stamp: OPENING + 9 * SEC,
+            server: 1,
+            paid: false,
+            released: false,
+        };
+        bench.advance(200 * MS);
+        let peer = Addr::new(Layer::Server, 1);
+        let cmds = bench.deliver(
+            &mut s,
+            ME,
+            peer,
+            Msg::Replicate {
+                seat: 2,
+                rec: theirs,
+            },
+        );
+        assert_eq!(s.record(2), Some(theirs));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::Revoked {
+                claim: 1,
+                by: 0,
+                stamp: OPENING + 10 * SEC + 200 * MS,
+                handed_over: true
+            }]
+        );
+        assert!(sends(&cmds).is_empty(), "a merge sends nothing");
+    }
+
+    #[test]
+    fn a_hold_expires_by_the_judging_servers_clock() {
+        let mut bench = Bench::new(OPENING + 10 * SEC, 0);
+        let mut s = Server::new(0, 1, 10, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut s, ME, CROWD, claim(1, 2, OPENING));
+        // 299 s later: still held, so a second claim is refused.
+        bench.advance(299 * SEC);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(2, 2, OPENING + 299 * SEC));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Taken));
+        assert!(observations(&cmds).contains(&Obs::ExpiryJudged {
+            claim: 1,
+            judge: 2,
+            expired: false
+        }));
+        // Just past 300 s by this clock: released, and the seat goes to the new claim.
+        bench.advance(SEC + 1);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 2, OPENING + 300 * SEC));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        let obs = observations(&cmds);
+        assert!(obs.contains(&Obs::Released {
+            claim: 1,
+            by: 0,
+            stamp: OPENING + 310 * SEC + 1
+        }));
+        assert_eq!(
+            s.record(2).map(|r| (r.req, r.gen)),
+            Some((3, 2)),
+            "a new generation"
+        );
+    }
+
+    #[test]
+    fn under_no_lock_a_free_read_inserts_after_the_race_window() {
+        let mut bench = Bench::new(OPENING + SEC, 0);
+        let mut s = Server::new(0, 2, 10, rules(Policy::NoLock));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(5, 1, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                DB,
+                AnyMsg::Database(database::Msg::Read {
+                    req: 5,
+                    seat: 1,
+                    stamp: OPENING + SEC
+                })
+            )]
+        );
+        bench.advance(MS);
+        let reply = Msg::ReadReply {
+            req: 5,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: NO_REQ,
+            newest_stamp: Time(0),
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, reply);
+        assert!(matches!(
+            cmds.as_slice(),
+            [crate::kernel::Cmd::Send {
+                to: DB,
+                msg: AnyMsg::Database(database::Msg::Insert { req: 5, .. }),
+                depart: Depart::After(d),
+            }] if *d == 40 * MS
+        ));
+    }
+}

@@ -110,3 +110,72 @@ impl Node for TimeServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, Bench};
+    use crate::kernel::Cmd;
+    use crate::ntp::{Leap, ServerState};
+    use crate::time::{Time, MS, SEC};
+
+    const ME: Addr = Addr::new(Layer::TimeServer, 0);
+    const CLIENT: Addr = Addr::new(Layer::NtpClient, 2);
+
+    fn request(t1: Time) -> Msg {
+        Msg::Request(Request { t1, poll: 6 })
+    }
+
+    fn the_reply(cmds: &[Cmd]) -> Reply {
+        match cmds {
+            [Cmd::Observe { .. }, Cmd::Send {
+                to,
+                msg: AnyMsg::NtpClient(ntp_client::Msg::Reply { source: 0, reply }),
+                depart: Depart::After(PROCESSING),
+            }] if *to == CLIENT => **reply,
+            other => panic!("a reply to the client expected: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_primary_server_stamps_with_its_reference_clock() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 1, ServerState::default(), 0, NtpAgent::default());
+        let t1 = now - 3 * SEC; // the client's clock is 3 s slow, say
+        let cmds = bench.deliver(&mut s, ME, CLIENT, request(t1));
+        let r = the_reply(&cmds);
+        assert_eq!((r.t1, r.t2, r.t3), (t1, now, now + PROCESSING));
+        assert_eq!((r.stratum, r.leap), (1, Leap::NoWarning));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::NtpServed {
+                source: 0,
+                client: 2,
+                t1,
+                lie_ns: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn a_falseticker_adds_its_lie_to_both_timestamps() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 1, ServerState::default(), 0, NtpAgent::default());
+        bench.deliver(&mut s, ME, ME, Msg::Lie(10 * SEC));
+        bench.advance(100 * MS);
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now)));
+        assert_eq!(r.t2, now + 100 * MS + 10 * SEC);
+        assert_eq!(r.t3 - r.t2, PROCESSING);
+    }
+
+    #[test]
+    fn an_unsynchronised_stratum_two_server_says_so() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 2, ServerState::default(), 0, NtpAgent::default());
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now)));
+        assert_eq!((r.stratum, r.leap), (16, Leap::Unsynchronized));
+    }
+}

@@ -658,3 +658,194 @@ impl Truth {
         self.seats.get(seat as usize)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, ClockConfig};
+    use crate::config::HallConfig;
+    use crate::kernel::{Host, Topology};
+    use crate::rng::Rng;
+    use crate::time::{MS, SEC};
+
+    const T: Time = Time(36_010 * SEC);
+    const OPENING: Time = Time(36_000 * SEC);
+
+    struct World {
+        truth: Truth,
+        board: Hall,
+        kernel: Kernel,
+    }
+
+    impl World {
+        fn new() -> World {
+            let mut kernel = Kernel::new(T - 60 * SEC, T + 3600 * SEC, Topology::new(2));
+            for i in 0..2 {
+                let clock = Clock::new(&ClockConfig::default(), T - 60 * SEC);
+                kernel.add_host(Host::new(format!("server-{i}"), clock, Rng::stream(1, i)));
+            }
+            let judge = Judge {
+                opening: OPENING,
+                ttl: 300 * SEC,
+                token_ttl: 900 * SEC,
+                leeway: 5 * SEC,
+            };
+            World {
+                truth: Truth::new(judge, 200, 2, 10),
+                board: Hall::new(&HallConfig::default()),
+                kernel,
+            }
+        }
+
+        /// `obs` made at true time `t` by `from`, whose clock read `local`.
+        fn see(&mut self, t: Time, from: Addr, local: Time, obs: Obs) {
+            let mut env = Env {
+                board: &mut self.board,
+                kernel: &mut self.kernel,
+                servers: 2,
+            };
+            self.truth.observe(t, from, local, obs, &mut env);
+        }
+    }
+
+    const CROWD: Addr = Addr::new(Layer::Crowd, 0);
+    fn server(i: u16) -> Addr {
+        Addr::new(Layer::Server, i)
+    }
+
+    fn sent(w: &mut World, t: Time, req: ReqId, customer: u32, server_: u8) {
+        w.see(t, CROWD, t, Obs::Login { customer });
+        w.see(
+            t,
+            CROWD,
+            t,
+            Obs::Sent {
+                req,
+                customer,
+                seat: 0,
+                kind: ReqKind::Claim,
+                server: server_,
+            },
+        );
+    }
+
+    #[test]
+    fn the_second_to_ask_who_keeps_the_seat_is_a_wrong_winner_with_its_proof() {
+        // Alice reaches server-1 at T (clock exact); Bob reaches server-2 a second later,
+        // whose clock is 2 s slow, and his earlier stamp wins the merge.
+        let mut w = World::new();
+        sent(&mut w, T - 20 * MS, 0, 0, 0);
+        w.see(T, server(0), T, Obs::Received { req: 0 });
+        w.see(T, server(0), T, Obs::HoldGranted { req: 0 });
+        sent(&mut w, T + SEC - 20 * MS, 1, 1, 1);
+        w.see(T + SEC, server(1), T - SEC, Obs::Received { req: 1 });
+        w.see(T + SEC, server(1), T - SEC, Obs::HoldGranted { req: 1 });
+        assert_eq!(w.truth.metrics.double_bookings, 1, "both held at once");
+        let revoke = Obs::Revoked {
+            claim: 0,
+            by: 0,
+            stamp: T + SEC + 200 * MS,
+            handed_over: true,
+        };
+        w.see(T + SEC + 200 * MS, server(0), T + SEC + 200 * MS, revoke);
+        assert_eq!(w.truth.metrics.double_bookings_resolved, 1);
+        assert_eq!(w.truth.metrics.double_booking_ns, 200 * MS);
+        w.truth.settle_all(T + 600 * SEC);
+        assert_eq!(w.truth.metrics.wrong_winners, 1);
+        let a = w
+            .truth
+            .anomalies
+            .iter()
+            .find(|a| a.kind == AnomalyKind::WrongWinner)
+            .expect("found");
+        assert_eq!(a.req, 1);
+        let proof: Vec<Obs> = a
+            .evidence()
+            .iter()
+            .map(|&i| w.truth.history[i as usize].obs)
+            .collect();
+        assert_eq!(
+            proof,
+            vec![
+                Obs::Received { req: 0 },
+                Obs::Received { req: 1 },
+                Obs::HoldGranted { req: 1 }
+            ],
+            "who was first, who won, and when"
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_wrong_only_if_true_time_would_have_served() {
+        let mut w = World::new();
+        let not_open = Decision::Refused(Refusal::NotOpen);
+        // Refused at 10:00:10 true by a slow clock: wrong.
+        sent(&mut w, T, 0, 0, 0);
+        w.see(T, server(0), OPENING - SEC, Obs::Received { req: 0 });
+        w.see(
+            T,
+            server(0),
+            OPENING - SEC,
+            Obs::Decided {
+                req: 0,
+                decision: not_open,
+            },
+        );
+        // Refused at 09:59:50 true: right.
+        let early = OPENING - 10 * SEC;
+        sent(&mut w, early, 1, 1, 1);
+        w.see(early, server(1), early, Obs::Received { req: 1 });
+        w.see(
+            early,
+            server(1),
+            early,
+            Obs::Decided {
+                req: 1,
+                decision: not_open,
+            },
+        );
+        assert_eq!(w.truth.metrics.wrongly_refused, 1);
+        assert_eq!(w.truth.metrics.not_open_refusals, 2);
+        let log = w.truth.log.records();
+        assert_ne!(log[0].flags & flags::WRONGLY_REFUSED, 0);
+        assert_eq!(log[1].flags & flags::WRONGLY_REFUSED, 0);
+        assert_eq!(
+            log[1].flags & flags::INVERSION,
+            flags::INVERSION,
+            "stamped before line 1"
+        );
+        assert_eq!(w.truth.log.inversions(), 1);
+    }
+
+    #[test]
+    fn expiries_are_judged_against_the_true_age_of_the_hold() {
+        let mut w = World::new();
+        sent(&mut w, T, 0, 0, 0);
+        w.see(T, server(0), T, Obs::Received { req: 0 });
+        w.see(T, server(0), T, Obs::HoldGranted { req: 0 });
+        // At 299 s of true age a fast clock releases it: premature.
+        let t = T + 299 * SEC;
+        let release = Obs::Released {
+            claim: 0,
+            by: 1,
+            stamp: t + 2 * SEC,
+        };
+        w.see(t, server(1), t + 2 * SEC, release);
+        assert_eq!(w.truth.metrics.premature_expiries, 1);
+        assert_eq!(w.truth.requests[0].hold, Hold::Expired);
+        // Another hold, judged still valid at 301 s of true age: late.
+        sent(&mut w, T, 1, 1, 0);
+        w.see(T, server(0), T, Obs::Received { req: 1 });
+        w.see(T, server(0), T, Obs::HoldGranted { req: 1 });
+        let t = T + 301 * SEC;
+        sent(&mut w, t, 2, 2, 1);
+        let judged = Obs::ExpiryJudged {
+            claim: 1,
+            judge: 2,
+            expired: false,
+        };
+        w.see(t, server(1), t - 2 * SEC, judged);
+        assert_eq!(w.truth.metrics.late_expiries, 1);
+        assert_ne!(w.truth.requests[2].flags & flags::LATE_EXPIRY, 0);
+    }
+}
