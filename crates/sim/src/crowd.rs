@@ -7,34 +7,13 @@
 
 use crate::config::CrowdConfig;
 use crate::hall::SeatId;
-use crate::kernel::{Addr, Cx, Node};
-use crate::layers::Layer;
+use crate::kernel::{Cx, Node};
 use crate::log::Refusal;
+pub use crate::msg::crowd::Msg;
+use crate::msg::{server, Addr, Layer};
 use crate::obs::{Decision, Obs};
-use crate::server;
 use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId, ReqKind};
-
-/// The crowd's messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Msg {
-    /// Timer: customer arrives (loads the page).
-    Arrive(CustomerId),
-    /// Timer: customer clicks their seat.
-    Click(CustomerId),
-    /// Timer: customer pays for the seat their claim holds.
-    Pay(CustomerId, ReqId),
-    /// Timer: the earliest deadline still armed has come (customers stop waiting for
-    /// answers overdue by then).
-    Deadline,
-    /// A server's answer.
-    Response {
-        /// The request answered.
-        req: ReqId,
-        /// The answer.
-        decision: Decision,
-    },
-}
 
 /// A customer's progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -311,7 +290,7 @@ impl Node for Crowd {
 mod tests {
     use super::*;
     use crate::kernel::testing::{observations, sends, timers, Bench};
-    use crate::layers::Msg as AnyMsg;
+    use crate::msg::Msg as AnyMsg;
     use crate::time::SEC;
 
     const ME: Addr = Addr::new(Layer::Crowd, 0);

@@ -10,37 +10,20 @@
 //! to the checkers. True time never reaches a node.
 
 mod cx;
-mod host;
 pub mod testing;
 mod topology;
 
+pub use crate::host::{Host, HostId};
+pub use crate::msg::Addr;
 pub use cx::{Cmd, Cx, Depart};
-pub use host::{Host, HostId};
 pub use topology::{Cut, Route, Topology};
 
-use crate::layers::{Layer, Msg};
 use crate::log::TraceHash;
+use crate::msg::{Layer, Msg};
 use crate::net::Way;
 use crate::queue::Queue;
 use crate::time::Time;
-use serde::Serialize;
 use std::hash::Hash;
-
-/// A node's address: its layer and its index in that layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Addr {
-    /// The layer.
-    pub layer: Layer,
-    /// Its index among the layer's nodes (for NTP clients: the host's id).
-    pub index: u16,
-}
-
-impl Addr {
-    /// The node `index` of `layer`.
-    pub const fn new(layer: Layer, index: u16) -> Addr {
-        Addr { layer, index }
-    }
-}
 
 /// A process of the model.
 ///
@@ -120,6 +103,8 @@ pub struct Kernel {
     pub(crate) hash: TraceHash,
     /// Events processed.
     pub events: u64,
+    /// Seat-map updates the checkers asked for, to schedule.
+    pub(crate) map_expiries: Vec<(Time, u32)>,
 }
 
 impl Kernel {
@@ -135,6 +120,7 @@ impl Kernel {
             topology,
             hash: TraceHash::default(),
             events: 0,
+            map_expiries: Vec::new(),
         }
     }
 
@@ -212,7 +198,10 @@ impl Kernel {
         let mut route = self.topology.route(from.layer, fh, to.layer, th);
         if route.link.is_none() {
             // A time server's own path: requests go out on it, replies come back.
-            let request = matches!(msg, Msg::TimeServer(crate::time_server::Msg::Request(_)));
+            let request = matches!(
+                msg,
+                Msg::TimeServer(crate::msg::time_server::Msg::Request(_))
+            );
             route.way = if request { Way::Out } else { Way::Back };
         }
         let link = self.topology.link(route, fh, th);

@@ -4,28 +4,12 @@
 //! Every host that runs NTP, a reservation server or a stratum-2 time server, uses the
 //! same [`NtpAgent`], so every clock is disciplined the same way.
 
-use crate::kernel::{Addr, Cx, Node};
-use crate::layers::{Layer, Msg as AnyMsg};
+use crate::kernel::{Cx, Node};
+pub use crate::msg::ntp_client::Msg;
+use crate::msg::{time_server, Addr, Layer, Msg as AnyMsg};
 use crate::ntp::{Client, ClientConfig, Command, Reply};
 use crate::obs::Obs;
 use crate::time::MS;
-use crate::time_server;
-
-/// The NTP client's messages.
-#[derive(Clone, Debug, PartialEq, Hash)]
-pub enum Msg {
-    /// Timer: poll what is due (stale if its generation is not the current one).
-    Wake(u32),
-    /// A time server's reply (boxed: it is big, and rare).
-    Reply {
-        /// The time server (index in `ntp.servers`).
-        source: u8,
-        /// The reply.
-        reply: Box<Reply>,
-    },
-    /// Live switch: run NTP from now on, or stop.
-    Switch(bool),
-}
 
 /// An NTP client and its timer, shared by every kind of host that runs NTP.
 #[derive(Clone, Debug, Default)]
@@ -283,5 +267,5 @@ mod tests {
         );
     }
 
-    const PROCESSING_NS: i64 = crate::time_server::PROCESSING;
+    const PROCESSING_NS: i64 = time_server::PROCESSING;
 }

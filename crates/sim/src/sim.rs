@@ -25,6 +25,8 @@ use crate::truth::{Judge, Truth};
 use crate::world::{CustomerId, Request};
 use serde::{Deserialize, Serialize};
 
+mod ntp;
+
 /// How long background activity outlives the sale's last arrival.
 const AFTERMATH: i64 = 600 * SEC;
 /// How long the time hierarchy runs alone before anything needs it.

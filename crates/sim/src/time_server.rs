@@ -2,32 +2,12 @@
 //! clock (its host's exact clock); a stratum-2 server is also an NTP client of the
 //! stratum-1 servers, through the same [`NtpAgent`] as every host.
 
-use crate::kernel::{Addr, Cx, Depart, Node};
-use crate::layers::{Layer, Msg as AnyMsg};
-use crate::ntp::{Reply, Request, ServerState, SystemVars};
-use crate::ntp_client::{self, NtpAgent};
+use crate::kernel::{Cx, Depart, Node};
+pub use crate::msg::time_server::{Msg, PROCESSING};
+use crate::msg::{ntp_client, Addr, Layer, Msg as AnyMsg};
+use crate::ntp::{Request, ServerState, SystemVars};
+use crate::ntp_client::NtpAgent;
 use crate::obs::Obs;
-
-/// A server's processing time between receiving a request and replying (t3 − t2).
-pub const PROCESSING: i64 = 20_000;
-
-/// A time server's messages.
-#[derive(Clone, Debug, PartialEq, Hash)]
-pub enum Msg {
-    /// An NTP client's request.
-    Request(Request),
-    /// Its own client's timer (stratum 2).
-    Wake(u32),
-    /// A reply to its own client (stratum 2).
-    Reply {
-        /// The upstream server.
-        source: u8,
-        /// The reply.
-        reply: Box<Reply>,
-    },
-    /// Fault: from now on, every timestamp it sends is off by this many ns.
-    Lie(i64),
-}
 
 /// A server of the time hierarchy.
 #[derive(Clone, Debug)]
@@ -116,7 +96,7 @@ mod tests {
     use super::*;
     use crate::kernel::testing::{observations, Bench};
     use crate::kernel::Cmd;
-    use crate::ntp::{Leap, ServerState};
+    use crate::ntp::{Leap, Reply, ServerState};
     use crate::time::{Time, MS, SEC};
 
     const ME: Addr = Addr::new(Layer::TimeServer, 0);

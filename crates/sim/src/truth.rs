@@ -10,10 +10,10 @@
 //! explanations a student reads.
 
 use crate::hall::{Hall, SeatId};
-use crate::kernel::{Addr, Kernel, Sys};
-use crate::layers::Layer;
+use crate::host::{Host, HostId};
 use crate::log::{flags, Log, LogKind, LogRecord, Refusal};
 use crate::metrics::{Metrics, ServerStats};
+use crate::msg::{Addr, Layer};
 use crate::ntp::Alert;
 use crate::ntp_run::{Exchange, Node, TimeEvent, TimeEventKind};
 use crate::obs::{Decision, Obs};
@@ -144,15 +144,20 @@ struct NtpFlight {
     served: Option<(Time, i64)>,
 }
 
-/// What the checkers may touch beyond their own state: the customers' seat map and
-/// the kernel (clocks, to time the seat map; the queue, to schedule its updates).
+/// What the checkers may touch beyond their own state: the customers' seat map, the
+/// hosts' clocks (to time the seat map and to tell an NTP exchange's true errors), and
+/// a list of seat-map updates for the kernel to schedule.
 pub struct Env<'a> {
     /// The seat map customers load.
     pub board: &'a mut Hall,
-    /// The kernel.
-    pub kernel: &'a mut Kernel,
-    /// How many reservation servers (hosts `0..servers`).
+    /// Every host (reservation server `i` is host `i`).
+    pub hosts: &'a [Host],
+    /// The host of each time server.
+    pub time_hosts: &'a [HostId],
+    /// How many reservation servers.
     pub servers: usize,
+    /// (when, claim): the hold starts to look expired on the seat map then.
+    pub map_expiries: &'a mut Vec<(Time, ReqId)>,
 }
 
 impl Truth {
@@ -394,9 +399,9 @@ impl Truth {
             return;
         };
         let w = crate::ntp::on_wire(t[0], t[1], t[2], t[3]);
-        let kernel = &env.kernel;
-        let client_host = kernel.home(from);
-        let server_host = kernel.home(Addr::new(Layer::TimeServer, source as u16));
+        // Reservation server i is host i.
+        let client_host = from.index as usize;
+        let server_host = env.time_hosts[source as usize] as usize;
         let processing = t[2] - t[1];
         self.last_exchange[from.index as usize] = Some(Exchange {
             source: source as usize,
@@ -404,8 +409,8 @@ impl Truth {
             truth: [f.sent, served, served + processing, now],
             offset_ns: w.offset_ns,
             delay_ns: w.delay_ns,
-            client_error_ns: kernel.hosts[client_host as usize].clock.offset(now),
-            server_error_ns: kernel.hosts[server_host as usize].clock.offset(now) + lie,
+            client_error_ns: env.hosts[client_host].clock.offset(now),
+            server_error_ns: env.hosts[server_host].clock.offset(now) + lie,
         });
     }
 
@@ -570,13 +575,13 @@ impl Truth {
         env.board.set_shown_free(req.seat, false);
         // Seat maps come from every server in turn, so a hold shows free again as soon
         // as the first server's clock finds it expired.
-        let fastest = (0..env.servers)
-            .map(|i| env.kernel.hosts[i].clock.offset(now))
+        let fastest = env.hosts[..env.servers]
+            .iter()
+            .map(|h| h.clock.offset(now))
             .max()
             .unwrap_or(0);
         let visible = (req.stamp + self.judge.ttl + 1 - fastest).max(now);
-        env.kernel
-            .push(visible, crate::kernel::Ev::Sys(Sys::MapExpire(r)));
+        env.map_expiries.push((visible, r));
         if req.arrived < self.judge.opening {
             self.metrics.early_sales += 1;
             f |= flags::EARLY_SALE;
@@ -664,7 +669,7 @@ mod tests {
     use super::*;
     use crate::clock::{Clock, ClockConfig};
     use crate::config::HallConfig;
-    use crate::kernel::{Host, Topology};
+    use crate::host::Host;
     use crate::rng::Rng;
     use crate::time::{MS, SEC};
 
@@ -674,16 +679,18 @@ mod tests {
     struct World {
         truth: Truth,
         board: Hall,
-        kernel: Kernel,
+        hosts: Vec<Host>,
+        expiries: Vec<(Time, ReqId)>,
     }
 
     impl World {
         fn new() -> World {
-            let mut kernel = Kernel::new(T - 60 * SEC, T + 3600 * SEC, Topology::new(2));
-            for i in 0..2 {
-                let clock = Clock::new(&ClockConfig::default(), T - 60 * SEC);
-                kernel.add_host(Host::new(format!("server-{i}"), clock, Rng::stream(1, i)));
-            }
+            let hosts = (0..2)
+                .map(|i| {
+                    let clock = Clock::new(&ClockConfig::default(), T - 60 * SEC);
+                    Host::new(format!("server-{i}"), clock, Rng::stream(1, i))
+                })
+                .collect();
             let judge = Judge {
                 opening: OPENING,
                 ttl: 300 * SEC,
@@ -693,7 +700,8 @@ mod tests {
             World {
                 truth: Truth::new(judge, 200, 2, 10),
                 board: Hall::new(&HallConfig::default()),
-                kernel,
+                hosts,
+                expiries: Vec::new(),
             }
         }
 
@@ -701,8 +709,10 @@ mod tests {
         fn see(&mut self, t: Time, from: Addr, local: Time, obs: Obs) {
             let mut env = Env {
                 board: &mut self.board,
-                kernel: &mut self.kernel,
+                hosts: &self.hosts,
+                time_hosts: &[],
                 servers: 2,
+                map_expiries: &mut self.expiries,
             };
             self.truth.observe(t, from, local, obs, &mut env);
         }

@@ -2,7 +2,7 @@
 
 use super::{Addr, Host, HostId, Kernel};
 use crate::hall::Hall;
-use crate::layers::Msg;
+use crate::msg::{Layer, Msg};
 use crate::obs::Obs;
 use crate::rng::Rng;
 use crate::time::Time;
@@ -231,12 +231,18 @@ impl<'a> Cx<'a> {
                 board,
                 servers,
             } => {
+                let k = &mut **kernel;
                 let mut env = Env {
                     board,
-                    kernel,
+                    hosts: &k.hosts,
+                    time_hosts: &k.homes[Layer::TimeServer as usize],
                     servers: *servers,
+                    map_expiries: &mut k.map_expiries,
                 };
                 truth.observe(now, me, local, obs, &mut env);
+                while let Some((at, r)) = k.map_expiries.pop() {
+                    k.push(at, super::Ev::Sys(super::Sys::MapExpire(r)));
+                }
             }
             Sink::Record { out, .. } => out.push(Cmd::Observe { local, obs }),
         }

@@ -15,7 +15,7 @@ use super::{Addr, Cmd, Cx, Host, Node};
 use crate::clock::{Clock, ClockConfig};
 use crate::config::HallConfig;
 use crate::hall::Hall;
-use crate::layers::Msg;
+use crate::msg::Msg;
 use crate::obs::Obs;
 use crate::rng::Rng;
 use crate::time::Time;

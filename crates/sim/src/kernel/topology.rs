@@ -2,8 +2,8 @@
 //! the channel is reliable, and when hosts are cut off. One mechanism for every cut:
 //! partitions, a time server down, a server cut from its time sources.
 
-use super::HostId;
-use crate::layers::Layer;
+use crate::host::HostId;
+use crate::msg::Layer;
 use crate::net::{Link, Way};
 use crate::time::Time;
 
