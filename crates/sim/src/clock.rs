@@ -1,7 +1,7 @@
 //! A node's local clock: phase, frequency error (skew), wander, resolution, and the
 //! corrections a discipline applies (step, slew, frequency).
 //!
-//! `local(t) = t + phase + ∫ freq_error dt + corrections` (MODEL §1). The clock is
+//! `local(t) = t + phase + ∫ freq_error dt + corrections` (docs/MODEL.md, "Time and clocks"). The clock is
 //! piecewise linear in true time: every change re-anchors it at the current instant,
 //! and readings in between are exact integer arithmetic, so they are the same on every
 //! platform.

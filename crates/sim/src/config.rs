@@ -9,7 +9,7 @@ use crate::net::{Jitter, LinkConfig};
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
 
-/// How a contended seat is settled (MODEL §4).
+/// How a contended seat is settled (docs/MODEL.md, "The reservation system").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Policy {

@@ -1,4 +1,4 @@
-//! What every run measures (MODEL §7): counters, per-server figures, and the history
+//! What every run measures (docs/MODEL.md, "What every run measures"): counters, per-server figures, and the history
 //! the charts draw.
 
 use crate::time::{Time, MS};

@@ -1,4 +1,4 @@
-//! The network: one-way delays with jitter, asymmetry, loss and partitions (MODEL §2).
+//! The network: one-way delays with jitter, asymmetry, loss and partitions (docs/MODEL.md, "Network").
 
 use crate::error::{check_range, ConfigError};
 use crate::rng::Rng;

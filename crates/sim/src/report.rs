@@ -55,7 +55,7 @@ pub struct AlertReport {
     pub what: String,
 }
 
-/// The consistency check at the end of a run (MODEL §7).
+/// The consistency check at the end of a run (docs/MODEL.md, "What every run measures").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Consistency {
     /// Seats held or sold to more than one customer at the end.

@@ -1,4 +1,4 @@
-//! NTP inside the simulation (MODEL §3): the hierarchy of time servers, each
+//! NTP inside the simulation (docs/MODEL.md, "NTP"): the hierarchy of time servers, each
 //! reservation server's NTP client, their exchanges over the simulated network, and the
 //! faults a teacher can inject.
 //!

@@ -37,7 +37,7 @@ fn damage_grows_from_reset_to_extreme_drift() {
 
 #[test]
 fn serialization_cures_double_bookings_not_clock_rules() {
-    // MODEL §8: a unique constraint ends double bookings and clock-made wrong winners,
+    // docs/MODEL.md, "What cures what": a unique constraint ends double bookings and clock-made wrong winners,
     // but a wrong clock still sells early and refuses paying customers.
     let run = |policy| {
         let mut c = presets::preset("extreme_drift").unwrap();

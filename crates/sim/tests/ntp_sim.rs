@@ -1,4 +1,4 @@
-//! NTP inside the simulation: the presets and faults of MODEL §3, end to end.
+//! NTP inside the simulation: the presets and faults of docs/MODEL.md, "NTP", end to end.
 
 use driftlab_sim::log::flags;
 use driftlab_sim::ntp::{Alert, SourceState};

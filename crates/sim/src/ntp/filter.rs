@@ -4,7 +4,7 @@
 //! is likely the most accurate. The filter keeps the last [`NSTAGE`] samples of one
 //! source, ranks them by **distance** `δ/2 + ε` (half the delay plus the dispersion,
 //! which grows by 15 µs per second of age) and trusts the first. Among samples of
-//! similar age that is the least-delay one, as MODEL §3 says; an old low-delay sample
+//! similar age that is the least-delay one, as docs/MODEL.md, "NTP" says; an old low-delay sample
 //! loses to a fresh one once its age costs more than its delay saves (RFC 5905 ranks
 //! this way, and it keeps the filter from clinging to a stale sample).
 //!

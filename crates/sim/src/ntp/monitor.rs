@@ -1,6 +1,6 @@
 //! What a dashboard shows about an NTP client, and when it should raise an alert.
 //!
-//! The thresholds are the original report's (MODEL §3): an offset above 100 ms calls
+//! The thresholds are the original report's (docs/MODEL.md, "NTP"): an offset above 100 ms calls
 //! for an immediate alert, jitter above 50 ms for an investigation, a delay above
 //! 200 ms for a look at the network, a stratum above 5 for a configuration review.
 
@@ -75,7 +75,7 @@ pub struct SourceStatus {
     pub poll_log2: i8,
 }
 
-/// One client as a dashboard shows it (MODEL §3 monitoring).
+/// One client as a dashboard shows it (docs/MODEL.md, "NTP" monitoring).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClientStatus {
     /// Synchronisation state.
@@ -117,7 +117,7 @@ impl ClientStatus {
     }
 }
 
-/// Alert thresholds, with MODEL §3's values as defaults.
+/// Alert thresholds, with docs/MODEL.md's ("NTP") values as defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
@@ -142,7 +142,7 @@ impl Default for Thresholds {
     }
 }
 
-/// The alerts `status` calls for under MODEL §3's thresholds.
+/// The alerts `status` calls for under docs/MODEL.md's ("NTP") thresholds.
 pub fn alerts(status: &ClientStatus) -> Vec<Alert> {
     alerts_with(status, &Thresholds::default())
 }

@@ -42,7 +42,7 @@ impl Candidate {
 /// Root distance `λ`: the largest error a source's offset can have.
 ///
 /// `λ = max(MINDISP, root delay + δ) / 2 + root dispersion + ε + PHI × age + ψ`, all in
-/// nanoseconds, where `age` is the time since `ε` was computed (MODEL §3, RFC 5905 A.5.5.2).
+/// nanoseconds, where `age` is the time since `ε` was computed (docs/MODEL.md, "NTP", RFC 5905 A.5.5.2).
 pub fn root_distance(
     root_delay: i64,
     delay: i64,
