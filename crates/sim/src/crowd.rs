@@ -63,8 +63,25 @@ impl Crowd {
     /// `arrivals` lists (local time, customer), in any order.
     pub fn new(cfg: &CrowdConfig, servers: u8, mut arrivals: Vec<(Time, CustomerId)>) -> Crowd {
         // Arrivals enter the queue one at a time, in order, so the heap stays small.
-        arrivals.sort_unstable();
-        arrivals.reverse();
+        // Sorted as packed u64 keys (time since the earliest, then id): the same order
+        // as sorting the pairs, at a fraction of the cost for a big crowd.
+        let base = arrivals.iter().map(|a| a.0).min().unwrap_or(Time(0));
+        let packable = arrivals.iter().all(|a| ((a.0 - base) as u64) < 1 << 44);
+        if packable {
+            let mut keys: Vec<u64> = arrivals
+                .iter()
+                .map(|&(t, id)| ((t - base) as u64) << 20 | id as u64)
+                .collect();
+            keys.sort_unstable();
+            arrivals = keys
+                .into_iter()
+                .rev()
+                .map(|k| (base + (k >> 20) as i64, (k & 0xF_FFFF) as CustomerId))
+                .collect();
+        } else {
+            arrivals.sort_unstable();
+            arrivals.reverse();
+        }
         Crowd {
             cfg: cfg.clone(),
             servers,

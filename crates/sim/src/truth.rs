@@ -103,7 +103,7 @@ pub struct Judge {
 #[derive(Clone, Debug)]
 pub struct Truth {
     judge: Judge,
-    /// Every observation so far.
+    /// Every observation so far that can prove an anomaly (see [`Truth::observe`]).
     pub history: Vec<Stamped>,
     /// Every request so far, by id.
     pub requests: Vec<Request>,
@@ -165,7 +165,7 @@ impl Truth {
     pub fn new(judge: Judge, seats: usize, servers: usize, customers: usize) -> Truth {
         Truth {
             judge,
-            history: Vec::with_capacity(customers * 8),
+            history: Vec::with_capacity(customers * 2),
             requests: Vec::with_capacity(customers * 4),
             marks: Vec::with_capacity(customers * 4),
             tokens: vec![Time(0); customers],
@@ -222,14 +222,28 @@ impl Truth {
     }
 
     /// Takes one observation made at true time `now` by `from`, whose clock read `local`.
+    ///
+    /// The history keeps every observation that can prove an anomaly; the others (a
+    /// login, an answer received, a give-up, NTP bookkeeping) are taken into account and
+    /// not kept, so a big crowd costs little memory.
     pub fn observe(&mut self, now: Time, from: Addr, local: Time, obs: Obs, env: &mut Env<'_>) {
         let at = self.history.len() as u32;
-        self.history.push(Stamped {
-            t: now,
-            from,
-            local,
+        let kept = !matches!(
             obs,
-        });
+            Obs::Login { .. }
+                | Obs::Answered { .. }
+                | Obs::GaveUp { .. }
+                | Obs::NtpSent { .. }
+                | Obs::NtpServed { .. }
+        );
+        if kept {
+            self.history.push(Stamped {
+                t: now,
+                from,
+                local,
+                obs,
+            });
+        }
         match obs {
             Obs::Login { customer } => self.set_token(customer, now),
             Obs::Sent {
