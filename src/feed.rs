@@ -70,10 +70,16 @@ pub enum Cadence {
     OnRefresh,
 }
 
+/// A cheap figure of the run whose change means a feed has something new to read.
+pub type Key = Box<dyn Fn(&Sim) -> u64>;
+
+/// What a feed saw at its last read: (run, key).
+type Seen = Option<(u64, u64)>;
+
 /// A feed's declaration: its cadence and optional change key.
 pub struct Spec {
     cadence: Cadence,
-    key: Option<Box<dyn Fn(&Sim) -> u64>>,
+    key: Option<Key>,
 }
 
 impl Spec {
@@ -97,7 +103,7 @@ struct Entry {
     id: u64,
     spec: Spec,
     /// (run, key) at the last read.
-    seen: Option<(u64, u64)>,
+    seen: Seen,
     /// The pass of the last read.
     last: Option<u32>,
     job: Job,
@@ -106,7 +112,7 @@ struct Entry {
 impl Entry {
     /// The key to record if the feed is to be read now, `Some(None)` if it has no key,
     /// `None` if its key did not change.
-    fn fresh(&self, run: u64, sim: &Sim) -> Option<Option<(u64, u64)>> {
+    fn fresh(&self, run: u64, sim: &Sim) -> Option<Seen> {
         match &self.spec.key {
             None => Some(None),
             Some(k) => {
@@ -116,7 +122,7 @@ impl Entry {
         }
     }
 
-    fn read(&mut self, src: &Source, seen: Option<(u64, u64)>) {
+    fn read(&mut self, src: &Source, seen: Seen) {
         (self.job)(src);
         self.last = Some(src.frame);
         if seen.is_some() {
@@ -216,7 +222,7 @@ impl Feeds {
             return;
         }
         self.stale = true;
-        let mut costly: Option<(usize, i64, Option<(u64, u64)>)> = None;
+        let mut costly: Option<(usize, i64, Seen)> = None;
         for (k, e) in self.entries.iter_mut().enumerate() {
             match e.spec.cadence {
                 Cadence::EveryFrame => {
@@ -303,7 +309,10 @@ mod tests {
     fn counter(feeds: &mut Feeds, spec: Spec) -> Rc<std::cell::RefCell<Vec<u32>>> {
         let log = Rc::new(std::cell::RefCell::new(Vec::new()));
         let l = log.clone();
-        feeds.add(spec, Box::new(move |s: &Source| l.borrow_mut().push(s.frame)));
+        feeds.add(
+            spec,
+            Box::new(move |s: &Source| l.borrow_mut().push(s.frame)),
+        );
         log
     }
 
@@ -376,7 +385,10 @@ mod tests {
     #[test]
     fn keyed_feeds_read_when_their_key_or_the_run_changes() {
         let (mut s, mut f) = (sim(), Feeds::default());
-        let log = counter(&mut f, Spec::new(Cadence::EveryFrame).on_change(|s| s.events()));
+        let log = counter(
+            &mut f,
+            Spec::new(Cadence::EveryFrame).on_change(|s| s.events()),
+        );
         f.pass(&s, true);
         f.pass(&s, true);
         f.pass(&s, false);

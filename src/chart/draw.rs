@@ -51,13 +51,16 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
             .into_font()
             .color(&RGBColor(40, 40, 40))
     };
-    let with_title = |a: &Axis, bare: f64, titled: f64| px(if a.title.is_empty() { bare } else { titled });
+    let with_title =
+        |a: &Axis, bare: f64, titled: f64| px(if a.title.is_empty() { bare } else { titled });
     let (x_ticks, y_ticks) = (int_ticks(&d.x, xi), int_ticks(&d.y, yi));
     let x_range = xi(d.x.range.0)..xi(d.x.range.1).max(xi(d.x.range.0) + 1);
     let y_range = yi(d.y.range.0)..yi(d.y.range.1).max(yi(d.y.range.0) + 1);
     let y2 = d.y2.as_ref();
     let y2_ticks = y2.map(|a| int_ticks(a, yi)).unwrap_or_default();
-    let y2_range = y2.map_or(0..1, |a| yi(a.range.0)..yi(a.range.1).max(yi(a.range.0) + 1));
+    let y2_range = y2.map_or(0..1, |a| {
+        yi(a.range.0)..yi(a.range.1).max(yi(a.range.0) + 1)
+    });
     let mut chart = ChartBuilder::on(&root)
         .margin_top(px(12.0))
         .margin_right(px(18.0))

@@ -256,7 +256,10 @@ mod tests {
             right: false,
             pieces: vec![ys.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect()],
         };
-        assert_eq!(extent([l(&[1.0, -2.0]), l(&[5.0])].iter()), Some((-2.0, 5.0)));
+        assert_eq!(
+            extent([l(&[1.0, -2.0]), l(&[5.0])].iter()),
+            Some((-2.0, 5.0))
+        );
         assert_eq!(extent([].iter()), None);
     }
 }

@@ -82,7 +82,11 @@ fn ChartLegend(kind: ChartKind) -> impl IntoView {
 
 /// One key per server of the scenario, in its colour, then `children` (more keys).
 #[component]
-pub fn ServerKeys(#[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn ServerKeys(
+    /// More keys, after the servers'.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let n = Memo::new(move |_| ctx.ui.scenario.with(|c| c.servers.len()));
     view! {

@@ -15,8 +15,8 @@ use crate::i18n::Txt;
 use data::Seats;
 use driftlab_sim::snapshot::SeatStory;
 use grid::SeatGrid;
-use leptos::prelude::*;
 use legend::Legend;
+use leptos::prelude::*;
 use story::SeatStoryPanel;
 
 /// While playing, update at most this many seats a frame: when the doors open, hundreds
@@ -54,7 +54,11 @@ pub fn HallPanel() -> impl IntoView {
         Box::new(move |src: &Source| {
             let snap = src.snapshot();
             // Seats left behind are caught up by the next frames (and a pause reads all).
-            let limit = if src.playing { SEATS_PER_FRAME } else { usize::MAX };
+            let limit = if src.playing {
+                SEATS_PER_FRAME
+            } else {
+                usize::MAX
+            };
             let (rows, cols) = (snap.rows, snap.cols);
             let updated = seats.with_untracked(|s| s.update(rows, cols, &snap.seats, limit));
             if updated.is_none() {

@@ -71,7 +71,9 @@ pub fn MetricsPanel() -> impl IntoView {
         .feed(Spec::new(Cadence::EveryFrame), |src| src.snapshot().metrics)
         .signal();
     let stats = ctx
-        .feed(Spec::new(Cadence::Every(STATS_EVERY)), |src| Stats::of(src.sim()))
+        .feed(Spec::new(Cadence::Every(STATS_EVERY)), |src| {
+            Stats::of(src.sim())
+        })
         .signal();
     let empty = move || ui.clock.with(|c| c.events == 0);
     let mean = move || metrics.with(|m| m.double_booking_mean_ms());

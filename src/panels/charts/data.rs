@@ -78,7 +78,13 @@ pub fn chart(kind: ChartKind, h: &History, opening: Time, lang: Lang) -> Option<
             .response_ms
             .iter()
             .enumerate()
-            .map(|(i, r)| line(server_rgb(i), 2.0, idx.iter().map(|&k| r[k] as f64).collect()))
+            .map(|(i, r)| {
+                line(
+                    server_rgb(i),
+                    2.0,
+                    idx.iter().map(|&k| r[k] as f64).collect(),
+                )
+            })
             .collect(),
         ChartKind::Anomalies => {
             let m = |f: fn(&Metrics) -> u64| -> Vec<f64> {
@@ -169,7 +175,10 @@ mod tests {
     fn nothing_to_draw_before_two_samples() {
         let mut h = history();
         h.t.truncate(1);
-        assert_eq!(chart(ChartKind::Offsets, &h, Time(36_000 * SEC), Lang::En), None);
+        assert_eq!(
+            chart(ChartKind::Offsets, &h, Time(36_000 * SEC), Lang::En),
+            None
+        );
     }
 
     #[test]
@@ -191,7 +200,10 @@ mod tests {
         assert_eq!(c.marks.len(), 2);
         assert_eq!(c.marks[0].from, (36_000.0, -2.4));
         assert!(c.marks[0].dashed);
-        assert_eq!((c.marks[1].from, c.marks[1].to), ((35_999.0, 0.0), (36_119.0, 0.0)));
+        assert_eq!(
+            (c.marks[1].from, c.marks[1].to),
+            ((35_999.0, 0.0), (36_119.0, 0.0))
+        );
         assert!(c.y2.is_none());
     }
 

@@ -74,7 +74,11 @@ mod tests {
         let anomalies = log_rows(&sim, true, 50);
         assert!(!anomalies.is_empty());
         assert!(anomalies.iter().all(|(_, r)| r.flags & flags::ANOMALY != 0));
-        let flagged = sim.log().iter().filter(|r| r.flags & flags::ANOMALY != 0).count();
+        let flagged = sim
+            .log()
+            .iter()
+            .filter(|r| r.flags & flags::ANOMALY != 0)
+            .count();
         assert_eq!(anomalies.len(), flagged.min(50));
     }
 

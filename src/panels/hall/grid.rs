@@ -21,7 +21,12 @@ fn free_seat() -> ArcRwSignal<SeatView> {
 
 /// The grid of seats, rebuilt when the hall's size changes.
 #[component]
-pub fn SeatGrid(rows: u32, cols: u32) -> impl IntoView {
+pub fn SeatGrid(
+    /// Rows.
+    rows: u32,
+    /// Seats per row.
+    cols: u32,
+) -> impl IntoView {
     let ctx = use_ctx();
     let hall = expect_context::<Hall>();
     // Roving tabindex: one seat is in the tab order; arrows move it.

@@ -63,4 +63,3 @@ pub fn NtpAlerts() -> impl IntoView {
         </div>
     }
 }
-

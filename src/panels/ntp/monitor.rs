@@ -230,4 +230,3 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
         </tr>
     }
 }
-

@@ -11,7 +11,12 @@ use leptos::prelude::*;
 
 /// The card of server `i` (0-based), reading the servers panel's feed.
 #[component]
-pub fn ServerCard(i: usize, servers: ReadSignal<Vec<ServerView>>) -> impl IntoView {
+pub fn ServerCard(
+    /// The server (0-based).
+    i: usize,
+    /// Every server's view, from the panel's feed.
+    servers: ReadSignal<Vec<ServerView>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
     let n = i + 1;
