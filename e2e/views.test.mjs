@@ -1,8 +1,8 @@
 // End-to-end: the main view and the NTP view at a projector's 1280 × 720 and a
 // laptop's 1920 × 1080, after a run: every chart drawn (its canvas at its element's
 // size, no empty-state text), no page error. Screenshots to look at:
-// target/screenshots/view-{main,ntp,ntp-area}-{1280x720,1920x1080}.png (full pages, and
-// the NTP area alone).
+// target/screenshots/view-{main,ntp,ntp-area,chart-*}-{1280x720,1920x1080}.png (full
+// pages, the NTP area alone, each main chart alone).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
@@ -53,6 +53,10 @@ for (const size of SIZES) {
     await run(page, baseUrl, 'extreme_drift', () =>
       document.querySelector('[data-testid="status"]').textContent.includes('Sale over'));
     assertDrawn(await canvases(page, '.charts'), 'main chart');
+    for (const id of ['chart-offsets', 'chart-anomalies', 'chart-response']) {
+      await page.locator(`[data-testid="${id}"]`)
+        .screenshot({ path: `${screenshotDir}/view-${id}-${tag}.png` });
+    }
     await page.hover('[data-seat="10"]');
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, `view-main-${tag}`);
