@@ -6,29 +6,25 @@ use crate::components::term::Term;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
 use crate::scenario::Field;
-use driftlab_sim::presets::PRESETS;
+use driftlab_sim::presets::{self, Group, PRESETS};
 use driftlab_sim::Policy;
 use leptos::prelude::*;
 
-/// A preset's label and summary, if the app knows how to say them.
-fn preset_texts(name: &str) -> Option<(Txt, Txt)> {
-    Some(match name {
-        "minor_drift" => (Txt::PresetMinor, Txt::SumMinor),
-        "major_drift" => (Txt::PresetMajor, Txt::SumMajor),
-        "extreme_drift" => (Txt::PresetExtreme, Txt::SumExtreme),
-        "start_demo" => (Txt::PresetDemo, Txt::SumDemo),
-        "reset" => (Txt::PresetReset, Txt::SumReset),
-        "synced" => (Txt::PresetSynced, Txt::SumSynced),
-        "ntp_falseticker" => (Txt::PresetFalseticker, Txt::SumFalseticker),
-        "ntp_asymmetric" => (Txt::PresetAsymmetric, Txt::SumAsymmetric),
-        "ntp_unreachable" => (Txt::PresetUnreachable, Txt::SumUnreachable),
-        _ => return None,
-    })
+/// The presets' texts in the app's current language (tracked).
+fn preset_lang(ctx: Ctx) -> presets::Lang {
+    match ctx.ui.lang.get() {
+        Lang::En => presets::Lang::En,
+        Lang::Fr => presets::Lang::Fr,
+    }
 }
 
-/// Whether preset `name` runs NTP (it then shows in the NTP group).
-fn uses_ntp(name: &str) -> bool {
-    name == "synced" || name.starts_with("ntp")
+/// The name shown before a group of presets (the baseline group has none).
+fn group_text(g: Group) -> Option<Txt> {
+    match g {
+        Group::Drift => Some(Txt::PresetsDrift),
+        Group::Baseline => None,
+        Group::Ntp => Some(Txt::PresetsNtp),
+    }
 }
 
 /// A policy's label.
@@ -40,10 +36,9 @@ pub fn policy_text(p: Policy) -> Txt {
     }
 }
 
-/// The summary of preset number `i` (the core's English one for presets the table lacks).
+/// The summary of preset number `i` in the current language.
 fn summary(ctx: Ctx, i: usize) -> &'static str {
-    let p = &PRESETS[i];
-    preset_texts(p.name).map_or(p.summary, |(_, s)| ctx.t(s))
+    PRESETS[i].summary(preset_lang(ctx))
 }
 
 /// The header and the scenario's settings.
@@ -61,12 +56,13 @@ pub fn ScenarioBar() -> impl IntoView {
         let p = &PRESETS[i];
         {
             let name = p.name;
+            let alarming = p.alarming;
             let active = move || current() == Some(i);
             view! {
                 <button
                     class="preset"
                     class:active=active
-                    class:extreme=name == "extreme_drift"
+                    class:extreme=alarming
                     aria-pressed=move || active().to_string()
                     title=move || summary(ctx, i)
                     data-testid=format!("preset-{name}")
@@ -76,28 +72,29 @@ pub fn ScenarioBar() -> impl IntoView {
                     on:focus=move |_| hovered.set(Some(i))
                     on:blur=move |_| hovered.set(None)
                 >
-                    {move || preset_texts(name).map_or(name, |(l, _)| ctx.t(l))}
+                    {move || p.label(preset_lang(ctx))}
                 </button>
             }
         }
     };
-    // Three groups: how far the clocks drift, the demo and the baseline, and NTP.
-    let group = |label: Txt, names: Vec<usize>| {
-        let buttons = names.into_iter().map(button).collect_view();
-        view! {
-            <span class="group-name">{move || ctx.t(label)}</span>
-            {buttons}
-        }
-    };
-    let find = |f: fn(&str) -> bool| -> Vec<usize> {
-        (0..PRESETS.len()).filter(|&i| f(PRESETS[i].name)).collect()
-    };
-    let drift = group(Txt::PresetsDrift, find(|n| n.ends_with("_drift")));
-    let others = find(|n| !n.ends_with("_drift") && !uses_ntp(n))
+    // The groups one after the other, each led by its name (an empty one for the
+    // baseline, which only separates it from the drift group).
+    let groups = Group::ALL
         .into_iter()
-        .map(button)
+        .map(|g| {
+            let buttons = (0..PRESETS.len())
+                .filter(|&i| PRESETS[i].group == g)
+                .map(button)
+                .collect_view();
+            let label = group_text(g);
+            view! {
+                <span class="group-name" aria-hidden=label.is_none().then_some("true")>
+                    {move || label.map(|l| ctx.t(l))}
+                </span>
+                {buttons}
+            }
+        })
         .collect_view();
-    let ntp = group(Txt::PresetsNtp, find(uses_ntp));
     let shown = move || hovered.get().or_else(current).map(|i| summary(ctx, i));
     view! {
         <header class="topbar">
@@ -106,10 +103,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 <span class="tagline">{move || ctx.t(Txt::Tagline)}</span>
             </div>
             <nav class="presets" aria-label=move || ctx.t(Txt::Scenario)>
-                {drift}
-                <span class="group-name" aria-hidden="true"></span>
-                {others}
-                {ntp}
+                {groups}
             </nav>
         </header>
         <section class="settings" aria-label=move || ctx.t(Txt::Scenario)>

@@ -22,28 +22,10 @@ table! {
     Help => "Help and shortcuts (?)", "Aide et raccourcis (?)";
     Close => "Close", "Fermer";
 
-    // Scenario bar
+    // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
-    PresetMinor => "minor", "faible";
-    PresetMajor => "major", "forte";
-    PresetExtreme => "extreme", "extrême";
-    PresetDemo => "start demo", "démo de départ";
-    PresetReset => "reset", "remise à zéro";
-    SumMinor => "Three servers within a second and a half: occasional conflicts, mostly settled right.", "Trois serveurs à moins d'une seconde et demie : quelques conflits, presque tous bien réglés.";
-    SumMajor => "Four servers up to 15 s apart: frequent wrong winners and a log out of order.", "Quatre serveurs jusqu'à 15 s d'écart : souvent le mauvais gagnant, et un journal dans le désordre.";
-    SumExtreme => "Five servers up to 45 s apart: early sales, refused customers, seats to the wrong people.", "Cinq serveurs jusqu'à 45 s d'écart : ventes anticipées, clients refusés, places aux mauvaises personnes.";
-    SumDemo => "The original demo's four servers (0, −5, +3, −2 s): a gentle start for a class.", "Les quatre serveurs de la démo d'origine (0, −5, +3, −2 s) : un début en douceur pour une classe.";
-    PresetSynced => "synced", "synchro";
-    PresetFalseticker => "liar", "menteur";
-    PresetAsymmetric => "asymmetry", "asymétrie";
-    PresetUnreachable => "outage", "panne";
-    SumSynced => "Extreme drift with NTP on: clocks stepped back within milliseconds, order restored.", "Dérive extrême avec NTP actif : horloges recalées à quelques millisecondes près, ordre rétabli.";
-    SumFalseticker => "NTP with one time server lying by +10 s: the others outvote it.", "NTP avec un serveur de temps qui ment de +10 s : les autres le mettent en minorité.";
-    SumAsymmetric => "NTP over a route 20 ms out, 0 ms back: every clock ends 10 ms off, and NTP cannot tell.", "NTP sur une route de 20 ms à l'aller, 0 ms au retour : chaque horloge finit décalée de 10 ms, sans que NTP puisse le voir.";
-    SumUnreachable => "NTP with a primary time server down: a fallback server takes over.", "NTP avec un serveur de temps principal en panne : un serveur de secours prend le relais.";
     PresetsNtp => "NTP", "NTP";
     PresetsDrift => "Drift", "Dérive";
-    SumReset => "Three servers with exact clocks: the baseline, where clocks decide nothing wrongly.", "Trois serveurs à l'heure exacte : la référence, où les horloges ne faussent rien.";
     Policy => "Policy", "Politique";
     PolicyTip => "How a seat that two customers want at once is settled.", "Comment se règle une place que deux clients veulent en même temps.";
     PolLocal => "local timestamp (multi-leader)", "horodatage local (multi-leader)";

@@ -17,6 +17,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario to the end and print its report.
+    #[command(after_help = run::presets_help())]
     Run(run::RunArgs),
     /// Serve the app and a time API backed by real NTP servers (see docs/COMPANION.md).
     Serve(serve::ServeArgs),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// Arguments of `driftlab run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Scenario preset: minor_drift, major_drift, extreme_drift, start_demo, reset.
+    /// Scenario preset, one of those listed below.
     #[arg(long, default_value = "extreme_drift")]
     pub preset: String,
     /// Seed of the run's random streams [default: 42, or the scenario file's].
@@ -31,6 +31,24 @@ pub struct RunArgs {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The presets, group by group, for the end of `driftlab run --help`: read from the
+/// core's table, so the help lists every preset.
+pub fn presets_help() -> String {
+    let mut s = String::from("Presets (details: docs/MODEL.md, section \"Presets\"):\n");
+    for p in presets::PRESETS {
+        s.push_str(&format!(
+            "  {} ({})\n      {}\n",
+            p.name,
+            p.group.name(),
+            p.summary_en
+        ));
+    }
+    s.push_str(
+        "\nWhat every figure of the report means: docs/MODEL.md, section \"What every run measures\".",
+    );
+    s
 }
 
 /// Runs the scenario; an error is a message for the user.

@@ -189,3 +189,27 @@ fn ntp_figures_and_the_ntp_switch() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--ntp takes on or off"));
 }
+
+#[test]
+fn run_help_lists_every_preset_with_its_group_and_summary() {
+    let out = driftlab(&["run", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = help.lines().collect();
+    for p in driftlab_sim::presets::PRESETS {
+        let title = format!("  {} ({})", p.name, p.group.name());
+        let at = lines
+            .iter()
+            .position(|l| *l == title)
+            .unwrap_or_else(|| panic!("no line {title:?} in:\n{help}"));
+        assert_eq!(
+            lines.get(at + 1).map(|l| l.trim()),
+            Some(p.summary_en),
+            "{help}"
+        );
+    }
+    assert!(
+        help.contains("docs/MODEL.md") && !help.contains("MODEL §"),
+        "{help}"
+    );
+}

@@ -1,3 +1,4 @@
+//! The lessons table: mean anomalies per preset and policy over N seeds (`cargo run --release -p driftlab-sim --example lessons -- 20`).
 fn main() {
     let seeds: u64 = std::env::args().nth(1).map_or(1, |s| s.parse().unwrap());
     for policy in driftlab_sim::Policy::ALL {

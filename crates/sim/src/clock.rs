@@ -213,6 +213,15 @@ impl Clock {
         self.wander_sigma_ppb > 0.0
     }
 
+    /// The true instant at which this clock will have advanced by `local_ns` from true
+    /// time `now`, at its current rate (what a timer set on this clock waits). Exact for
+    /// a clock without frequency error; a later step or slew is not foreseen.
+    pub fn true_after(&self, now: Time, local_ns: i64) -> Time {
+        let guess = now + local_ns;
+        let drift = self.offset(guess) - self.offset(now);
+        guess - drift
+    }
+
     /// One step of the frequency random walk at true time `t`, drawn from `rng`.
     pub fn wander(&mut self, t: Time, rng: &mut Rng) {
         if !self.wanders() {

@@ -8,7 +8,6 @@ use crate::clock::ClockConfig;
 use crate::net::{Jitter, LinkConfig};
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// How a contended seat is settled (MODEL §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -253,60 +252,24 @@ pub struct Config {
 }
 
 impl Default for Config {
+    /// The `reset` preset: three servers with exact clocks, every other knob at its
+    /// default (the presets table's `reset` is this very config).
     fn default() -> Self {
-        crate::presets::preset("reset").expect("the reset preset exists")
-    }
-}
-
-/// A config value out of its allowed range.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConfigError {
-    field: String,
-    message: String,
-}
-
-impl ConfigError {
-    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
-        ConfigError {
-            field: field.into(),
-            message: message.into(),
+        Config {
+            preset: "reset".into(),
+            seed: 42,
+            policy: Policy::LocalTimestamp,
+            servers: vec![ServerConfig::default(); 3],
+            hall: HallConfig::default(),
+            sale: SaleConfig::default(),
+            crowd: CrowdConfig::default(),
+            network: NetworkConfig::default(),
+            ntp: crate::timesync::NtpConfig::default(),
         }
     }
-    /// The path of the offending field, e.g. `servers[1].clock.skew_ppm`.
-    pub fn field(&self) -> &str {
-        &self.field
-    }
-    /// What is allowed, in plain words.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Checks that `value` is finite and within `[lo, hi]`.
-pub(crate) fn check_range(
-    field: &str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    unit: &str,
-) -> Result<(), ConfigError> {
-    if value.is_finite() && value >= lo && value <= hi {
-        Ok(())
-    } else {
-        Err(ConfigError::new(
-            field,
-            format!("must be between {lo} and {hi}{unit}, got {value}"),
-        ))
-    }
-}
+pub use crate::error::{check_range, ConfigError};
 
 impl Config {
     /// The most servers a run may have.

@@ -112,11 +112,16 @@ pub fn seat_label(seat: SeatId, cols: u32) -> String {
     format!("{row}{}", c + 1)
 }
 
-/// A Fenwick (binary indexed) tree of weights: update and weighted draw in O(log n).
+/// A Fenwick (binary indexed) tree of weights: update and weighted draw in O(log n),
+/// total in O(1) (a full hall is asked for a seat by every late customer).
 #[derive(Clone, Debug)]
 struct Fenwick {
     tree: Vec<i64>,
     values: Vec<i64>,
+    total: i64,
+    /// The largest power of two not above the number of values (0 if none): where
+    /// `find`'s descent starts.
+    top: usize,
 }
 
 impl Fenwick {
@@ -124,11 +129,14 @@ impl Fenwick {
         Fenwick {
             tree: vec![0; n + 1],
             values: vec![0; n],
+            total: 0,
+            top: if n == 0 { 0 } else { 1 << n.ilog2() },
         }
     }
 
     fn add(&mut self, i: usize, delta: i64) {
         self.values[i] += delta;
+        self.total += delta;
         let mut k = i + 1;
         while k < self.tree.len() {
             self.tree[k] += delta;
@@ -141,25 +149,20 @@ impl Fenwick {
     }
 
     fn total(&self) -> i64 {
-        let mut k = self.tree.len() - 1;
-        let mut s = 0;
-        while k > 0 {
-            s += self.tree[k];
-            k &= k - 1;
-        }
-        s
+        self.total
     }
 
     /// The index `i` such that prefix(i) ≤ x < prefix(i + 1), for 0 ≤ x < total.
     fn find(&self, mut x: i64) -> usize {
-        let n = self.tree.len() - 1;
+        let tree = &self.tree[..];
+        let n = tree.len() - 1;
         let mut pos = 0;
-        let mut step = n.next_power_of_two();
+        let mut step = self.top;
         while step > 0 {
             let next = pos + step;
-            if next <= n && self.tree[next] <= x {
+            if next <= n && tree[next] <= x {
                 pos = next;
-                x -= self.tree[next];
+                x -= tree[next];
             }
             step >>= 1;
         }
@@ -215,5 +218,32 @@ mod tests {
         assert_eq!(h.pick_free(&mut rng), None);
         h.set_shown_free(2, true);
         assert_eq!(h.pick_free(&mut rng), Some(2));
+    }
+
+    #[test]
+    fn fenwick_finds_by_prefix_and_keeps_its_total() {
+        for n in [1usize, 2, 3, 5, 8, 13, 200] {
+            let mut f = Fenwick::new(n);
+            let mut rng = Rng::stream(9, n as u64);
+            let mut naive = vec![0i64; n];
+            for _ in 0..300 {
+                let i = rng.below(n as u64) as usize;
+                let delta = rng.below(7) as i64 - naive[i].min(3);
+                f.add(i, delta);
+                naive[i] += delta;
+                assert_eq!(f.total(), naive.iter().sum::<i64>());
+                if f.total() > 0 {
+                    let x = rng.below(f.total() as u64) as i64;
+                    let mut acc = 0;
+                    let want = (0..n)
+                        .find(|&k| {
+                            acc += naive[k];
+                            x < acc
+                        })
+                        .unwrap();
+                    assert_eq!(f.find(x), want, "n {n}, x {x}, {naive:?}");
+                }
+            }
+        }
     }
 }

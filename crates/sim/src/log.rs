@@ -157,9 +157,69 @@ impl TraceHash {
         self.0 = (self.0 ^ word).wrapping_mul(0x0000_0100_0000_01b3);
     }
 
+    /// A [`std::hash::Hasher`] that mixes into this hash, the same on every platform
+    /// (`usize` and `isize` are widened to 64 bits, so wasm32 agrees with native).
+    pub fn hasher(&self) -> TraceHasher {
+        TraceHasher(*self)
+    }
+
     /// The hash so far, as 16 hex digits.
     pub fn hex(&self) -> String {
         format!("{:016x}", self.0)
+    }
+}
+
+/// Feeds any `Hash` value into a [`TraceHash`], word by word.
+#[derive(Clone, Copy, Debug)]
+pub struct TraceHasher(TraceHash);
+
+impl TraceHasher {
+    /// The hash with everything written so far.
+    pub fn into_inner(self) -> TraceHash {
+        self.0
+    }
+}
+
+impl std::hash::Hasher for TraceHasher {
+    fn finish(&self) -> u64 {
+        (self.0).0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0.mix(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0.mix(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0.mix(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0.mix(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0.mix(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0.mix(i as u64);
+    }
+    fn write_i8(&mut self, i: i8) {
+        self.0.mix(i as i64 as u64);
+    }
+    fn write_i16(&mut self, i: i16) {
+        self.0.mix(i as i64 as u64);
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.0.mix(i as i64 as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.0.mix(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.0.mix(i as i64 as u64);
     }
 }
 

@@ -1,6 +1,6 @@
 //! The network: one-way delays with jitter, asymmetry, loss and partitions (MODEL §2).
 
-use crate::config::{check_range, ConfigError};
+use crate::error::{check_range, ConfigError};
 use crate::rng::Rng;
 use crate::time::ms_to_nanos;
 use serde::{Deserialize, Serialize};

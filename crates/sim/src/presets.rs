@@ -1,7 +1,20 @@
-//! Scenario presets (MODEL §6): plain functions returning a [`Config`].
+//! Scenario presets: one table, [`PRESETS`], that the command line's help, the app's
+//! preset bar and `docs/MODEL.md` ("Presets") all read.
 //!
-//! A preset decides how many servers there are and their initial offsets; skew,
-//! wander and jitter are separate knobs and stay zero here, so `reset` is exact.
+//! Each entry names a preset, its group, what it shows in one line (English and
+//! French), the initial offsets the menu shows, and a plain function that builds its
+//! [`Config`]. A preset decides how many servers there are, their initial offsets, and
+//! whether NTP runs with which faults; skew, wander and jitter are separate knobs and
+//! stay zero here, so `reset` is exact.
+//!
+//! # Examples
+//! ```
+//! use driftlab_sim::presets::{Group, Lang, PRESETS};
+//! let synced = PRESETS.iter().find(|p| p.name == "synced").unwrap();
+//! assert_eq!(synced.group, Group::Ntp);
+//! assert!(synced.config().ntp.enabled);
+//! assert!(synced.summary(Lang::Fr).starts_with("Dérive extrême"));
+//! ```
 
 use crate::clock::ClockConfig;
 use crate::config::{
@@ -9,63 +22,206 @@ use crate::config::{
 };
 use crate::timesync::{Fault, NtpConfig};
 
-/// A named preset and what it shows, in one line.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PresetInfo {
-    /// The name the command line and the app use.
-    pub name: &'static str,
-    /// Initial offsets of `server-1`, `server-2`, …, in seconds.
-    pub offsets_s: &'static [f64],
-    /// One plain sentence: what a student will see.
-    pub summary: &'static str,
+/// A family of presets; the app's menu shows one group after the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    /// Clocks drifting apart, NTP off: how far is too far.
+    Drift,
+    /// Starting points: the original demo and exact clocks.
+    Baseline,
+    /// NTP on, alone or with a fault to outvote or to suffer.
+    Ntp,
 }
 
-/// Every preset, in the order the app shows them.
-pub const PRESETS: &[PresetInfo] = &[
-    PresetInfo {
+impl Group {
+    /// Every group, in menu order.
+    pub const ALL: [Group; 3] = [Group::Drift, Group::Baseline, Group::Ntp];
+
+    /// The group's stable lower-case name (`drift`, `baseline`, `ntp`), as the command
+    /// line's help and the docs write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Drift => "drift",
+            Group::Baseline => "baseline",
+            Group::Ntp => "ntp",
+        }
+    }
+}
+
+/// A language the presets' texts are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// The language of a two-letter code (`"en"`, `"fr"`, any case); `None` for others.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
+
+/// One preset: its name, group, texts and builder.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// The name the command line, scenario files and the app's URL use.
+    pub name: &'static str,
+    /// Which family it belongs to.
+    pub group: Group,
+    /// The short label of the app's button, in English.
+    pub label_en: &'static str,
+    /// The short label of the app's button, in French.
+    pub label_fr: &'static str,
+    /// One plain sentence, in English: what a student will see.
+    pub summary_en: &'static str,
+    /// The same sentence in French.
+    pub summary_fr: &'static str,
+    /// Initial offsets of `server-1`, `server-2`, …, in seconds (as the menu shows
+    /// them; the builder sets exactly these).
+    pub offsets_s: &'static [f64],
+    /// The worst case of its group: the app's menu draws it in the warning colour.
+    pub alarming: bool,
+    /// Builds the preset's config, with every knob it does not set at its default.
+    pub build: fn() -> Config,
+}
+
+impl Preset {
+    /// The one-line summary in `lang`.
+    pub fn summary(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.summary_en,
+            Lang::Fr => self.summary_fr,
+        }
+    }
+
+    /// The button's short label in `lang`.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.label_en,
+            Lang::Fr => self.label_fr,
+        }
+    }
+
+    /// The preset's config (calls [`Preset::build`]).
+    pub fn config(&self) -> Config {
+        (self.build)()
+    }
+}
+
+const MINOR: &[f64] = &[0.0, -1.0, 0.5];
+const MAJOR: &[f64] = &[0.0, -10.0, 5.0, -3.0];
+const EXTREME: &[f64] = &[0.0, -30.0, 15.0, -8.0, 12.0];
+const DEMO: &[f64] = &[0.0, -5.0, 3.0, -2.0];
+const EXACT: &[f64] = &[0.0, 0.0, 0.0];
+
+/// Every preset, in the order the app's menu shows them (group by group).
+pub const PRESETS: &[Preset] = &[
+    Preset {
         name: "minor_drift",
-        offsets_s: &[0.0, -1.0, 0.5],
-        summary: "Three servers within a second and a half: occasional conflicts, mostly settled right.",
+        group: Group::Drift,
+        label_en: "minor",
+        label_fr: "faible",
+        summary_en: "Three servers within a second and a half: occasional conflicts, mostly settled right.",
+        summary_fr: "Trois serveurs à moins d'une seconde et demie : quelques conflits, presque tous bien réglés.",
+        offsets_s: MINOR,
+        alarming: false,
+        build: minor_drift,
     },
-    PresetInfo {
+    Preset {
         name: "major_drift",
-        offsets_s: &[0.0, -10.0, 5.0, -3.0],
-        summary: "Four servers up to 15 s apart: frequent wrong winners and a log out of order.",
+        group: Group::Drift,
+        label_en: "major",
+        label_fr: "forte",
+        summary_en: "Four servers up to 15 s apart: frequent wrong winners and a log out of order.",
+        summary_fr: "Quatre serveurs jusqu'à 15 s d'écart : souvent le mauvais gagnant, et un journal dans le désordre.",
+        offsets_s: MAJOR,
+        alarming: false,
+        build: major_drift,
     },
-    PresetInfo {
+    Preset {
         name: "extreme_drift",
-        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
-        summary: "Five servers up to 45 s apart: early sales, refused customers, seats to the wrong people.",
+        group: Group::Drift,
+        label_en: "extreme",
+        label_fr: "extrême",
+        summary_en: "Five servers up to 45 s apart: early sales, refused customers, seats to the wrong people.",
+        summary_fr: "Cinq serveurs jusqu'à 45 s d'écart : ventes anticipées, clients refusés, places aux mauvaises personnes.",
+        offsets_s: EXTREME,
+        alarming: true,
+        build: extreme_drift,
     },
-    PresetInfo {
+    Preset {
         name: "start_demo",
-        offsets_s: &[0.0, -5.0, 3.0, -2.0],
-        summary: "The original demo's four servers (0, −5, +3, −2 s): a gentle start for a class.",
+        group: Group::Baseline,
+        label_en: "start demo",
+        label_fr: "démo de départ",
+        summary_en: "The original demo's four servers (0, −5, +3, −2 s): a gentle start for a class.",
+        summary_fr: "Les quatre serveurs de la démo d'origine (0, −5, +3, −2 s) : un début en douceur pour une classe.",
+        offsets_s: DEMO,
+        alarming: false,
+        build: start_demo,
     },
-    PresetInfo {
-        name: "synced",
-        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
-        summary: "Extreme drift with NTP on: clocks stepped back within milliseconds, order restored.",
-    },
-    PresetInfo {
-        name: "ntp_falseticker",
-        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
-        summary: "NTP with one time server lying by +10 s: the others outvote it.",
-    },
-    PresetInfo {
-        name: "ntp_asymmetric",
-        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
-        summary: "NTP over a route 20 ms out, 0 ms back: every clock ends 10 ms off, and NTP cannot tell.",
-    },
-    PresetInfo {
-        name: "ntp_unreachable",
-        offsets_s: &[0.0, -30.0, 15.0, -8.0, 12.0],
-        summary: "NTP with a primary time server down: a fallback server takes over.",
-    },
-    PresetInfo {
+    Preset {
         name: "reset",
-        offsets_s: &[0.0, 0.0, 0.0],
-        summary: "Three servers with exact clocks: the baseline, where clocks decide nothing wrongly.",
+        group: Group::Baseline,
+        label_en: "reset",
+        label_fr: "remise à zéro",
+        summary_en: "Three servers with exact clocks: the baseline, where clocks decide nothing wrongly.",
+        summary_fr: "Trois serveurs à l'heure exacte : la référence, où les horloges ne faussent rien.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: reset,
+    },
+    Preset {
+        name: "synced",
+        group: Group::Ntp,
+        label_en: "synced",
+        label_fr: "synchro",
+        summary_en: "Extreme drift with NTP on: clocks stepped back within milliseconds, order restored.",
+        summary_fr: "Dérive extrême avec NTP actif : horloges recalées à quelques millisecondes près, ordre rétabli.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: synced,
+    },
+    Preset {
+        name: "ntp_falseticker",
+        group: Group::Ntp,
+        label_en: "liar",
+        label_fr: "menteur",
+        summary_en: "NTP with one time server lying by +10 s: the others outvote it.",
+        summary_fr: "NTP avec un serveur de temps qui ment de +10 s : les autres le mettent en minorité.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_falseticker,
+    },
+    Preset {
+        name: "ntp_asymmetric",
+        group: Group::Ntp,
+        label_en: "asymmetry",
+        label_fr: "asymétrie",
+        summary_en: "NTP over a route 20 ms out, 0 ms back: every clock ends 10 ms off, and NTP cannot tell.",
+        summary_fr: "NTP sur une route de 20 ms à l'aller, 0 ms au retour : chaque horloge finit décalée de 10 ms, sans que NTP puisse le voir.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_asymmetric,
+    },
+    Preset {
+        name: "ntp_unreachable",
+        group: Group::Ntp,
+        label_en: "outage",
+        label_fr: "panne",
+        summary_en: "NTP with a primary time server down: a fallback server takes over.",
+        summary_fr: "NTP avec un serveur de temps principal en panne : un serveur de secours prend le relais.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_unreachable,
     },
 ];
 
@@ -88,51 +244,30 @@ pub fn preset_names() -> String {
 /// assert!(driftlab_sim::presets::preset("huge").unwrap_err().contains("minor_drift"));
 /// ```
 pub fn preset(name: &str) -> Result<Config, String> {
-    let info = PRESETS
+    PRESETS
         .iter()
         .find(|p| p.name == name)
-        .ok_or_else(|| format!("unknown preset {name:?}; valid presets: {}", preset_names()))?;
-    let mut ntp = NtpConfig::default();
-    let n = info.offsets_s.len();
-    // Faults dated 0 (midnight) are due as soon as the run starts, whenever it starts.
-    let start_s = 0.0;
-    match info.name {
-        "synced" => ntp.enabled = true,
-        "ntp_falseticker" => {
-            ntp.enabled = true;
-            ntp.faults.push(Fault::Falseticker {
-                source: 3,
-                lie_ms: 10_000.0,
-                at_s: start_s,
-            });
-        }
-        "ntp_asymmetric" => {
-            ntp.enabled = true;
-            for server in 1..=n as u32 {
-                ntp.faults.push(Fault::Asymmetry {
-                    server,
-                    out_ms: 20.0,
-                    back_ms: 0.0,
-                    at_s: start_s,
-                });
-            }
-        }
-        "ntp_unreachable" => {
-            ntp.enabled = true;
-            ntp.faults.push(Fault::SourceDown {
-                source: 2,
-                from_s: start_s,
-                to_s: 86_400.0,
-            });
-        }
-        _ => {}
-    }
-    Ok(Config {
-        preset: info.name.to_string(),
+        .map(Preset::config)
+        .ok_or_else(|| format!("unknown preset {name:?}; valid presets: {}", preset_names()))
+}
+
+// ----- the builders -------------------------------------------------------------------
+
+/// Faults dated 0 (midnight) are due as soon as the run starts, whenever it starts.
+const AT_START: f64 = 0.0;
+/// `ntp-a`, `ntp-b`: the first two stratum-2 servers of the default NTP hierarchy
+/// (indices in `ntp.servers`; see [`NtpConfig::default`]).
+const NTP_A: usize = 2;
+const NTP_B: usize = 3;
+
+/// Preset `name`: servers with these initial offsets (seconds), NTP off, every other
+/// knob at its default.
+fn clocks(name: &str, offsets_s: &[f64]) -> Config {
+    Config {
+        preset: name.to_string(),
         seed: 42,
         policy: Policy::LocalTimestamp,
-        servers: info
-            .offsets_s
+        servers: offsets_s
             .iter()
             .map(|&s| ServerConfig {
                 clock: ClockConfig {
@@ -145,26 +280,156 @@ pub fn preset(name: &str) -> Result<Config, String> {
         sale: SaleConfig::default(),
         crowd: CrowdConfig::default(),
         network: NetworkConfig::default(),
-        ntp,
-    })
+        ntp: NtpConfig::default(),
+    }
+}
+
+/// Preset `name`: [`clocks`], with NTP on every reservation server from the start.
+fn with_ntp(name: &str, offsets_s: &[f64]) -> Config {
+    let mut c = clocks(name, offsets_s);
+    c.ntp.enabled = true;
+    c
+}
+
+fn minor_drift() -> Config {
+    clocks("minor_drift", MINOR)
+}
+
+fn major_drift() -> Config {
+    clocks("major_drift", MAJOR)
+}
+
+fn extreme_drift() -> Config {
+    clocks("extreme_drift", EXTREME)
+}
+
+fn start_demo() -> Config {
+    clocks("start_demo", DEMO)
+}
+
+fn reset() -> Config {
+    clocks("reset", EXACT)
+}
+
+fn synced() -> Config {
+    with_ntp("synced", EXTREME)
+}
+
+/// `ntp-b` lies by +10 s from the start; `ntp-a` and `ntp-c` outvote it.
+fn ntp_falseticker() -> Config {
+    let mut c = with_ntp("ntp_falseticker", EXTREME);
+    c.ntp.faults.push(Fault::Falseticker {
+        source: NTP_B,
+        lie_ms: 10_000.0,
+        at_s: AT_START,
+    });
+    c
+}
+
+/// Every reservation server's route to its time servers: 20 ms out, 0 ms back.
+fn ntp_asymmetric() -> Config {
+    let mut c = with_ntp("ntp_asymmetric", EXTREME);
+    for server in 1..=c.servers.len() as u32 {
+        c.ntp.faults.push(Fault::Asymmetry {
+            server,
+            out_ms: 20.0,
+            back_ms: 0.0,
+            at_s: AT_START,
+        });
+    }
+    c
+}
+
+/// `ntp-a` is down all day; the clients fall back on the others.
+fn ntp_unreachable() -> Config {
+    let mut c = with_ntp("ntp_unreachable", EXTREME);
+    c.ntp.faults.push(Fault::SourceDown {
+        source: NTP_A,
+        from_s: AT_START,
+        to_s: 86_400.0,
+    });
+    c
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
-    fn every_preset_is_valid_and_named() {
+    fn every_entry_builds_a_valid_config_named_after_it() {
         for p in PRESETS {
-            let c = preset(p.name).unwrap();
-            c.validate().unwrap();
-            assert_eq!(c.preset, p.name);
-            assert_eq!(c.servers.len(), p.offsets_s.len());
+            let c = (p.build)();
+            c.validate().unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            assert_eq!(c.preset, p.name, "the builder of {} names another", p.name);
+            let offsets: Vec<f64> = c.servers.iter().map(|s| s.clock.offset_ms).collect();
+            let shown: Vec<f64> = p.offsets_s.iter().map(|s| s * 1000.0).collect();
+            assert_eq!(offsets, shown, "{}: the menu's offsets", p.name);
+            assert_eq!(preset(p.name).unwrap(), c);
         }
         assert!(preset("reset")
             .unwrap()
             .servers
             .iter()
             .all(|s| s.clock == ClockConfig::default()));
+    }
+
+    #[test]
+    fn names_are_unique_and_texts_present() {
+        let names: BTreeSet<&str> = PRESETS.iter().map(|p| p.name).collect();
+        assert_eq!(names.len(), PRESETS.len(), "duplicate preset names");
+        for p in PRESETS {
+            for lang in [Lang::En, Lang::Fr] {
+                assert!(!p.summary(lang).is_empty() && !p.label(lang).is_empty());
+            }
+            assert_ne!(p.summary_en, p.summary_fr, "{}: untranslated", p.name);
+        }
+    }
+
+    #[test]
+    fn groups_follow_ntp_and_menu_order() {
+        for p in PRESETS {
+            assert_eq!(
+                p.config().ntp.enabled,
+                p.group == Group::Ntp,
+                "{}: NTP presets and only they run NTP",
+                p.name
+            );
+        }
+        // The table lists the groups one after the other, in `Group::ALL` order.
+        let ranks: Vec<usize> = PRESETS
+            .iter()
+            .map(|p| Group::ALL.iter().position(|&g| g == p.group).unwrap())
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        let names: BTreeSet<&str> = Group::ALL.iter().map(|g| g.name()).collect();
+        assert_eq!(names.len(), Group::ALL.len());
+    }
+
+    #[test]
+    fn faults_are_each_presets_own() {
+        let faults = |name: &str| preset(name).unwrap().ntp.faults;
+        assert!(matches!(
+            faults("ntp_falseticker")[..],
+            [Fault::Falseticker { source: NTP_B, lie_ms, .. }] if lie_ms == 10_000.0
+        ));
+        assert_eq!(faults("ntp_asymmetric").len(), EXTREME.len());
+        assert!(matches!(
+            faults("ntp_unreachable")[..],
+            [Fault::SourceDown { source: NTP_A, .. }]
+        ));
+        assert!(faults("synced").is_empty() && faults("extreme_drift").is_empty());
+        let names = NtpConfig::default().servers;
+        assert_eq!(
+            (&*names[NTP_A].name, &*names[NTP_B].name),
+            ("ntp-a", "ntp-b")
+        );
+    }
+
+    #[test]
+    fn languages_by_code() {
+        assert_eq!(Lang::from_code("FR"), Some(Lang::Fr));
+        assert_eq!(Lang::from_code("en"), Some(Lang::En));
+        assert_eq!(Lang::from_code("de"), None);
     }
 }

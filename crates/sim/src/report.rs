@@ -193,17 +193,19 @@ impl Sim {
 
     /// The report of the run so far (complete once [`Sim::finished`]).
     pub fn report(&self) -> Report {
-        let m = self.metrics;
-        let offsets: Vec<f64> = (0..self.servers.len())
-            .map(|i| nanos_to_ms(self.clock(i).offset(self.now)))
+        let m = self.truth.metrics;
+        let now = self.now();
+        let offsets: Vec<f64> = (0..self.cfg.servers.len())
+            .map(|i| nanos_to_ms(self.clock(i).offset(now)))
             .collect();
         let names = self.time_server_names();
         let servers = self
-            .servers
+            .truth
+            .stats
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let p = percentiles(&s.stats.response_ns);
+                let p = percentiles(&s.response_ns);
                 let ntp = self.ntp_status(i);
                 let ms = |ns: i64| ns as f64 / 1e6;
                 ServerReport {
@@ -221,10 +223,10 @@ impl Sim {
                     }),
                     id: format!("server-{}", i + 1),
                     offset_ms: offsets[i],
-                    skew_ppm: s.clock.skew_ppm(),
-                    requests: s.stats.requests,
-                    confirmed: s.stats.confirmed,
-                    refused: s.stats.refused,
+                    skew_ppm: self.clock(i).skew_ppm(),
+                    requests: s.requests,
+                    confirmed: s.confirmed,
+                    refused: s.refused,
                     mean_ms: p.mean_ms,
                     p50_ms: p.p50_ms,
                     p99_ms: p.p99_ms,
@@ -232,18 +234,16 @@ impl Sim {
             })
             .collect();
         let mut seats = SeatSummary {
-            total: self.seats.len() as u64,
+            total: self.truth.seats.len() as u64,
             ..Default::default()
         };
         let mut consistency = Consistency::default();
-        for t in &self.seats {
+        let requests = &self.truth.requests;
+        for t in &self.truth.seats {
             match t.holders.as_slice() {
                 [] => seats.free += 1,
                 hs => {
-                    if hs
-                        .iter()
-                        .any(|&h| self.requests[h as usize].hold == Hold::Paid)
-                    {
+                    if hs.iter().any(|&h| requests[h as usize].hold == Hold::Paid) {
                         seats.sold += 1;
                     } else {
                         seats.held += 1;
@@ -254,7 +254,7 @@ impl Sim {
                 }
             }
         }
-        for r in &self.requests {
+        for r in requests {
             if r.outcome == Outcome::Pending {
                 consistency.requests_without_outcome += 1;
             }
@@ -266,7 +266,7 @@ impl Sim {
             seed: self.cfg.seed,
             preset: self.cfg.preset.clone(),
             policy: self.cfg.policy.name().to_string(),
-            duration_s: (self.now - self.start) as f64 / 1e9,
+            duration_s: (now - self.start) as f64 / 1e9,
             requests: m.requests,
             confirmed: m.confirmed,
             refused: m.refused,
@@ -275,7 +275,7 @@ impl Sim {
             double_bookings: m.double_bookings,
             double_booking_mean_ms: m.double_booking_mean_ms(),
             wrong_winners: m.wrong_winners,
-            order_inversions: self.log.inversions(),
+            order_inversions: self.truth.log.inversions(),
             early_sales: m.early_sales,
             wrongly_refused: m.wrongly_refused,
             premature_expiries: m.premature_expiries,
@@ -293,7 +293,7 @@ impl Sim {
                 .iter()
                 .map(|e| self.describe(e))
                 .collect(),
-            events: self.events,
+            events: self.events(),
             trace_hash: self.trace_hash(),
         }
     }

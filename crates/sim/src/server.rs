@@ -1,181 +1,541 @@
-//! Reservation servers: they stamp each request with their own clock, apply the sale's
-//! rules with it, ask the database where the policy has one, and answer.
+//! Reservation servers: each stamps a request with its own clock, applies the sale's
+//! rules with it (docs/MODEL.md, "the four rules"), settles contended seats as the
+//! policy says, and answers after its queue and service time.
+//!
+//! - `local-timestamp`: the server keeps a replica of every seat and decides alone;
+//!   accepted holds are replicated to the peers, which merge them ([`Record::merge`]).
+//! - `no-lock`: the server reads the seat from the database, decides, then inserts
+//!   without a lock (after `check_to_insert_ms` of work: the race window).
+//! - `unique`: the server asks the database to insert if the seat is free.
+//!
+//! A hold's expiry is judged with the *granting* server's timestamp against the
+//! *judging* server's clock.
 
 use crate::config::Policy;
-use crate::log::{LogKind, LogRecord, Refusal};
-use crate::net::Way;
-use crate::sim::{kind_code, DbOp, Decision, Ev, Sim};
-use crate::time::{ms_to_nanos, secs_to_nanos, Time};
-use crate::world::{Hold, Outcome, ReqId, ReqKind, NO_REQ};
+use crate::hall::SeatId;
+use crate::kernel::{Cx, Depart, Node};
+use crate::log::Refusal;
+pub use crate::msg::server::{Msg, Request};
+use crate::msg::{crowd, database, Addr, Layer};
+use crate::obs::{Decision, Obs};
+use crate::time::Time;
+use crate::world::{Record, ReqId, ReqKind, NO_REQ};
 
-impl Sim {
-    pub(crate) fn local(&self, server: u8) -> Time {
-        self.servers[server as usize].clock.read(self.now)
-    }
+/// The rules a server applies, in nanoseconds and local time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rules {
+    /// How contended seats are settled.
+    pub policy: Policy,
+    /// The official opening.
+    pub opening: Time,
+    /// Hold time-to-live.
+    pub ttl: i64,
+    /// A token's lifetime.
+    pub token_ttl: i64,
+    /// Leeway on a token's `nbf`/`exp`.
+    pub leeway: i64,
+    /// Mean service time, ns.
+    pub service_ns: f64,
+    /// `no-lock`: work between the read and the insert, ns.
+    pub check_to_insert: i64,
+    /// `local-timestamp`: delay before replicating an accepted hold, ns.
+    pub replication_lag: i64,
+}
 
-    pub(crate) fn on_at_server(&mut self, r: ReqId) {
-        let server = self.requests[r as usize].server;
-        let stamp = self.local(server);
-        {
-            let req = &mut self.requests[r as usize];
-            req.arrived = self.now;
-            req.stamp = stamp;
-        }
-        self.servers[server as usize].stats.requests += 1;
-        let req = self.requests[r as usize];
-        // Rule 4: the session token, issued by an exact clock when the customer logged in.
-        let nbf = self.customers[req.customer as usize].token;
-        let exp = nbf + self.token_ttl;
-        if stamp + self.leeway < nbf {
-            let wrong = self.now + self.leeway >= nbf;
-            return self.decide_at_server(r, Decision::Refused(Refusal::TokenNotYetValid), wrong);
-        }
-        if stamp - self.leeway > exp {
-            let wrong = self.now - self.leeway <= exp;
-            return self.decide_at_server(r, Decision::Refused(Refusal::TokenExpired), wrong);
-        }
-        match req.kind {
-            ReqKind::Claim => {
-                // Rule 2: the sale opening, by the server's clock.
-                if stamp < self.opening {
-                    let wrong = self.now >= self.opening;
-                    return self.decide_at_server(r, Decision::Refused(Refusal::NotOpen), wrong);
-                }
-                match self.cfg.policy {
-                    Policy::LocalTimestamp => self.claim_local(r),
-                    Policy::Unique => self.send_to_db(r, DbOp::Claim { server_now: stamp }),
-                    Policy::NoLock => self.send_to_db(r, DbOp::Read),
-                }
-            }
-            ReqKind::Pay(claim) => match self.cfg.policy {
-                Policy::LocalTimestamp => self.pay_local(r, claim),
-                Policy::Unique | Policy::NoLock => {
-                    self.send_to_db(r, DbOp::Pay { server_now: stamp })
-                }
+/// A reservation server.
+#[derive(Clone, Debug)]
+pub struct Server {
+    id: u8,
+    peers: u8,
+    rules: Rules,
+    /// `local-timestamp`: its replica, one record per seat.
+    replica: Vec<Option<Record>>,
+}
+
+const CROWD: Addr = Addr::new(Layer::Crowd, 0);
+const DB: Addr = Addr::new(Layer::Database, 0);
+
+impl Server {
+    /// Server `id` (0-based) of `servers`, for a hall of `seats`.
+    pub fn new(id: u8, servers: u8, seats: usize, rules: Rules) -> Server {
+        Server {
+            id,
+            peers: servers,
+            rules,
+            replica: if rules.policy == Policy::LocalTimestamp {
+                vec![None; seats]
+            } else {
+                Vec::new()
             },
         }
     }
 
-    pub(crate) fn send_to_db(&mut self, r: ReqId, op: DbOp) {
-        let server = self.requests[r as usize].server as usize;
-        let d = self
-            .lan
-            .delay_reliable(&mut self.servers[server].rng, Way::Out);
-        let wait = self.cut_wait(server as u8, self.now);
-        self.push(self.now + wait + d, Ev::Db(r, op));
+    /// Its replica's record of `seat` (`local-timestamp`).
+    pub fn record(&self, seat: SeatId) -> Option<Record> {
+        self.replica.get(seat as usize).copied().flatten()
     }
 
-    pub(crate) fn on_server_reply(&mut self, r: ReqId, d: Decision) {
-        self.decide_at_server(r, d, false);
-    }
-
-    pub(crate) fn on_read_reply(&mut self, r: ReqId, newest: ReqId, any_paid: bool) {
-        let server = self.requests[r as usize].server;
-        let local_now = self.local(server);
-        let free = !any_paid && (newest == NO_REQ || self.judge_expired(newest, local_now, r));
-        if free {
-            // The race window: the server works a while between its check and its insert.
-            let gap = ms_to_nanos(self.cfg.network.check_to_insert_ms);
-            let server = server as usize;
-            let d = self
-                .lan
-                .delay_reliable(&mut self.servers[server].rng, Way::Out);
-            let wait = self.cut_wait(server as u8, self.now + gap);
-            self.push(
-                self.now + gap + wait + d,
-                Ev::Db(
-                    r,
-                    DbOp::Insert {
-                        server_now: local_now,
+    fn on_request(&mut self, rq: Request, cx: &mut Cx<'_>) {
+        let stamp = cx.local();
+        cx.observe(Obs::Received { req: rq.req });
+        let r = rq.req;
+        // Rule 4: the session token, issued by an exact clock when the customer logged in.
+        let (nbf, leeway) = (rq.nbf, self.rules.leeway);
+        if stamp + leeway < nbf {
+            return self.answer(r, Decision::Refused(Refusal::TokenNotYetValid), cx);
+        }
+        if stamp - leeway > nbf + self.rules.token_ttl {
+            return self.answer(r, Decision::Refused(Refusal::TokenExpired), cx);
+        }
+        match rq.kind {
+            ReqKind::Claim => {
+                // Rule 2: the sale opening, by the server's clock.
+                if stamp < self.rules.opening {
+                    return self.answer(r, Decision::Refused(Refusal::NotOpen), cx);
+                }
+                let seat = rq.seat;
+                match self.rules.policy {
+                    Policy::LocalTimestamp => self.claim_local(r, seat, stamp, cx),
+                    Policy::Unique => cx.send(
+                        DB,
+                        database::Msg::Claim {
+                            req: r,
+                            seat,
+                            stamp,
+                        },
+                    ),
+                    Policy::NoLock => cx.send(
+                        DB,
+                        database::Msg::Read {
+                            req: r,
+                            seat,
+                            stamp,
+                        },
+                    ),
+                }
+            }
+            ReqKind::Pay(claim) => match self.rules.policy {
+                Policy::LocalTimestamp => self.pay_local(r, claim, rq.seat, stamp, cx),
+                Policy::Unique | Policy::NoLock => cx.send(
+                    DB,
+                    database::Msg::Pay {
+                        req: r,
+                        claim,
+                        server_now: stamp,
                     },
                 ),
-            );
-        } else {
-            self.decide_at_server(r, Decision::Refused(Refusal::Taken), false);
+            },
         }
     }
 
-    /// Whether a server whose clock reads `local_now`, handling request `judge`, finds
-    /// `claim`'s hold expired (rule 3: the hold's timestamp, from the server that granted
-    /// it, against this server's clock). Counts a late expiry when it finds the hold
-    /// still valid although its time-to-live has passed in true time.
-    pub(crate) fn judge_expired(&mut self, claim: ReqId, local_now: Time, judge: ReqId) -> bool {
-        let c = self.requests[claim as usize];
-        let expired = local_now - c.stamp > self.ttl;
-        if !expired && c.hold == Hold::Held && self.now - c.arrived > self.ttl {
-            self.metrics.late_expiries += 1;
-            self.requests[judge as usize].flags |= crate::log::flags::LATE_EXPIRY;
-        }
+    /// The server answers: the decision goes in its log, and the response leaves after
+    /// its queue and service time.
+    fn answer(&mut self, r: ReqId, decision: Decision, cx: &mut Cx<'_>) {
+        cx.observe(Obs::Decided { req: r, decision });
+        cx.send_at(
+            CROWD,
+            crowd::Msg::Response { req: r, decision },
+            Depart::Service {
+                mean_ns: self.rules.service_ns,
+            },
+        );
+    }
+
+    /// Whether this server, its clock reading `local_now` while handling `judge`, finds
+    /// the hold of `claim` (stamped `stamp` by the server that granted it) expired.
+    fn judge_expired(
+        &self,
+        claim: ReqId,
+        stamp: Time,
+        local_now: Time,
+        judge: ReqId,
+        cx: &mut Cx<'_>,
+    ) -> bool {
+        let expired = local_now - stamp > self.rules.ttl;
+        cx.observe(Obs::ExpiryJudged {
+            claim,
+            judge,
+            expired,
+        });
         expired
     }
 
-    /// The server answers: logs the decision with its clock, counts it, and sends the
-    /// response after its queue and service time.
-    pub(crate) fn decide_at_server(&mut self, r: ReqId, d: Decision, wrongly: bool) {
-        let req = self.requests[r as usize];
-        let s = req.server as usize;
-        let stamp = self.local(req.server);
-        let kind = match (req.kind, d) {
-            (ReqKind::Claim, Decision::Confirmed) => LogKind::Confirmed,
-            (ReqKind::Claim, Decision::Refused(x)) => LogKind::Refused(x),
-            (ReqKind::Pay(_), Decision::Confirmed) => LogKind::Paid,
-            (ReqKind::Pay(_), Decision::Refused(x)) => LogKind::PayRefused(x),
-        };
-        let mut flags = req.flags;
-        match d {
-            Decision::Confirmed => {
-                self.servers[s].stats.confirmed += 1;
-                if req.kind == ReqKind::Claim {
-                    self.metrics.confirmed += 1;
-                } else {
-                    self.metrics.paid += 1;
-                }
-            }
-            Decision::Refused(x) => {
-                self.servers[s].stats.refused += 1;
-                self.metrics.refused += 1;
-                match x {
-                    Refusal::NotOpen => self.metrics.not_open_refusals += 1,
-                    Refusal::TokenNotYetValid | Refusal::TokenExpired => {
-                        self.metrics.token_refusals += 1
-                    }
-                    Refusal::Taken => self.metrics.taken_refusals += 1,
-                    _ => {}
-                }
-                if wrongly {
-                    self.metrics.wrongly_refused += 1;
-                    flags |= crate::log::flags::WRONGLY_REFUSED;
-                }
-            }
-        }
-        let outcome = match d {
-            Decision::Confirmed => Outcome::Confirmed,
-            Decision::Refused(x) => Outcome::Refused(x),
-        };
-        self.set_outcome(r, outcome);
-        self.log.push(LogRecord {
-            t: self.now,
+    fn release(&self, claim: ReqId, cx: &mut Cx<'_>) {
+        let stamp = cx.local();
+        cx.observe(Obs::Released {
+            claim,
+            by: self.id,
             stamp,
-            server: req.server,
-            kind,
-            customer: req.customer,
-            seat: req.seat,
-            request: r,
-            flags,
         });
-        self.hash.mix(r as u64 ^ (kind_code(kind) << 40));
-        // Queue and service time, then the way back to the customer.
-        let srv = &mut self.servers[s];
-        let service = srv.rng.exp(self.cfg.network.service_ms * 1e6) as i64;
-        let done = srv.busy_until.max(self.now) + service;
-        srv.busy_until = done;
-        let cut = self.cuts[s].iter().any(|&(a, b)| a <= done && done < b);
-        match self.client.delay(&mut srv.rng, Way::Back) {
-            Some(back) if !cut => self.push(done + back, Ev::Response(r, d)),
-            _ => self.push(
-                req.sent + secs_to_nanos(self.cfg.crowd.timeout_s).max(done - req.sent + 1),
-                Ev::Timeout(r),
-            ),
+    }
+
+    fn revoke(&self, claim: ReqId, handed_over: bool, cx: &mut Cx<'_>) {
+        let stamp = cx.local();
+        cx.observe(Obs::Revoked {
+            claim,
+            by: self.id,
+            stamp,
+            handed_over,
+        });
+    }
+
+    fn refuse_taken(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        cx.observe(Obs::FoundTaken { req: r });
+        self.answer(r, Decision::Refused(Refusal::Taken), cx);
+    }
+
+    fn claim_local(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        let s = self.id;
+        let mut replacing = None;
+        let gen = match self.replica[seat as usize] {
+            None => 1,
+            Some(rec) if rec.released => rec.gen + 1,
+            Some(rec) if rec.paid => return self.refuse_taken(r, cx),
+            Some(rec) => {
+                if self.judge_expired(rec.req, rec.stamp, stamp, r, cx) {
+                    self.release(rec.req, cx);
+                    rec.gen + 1
+                } else if (stamp, s, r) < (rec.stamp, rec.server, rec.req) {
+                    // Rule 1 by this server's clock: the new request is stamped earlier,
+                    // so it wins the seat from the hold already granted.
+                    replacing = Some(rec.req);
+                    rec.gen
+                } else {
+                    return self.refuse_taken(r, cx);
+                }
+            }
+        };
+        let rec = Record {
+            gen,
+            req: r,
+            stamp,
+            server: s,
+            paid: false,
+            released: false,
+        };
+        self.replica[seat as usize] = Some(rec);
+        if let Some(old) = replacing {
+            self.revoke(old, true, cx);
         }
+        cx.observe(Obs::HoldGranted { req: r });
+        self.replicate(seat, rec, cx);
+        self.answer(r, Decision::Confirmed, cx);
+    }
+
+    fn pay_local(&mut self, r: ReqId, claim: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        let decision = match self.replica[seat as usize] {
+            Some(rec) if rec.req == claim && rec.paid => Decision::Confirmed,
+            Some(rec) if rec.req == claim && rec.released => {
+                Decision::Refused(Refusal::HoldExpired)
+            }
+            Some(mut rec) if rec.req == claim => {
+                let decision = if self.judge_expired(claim, rec.stamp, stamp, r, cx) {
+                    rec.released = true;
+                    self.release(claim, cx);
+                    Decision::Refused(Refusal::HoldExpired)
+                } else {
+                    rec.paid = true;
+                    cx.observe(Obs::Paid { claim, pay: r });
+                    Decision::Confirmed
+                };
+                self.replica[seat as usize] = Some(rec);
+                self.replicate(seat, rec, cx);
+                decision
+            }
+            _ => Decision::Refused(Refusal::HoldLost),
+        };
+        self.answer(r, decision, cx);
+    }
+
+    fn replicate(&self, seat: SeatId, rec: Record, cx: &mut Cx<'_>) {
+        for to in 0..self.peers {
+            if to != self.id {
+                cx.send_at(
+                    Addr::new(Layer::Server, to as u16),
+                    Msg::Replicate { seat, rec },
+                    Depart::After(self.rules.replication_lag),
+                );
+            }
+        }
+    }
+
+    fn on_replicate(&mut self, seat: SeatId, incoming: Record, cx: &mut Cx<'_>) {
+        let current = self.replica[seat as usize];
+        let merged = current.map_or(incoming, |c| Record::merge(c, incoming));
+        self.replica[seat as usize] = Some(merged);
+        if let Some(c) = current {
+            if c.req != merged.req {
+                self.revoke(c.req, merged.gen == c.gen, cx);
+            }
+        }
+    }
+
+    fn on_read_reply(
+        &mut self,
+        r: ReqId,
+        seat: SeatId,
+        stamp: Time,
+        newest: Option<(ReqId, Time)>,
+        any_paid: bool,
+        cx: &mut Cx<'_>,
+    ) {
+        let local_now = cx.local();
+        let free = !any_paid
+            && newest.is_none_or(|(q, q_stamp)| self.judge_expired(q, q_stamp, local_now, r, cx));
+        if free {
+            // The race window: the server works a while between its check and its insert.
+            cx.send_at(
+                DB,
+                database::Msg::Insert {
+                    req: r,
+                    seat,
+                    stamp,
+                    server_now: local_now,
+                },
+                Depart::After(self.rules.check_to_insert),
+            );
+        } else {
+            self.answer(r, Decision::Refused(Refusal::Taken), cx);
+        }
+    }
+}
+
+impl Node for Server {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match msg {
+            Msg::Request(rq) => self.on_request(rq, cx),
+            Msg::DbReply { req, decision } => self.answer(req, decision, cx),
+            Msg::ReadReply {
+                req,
+                seat,
+                stamp,
+                newest,
+                newest_stamp,
+                any_paid,
+            } => {
+                let newest = (newest != NO_REQ).then_some((newest, newest_stamp));
+                self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
+            }
+            Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, Bench};
+    use crate::msg::Msg as AnyMsg;
+    use crate::time::{MS, SEC};
+
+    const OPENING: Time = Time(36_000 * SEC);
+    const ME: Addr = Addr::new(Layer::Server, 0);
+
+    fn rules(policy: Policy) -> Rules {
+        Rules {
+            policy,
+            opening: OPENING,
+            ttl: 300 * SEC,
+            token_ttl: 900 * SEC,
+            leeway: 5 * SEC,
+            service_ns: 1e6,
+            check_to_insert: 40 * MS,
+            replication_lag: 200 * MS,
+        }
+    }
+
+    fn claim(req: ReqId, seat: SeatId, nbf: Time) -> Msg {
+        Msg::Request(Request {
+            req,
+            customer: 7,
+            seat,
+            kind: ReqKind::Claim,
+            nbf,
+        })
+    }
+
+    /// The decision the server sent back to the crowd (there must be exactly one).
+    fn answer(cmds: &[crate::kernel::Cmd]) -> Decision {
+        let answers: Vec<Decision> = sends(cmds)
+            .into_iter()
+            .filter_map(|(to, m)| match m {
+                AnyMsg::Crowd(crowd::Msg::Response { decision, .. }) if to == CROWD => {
+                    Some(decision)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answers.len(), 1, "one answer: {cmds:?}");
+        answers[0]
+    }
+
+    #[test]
+    fn a_slow_clock_refuses_a_claim_before_the_opening_by_its_own_clock() {
+        // True time 10:00:05, the server's clock 10 s slow: it reads 09:59:55.
+        let mut bench = Bench::new(OPENING + 5 * SEC, -10 * SEC);
+        let mut s = Server::new(0, 3, 200, rules(Policy::LocalTimestamp));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 4, OPENING - 60 * SEC));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::NotOpen));
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::Received { req: 1 },
+                Obs::Decided {
+                    req: 1,
+                    decision: Decision::Refused(Refusal::NotOpen)
+                }
+            ]
+        );
+        assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    #[test]
+    fn a_fast_clock_sells_before_the_opening_and_replicates_to_every_peer() {
+        // True time 09:59:50, the clock 15 s fast: it reads 10:00:05, open.
+        let mut bench = Bench::new(OPENING - 10 * SEC, 15 * SEC);
+        let mut s = Server::new(0, 3, 200, rules(Policy::LocalTimestamp));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 4, OPENING - 60 * SEC));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        let rec = s.record(4).expect("held");
+        assert_eq!((rec.req, rec.stamp, rec.gen), (1, OPENING + 5 * SEC, 1));
+        let peers: Vec<u16> = sends(&cmds)
+            .into_iter()
+            .filter(|(_, m)| matches!(m, AnyMsg::Server(Msg::Replicate { seat: 4, .. })))
+            .map(|(to, _)| to.index)
+            .collect();
+        assert_eq!(peers, vec![1, 2], "to each peer, not itself");
+        assert!(observations(&cmds).contains(&Obs::HoldGranted { req: 1 }));
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_of_a_slow_clock_is_not_yet_valid() {
+        // The token was issued at 10:00:00 (exact clock); the server reads 09:59:50,
+        // 10 s before nbf, beyond the 5 s leeway.
+        let mut bench = Bench::new(OPENING, -10 * SEC);
+        let mut s = Server::new(0, 1, 200, rules(Policy::Unique));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 0, OPENING));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::TokenNotYetValid));
+        // 4 s slow is within the leeway: the claim goes on to the database.
+        let mut bench = Bench::new(OPENING + 10 * SEC, -4 * SEC);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(4, 0, OPENING + 10 * SEC));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                DB,
+                AnyMsg::Database(database::Msg::Claim {
+                    req: 4,
+                    seat: 0,
+                    stamp: OPENING + 6 * SEC
+                })
+            )],
+            "stamped by the server's clock"
+        );
+    }
+
+    #[test]
+    fn an_earlier_stamp_from_a_peer_takes_the_seat_back() {
+        let mut bench = Bench::new(OPENING + 10 * SEC, 0);
+        let mut s = Server::new(0, 2, 10, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut s, ME, CROWD, claim(1, 2, OPENING));
+        // A peer granted the same seat to request 2, stamped one second earlier.
+        let theirs = Record {
+            gen: 1,
+            req: 2,
+            stamp: OPENING + 9 * SEC,
+            server: 1,
+            paid: false,
+            released: false,
+        };
+        bench.advance(200 * MS);
+        let peer = Addr::new(Layer::Server, 1);
+        let cmds = bench.deliver(
+            &mut s,
+            ME,
+            peer,
+            Msg::Replicate {
+                seat: 2,
+                rec: theirs,
+            },
+        );
+        assert_eq!(s.record(2), Some(theirs));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::Revoked {
+                claim: 1,
+                by: 0,
+                stamp: OPENING + 10 * SEC + 200 * MS,
+                handed_over: true
+            }]
+        );
+        assert!(sends(&cmds).is_empty(), "a merge sends nothing");
+    }
+
+    #[test]
+    fn a_hold_expires_by_the_judging_servers_clock() {
+        let mut bench = Bench::new(OPENING + 10 * SEC, 0);
+        let mut s = Server::new(0, 1, 10, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut s, ME, CROWD, claim(1, 2, OPENING));
+        // 299 s later: still held, so a second claim is refused.
+        bench.advance(299 * SEC);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(2, 2, OPENING + 299 * SEC));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Taken));
+        assert!(observations(&cmds).contains(&Obs::ExpiryJudged {
+            claim: 1,
+            judge: 2,
+            expired: false
+        }));
+        // Just past 300 s by this clock: released, and the seat goes to the new claim.
+        bench.advance(SEC + 1);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 2, OPENING + 300 * SEC));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        let obs = observations(&cmds);
+        assert!(obs.contains(&Obs::Released {
+            claim: 1,
+            by: 0,
+            stamp: OPENING + 310 * SEC + 1
+        }));
+        assert_eq!(
+            s.record(2).map(|r| (r.req, r.gen)),
+            Some((3, 2)),
+            "a new generation"
+        );
+    }
+
+    #[test]
+    fn under_no_lock_a_free_read_inserts_after_the_race_window() {
+        let mut bench = Bench::new(OPENING + SEC, 0);
+        let mut s = Server::new(0, 2, 10, rules(Policy::NoLock));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(5, 1, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                DB,
+                AnyMsg::Database(database::Msg::Read {
+                    req: 5,
+                    seat: 1,
+                    stamp: OPENING + SEC
+                })
+            )]
+        );
+        bench.advance(MS);
+        let reply = Msg::ReadReply {
+            req: 5,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: NO_REQ,
+            newest_stamp: Time(0),
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, reply);
+        assert!(matches!(
+            cmds.as_slice(),
+            [crate::kernel::Cmd::Send {
+                to: DB,
+                msg: AnyMsg::Database(database::Msg::Insert { req: 5, .. }),
+                depart: Depart::After(d),
+            }] if *d == 40 * MS
+        ));
     }
 }

@@ -1,143 +1,70 @@
-//! The simulator: the event loop and the life of customers and requests.
+//! The simulator: builds a run's hosts, nodes and topology from its config, runs the
+//! kernel's event loop, and answers the app's and the report's questions.
 //!
-//! All state lives in [`Sim`]; every random number comes from one of its seeded
-//! streams (one per server, one for the crowd, one for the database), and events at
-//! the same instant run in the order they were scheduled. Same config, same run.
+//! Same config, same run: every random number comes from a host's seeded stream, and
+//! events at the same instant run in the order they were scheduled.
 
-use crate::clock::{Clock, WANDER_STEP};
+use crate::clock::{Clock, ClockConfig, WANDER_STEP};
 use crate::config::{Config, ConfigError, Policy};
+use crate::crowd::Crowd;
+use crate::database::Database;
 use crate::hall::{Hall, SeatId};
-use crate::log::{Log, LogKind, Refusal, TraceHash};
-use crate::metrics::{History, Metrics, ServerStats};
-use crate::net::Link;
-use crate::ntp::{Reply as NtpReply, Request as NtpRequest};
-use crate::ntp_run::{Node, NtpSide, TimeEvent, TimeNode};
-use crate::queue::Queue;
+use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Route, Sys, Topology};
+use crate::layers::{Layer, Msg, Nodes};
+use crate::metrics::History;
+use crate::net::{Link, LinkConfig, Way};
+use crate::ntp::{Client, ClientConfig, ServerConfig, ServerState};
+use crate::ntp_client::{self, NtpAgent, NtpClient};
+use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::rng::Rng;
-use crate::time::{secs_to_nanos, Time, SEC};
+use crate::server::{Rules, Server};
+use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
+use crate::time_server::{self, TimeServer};
 use crate::timesync::Fault;
-use crate::world::{Customer, CustomerId, Record, ReqId, Request, SeatTruth, Server};
+use crate::truth::{Judge, Truth};
+use crate::world::{CustomerId, Request};
+use serde::{Deserialize, Serialize};
+
+mod ntp;
 
 /// How long background activity outlives the sale's last arrival.
 const AFTERMATH: i64 = 600 * SEC;
+/// How long the time hierarchy runs alone before anything needs it.
+const WARM_UP: i64 = 20 * 60 * SEC;
 
-/// Random stream numbers: servers use `1 + index`.
+/// Random stream numbers: servers use `1 + index`, time servers `TIME_STREAM + index`.
 const CROWD_STREAM: u64 = 0;
 const DB_STREAM: u64 = 1000;
+const TIME_STREAM: u64 = 2000;
 
-/// A server's decision on a request, carried back from the database when there is one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Decision {
-    Confirmed,
-    Refused(Refusal),
-}
-
-/// What a server asks the database.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum DbOp {
-    /// `unique`: insert if free (or if the holds there are expired by `server_now`).
-    Claim { server_now: Time },
-    /// `no-lock`: read the seat's holds.
-    Read,
-    /// `no-lock`: release holds expired by `server_now`, then insert, unchecked.
-    Insert { server_now: Time },
-    /// Mark the claim paid unless its hold is expired by `server_now`.
-    Pay { server_now: Time },
-}
-
-#[derive(Clone, Debug)]
-pub(crate) enum Ev {
-    Arrive(CustomerId),
-    Click(CustomerId),
-    AtServer(ReqId),
-    Db(ReqId, DbOp),
-    ReadReply {
-        req: ReqId,
-        newest: ReqId,
-        any_paid: bool,
+/// Something a teacher does to a running simulation. Live actions are recorded with
+/// their instant, and [`Sim::with_actions`] replays them: a restart gives the same run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Set a server's clock offset (a step), ns.
+    SetOffset {
+        /// 0-based server.
+        server: usize,
+        /// The new offset, ns.
+        offset_ns: i64,
     },
-    ServerReply(ReqId, Decision),
-    Response(ReqId, Decision),
-    Timeout(ReqId),
-    Pay(CustomerId, ReqId),
-    Replicate {
-        to: u8,
-        seat: SeatId,
-        rec: Record,
+    /// Set a server's skew, ppm.
+    SetSkew {
+        /// 0-based server.
+        server: usize,
+        /// The new skew, ppm.
+        ppm: f64,
     },
-    Audit,
-    Sample,
-    Wander(u8),
-    MapExpire(ReqId),
-    NtpWake(Node, u32),
-    NtpAtServer {
-        from: Node,
-        to: u8,
-        request: NtpRequest,
-        sent: Time,
+    /// Switch NTP on or off on a server.
+    Ntp {
+        /// 0-based server.
+        server: usize,
+        /// On or off.
+        on: bool,
     },
-    NtpAtClient {
-        to: Node,
-        from: u8,
-        reply: Box<(NtpReply, [Time; 3])>,
-    },
-    Fault(u16),
-    Strobe(u8, i64),
-}
-
-impl Ev {
-    /// Background events keep nothing alive: the run ends when only they remain.
-    fn periodic(&self) -> bool {
-        matches!(
-            self,
-            Ev::Audit
-                | Ev::Sample
-                | Ev::Wander(_)
-                | Ev::NtpWake(..)
-                | Ev::NtpAtServer { .. }
-                | Ev::NtpAtClient { .. }
-                | Ev::Fault(_)
-                | Ev::Strobe(..)
-        )
-    }
-
-    fn hash_words(&self) -> (u64, u64) {
-        match *self {
-            Ev::Arrive(c) => (1, c as u64),
-            Ev::Click(c) => (2, c as u64),
-            Ev::AtServer(r) => (3, r as u64),
-            Ev::Db(r, _) => (4, r as u64),
-            Ev::ReadReply { req, newest, .. } => (5, (req as u64) << 32 | newest as u64),
-            Ev::ServerReply(r, _) => (6, r as u64),
-            Ev::Response(r, _) => (7, r as u64),
-            Ev::Timeout(r) => (8, r as u64),
-            Ev::Pay(c, r) => (9, (c as u64) << 32 | r as u64),
-            Ev::Replicate { to, seat, rec } => {
-                (10, (to as u64) << 56 | (seat as u64) << 32 | rec.req as u64)
-            }
-            Ev::Audit => (11, 0),
-            Ev::Sample => (12, 0),
-            Ev::Wander(s) => (13, s as u64),
-            Ev::MapExpire(r) => (14, r as u64),
-            Ev::NtpWake(node, gen) => (15, node_word(node) << 32 | gen as u64),
-            Ev::NtpAtServer {
-                from, to, request, ..
-            } => (
-                16,
-                node_word(from) << 40 | (to as u64) << 32 | (request.t1.0 as u64 & 0xFFFF_FFFF),
-            ),
-            Ev::NtpAtClient {
-                to,
-                from,
-                ref reply,
-            } => (
-                17,
-                node_word(to) << 40 | (from as u64) << 32 | (reply.0.t3.0 as u64 & 0xFFFF_FFFF),
-            ),
-            Ev::Fault(i) => (18, i as u64),
-            Ev::Strobe(s, d) => (19, (s as u64) << 48 ^ d as u64),
-        }
-    }
+    /// Inject a fault.
+    Inject(Fault),
 }
 
 /// A running simulation.
@@ -153,109 +80,176 @@ impl Ev {
 /// assert!(report.requests > 300);
 /// assert_eq!(report.requests, report.outcomes_total());
 /// ```
+#[derive(Clone, Debug)]
 pub struct Sim {
     pub(crate) cfg: Config,
-    pub(crate) now: Time,
     pub(crate) start: Time,
     pub(crate) opening: Time,
     pub(crate) end: Time,
-    pub(crate) ttl: i64,
-    pub(crate) token_ttl: i64,
-    pub(crate) leeway: i64,
-    pub(crate) queue: Queue<Ev>,
-    pub(crate) pending: u64,
-    pub(crate) servers: Vec<Server>,
-    pub(crate) hall: Hall,
-    pub(crate) seats: Vec<SeatTruth>,
-    pub(crate) replicas: Vec<Vec<Option<Record>>>,
-    pub(crate) db: Vec<Vec<ReqId>>,
-    pub(crate) requests: Vec<Request>,
-    pub(crate) customers: Vec<Customer>,
-    /// Arrivals not yet in the queue, latest first.
-    pub(crate) arrivals: Vec<(Time, CustomerId)>,
-    pub(crate) crowd_rng: Rng,
-    pub(crate) db_rng: Rng,
-    pub(crate) next_server: usize,
-    pub(crate) client: Link,
-    pub(crate) lan: Link,
-    /// Per server, the windows when it is cut from the network.
-    pub(crate) cuts: Vec<Vec<(Time, Time)>>,
-    pub(crate) time_nodes: Vec<TimeNode>,
-    /// Whether the time hierarchy has been brought to life (see `ensure_hierarchy`).
-    pub(crate) hierarchy_ready: bool,
-    pub(crate) ntp: Vec<NtpSide>,
-    pub(crate) time_events: Vec<TimeEvent>,
-    pub(crate) faults: Vec<Fault>,
-    pub(crate) metrics: Metrics,
-    pub(crate) log: Log,
-    pub(crate) hash: TraceHash,
+    pub(crate) k: Kernel,
+    pub(crate) nodes: Nodes,
+    pub(crate) truth: Truth,
+    pub(crate) board: Hall,
     pub(crate) history: History,
-    pub(crate) events: u64,
-    pub(crate) finished: bool,
+    /// Faults configured or injected, by index.
+    pub(crate) faults: Vec<Fault>,
+    /// Live actions so far, with their instants.
+    actions: Vec<(Time, Action)>,
+    hierarchy_ready: bool,
+    finished: bool,
+}
+
+/// The host of reservation server `i` is host `i`.
+fn server_host(i: usize) -> HostId {
+    i as HostId
 }
 
 impl Sim {
     /// A simulation of `cfg`, ready to run from the sale's start.
     pub fn new(cfg: Config) -> Result<Sim, ConfigError> {
+        Sim::with_actions(cfg, &[])
+    }
+
+    /// A simulation of `cfg` in which `actions` (from [`Sim::actions`] of an earlier
+    /// run) happen again at their instants.
+    pub fn with_actions(cfg: Config, actions: &[(Time, Action)]) -> Result<Sim, ConfigError> {
         cfg.validate()?;
+        for (i, (_, a)) in actions.iter().enumerate() {
+            validate_action(a, &cfg, &format!("actions[{i}]"))?;
+        }
         let start = cfg.sale.start();
+        let opening = cfg.sale.opening();
+        let end = cfg.sale.end();
         let n = cfg.servers.len();
-        let servers: Vec<Server> = cfg
-            .servers
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Server {
-                clock: Clock::new(&s.clock, start),
-                rng: Rng::stream(cfg.seed, 1 + i as u64),
-                busy_until: start,
-                stats: ServerStats::default(),
-                window: (0, 0),
-            })
-            .collect();
-        let hall = Hall::new(&cfg.hall);
-        let seats = hall.len();
-        let mut sim = Sim {
-            now: start,
-            start,
-            opening: cfg.sale.opening(),
-            end: cfg.sale.end(),
+        let m = cfg.ntp.servers.len();
+        let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
+        let customers = cfg.crowd.customers as usize;
+
+        // Hosts: the servers first (host i is server-(i+1)), the crowd, the database,
+        // then the time servers.
+        let mut k = Kernel::new(start, end + AFTERMATH, Topology::new(n + 2 + m));
+        for (i, s) in cfg.servers.iter().enumerate() {
+            let clock = Clock::new(&s.clock, start);
+            k.add_host(Host::new(
+                format!("server-{}", i + 1),
+                clock,
+                Rng::stream(cfg.seed, 1 + i as u64),
+            ));
+        }
+        let exact = Clock::new(&ClockConfig::default(), start);
+        let crowd_host = k.add_host(Host::new(
+            "crowd",
+            exact.clone(),
+            Rng::stream(cfg.seed, CROWD_STREAM),
+        ));
+        let db_host = k.add_host(Host::new(
+            "database",
+            exact,
+            Rng::stream(cfg.seed, DB_STREAM),
+        ));
+        for (j, s) in cfg.ntp.servers.iter().enumerate() {
+            let h = k.add_host(Host::new(
+                s.name.clone(),
+                Clock::new(&s.clock, start),
+                Rng::stream(cfg.seed, TIME_STREAM + j as u64),
+            ));
+            k.topology.own_links[h as usize] = Some(Link::new(&s.link));
+            for w in &s.down {
+                k.topology.cut(Cut {
+                    host: h,
+                    from: Time::from_secs_f64(w[0]),
+                    to: Time::from_secs_f64(w[1]),
+                    only: None,
+                });
+            }
+        }
+        connect(&mut k.topology, &cfg);
+        for p in &cfg.network.partitions {
+            k.topology.cut(Cut {
+                host: server_host(p.server as usize - 1),
+                from: Time::from_secs_f64(p.from_s),
+                to: Time::from_secs_f64(p.to_s),
+                only: None,
+            });
+        }
+
+        // The crowd's arrivals, drawn first from its stream.
+        let arrivals = {
+            let c = &cfg.crowd;
+            let rng = &mut k.hosts[crowd_host as usize].rng;
+            let flash = libm::round(c.customers as f64 * c.flash_fraction) as u32;
+            let duration = end - start;
+            let mut v = Vec::with_capacity(customers);
+            for id in 0..c.customers {
+                let at = if id < flash {
+                    let eager = secs_to_nanos(c.eager_s);
+                    let spread = secs_to_nanos(rng.exp(c.flash_spread_s));
+                    (opening - eager + spread).max(start)
+                } else {
+                    start + (rng.unit() * duration as f64) as i64
+                };
+                if at <= end {
+                    v.push((at, id));
+                }
+            }
+            v
+        };
+
+        // Nodes, each placed on its host.
+        let mut nodes = Nodes::default();
+        nodes.crowd.push(Crowd::new(&cfg.crowd, n as u8, arrivals));
+        k.place(Layer::Crowd, crowd_host);
+        let rules = Rules {
+            policy: cfg.policy,
+            opening,
             ttl: secs_to_nanos(cfg.sale.hold_ttl_s),
             token_ttl: secs_to_nanos(cfg.sale.token_ttl_s),
             leeway: secs_to_nanos(cfg.sale.token_leeway_s),
-            queue: Queue::default(),
-            pending: 0,
-            servers,
-            hall,
-            seats: vec![SeatTruth::default(); seats],
-            replicas: if cfg.policy == Policy::LocalTimestamp {
-                vec![vec![None; seats]; n]
-            } else {
-                Vec::new()
-            },
-            db: vec![Vec::new(); seats],
-            requests: Vec::with_capacity(cfg.crowd.customers as usize * 4),
-            customers: vec![Customer::default(); cfg.crowd.customers as usize],
-            arrivals: Vec::with_capacity(cfg.crowd.customers as usize),
-            crowd_rng: Rng::stream(cfg.seed, CROWD_STREAM),
-            db_rng: Rng::stream(cfg.seed, DB_STREAM),
-            next_server: 0,
-            client: Link::new(&cfg.network.client),
-            lan: Link::new(&cfg.network.lan),
-            cuts: (1..=n as u32)
-                .map(|k| {
-                    let ps = cfg.network.partitions.iter().filter(|p| p.server == k);
-                    ps.map(|p| (Time::from_secs_f64(p.from_s), Time::from_secs_f64(p.to_s)))
-                        .collect()
-                })
-                .collect(),
-            time_nodes: Vec::new(),
-            hierarchy_ready: false,
-            ntp: Vec::new(),
-            time_events: Vec::new(),
-            faults: Vec::new(),
-            metrics: Metrics::default(),
-            log: Log::with_capacity(cfg.crowd.customers as usize * 2),
-            hash: TraceHash::default(),
+            service_ns: cfg.network.service_ms * 1e6,
+            check_to_insert: ms_to_nanos(cfg.network.check_to_insert_ms),
+            replication_lag: ms_to_nanos(cfg.network.replication_lag_ms),
+        };
+        for i in 0..n {
+            nodes
+                .servers
+                .push(Server::new(i as u8, n as u8, seats, rules));
+            k.place(Layer::Server, server_host(i));
+        }
+        let audit =
+            (cfg.policy == Policy::NoLock).then(|| secs_to_nanos(cfg.network.audit_interval_s));
+        nodes.database.push(Database::new(seats, rules.ttl, audit));
+        k.place(Layer::Database, db_host);
+        for (j, s) in cfg.ntp.servers.iter().enumerate() {
+            let state = ServerState::new(&ServerConfig {
+                rate_limit: s.rate_limit,
+                kod: true,
+            });
+            nodes.time_servers.push(TimeServer::new(
+                j as u8,
+                s.stratum,
+                state,
+                ms_to_nanos(s.lie_ms),
+                NtpAgent::default(),
+            ));
+            k.place(Layer::TimeServer, n as HostId + 2 + j as HostId);
+        }
+        for i in 0..n {
+            nodes.ntp_clients.push(NtpClient::new(&cfg.ntp.client));
+            k.place(Layer::NtpClient, server_host(i));
+        }
+
+        let judge = Judge {
+            opening,
+            ttl: rules.ttl,
+            token_ttl: rules.token_ttl,
+            leeway: rules.leeway,
+        };
+        let mut sim = Sim {
+            start,
+            opening,
+            end,
+            truth: Truth::new(judge, seats, n, customers),
+            board: Hall::new(&cfg.hall),
             history: History {
                 offsets: vec![Vec::new(); n],
                 response_ms: vec![Vec::new(); n],
@@ -263,73 +257,97 @@ impl Sim {
                 ntp_delay_ms: vec![Vec::new(); n],
                 ..Default::default()
             },
-            events: 0,
+            faults: Vec::new(),
+            actions: Vec::new(),
+            hierarchy_ready: false,
             finished: false,
+            k,
+            nodes,
             cfg,
         };
-        sim.schedule_arrivals();
+        sim.start_node(Addr::new(Layer::Crowd, 0));
         sim.ntp_init();
-        sim.push(start, Ev::Sample);
-        if sim.cfg.policy == Policy::NoLock {
-            sim.push(
-                start + secs_to_nanos(sim.cfg.network.audit_interval_s),
-                Ev::Audit,
-            );
-        }
+        sim.k.push(start, Ev::Sys(Sys::Sample));
+        sim.start_node(Addr::new(Layer::Database, 0));
         for i in 0..n {
-            if sim.servers[i].clock.wanders() {
-                sim.push(start + WANDER_STEP, Ev::Wander(i as u8));
+            if sim.k.hosts[i].clock.wanders() {
+                sim.k
+                    .push(start + WANDER_STEP, Ev::Sys(Sys::Wander(i as HostId)));
             }
+        }
+        for (i, (at, a)) in actions.iter().enumerate() {
+            sim.actions.push((*at, a.clone()));
+            sim.k.push(*at, Ev::Sys(Sys::Action(i as u32)));
         }
         Ok(sim)
     }
 
-    fn schedule_arrivals(&mut self) {
-        let c = self.cfg.crowd.clone();
-        let flash = libm::round(c.customers as f64 * c.flash_fraction) as u32;
-        let duration = self.end - self.start;
-        for id in 0..c.customers {
-            let at = if id < flash {
-                let eager = secs_to_nanos(c.eager_s);
-                let spread = secs_to_nanos(self.crowd_rng.exp(c.flash_spread_s));
-                (self.opening - eager + spread).max(self.start)
-            } else {
-                self.start + (self.crowd_rng.unit() * duration as f64) as i64
-            };
-            if at <= self.end {
-                self.arrivals.push((at, id));
+    /// Lets a node arm its first timers.
+    fn start_node(&mut self, a: Addr) {
+        self.with_cx(a, |nodes, cx| match a.layer {
+            Layer::Crowd => nodes.crowd[a.index as usize].start(cx),
+            Layer::Database => nodes.database[a.index as usize].start(cx),
+            _ => {}
+        });
+    }
+
+    /// Runs `f` with node `a`'s context: what it does is carried out as it goes.
+    #[inline]
+    fn with_cx(&mut self, a: Addr, f: impl FnOnce(&mut Nodes, &mut Cx<'_>)) {
+        let servers = self.cfg.servers.len();
+        let now = self.k.now;
+        let mut cx = Cx::live(
+            now,
+            a,
+            &mut self.k,
+            &mut self.truth,
+            &mut self.board,
+            servers,
+        );
+        f(&mut self.nodes, &mut cx);
+    }
+
+    /// Hands `msg` from `from` to node `to` now.
+    #[inline]
+    fn deliver(&mut self, to: Addr, from: Addr, msg: Msg) {
+        self.with_cx(to, |nodes, cx| nodes.deliver(to, from, msg, cx));
+    }
+
+    /// Runs one event.
+    fn dispatch(&mut self, ev: Ev) {
+        match ev {
+            Ev::Msg { to, from, msg, .. } => {
+                if to != from {
+                    // A datagram is lost if its destination is cut off when it arrives.
+                    let (fh, th) = (self.k.home(from), self.k.home(to));
+                    let route = self.k.topology.route(from.layer, fh, to.layer, th);
+                    if !route.reliable && self.k.topology.cut_wait(th, from.layer, self.k.now) > 0 {
+                        return;
+                    }
+                }
+                self.deliver(to, from, msg);
+            }
+            Ev::Sys(s) => self.on_sys(s),
+        }
+    }
+
+    fn on_sys(&mut self, s: Sys) {
+        let now = self.k.now;
+        match s {
+            Sys::Sample => self.on_sample(),
+            Sys::Wander(h) => {
+                let host = &mut self.k.hosts[h as usize];
+                host.clock.wander(now, &mut host.rng);
+                self.k.schedule(now + WANDER_STEP, Sys::Wander(h));
+            }
+            Sys::Fault(i) => self.on_fault(i),
+            Sys::Strobe(h, d) => self.k.hosts[h as usize].clock.step(now, d),
+            Sys::MapExpire(r) => self.truth.map_expire(r, &mut self.board),
+            Sys::Action(i) => {
+                let a = self.actions[i as usize].1.clone();
+                self.apply(a);
             }
         }
-        // Arrivals enter the queue one at a time, in order, so the heap stays small.
-        self.arrivals.sort_unstable();
-        self.arrivals.reverse();
-        self.next_arrival();
-    }
-
-    pub(crate) fn next_arrival(&mut self) {
-        if let Some((at, id)) = self.arrivals.pop() {
-            self.push(at, Ev::Arrive(id));
-        }
-    }
-
-    /// Whether background activity (samples, audits, wander, NTP) goes on: while
-    /// customers are still at work, and for ten minutes after the sale's last arrival
-    /// so clocks and dashboards can be watched settling.
-    pub(crate) fn alive(&self) -> bool {
-        self.pending > 0 || self.now < self.end + AFTERMATH
-    }
-
-    /// Schedules a background event (it does not keep the run alive).
-    pub(crate) fn push_background(&mut self, at: Time, ev: Ev) {
-        debug_assert!(ev.periodic());
-        self.queue.push(at, ev);
-    }
-
-    pub(crate) fn push(&mut self, at: Time, ev: Ev) {
-        if !ev.periodic() {
-            self.pending += 1;
-        }
-        self.queue.push(at, ev);
     }
 
     /// The run's configuration.
@@ -339,7 +357,7 @@ impl Sim {
 
     /// True time now.
     pub fn now(&self) -> Time {
-        self.now
+        self.k.now
     }
 
     /// Whether every customer is done and every message delivered.
@@ -349,22 +367,22 @@ impl Sim {
 
     /// Events processed so far.
     pub fn events(&self) -> u64 {
-        self.events
+        self.k.events
     }
 
     /// The trace hash so far: two runs are identical iff their hashes agree.
     pub fn trace_hash(&self) -> String {
-        self.hash.hex()
+        self.k.hash.hex()
     }
 
     /// Every request so far, by id.
     pub fn requests(&self) -> &[Request] {
-        &self.requests
+        &self.truth.requests
     }
 
     /// The servers' log, in true-time order.
     pub fn log(&self) -> &[crate::log::LogRecord] {
-        self.log.records()
+        self.truth.log.records()
     }
 
     /// The charts' history.
@@ -373,31 +391,44 @@ impl Sim {
     }
 
     /// The counters so far.
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.truth.metrics
     }
 
-    /// The hall.
+    /// The hall (and the seat map customers see).
     pub fn hall(&self) -> &Hall {
-        &self.hall
+        &self.board
+    }
+
+    /// The checkers: every observation, every anomaly with its proof.
+    pub fn truth(&self) -> &Truth {
+        &self.truth
+    }
+
+    /// Every node of the run.
+    pub fn nodes(&self) -> &Nodes {
+        &self.nodes
+    }
+
+    /// The kernel: hosts, topology, true time.
+    pub fn kernel(&self) -> &Kernel {
+        &self.k
+    }
+
+    /// The live actions so far, with their instants (replay them with
+    /// [`Sim::with_actions`]).
+    pub fn actions(&self) -> &[(Time, Action)] {
+        &self.actions
     }
 
     /// Processes the next event; returns false when there is none left.
     pub fn step(&mut self) -> bool {
-        let Some((at, ev)) = self.queue.pop() else {
+        let Some(ev) = self.k.pop() else {
             self.finish();
             return false;
         };
-        if !ev.periodic() {
-            self.pending -= 1;
-        }
-        self.now = at;
-        self.events += 1;
-        let (a, b) = ev.hash_words();
-        self.hash.mix(at.0 as u64);
-        self.hash.mix(a << 56 | b);
         self.dispatch(ev);
-        if self.queue.is_empty() {
+        if self.k.queue.is_empty() {
             self.finish();
         }
         true
@@ -406,11 +437,11 @@ impl Sim {
     /// Processes every event up to true time `t` included, then moves the clock of the
     /// simulation to `t` (even if nothing happens in between).
     pub fn run_until(&mut self, t: Time) {
-        while self.queue.peek_time().is_some_and(|at| at <= t) {
+        while self.k.queue.peek_time().is_some_and(|at| at <= t) {
             self.step();
         }
-        if t > self.now {
-            self.now = t;
+        if t > self.k.now {
+            self.k.now = t;
         }
     }
 
@@ -419,67 +450,22 @@ impl Sim {
         while self.step() {}
     }
 
-    pub(crate) fn dispatch(&mut self, ev: Ev) {
-        match ev {
-            Ev::Arrive(c) => self.on_arrive(c),
-            Ev::Click(c) => self.on_click(c),
-            Ev::AtServer(r) => self.on_at_server(r),
-            Ev::Db(r, op) => self.on_db(r, op),
-            Ev::ReadReply {
-                req,
-                newest,
-                any_paid,
-            } => self.on_read_reply(req, newest, any_paid),
-            Ev::ServerReply(r, d) => self.on_server_reply(r, d),
-            Ev::Response(r, d) => self.on_response(r, d),
-            Ev::Timeout(r) => self.on_timeout(r),
-            Ev::Pay(c, claim) => self.on_pay(c, claim),
-            Ev::Replicate { to, seat, rec } => self.on_replicate(to, seat, rec),
-            Ev::Audit => self.on_audit(),
-            Ev::Sample => self.on_sample(),
-            Ev::MapExpire(r) => self.on_map_expire(r),
-            Ev::NtpWake(node, gen) => self.on_ntp_wake(node, gen),
-            Ev::NtpAtServer {
-                from,
-                to,
-                request,
-                sent,
-            } => self.on_ntp_at_server(from, to, request, sent),
-            Ev::NtpAtClient { to, from, reply } => {
-                self.on_ntp_at_client(to, from, &reply.0, reply.1)
-            }
-            Ev::Fault(i) => self.on_fault(i),
-            Ev::Strobe(s, d) => self.on_strobe(s, d),
-            Ev::Wander(s) => {
-                let now = self.now;
-                let srv = &mut self.servers[s as usize];
-                srv.clock.wander(now, &mut srv.rng);
-                if self.alive() {
-                    self.push(now + WANDER_STEP, Ev::Wander(s));
-                }
-            }
-        }
-    }
-
     fn on_sample(&mut self) {
-        let now = self.now;
+        let now = self.k.now;
         self.history.t.push(now);
-        for (i, srv) in self.servers.iter_mut().enumerate() {
-            self.history.offsets[i].push(srv.clock.offset(now));
-            let (sum, n) = srv.window;
+        for i in 0..self.cfg.servers.len() {
+            self.history.offsets[i].push(self.k.hosts[i].clock.offset(now));
+            let (sum, n) = std::mem::take(&mut self.truth.windows[i]);
             self.history.response_ms[i].push(if n == 0 {
                 f32::NAN
             } else {
                 (sum as f64 / n as f64 / 1e6) as f32
             });
-            srv.window = (0, 0);
         }
         self.ntp_sample();
-        self.metrics.order_inversions = self.log.inversions();
-        self.history.metrics.push(self.metrics);
-        if self.alive() {
-            self.push(now + SEC, Ev::Sample);
-        }
+        self.truth.metrics.order_inversions = self.truth.log.inversions();
+        self.history.metrics.push(self.truth.metrics);
+        self.k.schedule(now + SEC, Sys::Sample);
     }
 
     fn finish(&mut self) {
@@ -487,8 +473,8 @@ impl Sim {
             return;
         }
         self.finished = true;
-        self.settle_all();
-        self.metrics.order_inversions = self.log.inversions();
+        self.truth.settle_all(self.k.now);
+        self.truth.metrics.order_inversions = self.truth.log.inversions();
     }
 
     /// Adds a scripted customer who logs in and clicks `seat` at true time `at`, through
@@ -499,78 +485,382 @@ impl Sim {
     /// the seat or the server does not exist.
     pub fn script_click(&mut self, at: Time, seat: SeatId, server: usize) -> Option<CustomerId> {
         if self.finished
-            || at < self.now
-            || seat as usize >= self.seats.len()
-            || server >= self.servers.len()
+            || at < self.k.now
+            || seat as usize >= self.truth.seats.len()
+            || server >= self.cfg.servers.len()
         {
             return None;
         }
-        let id = self.customers.len() as CustomerId;
-        self.customers.push(Customer {
-            seat,
-            token: at,
-            attempts: 0,
-            gone: false,
-            pinned: Some(server as u8),
-        });
-        self.push(at, Ev::Click(id));
+        let crowd = Addr::new(Layer::Crowd, 0);
+        let id = self.nodes.crowd[0].add_scripted(seat, server as u8, at);
+        self.truth.login(id, at);
+        self.k.push(
+            at,
+            Ev::Msg {
+                to: crowd,
+                from: crowd,
+                background: false,
+                msg: crate::crowd::Msg::Click(id).into(),
+            },
+        );
         Some(id)
+    }
+
+    /// Records a live action now and carries it out.
+    fn act(&mut self, a: Action) {
+        self.actions.push((self.k.now, a.clone()));
+        self.apply(a);
+    }
+
+    fn apply(&mut self, a: Action) {
+        let now = self.k.now;
+        let n = self.cfg.servers.len();
+        match a {
+            Action::SetOffset { server, offset_ns } if server < n => {
+                self.k.hosts[server].clock.set_offset(now, offset_ns);
+                self.k.mix(0xE0 << 56 | server as u64);
+                self.k.mix(offset_ns as u64);
+            }
+            Action::SetSkew { server, ppm } if server < n => {
+                self.k.hosts[server].clock.set_skew_ppm(now, ppm);
+                self.k.mix(0xE1 << 56 | server as u64);
+                self.k.mix(ppm.to_bits());
+            }
+            Action::Ntp { server, on } => self.switch_ntp(server, on),
+            Action::Inject(fault) => {
+                let due = Time::from_secs_f64(fault.at_s()) <= now;
+                self.schedule_fault(fault);
+                if due {
+                    self.on_fault(self.faults.len() as u16 - 1);
+                }
+                self.k.mix(0xE3 << 56 | self.faults.len() as u64);
+            }
+            _ => {}
+        }
     }
 
     /// Changes a server's clock offset now (a teacher's slider): a step.
     pub fn set_server_offset(&mut self, server: usize, offset_ns: i64) {
-        let now = self.now;
-        if let Some(s) = self.servers.get_mut(server) {
-            s.clock.set_offset(now, offset_ns);
-            self.hash.mix(0xE0 << 56 | server as u64);
-            self.hash.mix(offset_ns as u64);
+        if server < self.cfg.servers.len() {
+            self.act(Action::SetOffset { server, offset_ns });
         }
     }
 
     /// Changes a server's skew now, in ppm.
     pub fn set_server_skew(&mut self, server: usize, ppm: f64) {
-        let now = self.now;
-        if let Some(s) = self.servers.get_mut(server) {
-            s.clock.set_skew_ppm(now, ppm);
-            self.hash.mix(0xE1 << 56 | server as u64);
-            self.hash.mix(ppm.to_bits());
+        if server < self.cfg.servers.len() {
+            self.act(Action::SetSkew { server, ppm });
         }
     }
 
     /// A server's clock.
     pub fn clock(&self, server: usize) -> &Clock {
-        &self.servers[server].clock
+        &self.k.hosts[server_host(server) as usize].clock
     }
 
-    /// How long until `server`'s partition in force at `t` heals (0 if not cut).
-    pub(crate) fn cut_wait(&self, server: u8, t: Time) -> i64 {
-        let cuts = &self.cuts[server as usize];
-        cuts.iter()
-            .filter(|&&(a, b)| a <= t && t < b)
-            .map(|&(_, b)| b - t)
-            .max()
-            .unwrap_or(0)
+    /// Switches NTP on or off on reservation server `server` (0-based), now. On: a
+    /// fresh client starts with an `iburst`; off: the clock free-runs from here.
+    pub fn set_ntp(&mut self, server: usize, on: bool) {
+        if server >= self.cfg.servers.len() || self.ntp_on(server) == on {
+            return;
+        }
+        self.act(Action::Ntp { server, on });
     }
 
-    pub(crate) fn replica(&mut self, server: u8, seat: SeatId) -> &mut Option<Record> {
-        &mut self.replicas[server as usize][seat as usize]
+    fn switch_ntp(&mut self, server: usize, on: bool) {
+        if server >= self.cfg.servers.len() || self.ntp_on(server) == on {
+            return;
+        }
+        self.ensure_hierarchy();
+        self.k.mix(0xE2 << 56 | (server as u64) << 1 | on as u64);
+        let a = Addr::new(Layer::NtpClient, server as u16);
+        self.deliver(a, a, ntp_client::Msg::Switch(on).into());
+    }
+
+    /// Injects a fault: now if its time has come, else when it does. The fault is
+    /// checked first; an invalid one is refused with the reason.
+    pub fn inject(&mut self, fault: Fault) -> Result<(), ConfigError> {
+        fault.validate("fault", self.cfg.servers.len(), self.cfg.ntp.servers.len())?;
+        self.act(Action::Inject(fault));
+        Ok(())
+    }
+
+    fn ntp_init(&mut self) {
+        let cfg = self.cfg.ntp.clone();
+        if cfg.enabled || !cfg.faults.is_empty() {
+            self.ensure_hierarchy();
+        }
+        // Faults due at the start are in place before the first NTP packet leaves.
+        for fault in cfg.faults {
+            let due = Time::from_secs_f64(fault.at_s()) <= self.k.now;
+            self.schedule_fault(fault);
+            if due {
+                self.on_fault(self.faults.len() as u16 - 1);
+            }
+        }
+        if cfg.enabled {
+            for i in 0..self.cfg.servers.len() {
+                self.switch_ntp(i, true);
+            }
+        }
+    }
+
+    fn time_host(&self, j: usize) -> HostId {
+        self.k.home(Addr::new(Layer::TimeServer, j as u16))
+    }
+
+    /// Brings the time hierarchy to life the first time anything needs it (a client, a
+    /// fault): it has been running long before, so it is first warmed up alone for
+    /// [`WARM_UP`], on a queue of its own, until the stratum-2 servers are synchronised.
+    /// A run that never uses NTP never pays for it.
+    fn ensure_hierarchy(&mut self) {
+        if self.hierarchy_ready {
+            return;
+        }
+        self.hierarchy_ready = true;
+        let now = self.k.now;
+        let from = now - WARM_UP;
+        let cfg = self.cfg.ntp.clone();
+        for (j, s) in cfg.servers.iter().enumerate() {
+            let h = self.time_host(j) as usize;
+            let clock = Clock::new(&s.clock, from);
+            let agent = if s.stratum > 1 {
+                // Stratum-2 servers have run for months: their drift file is right.
+                let cc = ClientConfig {
+                    sources: s.upstream.clone(),
+                    drift_ppm: Some(-s.clock.skew_ppm),
+                    ..Default::default()
+                };
+                NtpAgent::new(Some(
+                    Client::new(&cc, clock.read(from)).expect("validated upstream"),
+                ))
+            } else {
+                NtpAgent::default()
+            };
+            self.k.hosts[h] = Host::new(
+                s.name.clone(),
+                clock,
+                Rng::stream(self.cfg.seed, TIME_STREAM + j as u64),
+            );
+            self.nodes.time_servers[j].agent = agent;
+        }
+        let main = std::mem::take(&mut self.k.queue);
+        let pending = std::mem::replace(&mut self.k.pending, 1);
+        let (hash, events) = (self.k.hash, self.k.events);
+        self.k.now = from;
+        for j in 0..cfg.servers.len() {
+            if self.nodes.time_servers[j].agent.running() {
+                let a = Addr::new(Layer::TimeServer, j as u16);
+                self.deliver(a, a, time_server::Msg::Wake(0).into());
+            }
+        }
+        while self.k.queue.peek_time().is_some_and(|t| t < now) {
+            let ev = self.k.pop().expect("peeked");
+            self.dispatch(ev);
+        }
+        // What the hierarchy still has in flight joins the run's queue.
+        let mut rest = std::mem::replace(&mut self.k.queue, main);
+        while let Some((at, ev)) = rest.pop() {
+            debug_assert!(ev.background(), "only NTP traffic runs during the warm-up");
+            self.k.queue.push(at, ev);
+        }
+        self.k.pending = pending;
+        self.k.now = now;
+        self.k.hash = hash;
+        self.k.events = events;
+        self.k.mix(0xE4 << 56 | now.0 as u64);
+    }
+
+    /// Files a fault and, unless it is due now, schedules it.
+    fn schedule_fault(&mut self, fault: Fault) {
+        let at = Time::from_secs_f64(fault.at_s());
+        let idx = self.faults.len() as u16;
+        self.faults.push(fault);
+        if at > self.k.now {
+            self.k.queue.push(at, Ev::Sys(Sys::Fault(idx)));
+        }
+    }
+
+    fn on_fault(&mut self, idx: u16) {
+        self.ensure_hierarchy();
+        let fault = self.faults[idx as usize].clone();
+        let now = self.k.now;
+        let window = |a: f64, b: f64| (Time::from_secs_f64(a).max(now), Time::from_secs_f64(b));
+        let node = match fault {
+            Fault::Falseticker { source, lie_ms, .. } => {
+                let a = Addr::new(Layer::TimeServer, source as u16);
+                self.deliver(a, a, time_server::Msg::Lie(ms_to_nanos(lie_ms)).into());
+                Node::Tsv(source as u8)
+            }
+            Fault::Asymmetry {
+                server,
+                out_ms,
+                back_ms,
+                ..
+            } => {
+                let i = server as usize - 1;
+                let base = self
+                    .cfg
+                    .ntp
+                    .servers
+                    .first()
+                    .map_or_else(crate::timesync::lan, |s| s.link.clone());
+                let link = LinkConfig {
+                    base_ms: out_ms,
+                    return_base_ms: Some(back_ms),
+                    ..base
+                };
+                self.k.topology.time_routes[server_host(i) as usize] = Some(Link::new(&link));
+                Node::Res(i as u8)
+            }
+            Fault::SourceDown {
+                source,
+                from_s,
+                to_s,
+            } => {
+                let (from, to) = window(from_s, to_s);
+                let host = self.time_host(source);
+                self.k.topology.cut(Cut {
+                    host,
+                    from,
+                    to,
+                    only: None,
+                });
+                Node::Tsv(source as u8)
+            }
+            Fault::ClockBump {
+                server, delta_ms, ..
+            } => {
+                let i = server as usize - 1;
+                self.k.hosts[server_host(i) as usize]
+                    .clock
+                    .step(now, ms_to_nanos(delta_ms));
+                Node::Res(i as u8)
+            }
+            Fault::Strobe {
+                server,
+                amplitude_ms,
+                period_s,
+                from_s,
+                to_s,
+            } => {
+                let i = server as usize - 1;
+                let h = server_host(i);
+                let (a, b) = window(from_s, to_s);
+                let period = secs_to_nanos(period_s);
+                let amp = ms_to_nanos(amplitude_ms);
+                let (mut t, mut k) = (a, 0u32);
+                while t < b {
+                    let d = if k % 2 == 0 { amp } else { -amp };
+                    self.k.queue.push(t, Ev::Sys(Sys::Strobe(h, d)));
+                    t += period;
+                    k += 1;
+                }
+                if k % 2 == 1 {
+                    // Leave the clock where it started.
+                    self.k.queue.push(b, Ev::Sys(Sys::Strobe(h, -amp)));
+                }
+                Node::Res(i as u8)
+            }
+            Fault::NtpPartition {
+                server,
+                from_s,
+                to_s,
+            } => {
+                let i = server as usize - 1;
+                let (from, to) = window(from_s, to_s);
+                self.k.topology.cut(Cut {
+                    host: server_host(i),
+                    from,
+                    to,
+                    only: Some(Layer::TimeServer),
+                });
+                Node::Res(i as u8)
+            }
+            Fault::Switch { server, on, .. } => {
+                self.switch_ntp(server as usize - 1, on);
+                return;
+            }
+        };
+        self.truth.time_events.push(TimeEvent {
+            t: now,
+            node,
+            what: TimeEventKind::Fault(fault),
+        });
+    }
+
+    /// Whether reservation server `server` runs NTP.
+    pub fn ntp_on(&self, server: usize) -> bool {
+        self.nodes
+            .ntp_clients
+            .get(server)
+            .is_some_and(|c| c.agent.running())
     }
 }
 
-fn node_word(n: Node) -> u64 {
-    match n {
-        Node::Res(i) => i as u64,
-        Node::Tsv(j) => 0x100 | j as u64,
+/// Checks a replayed action against the config it runs on.
+fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigError> {
+    let n = cfg.servers.len();
+    let server = |s: usize| {
+        crate::config::check_range(
+            &format!("{field}.server"),
+            s as f64,
+            0.0,
+            n as f64 - 1.0,
+            " (a 0-based server index)",
+        )
+    };
+    match a {
+        Action::SetOffset { server: s, .. } | Action::Ntp { server: s, .. } => server(*s),
+        Action::SetSkew { server: s, ppm } => {
+            server(*s)?;
+            crate::config::check_range(&format!("{field}.ppm"), *ppm, -1000.0, 1000.0, " ppm")
+        }
+        Action::Inject(f) => f.validate(field, n, cfg.ntp.servers.len()),
     }
 }
 
-pub(crate) fn kind_code(k: LogKind) -> u64 {
-    match k {
-        LogKind::Confirmed => 1,
-        LogKind::Refused(x) => 2 | (x as u64) << 4,
-        LogKind::Paid => 3,
-        LogKind::PayRefused(x) => 4 | (x as u64) << 4,
-        LogKind::Revoked => 5,
-        LogKind::Released => 6,
-    }
+/// The run's topology: customers reach the servers over the Internet (lossy), servers
+/// reach each other and the database inside the data centre (reliable channels), and
+/// every NTP packet takes its time server's own path (or the client's own route).
+fn connect(t: &mut Topology, cfg: &Config) {
+    let client = t.add_link(Link::new(&cfg.network.client));
+    let lan = t.add_link(Link::new(&cfg.network.lan));
+    let r = |link, way, reliable| Route {
+        link,
+        way,
+        reliable,
+    };
+    t.connect(
+        Layer::Crowd,
+        Layer::Server,
+        r(Some(client), Way::Out, false),
+    );
+    t.connect(
+        Layer::Server,
+        Layer::Crowd,
+        r(Some(client), Way::Back, false),
+    );
+    t.connect(Layer::Server, Layer::Database, r(Some(lan), Way::Out, true));
+    t.connect(
+        Layer::Database,
+        Layer::Server,
+        r(Some(lan), Way::Back, true),
+    );
+    t.connect(Layer::Server, Layer::Server, r(Some(lan), Way::Out, true));
+    t.connect(
+        Layer::NtpClient,
+        Layer::TimeServer,
+        r(None, Way::Out, false),
+    );
+    t.connect(
+        Layer::TimeServer,
+        Layer::NtpClient,
+        r(None, Way::Back, false),
+    );
+    t.connect(
+        Layer::TimeServer,
+        Layer::TimeServer,
+        r(None, Way::Out, false),
+    );
 }

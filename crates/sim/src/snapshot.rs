@@ -126,15 +126,16 @@ pub struct SeatStory {
 
 impl Sim {
     fn seat_view(&self, seat: usize) -> SeatView {
-        let t = &self.seats[seat];
-        let server = t.holders.first().map(|&h| self.requests[h as usize].server);
+        let t = &self.truth.seats[seat];
+        let requests = &self.truth.requests;
+        let server = t.holders.first().map(|&h| requests[h as usize].server);
         let state = match t.holders.as_slice() {
             [] => SeatState::Free,
             [_, _, ..] => SeatState::DoubleBooked,
             [h] => {
                 if t.first.is_some_and(|(_, f)| f != *h) || t.wrong {
                     SeatState::WrongWinner
-                } else if self.requests[*h as usize].hold == Hold::Paid {
+                } else if requests[*h as usize].hold == Hold::Paid {
                     SeatState::Sold
                 } else {
                     SeatState::Held
@@ -146,34 +147,41 @@ impl Sim {
 
     /// The frame's data.
     pub fn snapshot(&self) -> Snapshot {
+        let now = self.now();
         Snapshot {
-            now: self.now,
+            now,
             start: self.start,
             opening: self.opening,
             end: self.end,
-            finished: self.finished,
-            events: self.events,
+            finished: self.finished(),
+            events: self.events(),
             servers: self
-                .servers
+                .truth
+                .stats
                 .iter()
                 .enumerate()
-                .map(|(i, s)| ServerView {
-                    local: s.clock.read(self.now),
-                    offset_ns: s.clock.offset(self.now),
-                    skew_ppm: s.clock.skew_ppm(),
-                    requests: s.stats.requests,
-                    confirmed: s.stats.confirmed,
-                    refused: s.stats.refused,
-                    ntp: self.ntp_status(i),
-                    alerts: self.ntp_alerts(i).to_vec(),
+                .map(|(i, s)| {
+                    let clock = self.clock(i);
+                    ServerView {
+                        local: clock.read(now),
+                        offset_ns: clock.offset(now),
+                        skew_ppm: clock.skew_ppm(),
+                        requests: s.requests,
+                        confirmed: s.confirmed,
+                        refused: s.refused,
+                        ntp: self.ntp_status(i),
+                        alerts: self.ntp_alerts(i).to_vec(),
+                    }
                 })
                 .collect(),
-            seats: (0..self.seats.len()).map(|i| self.seat_view(i)).collect(),
-            rows: self.hall.rows(),
-            cols: self.hall.cols(),
+            seats: (0..self.truth.seats.len())
+                .map(|i| self.seat_view(i))
+                .collect(),
+            rows: self.board.rows(),
+            cols: self.board.cols(),
             metrics: Metrics {
-                order_inversions: self.log.inversions(),
-                ..self.metrics
+                order_inversions: self.truth.log.inversions(),
+                ..self.truth.metrics
             },
             time_servers: self.time_server_names(),
         }
@@ -181,9 +189,9 @@ impl Sim {
 
     /// The story of `seat` (scans the requests: call it on hover, not every frame).
     pub fn seat_story(&self, seat: SeatId) -> Option<SeatStory> {
-        let t = self.seats.get(seat as usize)?;
-        let mut claims: Vec<Claim> = self
-            .requests
+        let t = self.truth.seats.get(seat as usize)?;
+        let requests = &self.truth.requests;
+        let mut claims: Vec<Claim> = requests
             .iter()
             .enumerate()
             .filter(|(_, r)| {
@@ -207,15 +215,15 @@ impl Sim {
         claims.sort_by_key(|c| (c.arrived, c.request));
         Some(SeatStory {
             seat,
-            label: seat_label(seat, self.hall.cols()),
+            label: seat_label(seat, self.board.cols()),
             state: self.seat_view(seat as usize).state,
             claims,
             holders: t
                 .holders
                 .iter()
-                .map(|&h| self.requests[h as usize].customer)
+                .map(|&h| requests[h as usize].customer)
                 .collect(),
-            first: t.first.map(|(_, r)| self.requests[r as usize].customer),
+            first: t.first.map(|(_, r)| requests[r as usize].customer),
         })
     }
 }

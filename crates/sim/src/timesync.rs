@@ -8,7 +8,7 @@
 //! frequency corrections to those clocks.
 
 use crate::clock::ClockConfig;
-use crate::config::{check_range, ConfigError};
+use crate::error::{check_range, ConfigError};
 use crate::net::{Jitter, LinkConfig};
 use crate::ntp::{ClientConfig, RateLimit};
 use serde::{Deserialize, Serialize};

@@ -1,11 +1,8 @@
 //! The state of a run: servers, customers, requests, seats, stores, and the plain
 //! data types the panels read.
 
-use crate::clock::Clock;
 use crate::hall::SeatId;
 use crate::log::Refusal;
-use crate::metrics::ServerStats;
-use crate::rng::Rng;
 use crate::time::Time;
 use serde::Serialize;
 
@@ -14,10 +11,10 @@ pub type ReqId = u32;
 /// A customer's id: 0-based.
 pub type CustomerId = u32;
 /// "No request".
-pub(crate) const NO_REQ: ReqId = u32::MAX;
+pub const NO_REQ: ReqId = u32::MAX;
 
 /// What a request asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReqKind {
     /// Hold this seat for me.
@@ -90,42 +87,24 @@ pub struct Request {
     pub flags: u16,
 }
 
-/// A customer's progress.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Customer {
-    pub seat: SeatId,
-    /// When the session token was issued (the customer's first page load).
-    pub token: Time,
-    pub attempts: u32,
-    pub gone: bool,
-    /// A scripted customer (see [`crate::Sim::script_click`]): always via this server,
-    /// one click, no retry.
-    pub pinned: Option<u8>,
-}
-
-/// A reservation server: its clock, its random stream, its queue and its figures.
-#[derive(Clone, Debug)]
-pub(crate) struct Server {
-    pub clock: Clock,
-    pub rng: Rng,
-    pub busy_until: Time,
-    pub stats: ServerStats,
-    /// Responses since the last history sample: (sum ns, count).
-    pub window: (i64, u32),
-}
-
 /// A seat's record in one server's replica (`local-timestamp`) or the database.
 ///
 /// Replicas merge with [`Record::merge`]: a later generation (a claim made after a
 /// release) wins; within a generation a paid record beats an unpaid one, then the
 /// earliest local timestamp wins (ties: lower server, then lower request).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Record {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Record {
+    /// Generation: how many times the seat was claimed after a release.
     pub gen: u32,
+    /// The claim holding the seat.
     pub req: ReqId,
+    /// The claim's timestamp, by the clock of the server that granted it.
     pub stamp: Time,
+    /// The server that granted it (0-based).
     pub server: u8,
+    /// Whether the hold is paid.
     pub paid: bool,
+    /// Whether the hold was released (expired).
     pub released: bool,
 }
 
@@ -156,7 +135,7 @@ impl Record {
 
 /// What the whole system truly knows of a seat (the simulator's view, not a server's).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct SeatTruth {
+pub struct SeatTruth {
     /// Confirmed claims still holding the seat (2 or more: double-booked).
     pub holders: Vec<ReqId>,
     /// The contention window ("episode"): from the first hold while the seat was free

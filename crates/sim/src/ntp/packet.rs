@@ -7,7 +7,7 @@ use crate::time::Time;
 use serde::{Deserialize, Serialize};
 
 /// Leap indicator, reduced to what Driftlab needs (no leap seconds are simulated).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Leap {
     /// Synchronised, no leap second pending.
     #[default]
@@ -17,7 +17,7 @@ pub enum Leap {
 }
 
 /// Kiss-o'-Death codes: a server's "stop that" instead of a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Kiss {
     /// `RATE`: you poll too often; the client must back off.
     Rate,
@@ -26,7 +26,7 @@ pub enum Kiss {
 }
 
 /// A client's request (mode 3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Request {
     /// `t1`: when the client sent it, by the client's clock.
     pub t1: Time,
@@ -35,7 +35,7 @@ pub struct Request {
 }
 
 /// A server's reply (mode 4), or a Kiss-o'-Death.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reply {
     /// `t1` echoed back (the "origin" timestamp): lets the client match reply to request.
     pub t1: Time,

@@ -1,0 +1,424 @@
+//! The crowd: customers arrive, look at the seat map, click, retry when refused, give
+//! up waiting after a timeout, and pay for the seats they hold.
+//!
+//! One node for every customer (their browsers run on exact clocks: a customer's
+//! clock decides nothing in the model). The gateway in front of the servers is today
+//! a fixed round robin, done here; scripted customers always use one server.
+
+use crate::config::CrowdConfig;
+use crate::hall::SeatId;
+use crate::kernel::{Cx, Node};
+use crate::log::Refusal;
+pub use crate::msg::crowd::Msg;
+use crate::msg::{server, Addr, Layer};
+use crate::obs::{Decision, Obs};
+use crate::time::{secs_to_nanos, Time};
+use crate::world::{CustomerId, ReqId, ReqKind};
+
+/// A customer's progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Customer {
+    /// The seat they want.
+    pub seat: SeatId,
+    /// Their session token's `nbf` (issued when they loaded the page).
+    pub token: Time,
+    /// Clicks so far.
+    pub attempts: u32,
+    /// Gone: got nothing and gave up, or found the hall full.
+    pub gone: bool,
+    /// A scripted customer always goes through this server, clicks once, never retries.
+    pub pinned: Option<u8>,
+}
+
+/// A request as its customer knows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Sent {
+    customer: CustomerId,
+    seat: SeatId,
+    kind: ReqKind,
+    /// Answered, or given up on.
+    done: bool,
+}
+
+/// The customers.
+#[derive(Clone, Debug)]
+pub struct Crowd {
+    cfg: CrowdConfig,
+    servers: u8,
+    next_server: u8,
+    customers: Vec<Customer>,
+    sent: Vec<Sent>,
+    /// Arrivals still to come (local time, customer), latest first.
+    arrivals: Vec<(Time, CustomerId)>,
+    /// Requests awaiting an answer, oldest first, with the (local) instant their
+    /// customer stops waiting. Deadlines come in sending order, so one timer, armed
+    /// for the earliest that matters, serves them all.
+    deadlines: std::collections::VecDeque<(Time, ReqId)>,
+    /// The deadline the timer is armed for, if any.
+    armed: Option<Time>,
+}
+
+impl Crowd {
+    /// A crowd of `cfg.customers` for `servers` servers, with its arrival times:
+    /// `arrivals` lists (local time, customer), in any order.
+    pub fn new(cfg: &CrowdConfig, servers: u8, mut arrivals: Vec<(Time, CustomerId)>) -> Crowd {
+        // Arrivals enter the queue one at a time, in order, so the heap stays small.
+        arrivals.sort_unstable();
+        arrivals.reverse();
+        Crowd {
+            cfg: cfg.clone(),
+            servers,
+            next_server: 0,
+            customers: vec![Customer::default(); cfg.customers as usize],
+            sent: Vec::with_capacity(cfg.customers as usize * 4),
+            arrivals,
+            deadlines: std::collections::VecDeque::new(),
+            armed: None,
+        }
+    }
+
+    /// Adds a scripted customer pinned to `server` who wants `seat`; returns their id.
+    pub fn add_scripted(&mut self, seat: SeatId, server: u8, token: Time) -> CustomerId {
+        self.customers.push(Customer {
+            seat,
+            token,
+            attempts: 0,
+            gone: false,
+            pinned: Some(server),
+        });
+        (self.customers.len() - 1) as CustomerId
+    }
+
+    /// A customer's progress.
+    pub fn customer(&self, c: CustomerId) -> Option<&Customer> {
+        self.customers.get(c as usize)
+    }
+
+    /// Customers so far (the crowd and scripted ones).
+    pub fn len(&self) -> usize {
+        self.customers.len()
+    }
+
+    /// Whether there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.customers.is_empty()
+    }
+
+    /// Arms the timer of the first arrival.
+    pub fn start(&mut self, cx: &mut Cx<'_>) {
+        self.next_arrival(cx);
+    }
+
+    fn next_arrival(&mut self, cx: &mut Cx<'_>) {
+        if let Some((at, id)) = self.arrivals.pop() {
+            let now = cx.local();
+            cx.wake_in(at - now, Msg::Arrive(id));
+        }
+    }
+
+    fn on_arrive(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        self.next_arrival(cx);
+        // The customer logs in (token issued now), loads the seat map (as it is now),
+        // looks at it, then clicks.
+        self.customers[c as usize].token = cx.local();
+        cx.observe(Obs::Login { customer: c });
+        let (board, rng) = cx.board_and_rng();
+        let Some(seat) = board.pick_free(rng) else {
+            self.customers[c as usize].gone = true;
+            return;
+        };
+        self.customers[c as usize].seat = seat;
+        let think = secs_to_nanos(cx.rng().lognormal(self.cfg.think_median_s, 0.8));
+        cx.wake_in(think, Msg::Click(c));
+    }
+
+    fn on_click(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        let cust = &mut self.customers[c as usize];
+        let max = if cust.pinned.is_some() {
+            1
+        } else {
+            self.cfg.max_attempts
+        };
+        if cust.attempts >= max {
+            cust.gone = true;
+            return;
+        }
+        cust.attempts += 1;
+        let seat = cust.seat;
+        self.send(c, seat, ReqKind::Claim, cx);
+    }
+
+    /// A request leaves the customer: the gateway picks a server round-robin.
+    fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind, cx: &mut Cx<'_>) {
+        let cust = self.customers[customer as usize];
+        let server = match cust.pinned {
+            Some(s) => s,
+            None => {
+                let s = self.next_server;
+                self.next_server = (self.next_server + 1) % self.servers;
+                s
+            }
+        };
+        let req = self.sent.len() as ReqId;
+        self.sent.push(Sent {
+            customer,
+            seat,
+            kind,
+            done: false,
+        });
+        cx.observe(Obs::Sent {
+            req,
+            customer,
+            seat,
+            kind,
+            server,
+        });
+        cx.send(
+            Addr::new(Layer::Server, server as u16),
+            server::Msg::Request(server::Request {
+                req,
+                customer,
+                seat,
+                kind,
+                nbf: cust.token,
+            }),
+        );
+        let due = cx.local() + secs_to_nanos(self.cfg.timeout_s);
+        self.deadlines.push_back((due, req));
+        self.arm(cx);
+    }
+
+    /// Arms the timer for the earliest deadline of a request still unanswered.
+    fn arm(&mut self, cx: &mut Cx<'_>) {
+        while let Some(&(_, r)) = self.deadlines.front() {
+            if self.sent[r as usize].done {
+                self.deadlines.pop_front();
+            } else {
+                break;
+            }
+        }
+        if let (Some(&(due, _)), None) = (self.deadlines.front(), self.armed) {
+            self.armed = Some(due);
+            let now = cx.local();
+            cx.wake_in(due - now, Msg::Deadline);
+        }
+    }
+
+    fn on_response(&mut self, r: ReqId, d: Decision, cx: &mut Cx<'_>) {
+        let req = &mut self.sent[r as usize];
+        if req.done {
+            // Answered after the customer stopped waiting: nobody reads it.
+            return;
+        }
+        req.done = true;
+        let req = *req;
+        cx.observe(Obs::Answered { req: r });
+        let c = req.customer;
+        match (req.kind, d) {
+            (ReqKind::Claim, Decision::Confirmed) => {
+                if cx.rng().chance(self.cfg.pay_fraction) {
+                    let wait = secs_to_nanos(cx.rng().lognormal(self.cfg.pay_median_s, 0.6));
+                    cx.wake_in(wait, Msg::Pay(c, r));
+                }
+            }
+            (ReqKind::Claim, Decision::Refused(_))
+                if self.customers[c as usize].pinned.is_some() => {}
+            (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
+                // Reload the seat map and choose again, a little faster this time.
+                let (board, rng) = cx.board_and_rng();
+                match board.pick_free(rng) {
+                    Some(seat) => {
+                        self.customers[c as usize].seat = seat;
+                        let think =
+                            secs_to_nanos(cx.rng().lognormal(self.cfg.think_median_s / 2.0, 0.8));
+                        cx.wake_in(think, Msg::Click(c));
+                    }
+                    None => self.customers[c as usize].gone = true,
+                }
+            }
+            (ReqKind::Claim, Decision::Refused(_)) => {
+                // Not open yet, or a token problem: click again on the same seat.
+                let wait = secs_to_nanos(cx.rng().uniform(1.0, 3.0));
+                cx.wake_in(wait, Msg::Click(c));
+            }
+            (ReqKind::Pay(_), _) => {}
+        }
+    }
+
+    fn on_deadline(&mut self, cx: &mut Cx<'_>) {
+        self.armed = None;
+        let now = cx.local();
+        while let Some(&(due, r)) = self.deadlines.front() {
+            if due > now {
+                break;
+            }
+            self.deadlines.pop_front();
+            let req = &mut self.sent[r as usize];
+            if req.done {
+                continue;
+            }
+            req.done = true;
+            let req = *req;
+            cx.observe(Obs::GaveUp { req: r });
+            if req.kind == ReqKind::Claim && self.customers[req.customer as usize].pinned.is_none()
+            {
+                cx.wake_in(0, Msg::Click(req.customer));
+            }
+        }
+        self.arm(cx);
+    }
+}
+
+impl Node for Crowd {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match msg {
+            Msg::Arrive(c) => self.on_arrive(c, cx),
+            Msg::Click(c) => self.on_click(c, cx),
+            Msg::Pay(c, claim) => {
+                let seat = self.sent[claim as usize].seat;
+                self.send(c, seat, ReqKind::Pay(claim), cx);
+            }
+            Msg::Deadline => self.on_deadline(cx),
+            Msg::Response { req, decision } => self.on_response(req, decision, cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, timers, Bench};
+    use crate::msg::Msg as AnyMsg;
+    use crate::time::SEC;
+
+    const ME: Addr = Addr::new(Layer::Crowd, 0);
+    const T0: Time = Time(36_000 * SEC);
+
+    fn crowd(customers: u32, servers: u8) -> Crowd {
+        let cfg = CrowdConfig {
+            customers,
+            ..Default::default()
+        };
+        Crowd::new(&cfg, servers, vec![(T0 + 2 * SEC, 1), (T0 + SEC, 0)])
+    }
+
+    fn server_of(cmds: &[crate::kernel::Cmd]) -> Vec<(u16, server::Request)> {
+        sends(cmds)
+            .into_iter()
+            .filter_map(|(to, m)| match m {
+                AnyMsg::Server(server::Msg::Request(r)) => Some((to.index, r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn arrivals_come_in_order_and_the_gateway_goes_round_robin() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 2);
+        let cmds = bench.with(ME, |cx| c.start(cx));
+        assert_eq!(
+            timers(&cmds),
+            vec![(SEC, AnyMsg::Crowd(Msg::Arrive(0)))],
+            "earliest first"
+        );
+        bench.advance(SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let t = timers(&cmds);
+        assert_eq!(
+            t[0],
+            (SEC, AnyMsg::Crowd(Msg::Arrive(1))),
+            "the next arrival"
+        );
+        assert!(matches!(t[1], (think, AnyMsg::Crowd(Msg::Click(0))) if think > 0));
+        assert_eq!(observations(&cmds), vec![Obs::Login { customer: 0 }]);
+        // Two clicks: server-1, then server-2, each with the customer's token.
+        let a = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(0)));
+        let b = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(1)));
+        assert_eq!((a[0].0, b[0].0), (0, 1));
+        assert_eq!(a[0].1.nbf, T0 + SEC, "token issued at login");
+    }
+
+    #[test]
+    fn a_customer_refused_a_taken_seat_picks_another() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(1, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let first = c.customer(0).unwrap().seat;
+        bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        // The seat is taken: it no longer shows free on the seat map.
+        bench.board.set_shown_free(first, false);
+        let refused = Msg::Response {
+            req: 0,
+            decision: Decision::Refused(Refusal::Taken),
+        };
+        let cmds = bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), refused);
+        assert_eq!(observations(&cmds), vec![Obs::Answered { req: 0 }]);
+        assert!(matches!(
+            timers(&cmds).as_slice(),
+            [(_, AnyMsg::Crowd(Msg::Click(0)))]
+        ));
+        assert_ne!(c.customer(0).unwrap().seat, first, "another seat");
+    }
+
+    #[test]
+    fn a_customer_refused_by_a_clock_clicks_the_same_seat_again_soon() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(1, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let seat = c.customer(0).unwrap().seat;
+        bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        let refused = Msg::Response {
+            req: 0,
+            decision: Decision::Refused(Refusal::NotOpen),
+        };
+        let cmds = bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), refused);
+        match timers(&cmds).as_slice() {
+            [(wait, AnyMsg::Crowd(Msg::Click(0)))] => assert!((SEC..=3 * SEC).contains(wait)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.customer(0).unwrap().seat, seat);
+    }
+
+    #[test]
+    fn an_unanswered_request_is_given_up_at_its_deadline_and_clicked_again() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 1);
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(1));
+        // Customer 0 clicks; the timer is armed for 5 s (the default timeout).
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        assert_eq!(timers(&cmds), vec![(5 * SEC, AnyMsg::Crowd(Msg::Deadline))]);
+        // Customer 1 clicks a second later: one timer serves both, none is added.
+        bench.advance(SEC);
+        assert!(timers(&bench.deliver(&mut c, ME, ME, Msg::Click(1))).is_empty());
+        // Customer 0's answer arrives; customer 1's never does.
+        let ok = Msg::Response {
+            req: 0,
+            decision: Decision::Confirmed,
+        };
+        bench.deliver(&mut c, ME, Addr::new(Layer::Server, 0), ok);
+        bench.advance(4 * SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Deadline);
+        assert!(observations(&cmds).is_empty(), "request 0 was answered");
+        assert_eq!(
+            timers(&cmds),
+            vec![(SEC, AnyMsg::Crowd(Msg::Deadline))],
+            "re-armed for request 1"
+        );
+        bench.advance(SEC);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Deadline);
+        assert_eq!(observations(&cmds), vec![Obs::GaveUp { req: 1 }]);
+        assert_eq!(timers(&cmds), vec![(0, AnyMsg::Crowd(Msg::Click(1)))]);
+        // A late answer is ignored.
+        let late = Msg::Response {
+            req: 1,
+            decision: Decision::Confirmed,
+        };
+        assert!(bench
+            .deliver(&mut c, ME, Addr::new(Layer::Server, 0), late)
+            .is_empty());
+    }
+}

@@ -1,0 +1,450 @@
+//! The database behind the servers (`no-lock` and `unique`): one primary that keeps
+//! every hold as a row, judges expiry with the clock reading the server sent, and,
+//! under `no-lock`, audits duplicate rows periodically.
+//!
+//! - `unique`: a claim inserts only if the seat has no active hold (a unique
+//!   constraint): serialized, no double booking.
+//! - `no-lock`: a server reads, decides, then inserts whatever happened since: two
+//!   servers can both insert. The audit keeps one row (paid first, then the earliest
+//!   stamp) and revokes the others.
+
+use crate::hall::SeatId;
+use crate::kernel::{Cx, Node};
+use crate::log::Refusal;
+pub use crate::msg::database::Msg;
+use crate::msg::{server, Addr};
+use crate::obs::{Decision, Obs};
+use crate::time::Time;
+use crate::world::{Hold, ReqId, NO_REQ};
+
+/// One hold row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Row {
+    stamp: Time,
+    server: u8,
+    state: Hold,
+}
+
+/// The primary database.
+#[derive(Clone, Debug)]
+pub struct Database {
+    ttl: i64,
+    audit_every: Option<i64>,
+    /// Per seat, the claims with a row.
+    seats: Vec<Vec<ReqId>>,
+    /// Per claim id, its row (if it has one).
+    rows: Vec<Option<Row>>,
+}
+
+impl Database {
+    /// A database for `seats` seats, holds of time-to-live `ttl` ns; `audit_every`: the
+    /// audit's period in ns (`no-lock`).
+    pub fn new(seats: usize, ttl: i64, audit_every: Option<i64>) -> Database {
+        Database {
+            ttl,
+            audit_every,
+            seats: vec![Vec::new(); seats],
+            rows: Vec::new(),
+        }
+    }
+
+    /// Arms the audit timer (`no-lock`).
+    pub fn start(&mut self, cx: &mut Cx<'_>) {
+        if let Some(every) = self.audit_every {
+            cx.wake_in_background(every, Msg::Audit);
+        }
+    }
+
+    /// The state of claim `req`'s hold, as the database knows it.
+    pub fn hold(&self, req: ReqId) -> Hold {
+        self.row(req).map_or(Hold::None, |r| r.state)
+    }
+
+    fn row(&self, req: ReqId) -> Option<Row> {
+        self.rows.get(req as usize).copied().flatten()
+    }
+
+    fn set(&mut self, req: ReqId, state: Hold) {
+        if let Some(Some(r)) = self.rows.get_mut(req as usize) {
+            r.state = state;
+        }
+    }
+
+    fn insert(&mut self, req: ReqId, seat: SeatId, stamp: Time, server: u8, cx: &mut Cx<'_>) {
+        if self.rows.len() <= req as usize {
+            self.rows.resize(req as usize + 1, None);
+        }
+        self.rows[req as usize] = Some(Row {
+            stamp,
+            server,
+            state: Hold::Held,
+        });
+        self.seats[seat as usize].push(req);
+        cx.observe(Obs::HoldGranted { req });
+    }
+
+    /// The seat's active holds: (newest by stamp, any paid).
+    fn state(&mut self, seat: SeatId) -> (Option<(ReqId, Time)>, bool) {
+        let rows = &self.rows;
+        let list = &mut self.seats[seat as usize];
+        let row = |q: ReqId| rows[q as usize].expect("a listed claim has a row");
+        list.retain(|&q| row(q).state.active());
+        let newest = list
+            .iter()
+            .map(|&q| (row(q).stamp, q))
+            .max()
+            .map(|(stamp, q)| (q, stamp));
+        let paid = list.iter().any(|&q| row(q).state == Hold::Paid);
+        (newest, paid)
+    }
+
+    fn judge_expired(&self, claim: ReqId, server_now: Time, judge: ReqId, cx: &mut Cx<'_>) -> bool {
+        let stamp = self.row(claim).expect("judged claims have a row").stamp;
+        let expired = server_now - stamp > self.ttl;
+        cx.observe(Obs::ExpiryJudged {
+            claim,
+            judge,
+            expired,
+        });
+        expired
+    }
+
+    fn release(&mut self, claim: ReqId, by: u8, server_now: Time, cx: &mut Cx<'_>) {
+        self.set(claim, Hold::Expired);
+        cx.observe(Obs::Released {
+            claim,
+            by,
+            stamp: server_now,
+        });
+    }
+
+    /// Releases the seat's unpaid holds that a server whose clock reads `server_now`
+    /// finds expired.
+    fn release_expired(&mut self, seat: SeatId, server_now: Time, by: u8, cx: &mut Cx<'_>) {
+        for i in 0..self.seats[seat as usize].len() {
+            let q = self.seats[seat as usize][i];
+            let row = self.row(q).expect("a listed claim has a row");
+            if row.state == Hold::Held && server_now - row.stamp > self.ttl {
+                self.release(q, by, server_now, cx);
+            }
+        }
+    }
+
+    fn reply(&self, to: Addr, req: ReqId, decision: Decision, cx: &mut Cx<'_>) {
+        cx.send(to, server::Msg::DbReply { req, decision });
+    }
+
+    fn on_audit(&mut self, cx: &mut Cx<'_>) {
+        for seat in 0..self.seats.len() as SeatId {
+            if self.seats[seat as usize].len() < 2 {
+                continue;
+            }
+            self.state(seat);
+            let list = self.seats[seat as usize].clone();
+            if list.len() < 2 {
+                continue;
+            }
+            let key = |q: ReqId| {
+                let r = self.row(q).expect("a listed claim has a row");
+                (r.state != Hold::Paid, r.stamp, r.server, q)
+            };
+            let keep = list
+                .iter()
+                .copied()
+                .min_by_key(|&q| key(q))
+                .expect("two rows");
+            for q in list {
+                if q != keep {
+                    let by = self.row(q).expect("listed").server;
+                    self.set(q, Hold::Superseded);
+                    let stamp = cx.local();
+                    cx.observe(Obs::Revoked {
+                        claim: q,
+                        by,
+                        stamp,
+                        handed_over: false,
+                    });
+                }
+            }
+        }
+        if let Some(every) = self.audit_every {
+            cx.wake_in_background(every, Msg::Audit);
+        }
+    }
+}
+
+impl Node for Database {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        let server = from.index as u8;
+        match msg {
+            Msg::Read { req, seat, stamp } => {
+                let (newest, any_paid) = self.state(seat);
+                cx.send(
+                    from,
+                    server::Msg::ReadReply {
+                        req,
+                        seat,
+                        stamp,
+                        newest: newest.map_or(NO_REQ, |n| n.0),
+                        newest_stamp: newest.map_or(Time(0), |n| n.1),
+                        any_paid,
+                    },
+                );
+            }
+            Msg::Claim { req, seat, stamp } => {
+                let (newest, any_paid) = self.state(seat);
+                let taken =
+                    any_paid || newest.is_some_and(|(q, _)| !self.judge_expired(q, stamp, req, cx));
+                let decision = if taken {
+                    cx.observe(Obs::FoundTaken { req });
+                    Decision::Refused(Refusal::Taken)
+                } else {
+                    self.release_expired(seat, stamp, server, cx);
+                    self.insert(req, seat, stamp, server, cx);
+                    Decision::Confirmed
+                };
+                self.reply(from, req, decision, cx);
+            }
+            Msg::Insert {
+                req,
+                seat,
+                stamp,
+                server_now,
+            } => {
+                // No lock: whatever happened since the read, insert.
+                self.state(seat);
+                self.release_expired(seat, server_now, server, cx);
+                self.insert(req, seat, stamp, server, cx);
+                self.reply(from, req, Decision::Confirmed, cx);
+            }
+            Msg::Pay {
+                req,
+                claim,
+                server_now,
+            } => {
+                let decision = match self.hold(claim) {
+                    Hold::Paid => Decision::Confirmed,
+                    Hold::Held if self.judge_expired(claim, server_now, req, cx) => {
+                        self.release(claim, server, server_now, cx);
+                        Decision::Refused(Refusal::HoldExpired)
+                    }
+                    Hold::Held => {
+                        self.set(claim, Hold::Paid);
+                        cx.observe(Obs::Paid { claim, pay: req });
+                        Decision::Confirmed
+                    }
+                    Hold::Expired => Decision::Refused(Refusal::HoldExpired),
+                    Hold::Superseded | Hold::None => Decision::Refused(Refusal::HoldLost),
+                };
+                self.reply(from, req, decision, cx);
+            }
+            Msg::Audit => self.on_audit(cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, sends, timers, Bench};
+    use crate::msg::{Layer, Msg as AnyMsg};
+    use crate::time::SEC;
+
+    const ME: Addr = Addr::new(Layer::Database, 0);
+    const T0: Time = Time(36_000 * SEC);
+    const TTL: i64 = 300 * SEC;
+
+    fn server(i: u16) -> Addr {
+        Addr::new(Layer::Server, i)
+    }
+
+    fn reply(cmds: &[crate::kernel::Cmd]) -> (Addr, Decision) {
+        match sends(cmds).as_slice() {
+            [(to, AnyMsg::Server(server::Msg::DbReply { decision, .. }))] => (*to, *decision),
+            other => panic!("one reply expected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_claim_on_a_held_seat_is_refused() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        let c = Msg::Claim {
+            req: 1,
+            seat: 3,
+            stamp: T0,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), c);
+        assert_eq!(reply(&cmds), (server(0), Decision::Confirmed));
+        assert_eq!(db.hold(1), Hold::Held);
+        // Another server's claim, stamped 10 s later by its clock: the seat is taken.
+        let c = Msg::Claim {
+            req: 2,
+            seat: 3,
+            stamp: T0 + 10 * SEC,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(1), c);
+        assert_eq!(reply(&cmds), (server(1), Decision::Refused(Refusal::Taken)));
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::ExpiryJudged {
+                    claim: 1,
+                    judge: 2,
+                    expired: false
+                },
+                Obs::FoundTaken { req: 2 }
+            ]
+        );
+        assert_eq!(db.hold(2), Hold::None);
+    }
+
+    #[test]
+    fn a_hold_expires_by_the_clock_reading_the_server_sent() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 1,
+                seat: 0,
+                stamp: T0,
+            },
+        );
+        // Only 60 s later in true time, but server-2's clock is 250 s fast: it reads
+        // 310 s after the stamp, so the hold is released (too early) and the seat is its.
+        bench.advance(60 * SEC);
+        let c = Msg::Claim {
+            req: 2,
+            seat: 0,
+            stamp: T0 + 310 * SEC,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(1), c);
+        assert_eq!(reply(&cmds).1, Decision::Confirmed);
+        assert!(observations(&cmds).contains(&Obs::Released {
+            claim: 1,
+            by: 1,
+            stamp: T0 + 310 * SEC
+        }));
+        assert_eq!((db.hold(1), db.hold(2)), (Hold::Expired, Hold::Held));
+    }
+
+    #[test]
+    fn without_a_lock_both_insert_and_the_audit_keeps_the_earliest() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, Some(30 * SEC));
+        let start = bench.with(ME, |cx| db.start(cx));
+        assert_eq!(
+            timers(&start),
+            vec![(30 * SEC, AnyMsg::Database(Msg::Audit))]
+        );
+        // Both servers read the seat free, then both insert.
+        for (i, (req, stamp)) in [(1, T0 + 2 * SEC), (2, T0 + SEC)].into_iter().enumerate() {
+            let cmds = bench.deliver(
+                &mut db,
+                ME,
+                server(i as u16),
+                Msg::Read {
+                    req,
+                    seat: 5,
+                    stamp,
+                },
+            );
+            assert!(matches!(
+                sends(&cmds)[0].1,
+                AnyMsg::Server(server::Msg::ReadReply {
+                    newest: NO_REQ,
+                    any_paid: false,
+                    ..
+                })
+            ));
+        }
+        for (i, (req, stamp)) in [(1, T0 + 2 * SEC), (2, T0 + SEC)].into_iter().enumerate() {
+            let ins = Msg::Insert {
+                req,
+                seat: 5,
+                stamp,
+                server_now: stamp,
+            };
+            assert_eq!(
+                reply(&bench.deliver(&mut db, ME, server(i as u16), ins)).1,
+                Decision::Confirmed
+            );
+        }
+        assert_eq!(
+            (db.hold(1), db.hold(2)),
+            (Hold::Held, Hold::Held),
+            "double-booked"
+        );
+        bench.advance(30 * SEC);
+        let cmds = bench.deliver(&mut db, ME, ME, Msg::Audit);
+        assert_eq!(
+            (db.hold(1), db.hold(2)),
+            (Hold::Superseded, Hold::Held),
+            "earliest stamp kept"
+        );
+        assert!(matches!(
+            observations(&cmds).as_slice(),
+            [Obs::Revoked {
+                claim: 1,
+                by: 0,
+                handed_over: false,
+                ..
+            }]
+        ));
+        assert_eq!(
+            timers(&cmds),
+            vec![(30 * SEC, AnyMsg::Database(Msg::Audit))]
+        );
+    }
+
+    #[test]
+    fn a_payment_settles_a_live_hold_and_not_an_expired_one() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 1,
+                seat: 0,
+                stamp: T0,
+            },
+        );
+        bench.deliver(
+            &mut db,
+            ME,
+            server(0),
+            Msg::Claim {
+                req: 2,
+                seat: 1,
+                stamp: T0,
+            },
+        );
+        let pay = |req, claim, server_now| Msg::Pay {
+            req,
+            claim,
+            server_now,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), pay(3, 1, T0 + 100 * SEC));
+        assert_eq!(reply(&cmds).1, Decision::Confirmed);
+        assert!(observations(&cmds).contains(&Obs::Paid { claim: 1, pay: 3 }));
+        let cmds = bench.deliver(&mut db, ME, server(0), pay(4, 2, T0 + 301 * SEC));
+        assert_eq!(reply(&cmds).1, Decision::Refused(Refusal::HoldExpired));
+        assert_eq!((db.hold(1), db.hold(2)), (Hold::Paid, Hold::Expired));
+        // Paying again for a sold seat is confirmed, an unknown claim is lost.
+        assert_eq!(
+            reply(&bench.deliver(&mut db, ME, server(0), pay(5, 1, T0))).1,
+            Decision::Confirmed
+        );
+        assert_eq!(
+            reply(&bench.deliver(&mut db, ME, server(0), pay(6, 9, T0))).1,
+            Decision::Refused(Refusal::HoldLost)
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! The kernel: hosts, one topology, the event queue, and the interpreter of the
+//! commands nodes return.
+//!
+//! A node ([`Node`]) owns its state and sees the world through a [`Cx`]: its host's
+//! local clock, its host's random stream, and commands it records (send a message, set
+//! a timer on its local clock, record an observation, adjust its clock). The kernel
+//! interprets the commands right after the handler returns, in the order they were
+//! recorded: delays and losses from the [`Topology`], local timers turned into true
+//! time with the host's clock, observations stamped with the true instant and handed
+//! to the checkers. True time never reaches a node.
+
+mod cx;
+pub mod testing;
+mod topology;
+
+pub use crate::host::{Host, HostId};
+pub use crate::msg::Addr;
+pub use cx::{Cmd, Cx, Depart};
+pub use topology::{Cut, Route, Topology};
+
+use crate::log::TraceHash;
+use crate::msg::{Layer, Msg};
+use crate::net::Way;
+use crate::queue::Queue;
+use crate::time::Time;
+use std::hash::Hash;
+
+/// A process of the model.
+///
+/// `on_msg` reacts to one message (from another node, or a timer the node set itself:
+/// then `from` is its own address) by recording commands into `cx`. It must not read
+/// anything but its own state, the message and `cx`.
+pub trait Node {
+    /// The messages this node understands (small and `Copy`-like: box rare big ones).
+    type Msg: Clone + std::fmt::Debug + PartialEq + Hash;
+    /// Handles one message.
+    fn on_msg(&mut self, from: Addr, msg: Self::Msg, cx: &mut Cx<'_>);
+}
+
+/// What the kernel itself schedules: the world around the nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sys {
+    /// Sample the charts' history (every second of true time).
+    Sample,
+    /// A host's clock frequency takes one random-walk step.
+    Wander(HostId),
+    /// A configured or injected fault falls due (index in the run's fault list).
+    Fault(u16),
+    /// One flip of a strobing clock: step host's clock by this many ns.
+    Strobe(HostId, i64),
+    /// A hold starts to look expired on the customers' seat map.
+    MapExpire(u32),
+    /// A live user action falls due (index in the run's action list).
+    Action(u32),
+}
+
+/// One pending event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ev {
+    /// A message (or a timer) for a node.
+    Msg {
+        /// The node it is for.
+        to: Addr,
+        /// Who sent it (the node itself for a timer).
+        from: Addr,
+        /// Background activity (does not keep the run alive).
+        background: bool,
+        /// The message.
+        msg: Msg,
+    },
+    /// The kernel's own business.
+    Sys(Sys),
+}
+
+impl Ev {
+    /// Background events keep nothing alive: the run ends when only they remain.
+    pub fn background(&self) -> bool {
+        match self {
+            Ev::Msg { background, .. } => *background,
+            Ev::Sys(s) => !matches!(s, Sys::MapExpire(_) | Sys::Action(_)),
+        }
+    }
+}
+
+/// The kernel's state: true time, the queue, the hosts and the topology.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    /// True time now.
+    pub now: Time,
+    /// Pending events.
+    pub(crate) queue: Queue<Ev>,
+    /// Events in the queue that keep the run alive.
+    pub(crate) pending: u64,
+    /// Background activity is not re-armed past this instant once nothing else is pending.
+    pub(crate) linger_until: Time,
+    /// Every host.
+    pub hosts: Vec<Host>,
+    /// Where each node lives: `homes[layer][index]`.
+    pub(crate) homes: [Vec<HostId>; Layer::COUNT],
+    /// Links, routes and cuts.
+    pub topology: Topology,
+    /// The run's trace hash.
+    pub(crate) hash: TraceHash,
+    /// Events processed.
+    pub events: u64,
+    /// Seat-map updates the checkers asked for, to schedule.
+    pub(crate) map_expiries: Vec<(Time, u32)>,
+}
+
+impl Kernel {
+    /// An empty kernel at true time `now`.
+    pub fn new(now: Time, linger_until: Time, topology: Topology) -> Kernel {
+        Kernel {
+            now,
+            queue: Queue::default(),
+            pending: 0,
+            linger_until,
+            hosts: Vec::new(),
+            homes: std::array::from_fn(|_| Vec::new()),
+            topology,
+            hash: TraceHash::default(),
+            events: 0,
+            map_expiries: Vec::new(),
+        }
+    }
+
+    /// Adds a host; returns its id.
+    pub fn add_host(&mut self, host: Host) -> HostId {
+        self.hosts.push(host);
+        (self.hosts.len() - 1) as HostId
+    }
+
+    /// Places the next node of `layer` on `host`; returns its address.
+    pub fn place(&mut self, layer: Layer, host: HostId) -> Addr {
+        let homes = &mut self.homes[layer as usize];
+        homes.push(host);
+        Addr::new(layer, (homes.len() - 1) as u16)
+    }
+
+    /// The host a node lives on.
+    #[inline]
+    pub fn home(&self, a: Addr) -> HostId {
+        self.homes[a.layer as usize][a.index as usize]
+    }
+
+    /// Whether activity goes on: something keeps the run alive, or it is still within
+    /// the time given to watch clocks and dashboards settle.
+    pub fn alive(&self) -> bool {
+        self.pending > 0 || self.now < self.linger_until
+    }
+
+    /// Schedules `ev` at true time `at`.
+    pub fn push(&mut self, at: Time, ev: Ev) {
+        if !ev.background() {
+            self.pending += 1;
+        }
+        self.queue.push(at, ev);
+    }
+
+    /// Removes the next event, advances true time to it and mixes it into the trace
+    /// hash: (true time, destination, message), the same way for every layer.
+    pub fn pop(&mut self) -> Option<Ev> {
+        let (at, ev) = self.queue.pop()?;
+        if !ev.background() {
+            self.pending -= 1;
+        }
+        self.now = at;
+        self.events += 1;
+        self.hash.mix(at.0 as u64);
+        let mut h = self.hash.hasher();
+        match &ev {
+            Ev::Msg { to, msg, .. } => {
+                to.hash(&mut h);
+                msg.hash(&mut h);
+            }
+            Ev::Sys(s) => s.hash(&mut h),
+        }
+        self.hash = h.into_inner();
+        Some(ev)
+    }
+
+    /// Carries out one send from node `from` (on its host) recorded at `now`.
+    pub(crate) fn send(&mut self, from: Addr, to: Addr, msg: Msg, depart: Depart) {
+        let fh = self.home(from);
+        let th = self.home(to);
+        let now = self.now;
+        let host = &mut self.hosts[fh as usize];
+        let leave = match depart {
+            Depart::Now => now,
+            Depart::After(ns) => now + ns.max(0),
+            Depart::Service { mean_ns } => {
+                let service = host.rng.exp(mean_ns) as i64;
+                let done = host.busy_until.max(now) + service;
+                host.busy_until = done;
+                done
+            }
+        };
+        let mut route = self.topology.route(from.layer, fh, to.layer, th);
+        if route.link.is_none() {
+            // A time server's own path: requests go out on it, replies come back.
+            let request = matches!(
+                msg,
+                Msg::TimeServer(crate::msg::time_server::Msg::Request(_))
+            );
+            route.way = if request { Way::Out } else { Way::Back };
+        }
+        let link = self.topology.link(route, fh, th);
+        let host = &mut self.hosts[fh as usize];
+        if route.reliable {
+            // A reliable channel retransmits: it waits for both ends to be reachable.
+            let wait = self
+                .topology
+                .cut_wait(fh, to.layer, leave)
+                .max(self.topology.cut_wait(th, from.layer, leave));
+            let d = link.delay_reliable(&mut host.rng, route.way);
+            let background = to.layer.background() || from.layer.background();
+            self.push(
+                leave + wait + d,
+                Ev::Msg {
+                    to,
+                    from,
+                    background,
+                    msg,
+                },
+            );
+        } else {
+            let d = link.delay(&mut host.rng, route.way);
+            let cut = self.topology.cut_wait(fh, to.layer, leave) > 0
+                || self.topology.cut_wait(th, from.layer, leave) > 0;
+            if let (Some(d), false) = (d, cut) {
+                let background = to.layer.background() || from.layer.background();
+                self.push(
+                    leave + d,
+                    Ev::Msg {
+                        to,
+                        from,
+                        background,
+                        msg,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Sets a timer for node `me`: `msg` comes back when its host's clock has advanced
+    /// by `local_ns` (converted to true time with the clock's current rate).
+    pub(crate) fn wake(&mut self, me: Addr, local_ns: i64, msg: Msg, background: bool) {
+        if background && !self.alive() {
+            return;
+        }
+        let h = self.home(me);
+        let at = self.hosts[h as usize]
+            .clock
+            .true_after(self.now, local_ns.max(0));
+        self.push(
+            at,
+            Ev::Msg {
+                to: me,
+                from: me,
+                background,
+                msg,
+            },
+        );
+    }
+
+    /// Schedules a kernel event; background ones only while the run is alive.
+    pub(crate) fn schedule(&mut self, at: Time, s: Sys) {
+        let ev = Ev::Sys(s);
+        if ev.background() && !self.alive() {
+            return;
+        }
+        self.push(at, ev);
+    }
+
+    /// Mixes a word into the trace hash (live actions, the hierarchy's warm-up).
+    pub(crate) fn mix(&mut self, word: u64) {
+        self.hash.mix(word);
+    }
+}

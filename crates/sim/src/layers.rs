@@ -1,0 +1,35 @@
+//! The registry of nodes, generated from the one list of layers
+//! ([`crate::msg::for_each_layer!`]): [`Nodes`] holds every node of a run by layer and
+//! hands each message to its node with a static `match` on the message's layer.
+
+use crate::kernel::{Cx, Node};
+use crate::msg::{for_each_layer, Addr};
+pub use crate::msg::{Layer, Msg};
+use crate::{crowd, database, ntp_client, server, time_server};
+
+macro_rules! define_nodes {
+    ($( $(#[$doc:meta])* $variant:ident, $field:ident, $name:literal, background: $bg:literal, node: $node:path, msg: $msg:ty; )*) => {
+        /// Every node of a run, by layer, each indexed by its address's `index`.
+        #[derive(Clone, Debug, Default)]
+        pub struct Nodes {
+            $( $(#[$doc])* pub $field: Vec<$node>, )*
+        }
+
+        impl Nodes {
+            /// Hands `msg` to node `to` (static dispatch on the message's layer).
+            #[inline]
+            pub(crate) fn deliver(&mut self, to: Addr, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+                match msg {
+                    $( Msg::$variant(m) => self.$field[to.index as usize].on_msg(from, m, cx), )*
+                }
+            }
+
+            /// How many nodes a layer has.
+            pub fn count(&self, layer: Layer) -> usize {
+                match layer { $(Layer::$variant => self.$field.len(),)* }
+            }
+        }
+    };
+}
+
+for_each_layer!(define_nodes);

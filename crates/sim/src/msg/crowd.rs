@@ -1,0 +1,25 @@
+//! The crowd's messages.
+
+use crate::obs::Decision;
+use crate::world::{CustomerId, ReqId};
+
+/// The crowd's messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    /// Timer: customer arrives (loads the page).
+    Arrive(CustomerId),
+    /// Timer: customer clicks their seat.
+    Click(CustomerId),
+    /// Timer: customer pays for the seat their claim holds.
+    Pay(CustomerId, ReqId),
+    /// Timer: the earliest deadline still armed has come (customers stop waiting for
+    /// answers overdue by then).
+    Deadline,
+    /// A server's answer.
+    Response {
+        /// The request answered.
+        req: ReqId,
+        /// The answer.
+        decision: Decision,
+    },
+}

@@ -1,0 +1,19 @@
+//! An NTP client's messages.
+
+use crate::ntp::Reply;
+
+/// The NTP client's messages.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub enum Msg {
+    /// Timer: poll what is due (stale if its generation is not the current one).
+    Wake(u32),
+    /// A time server's reply (boxed: it is big, and rare).
+    Reply {
+        /// The time server (index in `ntp.servers`).
+        source: u8,
+        /// The reply.
+        reply: Box<Reply>,
+    },
+    /// Live switch: run NTP from now on, or stop.
+    Switch(bool),
+}

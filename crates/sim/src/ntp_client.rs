@@ -1,0 +1,271 @@
+//! The NTP client of a host, as a node: it polls time servers over the simulated
+//! network and disciplines its host's clock with the commands of [`crate::ntp`].
+//!
+//! Every host that runs NTP, a reservation server or a stratum-2 time server, uses the
+//! same [`NtpAgent`], so every clock is disciplined the same way.
+
+use crate::kernel::{Cx, Node};
+pub use crate::msg::ntp_client::Msg;
+use crate::msg::{time_server, Addr, Layer, Msg as AnyMsg};
+use crate::ntp::{Client, ClientConfig, Command, Reply};
+use crate::obs::Obs;
+use crate::time::MS;
+
+/// An NTP client and its timer, shared by every kind of host that runs NTP.
+#[derive(Clone, Debug, Default)]
+pub struct NtpAgent {
+    /// The client, while NTP runs.
+    pub client: Option<Client>,
+    /// The current timer's generation (older timers are ignored).
+    wake: u32,
+}
+
+impl NtpAgent {
+    /// An agent running `client` (or idle).
+    pub fn new(client: Option<Client>) -> NtpAgent {
+        NtpAgent { client, wake: 0 }
+    }
+
+    /// Starts a fresh client with `cfg`, reading the host's clock, and polls at once.
+    pub fn switch_on(&mut self, cfg: &ClientConfig, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
+        self.wake += 1;
+        let client = Client::new(cfg, cx.local()).expect("the NTP client config was validated");
+        self.client = Some(client);
+        self.on_timer(cx, wake);
+    }
+
+    /// Stops: the clock free-runs from here.
+    pub fn switch_off(&mut self) {
+        self.wake += 1;
+        self.client = None;
+    }
+
+    /// Polls whatever is due.
+    pub fn on_timer(&mut self, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
+        let local = cx.local();
+        let Some(client) = self.client.as_mut() else {
+            return;
+        };
+        let cmds = client.on_timer(local);
+        self.apply(cmds, cx, wake);
+    }
+
+    /// A timer of generation `gen` fired.
+    pub fn on_wake(&mut self, gen: u32, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
+        if gen == self.wake {
+            self.on_timer(cx, wake);
+        }
+    }
+
+    /// A reply from time server `source` arrived.
+    pub fn on_reply(
+        &mut self,
+        source: u8,
+        reply: &Reply,
+        cx: &mut Cx<'_>,
+        wake: impl Fn(u32) -> AnyMsg,
+    ) {
+        let t4 = cx.local();
+        let Some(client) = self.client.as_mut() else {
+            return;
+        };
+        if reply.kiss.is_none() {
+            cx.observe(Obs::NtpExchange {
+                source,
+                t: [reply.t1, reply.t2, reply.t3, t4],
+            });
+        }
+        let cmds = client.on_reply(source as usize, reply, t4);
+        self.apply(cmds, cx, wake);
+    }
+
+    fn apply(&mut self, cmds: Vec<Command>, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
+        for cmd in cmds {
+            match cmd {
+                Command::Send { to, request } => {
+                    cx.observe(Obs::NtpSent {
+                        source: to as u8,
+                        t1: request.t1,
+                    });
+                    cx.send(
+                        Addr::new(Layer::TimeServer, to as u16),
+                        time_server::Msg::Request(request),
+                    );
+                }
+                Command::WakeAt(local) => {
+                    self.wake += 1;
+                    // A client woken a little early just asks to be woken again.
+                    let delay = (local - cx.local()).max(MS);
+                    cx.wake_in_background(delay, wake(self.wake));
+                }
+                Command::Step { delta_ns } => {
+                    cx.step_clock(delta_ns);
+                    cx.observe(Obs::Stepped { delta_ns });
+                }
+                Command::Slew { amount_ns } => cx.slew_clock(amount_ns),
+                Command::SetFrequency { ppm } => cx.set_frequency(ppm),
+                Command::Panic { offset_ns } => cx.observe(Obs::Panic { offset_ns }),
+                Command::Alert(a) => cx.observe(Obs::Alert(a)),
+            }
+        }
+    }
+
+    /// The local time this agent's client was last given, if it runs (for tests).
+    pub fn running(&self) -> bool {
+        self.client.is_some()
+    }
+}
+
+/// A reservation server's NTP client (index: the server's host).
+#[derive(Clone, Debug)]
+pub struct NtpClient {
+    cfg: ClientConfig,
+    /// The agent.
+    pub agent: NtpAgent,
+}
+
+impl NtpClient {
+    /// An idle client that runs `cfg` when switched on.
+    pub fn new(cfg: &ClientConfig) -> NtpClient {
+        NtpClient {
+            cfg: cfg.clone(),
+            agent: NtpAgent::default(),
+        }
+    }
+}
+
+fn wake(gen: u32) -> AnyMsg {
+    AnyMsg::NtpClient(Msg::Wake(gen))
+}
+
+impl Node for NtpClient {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match msg {
+            Msg::Wake(gen) => self.agent.on_wake(gen, cx, wake),
+            Msg::Reply { source, reply } => self.agent.on_reply(source, &reply, cx, wake),
+            Msg::Switch(on) => {
+                if self.agent.running() == on {
+                    return;
+                }
+                cx.observe(Obs::Switched { on });
+                if on {
+                    self.agent.switch_on(&self.cfg, cx, wake);
+                } else {
+                    self.agent.switch_off();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, Bench};
+    use crate::kernel::Cmd;
+    use crate::ntp::{ServerState, SystemVars};
+    use crate::time::{Time, MS, SEC};
+
+    const ME: Addr = Addr::new(Layer::NtpClient, 0);
+
+    fn requests(cmds: &[Cmd]) -> Vec<(u16, crate::ntp::Request)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::Send {
+                    to,
+                    msg: AnyMsg::TimeServer(time_server::Msg::Request(r)),
+                    ..
+                } => Some((to.index, *r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn switched_on_it_asks_every_source_and_sets_a_background_timer() {
+        let mut bench = Bench::new(Time::from_hms(10, 0, 0), 0);
+        let cfg = ClientConfig {
+            sources: vec![2, 3, 4],
+            ..Default::default()
+        };
+        let mut c = NtpClient::new(&cfg);
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Switch(true));
+        assert_eq!(observations(&cmds)[0], Obs::Switched { on: true });
+        let mut asked: Vec<u16> = requests(&cmds).iter().map(|r| r.0).collect();
+        asked.sort_unstable();
+        assert_eq!(asked, vec![2, 3, 4]);
+        assert!(cmds.iter().any(|c| matches!(
+            c,
+            Cmd::Wake {
+                background: true,
+                msg: AnyMsg::NtpClient(Msg::Wake(_)),
+                ..
+            }
+        )));
+        // Switching on twice changes nothing.
+        assert!(bench.deliver(&mut c, ME, ME, Msg::Switch(true)).is_empty());
+    }
+
+    #[test]
+    fn a_clock_two_seconds_slow_is_stepped_onto_the_servers_time() {
+        // The host's clock is 2 s slow; three exact servers 1 ms away each way. Carry
+        // every request and timer by hand until the discipline acts: it must step the
+        // clock by about +2 s (the RFC's step threshold is 128 ms).
+        let start = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(start, -2 * SEC);
+        let cfg = ClientConfig {
+            sources: vec![0, 1, 2],
+            drift_ppm: Some(0.0),
+            ..Default::default()
+        };
+        let mut c = NtpClient::new(&cfg);
+        let mut servers: Vec<ServerState> = (0..3).map(|_| ServerState::default()).collect();
+        let mut pending = bench.deliver(&mut c, ME, ME, Msg::Switch(true));
+        let mut stepped = None;
+        for _ in 0..1000 {
+            let reqs = requests(&pending);
+            // The latest timer replaces the earlier ones.
+            let wake = pending.iter().rev().find_map(|c| match c {
+                Cmd::Wake { local_ns, msg, .. } => Some((*local_ns, msg.clone())),
+                _ => None,
+            });
+            if let Some(step) = pending.iter().find_map(|c| match c {
+                Cmd::Step(d) => Some(*d),
+                _ => None,
+            }) {
+                stepped = Some(step);
+                break;
+            }
+            pending = Vec::new();
+            for (to, req) in reqs {
+                // 1 ms out; the server stamps with true time; 1 ms back.
+                let t2 = bench.now + MS;
+                let reply = servers[to as usize]
+                    .on_request(0, &req, t2, t2 + PROCESSING_NS, &SystemVars::primary())
+                    .expect("no rate limit at this pace");
+                bench.advance(2 * MS + PROCESSING_NS);
+                let msg = Msg::Reply {
+                    source: to as u8,
+                    reply: Box::new(reply),
+                };
+                pending.extend(bench.deliver(&mut c, ME, Addr::new(Layer::TimeServer, to), msg));
+            }
+            if pending.is_empty() {
+                if let Some((ns, AnyMsg::NtpClient(m))) = wake {
+                    bench.advance(ns);
+                    pending = bench.deliver(&mut c, ME, ME, m);
+                }
+            }
+        }
+        let step = stepped.expect("the discipline steps a 2 s error");
+        assert!((step - 2 * SEC).abs() < MS, "stepped by {step} ns");
+        assert!(
+            bench.host.clock.offset(bench.now).abs() < MS,
+            "the clock is right"
+        );
+    }
+
+    const PROCESSING_NS: i64 = time_server::PROCESSING;
+}

@@ -1,0 +1,162 @@
+//! Observations: what nodes saw and did, in their own words and with their own clocks.
+//!
+//! A node records an [`Obs`] with [`crate::kernel::Cx::observe`]; the kernel stamps it
+//! with the true instant and the node's local clock and hands it to the checkers
+//! ([`crate::truth`]). Nodes never read true time: everything the measures of
+//! docs/MODEL.md §7 need that a node cannot know (who was really first, whether a
+//! clock was wrong) is worked out by the checkers from these records.
+
+use crate::hall::SeatId;
+use crate::log::Refusal;
+use crate::time::Time;
+use crate::world::{CustomerId, ReqId, ReqKind};
+use serde::Serialize;
+
+/// How a request was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "decision", content = "reason", rename_all = "snake_case")]
+pub enum Decision {
+    /// Seat held (a claim) or sold (a payment).
+    Confirmed,
+    /// Refused, and why.
+    Refused(Refusal),
+}
+
+/// One observation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "obs", rename_all = "snake_case")]
+pub enum Obs {
+    /// A customer loaded the page: a session token was issued (by an exact clock).
+    Login {
+        /// Who.
+        customer: CustomerId,
+    },
+    /// A customer sent a request, through the gateway, to `server`.
+    Sent {
+        /// The request's id.
+        req: ReqId,
+        /// Who sent it.
+        customer: CustomerId,
+        /// The seat it concerns.
+        seat: SeatId,
+        /// Claim or payment.
+        kind: ReqKind,
+        /// The server it goes to (0-based).
+        server: u8,
+    },
+    /// A customer got the answer to a request.
+    Answered {
+        /// The request.
+        req: ReqId,
+    },
+    /// A customer stopped waiting for an answer.
+    GaveUp {
+        /// The request.
+        req: ReqId,
+    },
+    /// A server received a request and stamped it with its clock (the observation's
+    /// local time).
+    Received {
+        /// The request.
+        req: ReqId,
+    },
+    /// A server decided a request and told the customer (the line it writes in its log).
+    Decided {
+        /// The request.
+        req: ReqId,
+        /// The decision.
+        decision: Decision,
+    },
+    /// A claim found its seat held by someone else (it may still have been first).
+    FoundTaken {
+        /// The claim.
+        req: ReqId,
+    },
+    /// A hold was granted to a claim (in a replica or the database).
+    HoldGranted {
+        /// The claim.
+        req: ReqId,
+    },
+    /// Someone judged whether `claim`'s hold had expired, with a clock that read
+    /// `judged_at`, while handling request `judge`.
+    ExpiryJudged {
+        /// The hold's claim.
+        claim: ReqId,
+        /// The request being handled.
+        judge: ReqId,
+        /// The verdict.
+        expired: bool,
+    },
+    /// A hold was released as expired; `by` is the server that writes it in its log,
+    /// `stamp` the clock reading it uses.
+    Released {
+        /// The hold's claim.
+        claim: ReqId,
+        /// The server that judged it (0-based).
+        by: u8,
+        /// The judging clock's reading.
+        stamp: Time,
+    },
+    /// A confirmed hold was taken back (a merge of replicas, an audit). `handed_over`:
+    /// the seat passed straight to another claim.
+    Revoked {
+        /// The hold's claim.
+        claim: ReqId,
+        /// The server that tells the customer (0-based).
+        by: u8,
+        /// The clock reading of the line.
+        stamp: Time,
+        /// Whether the seat went straight to another claim.
+        handed_over: bool,
+    },
+    /// A hold was paid: the seat is sold to its customer.
+    Paid {
+        /// The hold's claim.
+        claim: ReqId,
+        /// The payment request.
+        pay: ReqId,
+    },
+    /// An NTP client sent a request with transmit timestamp `t1` to source `source`.
+    NtpSent {
+        /// Index of the time server.
+        source: u8,
+        /// `t1`, by the client's clock.
+        t1: Time,
+    },
+    /// A time server answered a request; `truth_error_ns` is how far its timestamps
+    /// are from its own clock on purpose (a falseticker's lie, which it knows).
+    NtpServed {
+        /// The time server (index in `ntp.servers`).
+        source: u8,
+        /// The client's host.
+        client: u16,
+        /// The request's `t1`.
+        t1: Time,
+        /// The lie added to `t2` and `t3`, ns.
+        lie_ns: i64,
+    },
+    /// An NTP client got a reply: the four timestamps of one exchange.
+    NtpExchange {
+        /// The time server.
+        source: u8,
+        /// `t1`, `t2`, `t3`, `t4`.
+        t: [Time; 4],
+    },
+    /// A discipline stepped its clock by this many nanoseconds.
+    Stepped {
+        /// The step.
+        delta_ns: i64,
+    },
+    /// An NTP client refused an offset beyond the panic threshold.
+    Panic {
+        /// The refused offset.
+        offset_ns: i64,
+    },
+    /// An NTP client raised an alert.
+    Alert(crate::ntp::Alert),
+    /// NTP was switched on or off on this host.
+    Switched {
+        /// On or off.
+        on: bool,
+    },
+}

@@ -1,0 +1,161 @@
+//! The servers of the NTP hierarchy, as nodes: a stratum-1 server reads a reference
+//! clock (its host's exact clock); a stratum-2 server is also an NTP client of the
+//! stratum-1 servers, through the same [`NtpAgent`] as every host.
+
+use crate::kernel::{Cx, Depart, Node};
+pub use crate::msg::time_server::{Msg, PROCESSING};
+use crate::msg::{ntp_client, Addr, Layer, Msg as AnyMsg};
+use crate::ntp::{Request, ServerState, SystemVars};
+use crate::ntp_client::NtpAgent;
+use crate::obs::Obs;
+
+/// A server of the time hierarchy.
+#[derive(Clone, Debug)]
+pub struct TimeServer {
+    index: u8,
+    /// Its stratum.
+    pub stratum: u8,
+    state: ServerState,
+    /// A falseticker's lie, ns.
+    pub lie_ns: i64,
+    /// Its own NTP client (stratum 2 and more).
+    pub agent: NtpAgent,
+}
+
+impl TimeServer {
+    /// Server `index` of the hierarchy.
+    pub fn new(
+        index: u8,
+        stratum: u8,
+        state: ServerState,
+        lie_ns: i64,
+        agent: NtpAgent,
+    ) -> TimeServer {
+        TimeServer {
+            index,
+            stratum,
+            state,
+            lie_ns,
+            agent,
+        }
+    }
+
+    fn wake(&self) -> impl Fn(u32) -> AnyMsg {
+        |gen| AnyMsg::TimeServer(Msg::Wake(gen))
+    }
+
+    fn on_request(&mut self, from: Addr, request: Request, cx: &mut Cx<'_>) {
+        let own = cx.local();
+        let t2 = own + self.lie_ns;
+        let t3 = t2 + PROCESSING;
+        let sys = match &self.agent.client {
+            None if self.stratum == 1 => SystemVars::primary(),
+            None => SystemVars::unsynchronized(),
+            Some(c) => c.system_vars(own),
+        };
+        let key = from.layer as usize * 1000 + from.index as usize;
+        let Some(reply) = self.state.on_request(key, &request, t2, t3, &sys) else {
+            return;
+        };
+        cx.observe(Obs::NtpServed {
+            source: self.index,
+            client: from.index,
+            t1: request.t1,
+            lie_ns: self.lie_ns,
+        });
+        let (source, reply) = (self.index, Box::new(reply));
+        let msg: AnyMsg = match from.layer {
+            Layer::TimeServer => Msg::Reply { source, reply }.into(),
+            _ => ntp_client::Msg::Reply { source, reply }.into(),
+        };
+        cx.send_at(from, msg, Depart::After(PROCESSING));
+    }
+}
+
+impl Node for TimeServer {
+    type Msg = Msg;
+
+    fn on_msg(&mut self, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match msg {
+            Msg::Request(request) => self.on_request(from, request, cx),
+            Msg::Wake(gen) => {
+                let wake = self.wake();
+                self.agent.on_wake(gen, cx, wake);
+            }
+            Msg::Reply { source, reply } => {
+                let wake = self.wake();
+                self.agent.on_reply(source, &reply, cx, wake);
+            }
+            Msg::Lie(ns) => self.lie_ns = ns,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::testing::{observations, Bench};
+    use crate::kernel::Cmd;
+    use crate::ntp::{Leap, Reply, ServerState};
+    use crate::time::{Time, MS, SEC};
+
+    const ME: Addr = Addr::new(Layer::TimeServer, 0);
+    const CLIENT: Addr = Addr::new(Layer::NtpClient, 2);
+
+    fn request(t1: Time) -> Msg {
+        Msg::Request(Request { t1, poll: 6 })
+    }
+
+    fn the_reply(cmds: &[Cmd]) -> Reply {
+        match cmds {
+            [Cmd::Observe { .. }, Cmd::Send {
+                to,
+                msg: AnyMsg::NtpClient(ntp_client::Msg::Reply { source: 0, reply }),
+                depart: Depart::After(PROCESSING),
+            }] if *to == CLIENT => **reply,
+            other => panic!("a reply to the client expected: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_primary_server_stamps_with_its_reference_clock() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 1, ServerState::default(), 0, NtpAgent::default());
+        let t1 = now - 3 * SEC; // the client's clock is 3 s slow, say
+        let cmds = bench.deliver(&mut s, ME, CLIENT, request(t1));
+        let r = the_reply(&cmds);
+        assert_eq!((r.t1, r.t2, r.t3), (t1, now, now + PROCESSING));
+        assert_eq!((r.stratum, r.leap), (1, Leap::NoWarning));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::NtpServed {
+                source: 0,
+                client: 2,
+                t1,
+                lie_ns: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn a_falseticker_adds_its_lie_to_both_timestamps() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 1, ServerState::default(), 0, NtpAgent::default());
+        bench.deliver(&mut s, ME, ME, Msg::Lie(10 * SEC));
+        bench.advance(100 * MS);
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now)));
+        assert_eq!(r.t2, now + 100 * MS + 10 * SEC);
+        assert_eq!(r.t3 - r.t2, PROCESSING);
+    }
+
+    #[test]
+    fn an_unsynchronised_stratum_two_server_says_so() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 2, ServerState::default(), 0, NtpAgent::default());
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now)));
+        assert_eq!((r.stratum, r.leap), (16, Leap::Unsynchronized));
+    }
+}
