@@ -1,18 +1,18 @@
 //! The app: builds the shared context from the page's query string and the browser's
 //! language, starts the frame loop and the shortcuts, and lays the panels out.
 
-use crate::components::charts::Charts;
-use crate::components::event_log::EventLog;
-use crate::components::hall::HallPanel;
 use crate::components::help::HelpOverlay;
-use crate::components::metrics::MetricsPanel;
-use crate::components::ntp_panel::NtpPanel;
 use crate::components::playback::Playback;
 use crate::components::scenario_bar::ScenarioBar;
-use crate::components::servers::ServersPanel;
 use crate::ctx::Ctx;
 use crate::i18n::Lang;
-use crate::{frame, keys, url};
+use crate::panels::charts::Charts;
+use crate::panels::event_log::EventLog;
+use crate::panels::hall::HallPanel;
+use crate::panels::metrics::MetricsPanel;
+use crate::panels::ntp::NtpPanel;
+use crate::panels::servers::ServersPanel;
+use crate::{chart, frame, keys, url};
 use leptos::prelude::*;
 
 /// The browser's preferred language.
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     frame::start(ctx);
     keys::listen(ctx);
+    chart::listen_resize(ctx);
     // Keep <html lang> in step with the switch, for screen readers and hyphenation.
     Effect::new(move |_| {
         let code = ctx.ui.lang.get().code();

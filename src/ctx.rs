@@ -1,87 +1,32 @@
-//! The app's shared handles: the signals the panels read ([`Ui`]) and the engine
-//! behind them, with the actions the controls call ([`Ctx`]).
+//! The app's shared handles: the signals every panel may read ([`Ui`]), the engine
+//! behind them with the actions the controls call, and the feeds through which each
+//! panel reads the run ([`Ctx::feed`]).
 //!
-//! The simulation lives in a `StoredValue`, outside the reactive graph; after every
-//! change [`Ctx::publish`] copies what the panels show into a few signals, each set
-//! only when its value changed, so a paused view stays still.
+//! The simulation lives in a `StoredValue`, outside the reactive graph. After every
+//! frame that moved the run, and after every action, [`Ctx`] runs a pass over the
+//! registered feeds ([`crate::feed`]): each panel copies what it shows into its own
+//! signals, at its own cadence, each signal set only when its value changed, so a
+//! paused view stays still.
 
-use crate::engine::{Engine, Stats, SPEEDS};
+use crate::engine::{Engine, SPEEDS};
+use crate::feed::{Cadence, Feeds, Job, Source, Spec};
 use crate::i18n::{Lang, Txt};
 use crate::scenario::{self, Field};
-use driftlab_sim::log::LogRecord;
-use driftlab_sim::metrics::Metrics;
-use driftlab_sim::snapshot::{SeatStory, SeatView, ServerView};
 use driftlab_sim::{Config, Policy, Time};
 use leptos::prelude::*;
 
-/// Log lines the event log shows.
-pub const LOG_ROWS: usize = 25;
-
-/// While playing, refresh [`Stats`] (a scan of every request) every this many frames.
-const STATS_EVERY: u32 = 12;
-/// While playing, refresh the event log every this many frames: at high speed its lines
-/// change faster than anyone can read, and rebuilding them is the costliest DOM work.
-const LOG_EVERY: u32 = 10;
-/// While playing, update at most this many seats a frame: when the doors open, hundreds
-/// change in one frame at ×1000; spreading them over a few frames keeps each smooth.
-const SEATS_PER_FRAME: usize = 80;
-// A playing frame does at most one of the costly jobs: the log (frames 0, 10, 20…),
-// the stats (frames 5, 35…), or one chart (odd frames otherwise: each chart is
-// redrawn about ten times a second at most).
-
-/// The clocks and counters of one frame.
+/// The run's clock and counters: what the playback bar and the empty states read.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Frame {
+pub struct Clock {
     /// True time.
     pub now: Time,
-    /// The simulation's first instant.
-    pub start: Time,
-    /// The official opening.
-    pub opening: Time,
     /// Whether the run is over.
     pub finished: bool,
     /// Events processed.
     pub events: u64,
-    /// One per server.
-    pub servers: Vec<ServerView>,
 }
 
-/// The hall as the grid draws it: one signal per seat, so that a frame touches only
-/// the seats that changed (one signal read by a thousand cells would make every frame
-/// re-subscribe a thousand readers).
-#[derive(Clone, Debug, Default)]
-pub struct Seats {
-    /// Rows.
-    pub rows: u32,
-    /// Seats per row.
-    pub cols: u32,
-    /// Seats, row by row.
-    pub cells: Vec<ArcRwSignal<SeatView>>,
-}
-
-impl Seats {
-    /// Updates at most `limit` seats from a snapshot's. `None` if the hall's size
-    /// changed (nothing was updated: build new seats), else whether seats were left
-    /// for a later frame.
-    fn update(&self, rows: u32, cols: u32, views: &[SeatView], limit: usize) -> Option<bool> {
-        if (self.rows, self.cols) != (rows, cols) || self.cells.len() != views.len() {
-            return None;
-        }
-        let mut left = limit;
-        for (cell, v) in self.cells.iter().zip(views) {
-            if cell.with_untracked(|old| old != v) {
-                if left == 0 {
-                    return Some(true);
-                }
-                left -= 1;
-                cell.set(*v);
-            }
-        }
-        Some(false)
-    }
-}
-
-/// Every signal the panels read. `Copy`: pass it around freely.
+/// The signals any panel may read. `Copy`: pass it around freely.
 #[derive(Clone, Copy)]
 pub struct Ui {
     /// The language.
@@ -90,56 +35,53 @@ pub struct Ui {
     pub playing: RwSignal<bool>,
     /// Index into [`SPEEDS`].
     pub speed: RwSignal<usize>,
-    /// Clocks and server cards.
-    pub frame: RwSignal<Frame>,
-    /// The seat grid.
-    pub seats: RwSignal<Seats>,
-    /// The counters.
-    pub metrics: RwSignal<Metrics>,
-    /// Response times, spread, consistency.
-    pub stats: RwSignal<Stats>,
-    /// The event log's visible lines, newest first, with their index in the log.
-    pub log: RwSignal<Vec<(usize, LogRecord)>>,
-    /// The log's filter.
-    pub anomalies_only: RwSignal<bool>,
-    /// Bumped when a chart has something new to draw, one per [`ChartKind`]
-    /// (`chart_rev[kind as usize]`).
-    pub chart_rev: [RwSignal<u64>; 3],
-    /// The seat whose story is shown.
-    pub selected: RwSignal<Option<u32>>,
-    /// That seat's story.
-    pub story: RwSignal<Option<SeatStory>>,
+    /// The run's clock, read every frame.
+    pub clock: RwSignal<Clock>,
     /// The scenario (what the fields show).
     pub scenario: RwSignal<Config>,
     /// Bumped at every new run or restart.
     pub run: RwSignal<u64>,
     /// Whether the help overlay is open.
     pub help: RwSignal<bool>,
+    /// Bumped on every window resize (see [`crate::chart::listen_resize`]).
+    pub resized: RwSignal<u32>,
 }
 
-/// Bookkeeping of the publishing, outside the graph.
-#[derive(Default)]
-struct Seen {
-    /// Frames published while playing.
-    frames: u32,
-    /// History samples the charts have seen.
-    history_len: usize,
-    /// Charts with new samples not drawn yet.
-    charts_due: [bool; 3],
-    /// The chart to draw next: while playing, one chart per frame, in turn, so that no
-    /// frame draws all three.
-    next_chart: usize,
-    /// Whether a panel was left behind by a frame while playing.
-    stale: bool,
-}
-
-/// The shared handle: signals plus the engine. `Copy`.
+/// The shared handle: signals, the engine and the feeds. `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     /// The signals.
     pub ui: Ui,
     engine: StoredValue<Engine, LocalStorage>,
-    seen: StoredValue<Seen, LocalStorage>,
+    feeds: StoredValue<Feeds, LocalStorage>,
+}
+
+/// A panel's handle on one of its feeds: the value's signal, and a way to read it again
+/// now (when the panel's own filter or selection changed). `Copy`.
+pub struct Feed<T: 'static> {
+    value: RwSignal<T>,
+    id: u64,
+    ctx: Ctx,
+}
+
+impl<T> Clone for Feed<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Feed<T> {}
+
+impl<T: Send + Sync + 'static> Feed<T> {
+    /// The value, as a read-only signal (set only when it changed).
+    pub fn signal(self) -> ReadSignal<T> {
+        self.value.read_only()
+    }
+
+    /// Reads the feed now, whatever its cadence.
+    pub fn refresh(self) {
+        self.ctx.refresh_one(self.id);
+    }
 }
 
 /// The app's context (panics outside the app: a programming error).
@@ -156,23 +98,29 @@ impl Ctx {
                 lang: RwSignal::new(lang),
                 playing: RwSignal::new(false),
                 speed: RwSignal::new(speed.min(SPEEDS.len() - 1)),
-                frame: RwSignal::new(Frame::default()),
-                seats: RwSignal::new(Seats::default()),
-                metrics: RwSignal::new(Metrics::default()),
-                stats: RwSignal::new(Stats::default()),
-                log: RwSignal::new(Vec::new()),
-                anomalies_only: RwSignal::new(false),
-                chart_rev: [RwSignal::new(0), RwSignal::new(0), RwSignal::new(0)],
-                selected: RwSignal::new(None),
-                story: RwSignal::new(None),
+                clock: RwSignal::new(Clock::default()),
                 scenario: RwSignal::new(cfg),
                 run: RwSignal::new(0),
                 help: RwSignal::new(false),
+                resized: RwSignal::new(0),
             },
             engine: StoredValue::new_local(engine),
-            seen: StoredValue::new_local(Seen::default()),
+            feeds: StoredValue::new_local(Feeds::default()),
         };
-        ctx.publish(true);
+        let clock = ctx.ui.clock;
+        ctx.sink(
+            Spec::new(Cadence::EveryFrame),
+            Box::new(move |src: &Source| {
+                let sim = src.sim();
+                let now = Clock {
+                    now: sim.now(),
+                    finished: sim.finished(),
+                    events: sim.events(),
+                };
+                set_if_changed(clock, now);
+            }),
+        );
+        ctx.refresh();
         ctx
     }
 
@@ -190,17 +138,73 @@ impl Ctx {
         self.engine.try_update_value(f)
     }
 
+    /// Registers a feed: `read` copies what a panel shows out of the run, at the pace
+    /// `spec` declares, into the returned signal, set only when the value changed. Read
+    /// once now for the initial value; unregistered with the calling component.
+    pub fn feed<T>(self, spec: Spec, read: impl Fn(&Source) -> T + 'static) -> Feed<T>
+    where
+        T: PartialEq + Send + Sync + 'static,
+    {
+        let first = self
+            .with_engine(|e| read(&Source::new(e.sim(), 0, false)))
+            .expect("a feed is registered while the app is alive");
+        let value = RwSignal::new(first);
+        let id = self.sink(
+            spec,
+            Box::new(move |src: &Source| set_if_changed(value, read(src))),
+        );
+        // The key and cadence count from this first read.
+        self.with_feeds_out(|feeds, sim| feeds.mark(id, sim));
+        Feed {
+            value,
+            id,
+            ctx: self,
+        }
+    }
+
+    /// Registers a feed that writes its own signals (the hall's seats, a signal each);
+    /// returns its id. Unregistered with the calling component.
+    pub fn sink(self, spec: Spec, job: Job) -> u64 {
+        let id = self
+            .feeds
+            .try_update_value(|f| f.add(spec, job))
+            .unwrap_or_default();
+        let feeds = self.feeds;
+        on_cleanup(move || {
+            feeds.try_update_value(|f| f.remove(id));
+        });
+        id
+    }
+
+    /// Reads feed `id` now, whatever its cadence and key.
+    pub fn refresh_one(self, id: u64) {
+        self.with_feeds_out(|feeds, sim| {
+            feeds.refresh(id, sim);
+        });
+    }
+
+    /// Runs `f` on the feeds taken out of the registry (see [`Feeds::take`]) and the
+    /// run; does nothing once the app is gone.
+    fn with_feeds_out(self, f: impl FnOnce(&mut Feeds, &driftlab_sim::Sim)) {
+        let Some(mut taken) = self.feeds.try_update_value(Feeds::take) else {
+            return;
+        };
+        self.with_engine(|e| f(&mut taken, e.sim()));
+        self.feeds.try_update_value(|during| during.absorb(taken));
+    }
+
     /// One animation frame at `now_ms`: advances the run if playing, within a budget of
-    /// `budget_ms`, then publishes. Returns false once the app is gone (the loop stops).
+    /// `budget_ms`, then runs the feeds. Returns false once the app is gone (the loop
+    /// stops).
     pub fn frame(self, now_ms: f64, budget_ms: f64) -> bool {
         let Some(playing) = self.ui.playing.try_get_untracked() else {
             return false;
         };
         if !playing {
-            // A frame while playing may leave some panels a few frames behind; the
-            // first frame after a pause brings them all up to date.
-            if self.seen.try_update_value(|s| std::mem::take(&mut s.stale)) == Some(true) {
-                self.publish(true);
+            // A frame while playing leaves some feeds a few frames behind; the first
+            // frame after a pause brings them all up to date.
+            if self.feeds.try_update_value(Feeds::take_stale) == Some(true) {
+                self.refresh();
             }
             return self.update_engine(Engine::pause).is_some();
         }
@@ -216,93 +220,14 @@ impl Ctx {
             self.ui.playing.set(false);
         }
         if moved || finished {
-            self.publish(finished);
+            self.with_feeds_out(|feeds, sim| feeds.pass(sim, !finished));
         }
         true
     }
 
-    /// Copies the run's state into the signals. `full` refreshes everything now (a
-    /// pause, a step, a new run); otherwise (a frame while playing) the costlier panels
-    /// are refreshed every few frames and the charts one per frame.
-    pub fn publish(self, full: bool) {
-        let ui = self.ui;
-        let Some(frame) = self.seen.try_update_value(|s| {
-            s.frames = s.frames.wrapping_add(1);
-            s.frames
-        }) else {
-            return;
-        };
-        let log = full || frame % LOG_EVERY == 0;
-        let stats = full || frame % STATS_EVERY == LOG_EVERY / 2;
-        let chart_slot = !(log || stats) && frame % 2 == 1;
-        let anomalies_only = ui.anomalies_only.get_untracked();
-        let selected = ui.selected.get_untracked();
-        let Some((snap, log, story, history_len, st)) = self.with_engine(|e| {
-            let sim = e.sim();
-            (
-                sim.snapshot(),
-                log.then(|| e.log_rows(anomalies_only, LOG_ROWS)),
-                selected.and_then(|s| sim.seat_story(s)),
-                sim.history().t.len(),
-                stats.then(|| e.stats()),
-            )
-        }) else {
-            return;
-        };
-        let frame = Frame {
-            now: snap.now,
-            start: snap.start,
-            opening: snap.opening,
-            finished: snap.finished,
-            events: snap.events,
-            servers: snap.servers,
-        };
-        set_if_changed(ui.frame, frame);
-        let (rows, cols) = (snap.rows, snap.cols);
-        let limit = if full { usize::MAX } else { SEATS_PER_FRAME };
-        // Seats left for later frames are caught up by the next ones (the frame after a
-        // pause publishes in full).
-        let updated = ui
-            .seats
-            .with_untracked(|s| s.update(rows, cols, &snap.seats, limit));
-        if updated.is_none() {
-            ui.seats.set(Seats {
-                rows,
-                cols,
-                cells: snap.seats.into_iter().map(ArcRwSignal::new).collect(),
-            });
-        }
-        set_if_changed(ui.metrics, snap.metrics);
-        if let Some(log) = log {
-            set_if_changed(ui.log, log);
-        }
-        set_if_changed(ui.story, story);
-        if let Some(st) = st {
-            set_if_changed(ui.stats, st);
-        }
-        let draw = self.seen.try_update_value(|s| {
-            s.stale = !full;
-            if std::mem::replace(&mut s.history_len, history_len) != history_len {
-                s.charts_due = [true; 3];
-            }
-            let mut draw = [false; 3];
-            if full {
-                draw = std::mem::take(&mut s.charts_due);
-            } else if let Some(k) = (0..3)
-                .map(|k| (s.next_chart + k) % 3)
-                .find(|&k| chart_slot && s.charts_due[k])
-            {
-                s.charts_due[k] = false;
-                s.next_chart = (k + 1) % 3;
-                draw[k] = true;
-            }
-            draw
-        });
-        for (k, due) in draw.unwrap_or_default().into_iter().enumerate() {
-            if due {
-                ui.chart_rev[k].update(|r| *r += 1);
-            }
-        }
+    /// Reads every feed now (a full pass): after a pause, a step, a new run, an edit.
+    pub fn refresh(self) {
+        self.with_feeds_out(|feeds, sim| feeds.pass(sim, false));
     }
 
     fn after_new_run(self) {
@@ -311,10 +236,8 @@ impl Ctx {
             set_if_changed(ui.scenario, cfg);
         }
         ui.run.update(|r| *r += 1);
-        for rev in ui.chart_rev {
-            rev.update(|r| *r += 1);
-        }
-        self.publish(true);
+        self.feeds.try_update_value(Feeds::new_run);
+        self.refresh();
     }
 
     /// Play or pause.
@@ -331,7 +254,7 @@ impl Ctx {
     pub fn step(self) {
         self.ui.playing.set(false);
         self.update_engine(|e| e.step());
-        self.publish(true);
+        self.refresh();
     }
 
     /// The same scenario from its start, paused.
@@ -346,7 +269,6 @@ impl Ctx {
         match self.update_engine(|e| e.load(cfg)) {
             Some(Ok(())) => {
                 self.ui.playing.set(false);
-                self.ui.selected.set(None);
                 self.after_new_run();
                 Ok(())
             }
@@ -400,7 +322,7 @@ impl Ctx {
                 }
             }
         });
-        self.publish(true);
+        self.refresh();
     }
 
     /// Injects a fault into the running sale; the core's reason if it is refused.
@@ -409,7 +331,7 @@ impl Ctx {
             .update_engine(|e| e.inject(fault))
             .unwrap_or(Ok(()))
             .map_err(|e| e.to_string());
-        self.publish(true);
+        self.refresh();
         r
     }
 
@@ -417,26 +339,12 @@ impl Ctx {
         if let Some(cfg) = self.with_engine(|e| e.config().clone()) {
             self.ui.scenario.set(cfg);
         }
-        self.publish(true);
-    }
-
-    /// Shows the story of `seat`.
-    pub fn select(self, seat: u32) {
-        if self.ui.selected.get_untracked() != Some(seat) {
-            self.ui.selected.set(Some(seat));
-            let story = self.with_engine(|e| e.sim().seat_story(seat)).flatten();
-            self.ui.story.set(story);
-        }
-    }
-
-    /// Filters the log to anomalies, or not.
-    pub fn set_anomalies_only(self, on: bool) {
-        self.ui.anomalies_only.set(on);
-        self.publish(true);
+        self.refresh();
     }
 }
 
-fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
+/// Sets `s` to `v` unless it already holds that value (no change, no notification).
+pub fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
     if s.with_untracked(|old| *old != v) {
         s.set(v);
     }

@@ -1,12 +1,9 @@
 //! The running simulation and its playback, outside the reactive graph.
 //!
 //! The app keeps one [`Engine`] in a `StoredValue`; the frame loop calls
-//! [`Engine::tick`] and then copies what the panels show into signals. Everything
+//! [`Engine::tick`] and then runs the panels' feeds. Everything
 //! here is plain Rust, tested natively.
 
-use driftlab_sim::log::{flags, LogRecord};
-use driftlab_sim::metrics::Percentiles;
-use driftlab_sim::report::Consistency;
 use driftlab_sim::time::{MS, SEC};
 use driftlab_sim::{Config, ConfigError, Sim};
 
@@ -25,17 +22,6 @@ pub struct Engine {
     sim: Sim,
     cfg: Config,
     last_ms: Option<f64>,
-}
-
-/// Figures that cost a scan of every request: refreshed a few times a second.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stats {
-    /// Response times per server.
-    pub response: Vec<Percentiles>,
-    /// Standard deviation of the servers' offsets now, ms.
-    pub spread_ms: f64,
-    /// The end-of-run check, once the run is over.
-    pub consistency: Option<Consistency>,
 }
 
 impl Engine {
@@ -133,38 +119,6 @@ impl Engine {
     pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {
         self.sim.inject(fault)
     }
-
-    /// The latest `n` log lines, newest first, with their index in the log; only those
-    /// flagged as anomalies if `anomalies_only`.
-    pub fn log_rows(&self, anomalies_only: bool, n: usize) -> Vec<(usize, LogRecord)> {
-        self.sim
-            .log()
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, r)| !anomalies_only || r.flags & flags::ANOMALY != 0)
-            .take(n)
-            .map(|(i, r)| (i, *r))
-            .collect()
-    }
-
-    /// The figures that need a scan of every request.
-    pub fn stats(&self) -> Stats {
-        let r = self.sim.report();
-        Stats {
-            response: r
-                .servers
-                .iter()
-                .map(|s| Percentiles {
-                    mean_ms: s.mean_ms,
-                    p50_ms: s.p50_ms,
-                    p99_ms: s.p99_ms,
-                })
-                .collect(),
-            spread_ms: r.offset_spread_ms,
-            consistency: self.sim.finished().then_some(r.consistency),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -222,7 +176,6 @@ mod tests {
         let mut e = Engine::new(small("extreme_drift")).unwrap();
         play_to_end(&mut e);
         assert!(e.sim().metrics().wrong_winners > 0);
-        assert!(e.stats().consistency.is_some());
         let mut e = Engine::new(small("reset")).unwrap();
         play_to_end(&mut e);
         assert_eq!(e.sim().metrics().wrong_winners, 0);
@@ -242,18 +195,6 @@ mod tests {
         e.restart();
         play_to_end(&mut e);
         assert_eq!(e.sim().trace_hash(), first);
-    }
-
-    #[test]
-    fn log_rows_are_newest_first_and_filter_anomalies() {
-        let mut e = Engine::new(small("extreme_drift")).unwrap();
-        play_to_end(&mut e);
-        let rows = e.log_rows(false, 5);
-        assert_eq!(rows.len(), 5);
-        assert!(rows[0].0 > rows[4].0);
-        let anomalies = e.log_rows(true, 50);
-        assert!(!anomalies.is_empty());
-        assert!(anomalies.iter().all(|(_, r)| r.flags & flags::ANOMALY != 0));
     }
 
     #[test]

@@ -12,10 +12,10 @@ pub fn Playback() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
     let playing = ui.playing;
-    let now = move || ui.frame.with(|f| f.now.to_string());
+    let now = move || ui.clock.with(|c| c.now.to_string());
     let speed_label = move || format!("×{}", SPEEDS[ui.speed.get()]);
     let status = move || {
-        let (events, finished) = ui.frame.with(|f| (f.events, f.finished));
+        let (events, finished) = ui.clock.with(|c| (c.events, c.finished));
         let lang = ui.lang.get();
         if finished {
             lang.t(Txt::StatusDone).to_string()

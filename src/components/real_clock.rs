@@ -184,7 +184,11 @@ pub fn RealClock() -> impl IntoView {
             format!(
                 "{} {}",
                 lang.t(Txt::RcApplied),
-                crate::ntp_view::duration(lang, driftlab_sim::time::secs_to_nanos(s), true)
+                crate::panels::ntp::data::duration(
+                    lang,
+                    driftlab_sim::time::secs_to_nanos(s),
+                    true
+                )
             )
         });
         view! {

@@ -6,7 +6,12 @@ use leptos::prelude::*;
 
 /// `label`, underlined with dots; hovering or focusing it shows `tip`.
 #[component]
-pub fn Term(label: Txt, tip: Txt) -> impl IntoView {
+pub fn Term(
+    /// The term.
+    label: Txt,
+    /// What it means, in one sentence.
+    tip: Txt,
+) -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <span class="term" tabindex="0">

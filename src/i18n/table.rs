@@ -4,7 +4,7 @@ macro_rules! table {
     ($($key:ident => $en:literal, $fr:literal;)*) => {
         /// A visible text; [`super::Lang::t`] gives it in a language.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Txt { $($key,)* }
+        pub enum Txt { $(#[doc = $en] $key,)* }
         impl Txt {
             /// Every text (for the completeness test).
             pub const ALL: &'static [Txt] = &[$(Txt::$key,)*];

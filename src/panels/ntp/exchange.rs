@@ -1,11 +1,15 @@
 //! The teaching view of one NTP exchange: a time-space diagram of the four timestamps
 //! (clock readings and true instants), then θ and δ worked out with the numbers, and
 //! what NTP cannot see when the route is asymmetric.
+//!
+//! Its feed: the chosen server's last exchange, every frame and at once when another
+//! server is chosen.
 
-use crate::components::ntp_panel::use_source_names;
+use super::data::{self as nv, instant_us, precise};
+use super::use_source_names;
 use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
-use crate::ntp_view::{self as nv, instant_us, precise};
 use crate::palette::{server_colour, server_name};
 use driftlab_sim::ntp_run::Exchange;
 use driftlab_sim::time::MS;
@@ -37,14 +41,12 @@ pub fn NtpExchange() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
     let names = use_source_names();
-    let n = Memo::new(move |_| ui.frame.with(|f| f.servers.len()));
+    let n = Memo::new(move |_| ui.scenario.with(|c| c.servers.len()));
     let pick = RwSignal::new(0usize);
-    let ex = Memo::new(move |_| {
-        ui.frame.track();
-        let i = pick.get();
-        ctx.with_engine(|e| e.sim().last_exchange(i).cloned())
-            .flatten()
+    let feed = ctx.feed(Spec::new(Cadence::EveryFrame), move |src| {
+        src.sim().last_exchange(pick.get_untracked()).cloned()
     });
+    let ex = feed.signal();
     view! {
         <div class="panel ntp-exchange" data-testid="ntp-exchange">
             <div class="panel-head">
@@ -54,7 +56,10 @@ pub fn NtpExchange() -> impl IntoView {
                     " "
                     <select
                         data-testid="exchange-server"
-                        on:change=move |ev| pick.set(event_target_value(&ev).parse().unwrap_or(0))
+                        on:change=move |ev| {
+                            pick.set(event_target_value(&ev).parse().unwrap_or(0));
+                            feed.refresh();
+                        }
                     >
                         <For each=move || 0..n.get() key=|i| *i let:i>
                             <option value=i.to_string() selected=move || pick.get() == i>

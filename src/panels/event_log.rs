@@ -1,46 +1,40 @@
 //! The servers' log, latest first: true time, the local timestamp, the server, what
 //! it decided, and the anomalies the line carries. Lines stamped out of order are
 //! marked ⇅.
+//!
+//! Its feed: the latest [`LOG_ROWS`] lines, every [`LOG_EVERY`] frames while playing
+//! (at high speed lines change faster than anyone can read, and rebuilding them is the
+//! costliest DOM work), and at once when the filter changes.
 
-use crate::components::seat_story::refusal_text;
+pub mod data;
+
 use crate::ctx::use_ctx;
-use crate::i18n::{Lang, Txt};
+use crate::feed::{Cadence, Spec};
+use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name};
+use data::{badges, kind_text, log_rows};
 use driftlab_sim::hall::seat_label;
-use driftlab_sim::log::{flags, LogKind, LogRecord};
+use driftlab_sim::log::{flags, LogRecord};
 use leptos::prelude::*;
 
-/// Each flag's bit, symbol and name.
-const FLAGS: [(u16, &str, Txt); 7] = [
-    (flags::WRONG_WINNER, "!", Txt::FWrong),
-    (flags::DOUBLE_BOOKING, "✖", Txt::FDouble),
-    (flags::EARLY_SALE, "◷", Txt::FEarly),
-    (flags::WRONGLY_REFUSED, "⊘", Txt::FWronglyRefused),
-    (flags::PREMATURE_EXPIRY, "⧖", Txt::FPremature),
-    (flags::LATE_EXPIRY, "⧖", Txt::FLate),
-    (flags::INVERSION, "⇅", Txt::FInversion),
-];
-
-/// What a line records, in words.
-fn kind_text(l: Lang, k: LogKind) -> String {
-    match k {
-        LogKind::Confirmed => l.t(Txt::LkConfirmed).into(),
-        LogKind::Refused(r) => format!("{}: {}", l.t(Txt::LkRefused), l.t(refusal_text(r))),
-        LogKind::Paid => l.t(Txt::LkPaid).into(),
-        LogKind::PayRefused(r) => format!("{}: {}", l.t(Txt::LkPayRefused), l.t(refusal_text(r))),
-        LogKind::Revoked => l.t(Txt::LkRevoked).into(),
-        LogKind::Released => l.t(Txt::LkReleased).into(),
-    }
-}
+/// Log lines the event log shows.
+pub const LOG_ROWS: usize = 25;
+/// While playing, refresh the lines every this many frames.
+pub const LOG_EVERY: u32 = 10;
 
 /// The event log panel.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
-    let empty = move || ui.log.with(|l| l.is_empty());
+    let anomalies_only = RwSignal::new(false);
+    let log = ctx.feed(Spec::new(Cadence::Every(LOG_EVERY)), move |src| {
+        log_rows(src.sim(), anomalies_only.get_untracked(), LOG_ROWS)
+    });
+    let lines = log.signal();
+    let empty = move || lines.with(|l| l.is_empty());
     let empty_text = move || {
-        let none_yet = ui.frame.with(|f| f.events == 0) || !ui.anomalies_only.get();
+        let none_yet = ui.clock.with(|c| c.events == 0) || !anomalies_only.get();
         ctx.t(if none_yet {
             Txt::LogEmpty
         } else {
@@ -55,8 +49,11 @@ pub fn EventLog() -> impl IntoView {
                     <input
                         type="checkbox"
                         data-testid="log-anomalies"
-                        prop:checked=move || ui.anomalies_only.get()
-                        on:change=move |ev| ctx.set_anomalies_only(event_target_checked(&ev))
+                        prop:checked=move || anomalies_only.get()
+                        on:change=move |ev| {
+                            anomalies_only.set(event_target_checked(&ev));
+                            log.refresh();
+                        }
                     />
                     {move || ctx.t(Txt::LogAnomaliesOnly)}
                 </label>
@@ -74,7 +71,7 @@ pub fn EventLog() -> impl IntoView {
                     </thead>
                     <tbody data-testid="log-rows">
                         <For
-                            each=move || ui.log.get()
+                            each=move || lines.get()
                             key=|(i, r)| (*i, r.flags)
                             children=move |(_, r)| view! { <LogLine r=r /> }
                         />
@@ -93,7 +90,7 @@ pub fn EventLog() -> impl IntoView {
 fn LogLine(r: LogRecord) -> impl IntoView {
     let ctx = use_ctx();
     let lang = ctx.ui.lang;
-    let cols = ctx.ui.seats.with_untracked(|s| s.cols).max(1);
+    let cols = ctx.ui.scenario.with_untracked(|c| c.hall.cols).max(1);
     let inversion = r.flags & flags::INVERSION != 0;
     let what = move || {
         let l = lang.get();
@@ -106,10 +103,9 @@ fn LogLine(r: LogRecord) -> impl IntoView {
             r.customer
         )
     };
-    let badges = FLAGS
-        .iter()
-        .filter(|(bit, _, _)| r.flags & bit != 0)
-        .map(|&(bit, symbol, name)| {
+    let badges = badges(r.flags)
+        .into_iter()
+        .map(|(bit, symbol, name)| {
             let class = if bit == flags::INVERSION {
                 "badge inversion"
             } else {

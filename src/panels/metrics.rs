@@ -1,140 +1,22 @@
 //! Every figure of MODEL §7, grouped by what causes it, each term explaining itself.
+//!
+//! Its feeds: the counters every frame (a copy); the [`data::Stats`] (response times,
+//! clock spread, the end-of-run check: a scan of every request) every
+//! [`STATS_EVERY`] frames while playing.
+
+pub mod data;
 
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
 use crate::palette::server_colour;
+use data::{Figure, Stats, CLOCK, REFUSALS, SERIAL, TRAFFIC};
 use driftlab_sim::metrics::Metrics;
 use leptos::prelude::*;
 
-/// A counter: its test id, label, one-sentence meaning, value, and whether a non-zero
-/// value is an anomaly (then it is marked).
-type Figure = (&'static str, Txt, Txt, fn(&Metrics) -> u64, bool);
-
-const TRAFFIC: [Figure; 5] = [
-    (
-        "requests",
-        Txt::MRequests,
-        Txt::MRequestsTip,
-        |m| m.requests,
-        false,
-    ),
-    (
-        "confirmed",
-        Txt::MConfirmed,
-        Txt::MConfirmedTip,
-        |m| m.confirmed,
-        false,
-    ),
-    (
-        "refused",
-        Txt::MRefused,
-        Txt::MRefusedTip,
-        |m| m.refused,
-        false,
-    ),
-    (
-        "timed_out",
-        Txt::MTimedOut,
-        Txt::MTimedOutTip,
-        |m| m.timed_out,
-        false,
-    ),
-    ("paid", Txt::MPaid, Txt::MPaidTip, |m| m.paid, false),
-];
-
-const CLOCK: [Figure; 7] = [
-    (
-        "wrong_winners",
-        Txt::MWrongWinners,
-        Txt::MWrongWinnersTip,
-        |m| m.wrong_winners,
-        true,
-    ),
-    (
-        "order_inversions",
-        Txt::MInversions,
-        Txt::MInversionsTip,
-        |m| m.order_inversions,
-        true,
-    ),
-    (
-        "early_sales",
-        Txt::MEarlySales,
-        Txt::MEarlySalesTip,
-        |m| m.early_sales,
-        true,
-    ),
-    (
-        "wrongly_refused",
-        Txt::MWronglyRefused,
-        Txt::MWronglyRefusedTip,
-        |m| m.wrongly_refused,
-        true,
-    ),
-    (
-        "premature_expiries",
-        Txt::MPremature,
-        Txt::MPrematureTip,
-        |m| m.premature_expiries,
-        true,
-    ),
-    (
-        "late_expiries",
-        Txt::MLate,
-        Txt::MLateTip,
-        |m| m.late_expiries,
-        true,
-    ),
-    (
-        "expiries",
-        Txt::MExpiries,
-        Txt::MExpiriesTip,
-        |m| m.expiries,
-        false,
-    ),
-];
-
-const SERIAL: [Figure; 2] = [
-    (
-        "double_bookings",
-        Txt::MDouble,
-        Txt::MDoubleTip,
-        |m| m.double_bookings,
-        true,
-    ),
-    (
-        "revoked",
-        Txt::MRevoked,
-        Txt::MRevokedTip,
-        |m| m.revoked,
-        true,
-    ),
-];
-
-const REFUSALS: [Figure; 3] = [
-    (
-        "not_open_refusals",
-        Txt::MNotOpen,
-        Txt::MNotOpenTip,
-        |m| m.not_open_refusals,
-        false,
-    ),
-    (
-        "token_refusals",
-        Txt::MToken,
-        Txt::MTokenTip,
-        |m| m.token_refusals,
-        false,
-    ),
-    (
-        "taken_refusals",
-        Txt::MTaken,
-        Txt::MTakenTip,
-        |m| m.taken_refusals,
-        false,
-    ),
-];
+/// While playing, refresh the [`Stats`] (a scan of every request) every this many frames.
+pub const STATS_EVERY: u32 = 12;
 
 /// One row: label and value.
 #[component]
@@ -160,12 +42,12 @@ fn Row(
 
 /// A group of counters.
 #[component]
-fn Group(title: Txt, figures: &'static [Figure]) -> impl IntoView {
+fn Group(title: Txt, figures: &'static [Figure], metrics: ReadSignal<Metrics>) -> impl IntoView {
     let ctx = use_ctx();
     let rows = figures
         .iter()
         .map(|&(id, label, tip, get, anomaly)| {
-            let n = Memo::new(move |_| ctx.ui.metrics.with(get));
+            let n = Memo::new(move |_| metrics.with(get));
             let value = Signal::derive(move || ctx.ui.lang.get().int(n.get()));
             let raw = Signal::derive(move || n.get().to_string());
             let alert = Signal::derive(move || anomaly && n.get() > 0);
@@ -185,16 +67,24 @@ fn Group(title: Txt, figures: &'static [Figure]) -> impl IntoView {
 pub fn MetricsPanel() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
-    let empty = move || ui.frame.with(|f| f.events == 0);
-    let mean = move || ui.metrics.with(|m| m.double_booking_mean_ms());
+    let metrics = ctx
+        .feed(Spec::new(Cadence::EveryFrame), |src| src.snapshot().metrics)
+        .signal();
+    let stats = ctx
+        .feed(Spec::new(Cadence::Every(STATS_EVERY)), |src| {
+            Stats::of(src.sim())
+        })
+        .signal();
+    let empty = move || ui.clock.with(|c| c.events == 0);
+    let mean = move || metrics.with(|m| m.double_booking_mean_ms());
     let mean_ms = Signal::derive(move || ui.lang.get().num(mean(), 0) + " ms");
     let mean_raw = Signal::derive(move || mean().to_string());
-    let spread_s = move || ui.stats.with(|s| s.spread_ms) / 1000.0;
+    let spread_s = move || stats.with(|s| s.spread_ms) / 1000.0;
     let spread = Signal::derive(move || ui.lang.get().num(spread_s(), 3) + " s");
     let spread_raw = Signal::derive(move || spread_s().to_string());
     let check = move || {
         let l = ui.lang.get();
-        ui.stats.with(|s| {
+        stats.with(|s| {
             s.consistency.map(|c| {
                 (
                     (
@@ -219,9 +109,9 @@ pub fn MetricsPanel() -> impl IntoView {
                 </p>
             </header>
             <div class="groups">
-                <Group title=Txt::GroupClock figures=&CLOCK />
+                <Group title=Txt::GroupClock figures=&CLOCK metrics=metrics />
                 <div class="group-stack">
-                    <Group title=Txt::GroupSerial figures=&SERIAL />
+                    <Group title=Txt::GroupSerial figures=&SERIAL metrics=metrics />
                     <dl class="extra">
                         <Row id="double_booking_mean" label=Txt::MDoubleTime tip=Txt::MDoubleTimeTip value=mean_ms raw=mean_raw alert=false />
                     </dl>
@@ -238,15 +128,15 @@ pub fn MetricsPanel() -> impl IntoView {
                         }}
                     </div>
                 </div>
-                <Group title=Txt::GroupTraffic figures=&TRAFFIC />
+                <Group title=Txt::GroupTraffic figures=&TRAFFIC metrics=metrics />
                 <div class="group-stack">
-                    <Group title=Txt::GroupRefusals figures=&REFUSALS />
+                    <Group title=Txt::GroupRefusals figures=&REFUSALS metrics=metrics />
                     <div class="group">
                         <h3>{move || ctx.t(Txt::GroupServers)}</h3>
                         <dl>
                             <Row id="offset_spread" label=Txt::MSpread tip=Txt::MSpreadTip value=spread raw=spread_raw alert=false />
                         </dl>
-                        <ResponseTable />
+                        <ResponseTable stats=stats />
                     </div>
                 </div>
             </div>
@@ -256,13 +146,13 @@ pub fn MetricsPanel() -> impl IntoView {
 
 /// Response times per server: mean, median, p99.
 #[component]
-fn ResponseTable() -> impl IntoView {
+fn ResponseTable(stats: ReadSignal<Stats>) -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
-    let n = move || ui.stats.with(|s| s.response.len());
+    let n = move || stats.with(|s| s.response.len());
     let ms = move |i: usize, f: fn(&driftlab_sim::metrics::Percentiles) -> f64| {
         let l = ui.lang.get();
-        ui.stats.with(|s| s.response.get(i).map(|p| l.num(f(p), 1)))
+        stats.with(|s| s.response.get(i).map(|p| l.num(f(p), 1)))
     };
     view! {
         <table class="response" data-testid="response-table">

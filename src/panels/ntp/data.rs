@@ -1,4 +1,4 @@
-//! What the NTP panels show, as plain data: threshold levels, durations in words,
+//! What the NTP area shows, as plain data: threshold levels, durations in words,
 //! alert and event texts, and the faults the live switches inject. No DOM here.
 
 use crate::i18n::{Lang, Txt};
@@ -211,6 +211,17 @@ pub fn event_text(lang: Lang, ev: &TimeEvent, names: &[String]) -> String {
     }
 }
 
+/// The latest `n` of `events`, newest first, with their index.
+pub fn latest_events(events: &[TimeEvent], n: usize) -> Vec<(usize, TimeEvent)> {
+    events
+        .iter()
+        .enumerate()
+        .rev()
+        .take(n)
+        .map(|(k, ev)| (k, ev.clone()))
+        .collect()
+}
+
 /// `now` as the seconds a fault strikes at, floored to the millisecond: the core applies
 /// a fault at once only if its time is not after now, and `now.as_secs_f64()` can round
 /// up by a nanosecond.
@@ -372,6 +383,22 @@ mod tests {
             assert!(Time::from_secs_f64(strike_s(t)) <= t, "{ns}");
             assert!(t - Time::from_secs_f64(strike_s(t)) < MS, "{ns}");
         }
+    }
+
+    #[test]
+    fn the_latest_events_come_first() {
+        let ev = |k: i64| TimeEvent {
+            t: Time(k * SEC),
+            node: Node::Res(0),
+            what: TimeEventKind::Stepped(k),
+        };
+        let all: Vec<TimeEvent> = (0..5).map(ev).collect();
+        let latest = latest_events(&all, 3);
+        assert_eq!(
+            latest.iter().map(|(k, e)| (*k, e.t)).collect::<Vec<_>>(),
+            vec![(4, Time(4 * SEC)), (3, Time(3 * SEC)), (2, Time(2 * SEC))]
+        );
+        assert_eq!(latest_events(&all[..1], 3).len(), 1);
     }
 
     #[test]

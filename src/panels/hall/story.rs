@@ -1,29 +1,17 @@
 //! The story of the seat under the pointer or the focus: who asked, via which server,
 //! at what true time and with what timestamp, who won, and whether that was right.
 
-use crate::components::hall::state_text;
+use super::data::{refusal_text, state_text};
+use super::Hall;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
 use crate::palette::{seat_class, seat_symbol, server_colour, server_name};
-use driftlab_sim::log::Refusal;
 use driftlab_sim::snapshot::{Claim, SeatState, SeatStory};
 use driftlab_sim::world::{Hold, Outcome};
 use leptos::prelude::*;
 
 /// Requests the story lists before saying "and N more".
 const SHOWN: usize = 6;
-
-/// A refusal's reason.
-pub fn refusal_text(r: Refusal) -> Txt {
-    match r {
-        Refusal::NotOpen => Txt::RNotOpen,
-        Refusal::TokenNotYetValid => Txt::RTokenNbf,
-        Refusal::TokenExpired => Txt::RTokenExp,
-        Refusal::Taken => Txt::RTaken,
-        Refusal::HoldExpired => Txt::RHoldExpired,
-        Refusal::HoldLost => Txt::RHoldLost,
-    }
-}
 
 /// What became of a request, in words.
 fn outcome(l: Lang, c: &Claim) -> String {
@@ -48,10 +36,11 @@ fn outcome(l: Lang, c: &Claim) -> String {
 #[component]
 pub fn SeatStoryPanel() -> impl IntoView {
     let ctx = use_ctx();
+    let story = expect_context::<Hall>().story.signal();
     view! {
         <aside class="story" data-testid="seat-story">
             <h3>{move || ctx.t(Txt::Story)}</h3>
-            {move || match ctx.ui.story.get() {
+            {move || match story.get() {
                 None => view! { <p class="hint">{move || ctx.t(Txt::StoryEmpty)}</p> }.into_any(),
                 Some(story) => story_view(ctx, story).into_any(),
             }}

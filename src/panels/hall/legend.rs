@@ -1,6 +1,6 @@
 //! The seat grid's legend: each state's swatch, symbol and meaning.
 
-use crate::components::hall::state_text;
+use super::data::state_text;
 use crate::components::term::Term;
 use crate::i18n::Txt;
 use crate::palette::{seat_class, seat_symbol};

@@ -1,20 +1,27 @@
 //! One server: its clock beside true time, its offset and skew, what it served.
 
+use super::data;
 use crate::components::field::TextField;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name};
 use crate::scenario::{parse_offset_s, parse_skew_ppm, MAX_OFFSET_S, MAX_SKEW_PPM};
+use driftlab_sim::snapshot::ServerView;
 use leptos::prelude::*;
 
-/// The card of server `i` (0-based).
+/// The card of server `i` (0-based), reading the servers panel's feed.
 #[component]
-pub fn ServerCard(i: usize) -> impl IntoView {
+pub fn ServerCard(
+    /// The server (0-based).
+    i: usize,
+    /// Every server's view, from the panel's feed.
+    servers: ReadSignal<Vec<ServerView>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
     let n = i + 1;
     let name = server_name(i);
-    let view = Memo::new(move |_| ui.frame.with(|f| f.servers.get(i).cloned()));
+    let view = Memo::new(move |_| servers.with(|s| s.get(i).cloned()));
     // The clock as last set (what the inputs show); the card's Δ is the live offset.
     let set = Memo::new(move |_| {
         ui.scenario.with(|c| {
@@ -26,22 +33,11 @@ pub fn ServerCard(i: usize) -> impl IntoView {
     let lang = ui.lang;
     let local = move || view.with(|v| v.as_ref().map(|v| v.local.to_string()));
     let offset_ns = move || view.with(|v| v.as_ref().map_or(0, |v| v.offset_ns));
-    let delta = move || format!("Δ {}", lang.get().offset(offset_ns()));
+    let delta = move || data::delta(lang.get(), offset_ns());
     let served = move || view.with(|v| v.as_ref().map_or(0, |v| v.requests));
     let served_tip = move || {
         let l = lang.get();
-        view.with(|v| {
-            v.as_ref().map(|v| {
-                format!(
-                    "{} · {} {} · {} {}",
-                    l.t(Txt::ServedTip),
-                    l.int(v.confirmed),
-                    l.t(Txt::ConfirmedShort),
-                    l.int(v.refused),
-                    l.t(Txt::RefusedShort)
-                )
-            })
-        })
+        view.with(|v| v.as_ref().map(|v| data::served_tip(l, v)))
     };
     let offset_text = move || lang.get().num(set.get().0, 1);
     let skew_text = move || lang.get().num(set.get().1, 0);

@@ -1,0 +1,11 @@
+//! The panels that show the simulation, one folder each: the component in the parent
+//! file, its pure view data (what it computes from the run, tested natively) and its
+//! sub-components beside it. Each panel declares its feeds ([`crate::ctx::Ctx::feed`]):
+//! what it reads from the run, and how often.
+
+pub mod charts;
+pub mod event_log;
+pub mod hall;
+pub mod metrics;
+pub mod ntp;
+pub mod servers;
