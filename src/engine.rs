@@ -39,7 +39,9 @@ impl Engine {
         &self.sim
     }
 
-    /// The scenario: the config the run started from, with the clock edits made since.
+    /// The scenario: the config the run started from, with the clock edits made before
+    /// it started playing (edits made while it runs are live actions, replayed by a
+    /// restart at their instants: [`Sim::actions`]).
     pub fn config(&self) -> &Config {
         &self.cfg
     }
@@ -50,10 +52,18 @@ impl Engine {
         Ok(())
     }
 
-    /// Starts the same scenario again from its start: same seed, same run.
+    /// Starts the same scenario again from its start: same seed, and every live action
+    /// (clock edits, NTP switches, faults) again at its instant: the same run.
     pub fn restart(&mut self) {
-        self.sim = Sim::new(self.cfg.clone()).expect("the running config was validated");
+        let actions = self.sim.actions().to_vec();
+        self.sim = Sim::with_actions(self.cfg.clone(), &actions)
+            .expect("the running config and its actions were validated");
         self.last_ms = None;
+    }
+
+    /// Whether the run has not started playing: an edit then changes the scenario.
+    fn at_start(&self) -> bool {
+        self.sim.events() == 0 && self.sim.actions().is_empty()
     }
 
     /// Processes exactly one event; false if the run is over.
@@ -90,32 +100,49 @@ impl Engine {
         self.sim.now() != before
     }
 
-    /// Moves server `i`'s clock to `offset_s` from true time now, and makes it the
-    /// scenario's initial offset (a restart replays with it).
+    /// Moves server `i`'s clock to `offset_s` from true time now. Before the run plays,
+    /// this is the scenario's initial offset; while it runs, a live action that a
+    /// restart replays at the same instant.
     pub fn set_offset(&mut self, i: usize, offset_s: f64) {
+        if self.at_start() {
+            if let Some(s) = self.cfg.servers.get_mut(i) {
+                s.clock.offset_ms = offset_s * 1000.0;
+            }
+        }
         self.sim
             .set_server_offset(i, driftlab_sim::time::secs_to_nanos(offset_s));
-        if let Some(s) = self.cfg.servers.get_mut(i) {
-            s.clock.offset_ms = offset_s * 1000.0;
-        }
+        self.forget_start_edits();
     }
 
-    /// Sets server `i`'s skew now, and in the scenario.
+    /// Sets server `i`'s skew now (in the scenario too, before the run plays).
     pub fn set_skew(&mut self, i: usize, ppm: f64) {
+        if self.at_start() {
+            if let Some(s) = self.cfg.servers.get_mut(i) {
+                s.clock.skew_ppm = ppm;
+            }
+        }
         self.sim.set_server_skew(i, ppm);
-        if let Some(s) = self.cfg.servers.get_mut(i) {
-            s.clock.skew_ppm = ppm;
+        self.forget_start_edits();
+    }
+
+    /// An edit made before the run plays is in the scenario, not a live action: start
+    /// the run afresh from the edited scenario.
+    fn forget_start_edits(&mut self) {
+        if self.sim.events() == 0 && !self.sim.actions().is_empty() {
+            let start_edits_only = self.sim.now() == self.cfg.sale.start();
+            if start_edits_only {
+                self.sim = Sim::new(self.cfg.clone()).expect("the running config was validated");
+            }
         }
     }
 
-    /// Switches NTP on or off on server `i` now. Live only, like a fault: a restart
-    /// starts as the scenario says.
+    /// Switches NTP on or off on server `i` now: a live action, replayed by a restart.
     pub fn set_ntp(&mut self, i: usize, on: bool) {
         self.sim.set_ntp(i, on);
     }
 
-    /// Injects `fault` into the running sale (live only); refused with the reason if
-    /// it names a server or time server that does not exist.
+    /// Injects `fault` into the running sale (a live action, replayed by a restart);
+    /// refused with the reason if it names a server or time server that does not exist.
     pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {
         self.sim.inject(fault)
     }
@@ -195,6 +222,44 @@ mod tests {
         e.restart();
         play_to_end(&mut e);
         assert_eq!(e.sim().trace_hash(), first);
+    }
+
+    #[test]
+    fn restart_replays_live_actions_at_their_instants() {
+        let mut e = Engine::new(small("extreme_drift")).unwrap();
+        let mut t = 0.0;
+        e.tick(t, 1000, || false);
+        // Play about 90 s of the sale, then act: a clock edit, NTP on, a fault.
+        while e.sim().now() < e.config().sale.opening() + 30 * SEC {
+            t += 16.0;
+            e.tick(t, 1000, || false);
+        }
+        e.set_offset(2, 0.0);
+        e.set_ntp(0, true);
+        e.inject(driftlab_sim::timesync::Fault::ClockBump {
+            server: 4,
+            delta_ms: 2_000.0,
+            at_s: 0.0,
+        })
+        .unwrap();
+        assert_eq!(e.sim().actions().len(), 3);
+        assert_eq!(
+            e.config().servers[2].clock.offset_ms,
+            15_000.0,
+            "a live edit is not the scenario's initial offset"
+        );
+        play_to_end(&mut e);
+        let first = e.sim().report();
+        e.restart();
+        play_to_end(&mut e);
+        assert_eq!(e.sim().report(), first, "the same run, actions included");
+        // Without the actions, the run differs.
+        let plain = {
+            let mut e = Engine::new(small("extreme_drift")).unwrap();
+            play_to_end(&mut e);
+            e.sim().trace_hash()
+        };
+        assert_ne!(plain, first.trace_hash);
     }
 
     #[test]

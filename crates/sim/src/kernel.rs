@@ -50,8 +50,6 @@ pub enum Sys {
     Strobe(HostId, i64),
     /// A hold starts to look expired on the customers' seat map.
     MapExpire(u32),
-    /// A live user action falls due (index in the run's action list).
-    Action(u32),
 }
 
 /// One pending event.
@@ -77,7 +75,7 @@ impl Ev {
     pub fn background(&self) -> bool {
         match self {
             Ev::Msg { background, .. } => *background,
-            Ev::Sys(s) => !matches!(s, Sys::MapExpire(_) | Sys::Action(_)),
+            Ev::Sys(s) => !matches!(s, Sys::MapExpire(_)),
         }
     }
 }

@@ -38,9 +38,10 @@ const DB_STREAM: u64 = 1000;
 const TIME_STREAM: u64 = 2000;
 
 /// Something a teacher does to a running simulation. Live actions are recorded with
-/// their instant, and [`Sim::with_actions`] replays them: a restart gives the same run.
+/// their instant and the number of events run before them ([`Acted`]), and
+/// [`Sim::with_actions`] replays them at the same point: a restart gives the same run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Set a server's clock offset (a step), ns.
     SetOffset {
@@ -65,6 +66,19 @@ pub enum Action {
     },
     /// Inject a fault.
     Inject(Fault),
+}
+
+/// A live action as recorded: when, after how many events, and what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acted {
+    /// True time of the action.
+    pub at: Time,
+    /// Events the run had processed when it happened (events at the same instant that
+    /// came before it stay before it on replay).
+    pub after_events: u64,
+    /// What was done.
+    pub action: Action,
 }
 
 /// A running simulation.
@@ -93,8 +107,10 @@ pub struct Sim {
     pub(crate) history: History,
     /// Faults configured or injected, by index.
     pub(crate) faults: Vec<Fault>,
-    /// Live actions so far, with their instants.
-    actions: Vec<(Time, Action)>,
+    /// Live actions so far (those replayed included), in order.
+    actions: Vec<Acted>,
+    /// Actions still to replay, latest first.
+    replay: Vec<Acted>,
     hierarchy_ready: bool,
     finished: bool,
 }
@@ -112,10 +128,17 @@ impl Sim {
 
     /// A simulation of `cfg` in which `actions` (from [`Sim::actions`] of an earlier
     /// run) happen again at their instants.
-    pub fn with_actions(cfg: Config, actions: &[(Time, Action)]) -> Result<Sim, ConfigError> {
+    pub fn with_actions(cfg: Config, actions: &[Acted]) -> Result<Sim, ConfigError> {
         cfg.validate()?;
-        for (i, (_, a)) in actions.iter().enumerate() {
-            validate_action(a, &cfg, &format!("actions[{i}]"))?;
+        for (i, a) in actions.iter().enumerate() {
+            let field = format!("actions[{i}]");
+            validate_action(&a.action, &cfg, &field)?;
+            if i > 0 && (a.at, a.after_events) < (actions[i - 1].at, actions[i - 1].after_events) {
+                return Err(ConfigError::new(
+                    field,
+                    "actions must be listed in the order they happened",
+                ));
+            }
         }
         let start = cfg.sale.start();
         let opening = cfg.sale.opening();
@@ -259,6 +282,7 @@ impl Sim {
             },
             faults: Vec::new(),
             actions: Vec::new(),
+            replay: actions.iter().rev().cloned().collect(),
             hierarchy_ready: false,
             finished: false,
             k,
@@ -274,10 +298,6 @@ impl Sim {
                 sim.k
                     .push(start + WANDER_STEP, Ev::Sys(Sys::Wander(i as HostId)));
             }
-        }
-        for (i, (at, a)) in actions.iter().enumerate() {
-            sim.actions.push((*at, a.clone()));
-            sim.k.push(*at, Ev::Sys(Sys::Action(i as u32)));
         }
         Ok(sim)
     }
@@ -343,10 +363,6 @@ impl Sim {
             Sys::Fault(i) => self.on_fault(i),
             Sys::Strobe(h, d) => self.k.hosts[h as usize].clock.step(now, d),
             Sys::MapExpire(r) => self.truth.map_expire(r, &mut self.board),
-            Sys::Action(i) => {
-                let a = self.actions[i as usize].1.clone();
-                self.apply(a);
-            }
         }
     }
 
@@ -415,14 +431,33 @@ impl Sim {
         &self.k
     }
 
-    /// The live actions so far, with their instants (replay them with
+    /// The live actions so far, replayed ones included (replay them with
     /// [`Sim::with_actions`]).
-    pub fn actions(&self) -> &[(Time, Action)] {
+    pub fn actions(&self) -> &[Acted] {
         &self.actions
+    }
+
+    /// Carries out the replayed actions due now: those recorded after exactly the
+    /// events run so far, and (with `upto`) those of instants up to `upto`.
+    fn replay_due(&mut self, upto: Option<Time>) {
+        while let Some(a) = self.replay.last() {
+            // The live run did it after exactly this many events, at `a.at` (never
+            // later than the next event's instant).
+            let due = a.after_events == self.k.events && upto.is_none_or(|t| a.at <= t);
+            if !due {
+                break;
+            }
+            let a = self.replay.pop().expect("peeked");
+            if a.at > self.k.now {
+                self.k.now = a.at;
+            }
+            self.act(a.action);
+        }
     }
 
     /// Processes the next event; returns false when there is none left.
     pub fn step(&mut self) -> bool {
+        self.replay_due(None);
         let Some(ev) = self.k.pop() else {
             self.finish();
             return false;
@@ -440,6 +475,7 @@ impl Sim {
         while self.k.queue.peek_time().is_some_and(|at| at <= t) {
             self.step();
         }
+        self.replay_due(Some(t));
         if t > self.k.now {
             self.k.now = t;
         }
@@ -508,7 +544,11 @@ impl Sim {
 
     /// Records a live action now and carries it out.
     fn act(&mut self, a: Action) {
-        self.actions.push((self.k.now, a.clone()));
+        self.actions.push(Acted {
+            at: self.k.now,
+            after_events: self.k.events,
+            action: a.clone(),
+        });
         self.apply(a);
     }
 
