@@ -5,13 +5,17 @@
 //! clock decides nothing in the model). The gateway in front of the servers is today
 //! a fixed round robin, done here; scripted customers always use one server.
 
-use crate::config::CrowdConfig;
+use crate::clock::{Clock, ClockConfig};
+use crate::config::{Config, CrowdConfig};
 use crate::hall::SeatId;
-use crate::kernel::{Cx, Node};
+use crate::host::Host;
+use crate::kernel::{Build, Cx, Kernel, Node, Route};
 use crate::log::Refusal;
 pub use crate::msg::crowd::Msg;
 use crate::msg::{server, Addr, Layer};
+use crate::net::Way;
 use crate::obs::{Decision, Obs};
+use crate::rng::Rng;
 use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId, ReqKind};
 
@@ -286,6 +290,46 @@ impl Crowd {
     }
 }
 
+/// The crowd's random stream.
+const STREAM: u64 = 0;
+
+impl Build for Crowd {
+    /// One node for the whole crowd, on a host of its own with an exact clock; its
+    /// arrivals are drawn first from its stream. Requests go to the servers over the
+    /// Internet (the `client` link: lossy).
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<Crowd> {
+        let (start, opening, end) = (cfg.sale.start(), cfg.sale.opening(), cfg.sale.end());
+        let clock = Clock::new(&ClockConfig::default(), start);
+        let h = k.add_host(Host::new("crowd", clock, Rng::stream(cfg.seed, STREAM)));
+        k.place(Layer::Crowd, h);
+        let client = k.topology.shared_link("client", &cfg.network.client);
+        let route = Route {
+            link: Some(client),
+            way: Way::Out,
+            reliable: false,
+        };
+        k.topology.connect(Layer::Crowd, Layer::Server, route);
+        let c = &cfg.crowd;
+        let rng = &mut k.hosts[h as usize].rng;
+        let flash = libm::round(c.customers as f64 * c.flash_fraction) as u32;
+        let duration = end - start;
+        let mut arrivals = Vec::with_capacity(c.customers as usize);
+        for id in 0..c.customers {
+            let at = if id < flash {
+                let eager = secs_to_nanos(c.eager_s);
+                let spread = secs_to_nanos(rng.exp(c.flash_spread_s));
+                (opening - eager + spread).max(start)
+            } else {
+                start + (rng.unit() * duration as f64) as i64
+            };
+            if at <= end {
+                arrivals.push((at, id));
+            }
+        }
+        vec![Crowd::new(c, cfg.servers.len() as u8, arrivals)]
+    }
+}
+
 impl Node for Crowd {
     type Msg = Msg;
 
@@ -300,6 +344,10 @@ impl Node for Crowd {
             Msg::Deadline => self.on_deadline(cx),
             Msg::Response { req, decision } => self.on_response(req, decision, cx),
         }
+    }
+
+    fn start(&mut self, cx: &mut Cx<'_>) {
+        Crowd::start(self, cx);
     }
 }
 

@@ -8,12 +8,19 @@
 //!   servers can both insert. The audit keeps one row (paid first, then the earliest
 //!   stamp) and revokes the others.
 
+use crate::clock::{Clock, ClockConfig};
+use crate::config::{Config, Policy};
 use crate::hall::SeatId;
-use crate::kernel::{Cx, Node};
+use crate::host::Host;
+use crate::kernel::{Build, Cx, Kernel, Node, Route};
 use crate::log::Refusal;
 pub use crate::msg::database::Msg;
+use crate::msg::Layer;
 use crate::msg::{server, Addr};
+use crate::net::Way;
 use crate::obs::{Decision, Obs};
+use crate::rng::Rng;
+use crate::time::secs_to_nanos;
 use crate::time::Time;
 use crate::world::{Hold, ReqId, NO_REQ};
 
@@ -173,6 +180,34 @@ impl Database {
     }
 }
 
+/// The database's random stream.
+const STREAM: u64 = 1000;
+
+impl Build for Database {
+    /// One primary, on a host of its own with an exact clock; its answers take the
+    /// `lan` back to the servers, on a reliable channel. Under `no-lock` it audits.
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<Database> {
+        let clock = Clock::new(&ClockConfig::default(), cfg.sale.start());
+        let h = k.add_host(Host::new("database", clock, Rng::stream(cfg.seed, STREAM)));
+        k.place(Layer::Database, h);
+        let lan = k.topology.shared_link("lan", &cfg.network.lan);
+        let route = Route {
+            link: Some(lan),
+            way: Way::Back,
+            reliable: true,
+        };
+        k.topology.connect(Layer::Database, Layer::Server, route);
+        let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
+        let audit =
+            (cfg.policy == Policy::NoLock).then(|| secs_to_nanos(cfg.network.audit_interval_s));
+        vec![Database::new(
+            seats,
+            secs_to_nanos(cfg.sale.hold_ttl_s),
+            audit,
+        )]
+    }
+}
+
 impl Node for Database {
     type Msg = Msg;
 
@@ -242,6 +277,10 @@ impl Node for Database {
             }
             Msg::Audit => self.on_audit(cx),
         }
+    }
+
+    fn start(&mut self, cx: &mut Cx<'_>) {
+        Database::start(self, cx);
     }
 }
 

@@ -18,12 +18,21 @@ pub use crate::msg::Addr;
 pub use cx::{Cmd, Cx, Depart};
 pub use topology::{Cut, Route, Topology};
 
+use crate::config::Config;
 use crate::log::TraceHash;
 use crate::msg::{Layer, Msg};
 use crate::net::Way;
 use crate::queue::Queue;
 use crate::time::Time;
 use std::hash::Hash;
+
+/// How a layer's nodes come to be: each layer builds its own from the run's config,
+/// on hosts it adds (or shares), with the routes of the traffic it sends. The registry
+/// ([`crate::layers`]) calls every layer's `build`, in the list's order.
+pub trait Build: Sized {
+    /// The layer's nodes for `cfg`, placed on hosts of `k`.
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<Self>;
+}
 
 /// A process of the model.
 ///
@@ -35,6 +44,9 @@ pub trait Node {
     type Msg: Clone + std::fmt::Debug + PartialEq + Hash;
     /// Handles one message.
     fn on_msg(&mut self, from: Addr, msg: Self::Msg, cx: &mut Cx<'_>);
+
+    /// Arms the node's first timers, once, when the run starts.
+    fn start(&mut self, _cx: &mut Cx<'_>) {}
 }
 
 /// What the kernel itself schedules: the world around the nodes.
@@ -125,6 +137,7 @@ impl Kernel {
     /// Adds a host; returns its id.
     pub fn add_host(&mut self, host: Host) -> HostId {
         self.hosts.push(host);
+        self.topology.grow(self.hosts.len());
         (self.hosts.len() - 1) as HostId
     }
 
@@ -133,6 +146,11 @@ impl Kernel {
         let homes = &mut self.homes[layer as usize];
         homes.push(host);
         Addr::new(layer, (homes.len() - 1) as u16)
+    }
+
+    /// The hosts of a layer's nodes, by index.
+    pub fn homes(&self, layer: Layer) -> &[HostId] {
+        &self.homes[layer as usize]
     }
 
     /// The host a node lives on.

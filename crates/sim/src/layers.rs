@@ -2,10 +2,14 @@
 //! ([`crate::msg::for_each_layer!`]): [`Nodes`] holds every node of a run by layer and
 //! hands each message to its node with a static `match` on the message's layer.
 
-use crate::kernel::{Cx, Node};
+use crate::config::Config;
+use crate::kernel::{Build, Cx, Kernel, Node};
 use crate::msg::{for_each_layer, Addr};
 pub use crate::msg::{Layer, Msg};
-use crate::{crowd, database, ntp_client, server, time_server};
+// The list names each layer's node by its module: every module of the crate is in
+// scope here, so adding a layer does not touch this file.
+#[allow(unused_imports)]
+use crate::*;
 
 macro_rules! define_nodes {
     ($( $(#[$doc:meta])* $variant:ident, $field:ident, $name:literal, background: $bg:literal, node: $node:path, msg: $msg:ty; )*) => {
@@ -21,6 +25,20 @@ macro_rules! define_nodes {
             pub(crate) fn deliver(&mut self, to: Addr, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
                 match msg {
                     $( Msg::$variant(m) => self.$field[to.index as usize].on_msg(from, m, cx), )*
+                }
+            }
+
+            /// Every layer's nodes for `cfg`, built in the list's order on hosts of `k`.
+            pub(crate) fn build(cfg: &Config, k: &mut Kernel) -> Nodes {
+                Nodes {
+                    $( $field: <$node as Build>::build(cfg, k), )*
+                }
+            }
+
+            /// Lets node `a` arm its first timers.
+            pub(crate) fn start(&mut self, a: Addr, cx: &mut Cx<'_>) {
+                match a.layer {
+                    $( Layer::$variant => self.$field[a.index as usize].start(cx), )*
                 }
             }
 

@@ -4,9 +4,11 @@
 //! Every host that runs NTP, a reservation server or a stratum-2 time server, uses the
 //! same [`NtpAgent`], so every clock is disciplined the same way.
 
-use crate::kernel::{Cx, Node};
+use crate::config::Config;
+use crate::kernel::{Build, Cx, Kernel, Node, Route};
 pub use crate::msg::ntp_client::Msg;
 use crate::msg::{time_server, Addr, Layer, Msg as AnyMsg};
+use crate::net::Way;
 use crate::ntp::{Client, ClientConfig, Command, Reply};
 use crate::obs::Obs;
 use crate::time::MS;
@@ -136,6 +138,28 @@ impl NtpClient {
 
 fn wake(gen: u32) -> AnyMsg {
     AnyMsg::NtpClient(Msg::Wake(gen))
+}
+
+impl Build for NtpClient {
+    /// One idle client per reservation server, on that server's host: switched on, it
+    /// disciplines the server's clock. Its packets take each time server's own path.
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<NtpClient> {
+        let hosts = k.homes(Layer::Server).to_vec();
+        for h in &hosts {
+            k.place(Layer::NtpClient, *h);
+        }
+        let route = Route {
+            link: None,
+            way: Way::Out,
+            reliable: false,
+        };
+        k.topology
+            .connect(Layer::NtpClient, Layer::TimeServer, route);
+        hosts
+            .iter()
+            .map(|_| NtpClient::new(&cfg.ntp.client))
+            .collect()
+    }
 }
 
 impl Node for NtpClient {

@@ -11,14 +11,20 @@
 //! A hold's expiry is judged with the *granting* server's timestamp against the
 //! *judging* server's clock.
 
-use crate::config::Policy;
+use crate::clock::Clock;
+use crate::config::{Config, Policy};
 use crate::hall::SeatId;
+use crate::host::Host;
+use crate::kernel::{Build, Cut, Kernel, Route};
 use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::{Msg, Request};
 use crate::msg::{crowd, database, Addr, Layer};
+use crate::net::Way;
 use crate::obs::{Decision, Obs};
+use crate::rng::Rng;
 use crate::time::Time;
+use crate::time::{ms_to_nanos, secs_to_nanos};
 use crate::world::{Record, ReqId, ReqKind, NO_REQ};
 
 /// The rules a server applies, in nanoseconds and local time.
@@ -297,6 +303,62 @@ impl Server {
         } else {
             self.answer(r, Decision::Refused(Refusal::Taken), cx);
         }
+    }
+}
+
+impl Build for Server {
+    /// One node per configured server, each on a host of its own (its clock, its
+    /// stream `1 + index`). Answers go back over the `client` link; replication and
+    /// database traffic take the data centre's `lan` on reliable channels; a configured
+    /// partition cuts the host off.
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<Server> {
+        let rules = Rules {
+            policy: cfg.policy,
+            opening: cfg.sale.opening(),
+            ttl: secs_to_nanos(cfg.sale.hold_ttl_s),
+            token_ttl: secs_to_nanos(cfg.sale.token_ttl_s),
+            leeway: secs_to_nanos(cfg.sale.token_leeway_s),
+            service_ns: cfg.network.service_ms * 1e6,
+            check_to_insert: ms_to_nanos(cfg.network.check_to_insert_ms),
+            replication_lag: ms_to_nanos(cfg.network.replication_lag_ms),
+        };
+        let n = cfg.servers.len();
+        let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
+        let mut servers = Vec::with_capacity(n);
+        for (i, s) in cfg.servers.iter().enumerate() {
+            let clock = Clock::new(&s.clock, cfg.sale.start());
+            let rng = Rng::stream(cfg.seed, 1 + i as u64);
+            let h = k.add_host(Host::new(format!("server-{}", i + 1), clock, rng));
+            k.place(Layer::Server, h);
+            for p in cfg
+                .network
+                .partitions
+                .iter()
+                .filter(|p| p.server as usize == i + 1)
+            {
+                k.topology.cut(Cut {
+                    host: h,
+                    from: Time::from_secs_f64(p.from_s),
+                    to: Time::from_secs_f64(p.to_s),
+                    only: None,
+                });
+            }
+            servers.push(Server::new(i as u8, n as u8, seats, rules));
+        }
+        let client = k.topology.shared_link("client", &cfg.network.client);
+        let lan = k.topology.shared_link("lan", &cfg.network.lan);
+        let r = |link, way, reliable| Route {
+            link: Some(link),
+            way,
+            reliable,
+        };
+        k.topology
+            .connect(Layer::Server, Layer::Crowd, r(client, Way::Back, false));
+        k.topology
+            .connect(Layer::Server, Layer::Database, r(lan, Way::Out, true));
+        k.topology
+            .connect(Layer::Server, Layer::Server, r(lan, Way::Out, true));
+        servers
     }
 }
 

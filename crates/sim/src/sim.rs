@@ -4,22 +4,19 @@
 //! Same config, same run: every random number comes from a host's seeded stream, and
 //! events at the same instant run in the order they were scheduled.
 
-use crate::clock::{Clock, ClockConfig, WANDER_STEP};
-use crate::config::{Config, ConfigError, Policy};
-use crate::crowd::Crowd;
-use crate::database::Database;
+use crate::clock::{Clock, WANDER_STEP};
+use crate::config::{Config, ConfigError};
 use crate::hall::{Hall, SeatId};
-use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Route, Sys, Topology};
+use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Sys, Topology};
 use crate::layers::{Layer, Msg, Nodes};
 use crate::metrics::History;
-use crate::net::{Link, LinkConfig, Way};
-use crate::ntp::{Client, ClientConfig, ServerConfig, ServerState};
-use crate::ntp_client::{self, NtpAgent, NtpClient};
+use crate::net::{Link, LinkConfig};
+use crate::ntp::{Client, ClientConfig};
+use crate::ntp_client::{self, NtpAgent};
 use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::rng::Rng;
-use crate::server::{Rules, Server};
 use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
-use crate::time_server::{self, TimeServer};
+use crate::time_server;
 use crate::timesync::Fault;
 use crate::truth::{Judge, Truth};
 use crate::world::{CustomerId, Request};
@@ -31,11 +28,6 @@ mod ntp;
 const AFTERMATH: i64 = 600 * SEC;
 /// How long the time hierarchy runs alone before anything needs it.
 const WARM_UP: i64 = 20 * 60 * SEC;
-
-/// Random stream numbers: servers use `1 + index`, time servers `TIME_STREAM + index`.
-const CROWD_STREAM: u64 = 0;
-const DB_STREAM: u64 = 1000;
-const TIME_STREAM: u64 = 2000;
 
 /// Something a teacher does to a running simulation. Live actions are recorded with
 /// their instant and the number of events run before them ([`Acted`]), and
@@ -115,11 +107,6 @@ pub struct Sim {
     finished: bool,
 }
 
-/// The host of reservation server `i` is host `i`.
-fn server_host(i: usize) -> HostId {
-    i as HostId
-}
-
 impl Sim {
     /// A simulation of `cfg`, ready to run from the sale's start.
     pub fn new(cfg: Config) -> Result<Sim, ConfigError> {
@@ -144,128 +131,17 @@ impl Sim {
         let opening = cfg.sale.opening();
         let end = cfg.sale.end();
         let n = cfg.servers.len();
-        let m = cfg.ntp.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
         let customers = cfg.crowd.customers as usize;
 
-        // Hosts: the servers first (host i is server-(i+1)), the crowd, the database,
-        // then the time servers.
-        let mut k = Kernel::new(start, end + AFTERMATH, Topology::new(n + 2 + m));
-        for (i, s) in cfg.servers.iter().enumerate() {
-            let clock = Clock::new(&s.clock, start);
-            k.add_host(Host::new(
-                format!("server-{}", i + 1),
-                clock,
-                Rng::stream(cfg.seed, 1 + i as u64),
-            ));
-        }
-        let exact = Clock::new(&ClockConfig::default(), start);
-        let crowd_host = k.add_host(Host::new(
-            "crowd",
-            exact.clone(),
-            Rng::stream(cfg.seed, CROWD_STREAM),
-        ));
-        let db_host = k.add_host(Host::new(
-            "database",
-            exact,
-            Rng::stream(cfg.seed, DB_STREAM),
-        ));
-        for (j, s) in cfg.ntp.servers.iter().enumerate() {
-            let h = k.add_host(Host::new(
-                s.name.clone(),
-                Clock::new(&s.clock, start),
-                Rng::stream(cfg.seed, TIME_STREAM + j as u64),
-            ));
-            k.topology.own_links[h as usize] = Some(Link::new(&s.link));
-            for w in &s.down {
-                k.topology.cut(Cut {
-                    host: h,
-                    from: Time::from_secs_f64(w[0]),
-                    to: Time::from_secs_f64(w[1]),
-                    only: None,
-                });
-            }
-        }
-        connect(&mut k.topology, &cfg);
-        for p in &cfg.network.partitions {
-            k.topology.cut(Cut {
-                host: server_host(p.server as usize - 1),
-                from: Time::from_secs_f64(p.from_s),
-                to: Time::from_secs_f64(p.to_s),
-                only: None,
-            });
-        }
-
-        // The crowd's arrivals, drawn first from its stream.
-        let arrivals = {
-            let c = &cfg.crowd;
-            let rng = &mut k.hosts[crowd_host as usize].rng;
-            let flash = libm::round(c.customers as f64 * c.flash_fraction) as u32;
-            let duration = end - start;
-            let mut v = Vec::with_capacity(customers);
-            for id in 0..c.customers {
-                let at = if id < flash {
-                    let eager = secs_to_nanos(c.eager_s);
-                    let spread = secs_to_nanos(rng.exp(c.flash_spread_s));
-                    (opening - eager + spread).max(start)
-                } else {
-                    start + (rng.unit() * duration as f64) as i64
-                };
-                if at <= end {
-                    v.push((at, id));
-                }
-            }
-            v
-        };
-
-        // Nodes, each placed on its host.
-        let mut nodes = Nodes::default();
-        nodes.crowd.push(Crowd::new(&cfg.crowd, n as u8, arrivals));
-        k.place(Layer::Crowd, crowd_host);
-        let rules = Rules {
-            policy: cfg.policy,
+        // Every layer builds its nodes, on hosts it adds, with its routes.
+        let mut k = Kernel::new(start, end + AFTERMATH, Topology::new(0));
+        let nodes = Nodes::build(&cfg, &mut k);
+        let judge = Judge {
             opening,
             ttl: secs_to_nanos(cfg.sale.hold_ttl_s),
             token_ttl: secs_to_nanos(cfg.sale.token_ttl_s),
             leeway: secs_to_nanos(cfg.sale.token_leeway_s),
-            service_ns: cfg.network.service_ms * 1e6,
-            check_to_insert: ms_to_nanos(cfg.network.check_to_insert_ms),
-            replication_lag: ms_to_nanos(cfg.network.replication_lag_ms),
-        };
-        for i in 0..n {
-            nodes
-                .servers
-                .push(Server::new(i as u8, n as u8, seats, rules));
-            k.place(Layer::Server, server_host(i));
-        }
-        let audit =
-            (cfg.policy == Policy::NoLock).then(|| secs_to_nanos(cfg.network.audit_interval_s));
-        nodes.database.push(Database::new(seats, rules.ttl, audit));
-        k.place(Layer::Database, db_host);
-        for (j, s) in cfg.ntp.servers.iter().enumerate() {
-            let state = ServerState::new(&ServerConfig {
-                rate_limit: s.rate_limit,
-                kod: true,
-            });
-            nodes.time_servers.push(TimeServer::new(
-                j as u8,
-                s.stratum,
-                state,
-                ms_to_nanos(s.lie_ms),
-                NtpAgent::default(),
-            ));
-            k.place(Layer::TimeServer, n as HostId + 2 + j as HostId);
-        }
-        for i in 0..n {
-            nodes.ntp_clients.push(NtpClient::new(&cfg.ntp.client));
-            k.place(Layer::NtpClient, server_host(i));
-        }
-
-        let judge = Judge {
-            opening,
-            ttl: rules.ttl,
-            token_ttl: rules.token_ttl,
-            leeway: rules.leeway,
         };
         let mut sim = Sim {
             start,
@@ -289,41 +165,30 @@ impl Sim {
             nodes,
             cfg,
         };
-        sim.start_node(Addr::new(Layer::Crowd, 0));
+        // Every node arms its first timers, in the list's order; then NTP, the charts'
+        // sampling and the clocks' wander.
+        for &layer in Layer::ALL {
+            for i in 0..sim.nodes.count(layer) {
+                let a = Addr::new(layer, i as u16);
+                sim.with_cx(a, |nodes, cx| nodes.start(a, cx));
+            }
+        }
         sim.ntp_init();
         sim.k.push(start, Ev::Sys(Sys::Sample));
-        sim.start_node(Addr::new(Layer::Database, 0));
-        for i in 0..n {
-            if sim.k.hosts[i].clock.wanders() {
+        for h in 0..sim.k.hosts.len() {
+            if sim.k.hosts[h].clock.wanders() {
                 sim.k
-                    .push(start + WANDER_STEP, Ev::Sys(Sys::Wander(i as HostId)));
+                    .push(start + WANDER_STEP, Ev::Sys(Sys::Wander(h as HostId)));
             }
         }
         Ok(sim)
     }
 
-    /// Lets a node arm its first timers.
-    fn start_node(&mut self, a: Addr) {
-        self.with_cx(a, |nodes, cx| match a.layer {
-            Layer::Crowd => nodes.crowd[a.index as usize].start(cx),
-            Layer::Database => nodes.database[a.index as usize].start(cx),
-            _ => {}
-        });
-    }
-
     /// Runs `f` with node `a`'s context: what it does is carried out as it goes.
     #[inline]
     fn with_cx(&mut self, a: Addr, f: impl FnOnce(&mut Nodes, &mut Cx<'_>)) {
-        let servers = self.cfg.servers.len();
         let now = self.k.now;
-        let mut cx = Cx::live(
-            now,
-            a,
-            &mut self.k,
-            &mut self.truth,
-            &mut self.board,
-            servers,
-        );
+        let mut cx = Cx::live(now, a, &mut self.k, &mut self.truth, &mut self.board);
         f(&mut self.nodes, &mut cx);
     }
 
@@ -490,7 +355,8 @@ impl Sim {
         let now = self.k.now;
         self.history.t.push(now);
         for i in 0..self.cfg.servers.len() {
-            self.history.offsets[i].push(self.k.hosts[i].clock.offset(now));
+            let h = self.server_host(i) as usize;
+            self.history.offsets[i].push(self.k.hosts[h].clock.offset(now));
             let (sum, n) = std::mem::take(&mut self.truth.windows[i]);
             self.history.response_ms[i].push(if n == 0 {
                 f32::NAN
@@ -557,12 +423,14 @@ impl Sim {
         let n = self.cfg.servers.len();
         match a {
             Action::SetOffset { server, offset_ns } if server < n => {
-                self.k.hosts[server].clock.set_offset(now, offset_ns);
+                let h = self.server_host(server) as usize;
+                self.k.hosts[h].clock.set_offset(now, offset_ns);
                 self.k.mix(0xE0 << 56 | server as u64);
                 self.k.mix(offset_ns as u64);
             }
             Action::SetSkew { server, ppm } if server < n => {
-                self.k.hosts[server].clock.set_skew_ppm(now, ppm);
+                let h = self.server_host(server) as usize;
+                self.k.hosts[h].clock.set_skew_ppm(now, ppm);
                 self.k.mix(0xE1 << 56 | server as u64);
                 self.k.mix(ppm.to_bits());
             }
@@ -595,7 +463,12 @@ impl Sim {
 
     /// A server's clock.
     pub fn clock(&self, server: usize) -> &Clock {
-        &self.k.hosts[server_host(server) as usize].clock
+        &self.k.hosts[self.server_host(server) as usize].clock
+    }
+
+    /// The host of reservation server `i` (0-based).
+    fn server_host(&self, i: usize) -> HostId {
+        self.k.home(Addr::new(Layer::Server, i as u16))
     }
 
     /// Switches NTP on or off on reservation server `server` (0-based), now. On: a
@@ -680,7 +553,7 @@ impl Sim {
             self.k.hosts[h] = Host::new(
                 s.name.clone(),
                 clock,
-                Rng::stream(self.cfg.seed, TIME_STREAM + j as u64),
+                Rng::stream(self.cfg.seed, time_server::STREAM + j as u64),
             );
             self.nodes.time_servers[j].agent = agent;
         }
@@ -750,7 +623,8 @@ impl Sim {
                     return_base_ms: Some(back_ms),
                     ..base
                 };
-                self.k.topology.time_routes[server_host(i) as usize] = Some(Link::new(&link));
+                let h = self.server_host(i) as usize;
+                self.k.topology.time_routes[h] = Some(Link::new(&link));
                 Node::Res(i as u8)
             }
             Fault::SourceDown {
@@ -772,9 +646,8 @@ impl Sim {
                 server, delta_ms, ..
             } => {
                 let i = server as usize - 1;
-                self.k.hosts[server_host(i) as usize]
-                    .clock
-                    .step(now, ms_to_nanos(delta_ms));
+                let h = self.server_host(i) as usize;
+                self.k.hosts[h].clock.step(now, ms_to_nanos(delta_ms));
                 Node::Res(i as u8)
             }
             Fault::Strobe {
@@ -785,7 +658,7 @@ impl Sim {
                 to_s,
             } => {
                 let i = server as usize - 1;
-                let h = server_host(i);
+                let h = self.server_host(i);
                 let (a, b) = window(from_s, to_s);
                 let period = secs_to_nanos(period_s);
                 let amp = ms_to_nanos(amplitude_ms);
@@ -810,7 +683,7 @@ impl Sim {
                 let i = server as usize - 1;
                 let (from, to) = window(from_s, to_s);
                 self.k.topology.cut(Cut {
-                    host: server_host(i),
+                    host: self.server_host(i),
                     from,
                     to,
                     only: Some(Layer::TimeServer),
@@ -858,49 +731,4 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
         }
         Action::Inject(f) => f.validate(field, n, cfg.ntp.servers.len()),
     }
-}
-
-/// The run's topology: customers reach the servers over the Internet (lossy), servers
-/// reach each other and the database inside the data centre (reliable channels), and
-/// every NTP packet takes its time server's own path (or the client's own route).
-fn connect(t: &mut Topology, cfg: &Config) {
-    let client = t.add_link(Link::new(&cfg.network.client));
-    let lan = t.add_link(Link::new(&cfg.network.lan));
-    let r = |link, way, reliable| Route {
-        link,
-        way,
-        reliable,
-    };
-    t.connect(
-        Layer::Crowd,
-        Layer::Server,
-        r(Some(client), Way::Out, false),
-    );
-    t.connect(
-        Layer::Server,
-        Layer::Crowd,
-        r(Some(client), Way::Back, false),
-    );
-    t.connect(Layer::Server, Layer::Database, r(Some(lan), Way::Out, true));
-    t.connect(
-        Layer::Database,
-        Layer::Server,
-        r(Some(lan), Way::Back, true),
-    );
-    t.connect(Layer::Server, Layer::Server, r(Some(lan), Way::Out, true));
-    t.connect(
-        Layer::NtpClient,
-        Layer::TimeServer,
-        r(None, Way::Out, false),
-    );
-    t.connect(
-        Layer::TimeServer,
-        Layer::NtpClient,
-        r(None, Way::Back, false),
-    );
-    t.connect(
-        Layer::TimeServer,
-        Layer::TimeServer,
-        r(None, Way::Out, false),
-    );
 }

@@ -2,12 +2,18 @@
 //! clock (its host's exact clock); a stratum-2 server is also an NTP client of the
 //! stratum-1 servers, through the same [`NtpAgent`] as every host.
 
-use crate::kernel::{Cx, Depart, Node};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::host::Host;
+use crate::kernel::{Build, Cut, Cx, Depart, Kernel, Node, Route};
 pub use crate::msg::time_server::{Msg, PROCESSING};
 use crate::msg::{ntp_client, Addr, Layer, Msg as AnyMsg};
-use crate::ntp::{Request, ServerState, SystemVars};
+use crate::net::{Link, Way};
+use crate::ntp::{Request, ServerConfig, ServerState, SystemVars};
 use crate::ntp_client::NtpAgent;
 use crate::obs::Obs;
+use crate::rng::Rng;
+use crate::time::{ms_to_nanos, Time};
 
 /// A server of the time hierarchy.
 #[derive(Clone, Debug)]
@@ -69,6 +75,55 @@ impl TimeServer {
             _ => ntp_client::Msg::Reply { source, reply }.into(),
         };
         cx.send_at(from, msg, Depart::After(PROCESSING));
+    }
+}
+
+/// Time servers' random streams: `STREAM + index`.
+pub const STREAM: u64 = 2000;
+
+impl Build for TimeServer {
+    /// One node per server of the hierarchy, each on a host of its own whose path to
+    /// clients is its own link; its down windows cut the host off. (The hierarchy comes
+    /// to life only when NTP or a fault needs it: `Sim` warms it up then.)
+    fn build(cfg: &Config, k: &mut Kernel) -> Vec<TimeServer> {
+        let mut nodes = Vec::with_capacity(cfg.ntp.servers.len());
+        for (j, s) in cfg.ntp.servers.iter().enumerate() {
+            let clock = Clock::new(&s.clock, cfg.sale.start());
+            let rng = Rng::stream(cfg.seed, STREAM + j as u64);
+            let h = k.add_host(Host::new(s.name.clone(), clock, rng));
+            k.place(Layer::TimeServer, h);
+            k.topology.own_links[h as usize] = Some(Link::new(&s.link));
+            for w in &s.down {
+                k.topology.cut(Cut {
+                    host: h,
+                    from: Time::from_secs_f64(w[0]),
+                    to: Time::from_secs_f64(w[1]),
+                    only: None,
+                });
+            }
+            let state = ServerState::new(&ServerConfig {
+                rate_limit: s.rate_limit,
+                kod: true,
+            });
+            let lie = ms_to_nanos(s.lie_ms);
+            nodes.push(TimeServer::new(
+                j as u8,
+                s.stratum,
+                state,
+                lie,
+                NtpAgent::default(),
+            ));
+        }
+        let own = |way| Route {
+            link: None,
+            way,
+            reliable: false,
+        };
+        k.topology
+            .connect(Layer::TimeServer, Layer::NtpClient, own(Way::Back));
+        k.topology
+            .connect(Layer::TimeServer, Layer::TimeServer, own(Way::Out));
+        nodes
     }
 }
 

@@ -150,12 +150,10 @@ struct NtpFlight {
 pub struct Env<'a> {
     /// The seat map customers load.
     pub board: &'a mut Hall,
-    /// Every host (reservation server `i` is host `i`).
+    /// Every host.
     pub hosts: &'a [Host],
-    /// The host of each time server.
-    pub time_hosts: &'a [HostId],
-    /// How many reservation servers.
-    pub servers: usize,
+    /// Where each node lives: `homes[layer][index]`.
+    pub homes: &'a [Vec<HostId>],
     /// (when, claim): the hold starts to look expired on the seat map then.
     pub map_expiries: &'a mut Vec<(Time, ReqId)>,
 }
@@ -413,9 +411,8 @@ impl Truth {
             return;
         };
         let w = crate::ntp::on_wire(t[0], t[1], t[2], t[3]);
-        // Reservation server i is host i.
-        let client_host = from.index as usize;
-        let server_host = env.time_hosts[source as usize] as usize;
+        let client_host = env.homes[Layer::NtpClient as usize][from.index as usize] as usize;
+        let server_host = env.homes[Layer::TimeServer as usize][source as usize] as usize;
         let processing = t[2] - t[1];
         self.last_exchange[from.index as usize] = Some(Exchange {
             source: source as usize,
@@ -589,9 +586,9 @@ impl Truth {
         env.board.set_shown_free(req.seat, false);
         // Seat maps come from every server in turn, so a hold shows free again as soon
         // as the first server's clock finds it expired.
-        let fastest = env.hosts[..env.servers]
+        let fastest = env.homes[Layer::Server as usize]
             .iter()
-            .map(|h| h.clock.offset(now))
+            .map(|&h| env.hosts[h as usize].clock.offset(now))
             .max()
             .unwrap_or(0);
         let visible = (req.stamp + self.judge.ttl + 1 - fastest).max(now);
@@ -694,6 +691,7 @@ mod tests {
         truth: Truth,
         board: Hall,
         hosts: Vec<Host>,
+        homes: Vec<Vec<HostId>>,
         expiries: Vec<(Time, ReqId)>,
     }
 
@@ -715,6 +713,11 @@ mod tests {
                 truth: Truth::new(judge, 200, 2, 10),
                 board: Hall::new(&HallConfig::default()),
                 hosts,
+                homes: {
+                    let mut h = vec![Vec::new(); Layer::COUNT];
+                    h[Layer::Server as usize] = vec![0, 1];
+                    h
+                },
                 expiries: Vec::new(),
             }
         }
@@ -724,8 +727,7 @@ mod tests {
             let mut env = Env {
                 board: &mut self.board,
                 hosts: &self.hosts,
-                time_hosts: &[],
-                servers: 2,
+                homes: &self.homes,
                 map_expiries: &mut self.expiries,
             };
             self.truth.observe(t, from, local, obs, &mut env);

@@ -2,7 +2,7 @@
 
 use super::{Addr, Host, HostId, Kernel};
 use crate::hall::Hall;
-use crate::msg::{Layer, Msg};
+use crate::msg::Msg;
 use crate::obs::Obs;
 use crate::rng::Rng;
 use crate::time::Time;
@@ -67,7 +67,6 @@ enum Sink<'a> {
         kernel: &'a mut Kernel,
         truth: &'a mut Truth,
         board: &'a mut Hall,
-        servers: usize,
     },
     /// Recorded for inspection (a node's unit test).
     Record {
@@ -100,7 +99,6 @@ impl<'a> Cx<'a> {
         kernel: &'a mut Kernel,
         truth: &'a mut Truth,
         board: &'a mut Hall,
-        servers: usize,
     ) -> Cx<'a> {
         let host = kernel.home(me);
         Cx {
@@ -112,7 +110,6 @@ impl<'a> Cx<'a> {
                 kernel,
                 truth,
                 board,
-                servers,
             },
         }
     }
@@ -229,14 +226,12 @@ impl<'a> Cx<'a> {
                 kernel,
                 truth,
                 board,
-                servers,
             } => {
                 let k = &mut **kernel;
                 let mut env = Env {
                     board,
                     hosts: &k.hosts,
-                    time_hosts: &k.homes[Layer::TimeServer as usize],
-                    servers: *servers,
+                    homes: &k.homes,
                     map_expiries: &mut k.map_expiries,
                 };
                 truth.observe(now, me, local, obs, &mut env);

@@ -4,7 +4,7 @@
 
 use crate::host::HostId;
 use crate::msg::Layer;
-use crate::net::{Link, Way};
+use crate::net::{Link, LinkConfig, Way};
 use crate::time::Time;
 
 /// How traffic goes from one layer to another.
@@ -39,6 +39,8 @@ pub struct Cut {
 pub struct Topology {
     /// Shared links, by index.
     pub links: Vec<Link>,
+    /// Their names (`client`, `lan`): layers that share a link ask for it by name.
+    names: Vec<&'static str>,
     /// `routes[from layer][to layer]`.
     routes: [[Option<Route>; Layer::COUNT]; Layer::COUNT],
     /// Whether any cut exists (most runs have none: skip the checks).
@@ -56,6 +58,7 @@ impl Topology {
     pub fn new(hosts: usize) -> Topology {
         Topology {
             links: Vec::new(),
+            names: Vec::new(),
             routes: [[None; Layer::COUNT]; Layer::COUNT],
             any_cuts: false,
             own_links: vec![None; hosts],
@@ -73,9 +76,14 @@ impl Topology {
         }
     }
 
-    /// Adds a shared link; returns its index.
-    pub fn add_link(&mut self, link: Link) -> usize {
-        self.links.push(link);
+    /// The shared link called `name`, made from `cfg` by the first layer that asks;
+    /// returns its index.
+    pub fn shared_link(&mut self, name: &'static str, cfg: &LinkConfig) -> usize {
+        if let Some(i) = self.names.iter().position(|&n| n == name) {
+            return i;
+        }
+        self.names.push(name);
+        self.links.push(Link::new(cfg));
         self.links.len() - 1
     }
 
