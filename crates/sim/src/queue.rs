@@ -1,15 +1,22 @@
 //! The event queue: a heap ordered by true time, ties broken by insertion order.
 //!
-//! The heap holds 16-byte keys (time, then sequence number and a slot) packed into one
+//! The heaps hold 16-byte keys (time, then sequence number and a slot) packed into one
 //! `u128`, so ordering two keys is one wide comparison, and the events sit in a slab
-//! beside it, so sifting moves small values whatever the event's size. The heap is
-//! 4-ary: half the levels of a binary heap, and the four children of a node share a
-//! cache line, which matters when tens of thousands of events are pending (a big
-//! flash sale keeps a time-out and a map refresh per customer in flight).
+//! beside them, so sifting moves small values whatever the event's size.
+//!
+//! Two heaps: events due within [`HORIZON`] of the last one popped (messages in flight,
+//! the next sample) go in a small *near* heap; later ones (think times, payments, hold
+//! expiries, timers minutes away) in a *far* heap. A new event is nearly always due
+//! soon, so in one heap it would climb past every far one; here it climbs a small heap.
+//! The next event is the smaller of the two tops, so the order is exactly that of one
+//! heap.
 
 use crate::time::Time;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// Events due within this much true time of the last one popped go in the near heap.
+pub const HORIZON: i64 = crate::time::SEC;
 
 /// Bits of a key's low word that name the slot; the sequence number is above them.
 const SLOT_BITS: u32 = 24;
@@ -19,7 +26,10 @@ const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
 /// scheduled, so a run never depends on the heap's internal layout.
 #[derive(Clone, Debug)]
 pub struct Queue<E> {
-    heap: BinaryHeap<Reverse<u128>>,
+    near: BinaryHeap<Reverse<u128>>,
+    far: BinaryHeap<Reverse<u128>>,
+    /// The instant of the last event popped: "near" is measured from it.
+    last: i64,
     slab: Vec<Option<E>>,
     free: Vec<u32>,
     seq: u64,
@@ -28,7 +38,9 @@ pub struct Queue<E> {
 impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
-            heap: BinaryHeap::with_capacity(1024),
+            near: BinaryHeap::with_capacity(256),
+            far: BinaryHeap::with_capacity(1024),
+            last: i64::MIN,
             slab: Vec::with_capacity(1024),
             free: Vec::new(),
             seq: 0,
@@ -69,17 +81,44 @@ impl<E> Queue<E> {
         };
         assert!((slot as u64) <= SLOT_MASK, "more than 16M pending events");
         self.seq += 1;
-        self.heap.push(Reverse(key(at, self.seq, slot)));
+        let k = Reverse(key(at, self.seq, slot));
+        if at.0.saturating_sub(self.last) < HORIZON {
+            self.near.push(k);
+        } else {
+            self.far.push(k);
+        }
+    }
+
+    /// The key of the next event.
+    #[inline]
+    fn top(&self) -> Option<u128> {
+        match (self.near.peek(), self.far.peek()) {
+            (Some(&Reverse(a)), Some(&Reverse(b))) => Some(a.min(b)),
+            (Some(&Reverse(a)), None) | (None, Some(&Reverse(a))) => Some(a),
+            (None, None) => None,
+        }
     }
 
     /// The time of the next event.
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|&Reverse(k)| key_time(k))
+        self.top().map(key_time)
     }
 
     /// Removes and returns the next event.
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let Reverse(top) = self.heap.pop()?;
+        let near_first = match (self.near.peek(), self.far.peek()) {
+            (Some(a), Some(b)) => a.0 < b.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        let heap = if near_first {
+            &mut self.near
+        } else {
+            &mut self.far
+        };
+        let Reverse(top) = heap.pop().expect("peeked");
+        self.last = key_time(top).0;
         let slot = key_slot(top);
         self.free.push(slot);
         let event = self.slab[slot as usize]
@@ -90,12 +129,12 @@ impl<E> Queue<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.near.len() + self.far.len()
     }
 
     /// Whether nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.near.is_empty() && self.far.is_empty()
     }
 }
 
@@ -131,16 +170,23 @@ mod tests {
     }
 
     /// Against a sorted list, with interleaved pushes and pops, many ties and
-    /// negative times: the order of a stable sort by time.
+    /// negative times: the order of a stable sort by time. With times in nanoseconds
+    /// (every event near) and in tens of milliseconds (both heaps used, events
+    /// crossing the horizon both ways).
     #[test]
     fn matches_a_stable_sort_under_churn() {
+        churn(1);
+        churn(10_000_000);
+    }
+
+    fn churn(scale: i64) {
         let mut rng = Rng::stream(11, 0);
         let mut q = Queue::default();
         let mut model: Vec<(i64, u32)> = Vec::new();
         let mut next = 0u32;
         for round in 0..20_000 {
             if rng.below(3) > 0 || q.is_empty() {
-                let at = rng.below(500) as i64 - 100;
+                let at = (rng.below(500) as i64 - 100) * scale;
                 q.push(Time(at), next);
                 model.push((at, next));
                 next += 1;
@@ -156,5 +202,20 @@ mod tests {
         model.sort();
         let rest: Vec<(i64, u32)> = std::iter::from_fn(|| q.pop().map(|(t, e)| (t.0, e))).collect();
         assert_eq!(rest, model);
+        if scale > 1 {
+            assert!(!q.far.is_empty() || q.is_empty());
+        }
+    }
+
+    #[test]
+    fn far_events_wait_in_the_far_heap() {
+        let mut q = Queue::default();
+        q.push(Time(0), 'a');
+        assert_eq!(q.pop(), Some((Time(0), 'a')));
+        q.push(Time(HORIZON), 'f');
+        q.push(Time(HORIZON - 1), 'n');
+        assert_eq!((q.near.len(), q.far.len()), (1, 1));
+        assert_eq!(q.pop(), Some((Time(HORIZON - 1), 'n')));
+        assert_eq!(q.pop(), Some((Time(HORIZON), 'f')));
     }
 }
