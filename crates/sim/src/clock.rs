@@ -218,6 +218,10 @@ impl Clock {
     /// a clock without frequency error; a later step or slew is not foreseen.
     pub fn true_after(&self, now: Time, local_ns: i64) -> Time {
         let guess = now + local_ns;
+        if self.natural_ppb + self.wander_ppb + self.correction_ppb == 0 && self.slew_left == 0 {
+            // A clock at the right rate: local and true durations agree.
+            return guess;
+        }
         let drift = self.offset(guess) - self.offset(now);
         guess - drift
     }

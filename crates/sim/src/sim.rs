@@ -202,7 +202,7 @@ impl Sim {
     fn dispatch(&mut self, ev: Ev) {
         match ev {
             Ev::Msg { to, from, msg, .. } => {
-                if to != from {
+                if to != from && self.k.topology.has_cuts() {
                     // A datagram is lost if its destination is cut off when it arrives.
                     let (fh, th) = (self.k.home(from), self.k.home(to));
                     let route = self.k.topology.route(from.layer, fh, to.layer, th);

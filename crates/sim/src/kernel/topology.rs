@@ -128,6 +128,12 @@ impl Topology {
         self.cuts[cut.host as usize].push(cut);
     }
 
+    /// Whether any host is ever cut off (most runs: none, and no check is needed).
+    #[inline]
+    pub fn has_cuts(&self) -> bool {
+        self.any_cuts
+    }
+
     /// How long until host `h`'s cut from layer `peer` in force at `t` heals (0: not cut).
     #[inline]
     pub fn cut_wait(&self, h: HostId, peer: Layer, t: Time) -> i64 {
