@@ -349,6 +349,17 @@ impl Node for Crowd {
     fn start(&mut self, cx: &mut Cx<'_>) {
         Crowd::start(self, cx);
     }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        let arrived = self.customers.len() - self.arrivals.len();
+        let gone = self.customers.iter().filter(|c| c.gone).count();
+        let waiting = self.sent.iter().filter(|r| !r.done).count();
+        vec![
+            ("arrived", arrived as f64),
+            ("waiting", waiting as f64),
+            ("gone", gone as f64),
+        ]
+    }
 }
 
 #[cfg(test)]

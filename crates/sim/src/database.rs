@@ -281,6 +281,11 @@ impl Node for Database {
     fn start(&mut self, cx: &mut Cx<'_>) {
         Database::start(self, cx);
     }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        let count = |s: Hold| self.rows.iter().flatten().filter(|r| r.state == s).count() as f64;
+        vec![("held", count(Hold::Held)), ("sold", count(Hold::Paid))]
+    }
 }
 
 #[cfg(test)]

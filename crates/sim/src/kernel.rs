@@ -47,6 +47,12 @@ pub trait Node {
 
     /// Arms the node's first timers, once, when the run starts.
     fn start(&mut self, _cx: &mut Cx<'_>) {}
+
+    /// Its state at a glance, as named figures (what its box on the architecture's
+    /// diagram shows): e.g. `("held", 12.0)` for a server's replica.
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 /// What the kernel itself schedules: the world around the nodes.

@@ -42,6 +42,13 @@ macro_rules! define_nodes {
                 }
             }
 
+            /// Node `a`'s figures at a glance ([`Node::figures`]).
+            pub fn figures(&self, a: Addr) -> Vec<(&'static str, f64)> {
+                match a.layer {
+                    $( Layer::$variant => self.$field[a.index as usize].figures(), )*
+                }
+            }
+
             /// How many nodes a layer has.
             pub fn count(&self, layer: Layer) -> usize {
                 match layer { $(Layer::$variant => self.$field.len(),)* }

@@ -34,5 +34,5 @@ pub mod world;
 pub use config::{Config, ConfigError, Policy};
 pub use layers::Layer;
 pub use report::Report;
-pub use sim::{Acted, Action, Sim};
+pub use sim::{Acted, Action, LayerView, NodeView, Sim};
 pub use time::Time;

@@ -182,6 +182,10 @@ impl Node for NtpClient {
             }
         }
     }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        vec![("on", self.agent.running() as u8 as f64)]
+    }
 }
 
 #[cfg(test)]

@@ -383,6 +383,26 @@ impl Node for Server {
             Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
         }
     }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        if self.replica.is_empty() {
+            return Vec::new();
+        }
+        let live = |r: &&Record| !r.released;
+        let held = self
+            .replica
+            .iter()
+            .flatten()
+            .filter(live)
+            .filter(|r| !r.paid);
+        let sold = self
+            .replica
+            .iter()
+            .flatten()
+            .filter(live)
+            .filter(|r| r.paid);
+        vec![("held", held.count() as f64), ("sold", sold.count() as f64)]
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,28 @@ pub struct Acted {
     pub action: Action,
 }
 
+/// One layer of the architecture as the diagram shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerView {
+    /// Which layer.
+    pub layer: Layer,
+    /// Its name, as [`Layer::name`] gives it.
+    pub name: &'static str,
+    /// Its nodes (none if the run does not use the layer).
+    pub nodes: Vec<NodeView>,
+}
+
+/// One node at a glance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeView {
+    /// Its host's name, e.g. `server-2`.
+    pub host: String,
+    /// Its host's clock error now, ns.
+    pub offset_ns: i64,
+    /// Its named figures ([`crate::kernel::Node::figures`]).
+    pub figures: Vec<(&'static str, f64)>,
+}
+
 /// A running simulation.
 ///
 /// # Examples
@@ -294,6 +316,30 @@ impl Sim {
     /// The kernel: hosts, topology, true time.
     pub fn kernel(&self) -> &Kernel {
         &self.k
+    }
+
+    /// Every layer and its nodes at a glance, from the kernel's list of layers (what the
+    /// architecture's diagram draws: a layer the run does not use has no nodes).
+    pub fn layers(&self) -> Vec<LayerView> {
+        let now = self.k.now;
+        Layer::ALL
+            .iter()
+            .map(|&layer| LayerView {
+                layer,
+                name: layer.name(),
+                nodes: (0..self.nodes.count(layer))
+                    .map(|i| {
+                        let a = Addr::new(layer, i as u16);
+                        let host = &self.k.hosts[self.k.home(a) as usize];
+                        NodeView {
+                            host: host.name.clone(),
+                            offset_ns: host.clock.offset(now),
+                            figures: self.nodes.figures(a),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// The live actions so far, replayed ones included (replay them with

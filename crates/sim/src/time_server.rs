@@ -144,6 +144,13 @@ impl Node for TimeServer {
             Msg::Lie(ns) => self.lie_ns = ns,
         }
     }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("stratum", self.stratum as f64),
+            ("lie_ms", self.lie_ns as f64 / 1e6),
+        ]
+    }
 }
 
 #[cfg(test)]

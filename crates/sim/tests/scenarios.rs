@@ -245,3 +245,48 @@ fn a_partitioned_server_loses_requests_and_catches_up_when_it_heals() {
         "network.partitions[0].server"
     );
 }
+
+#[test]
+fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
+    // The first case above: Bob's earlier stamp wins the seat on both replicas.
+    let mut sim = Sim::new(two_servers([0.0, -2.0], Policy::LocalTimestamp)).unwrap();
+    sim.script_click(after_opening(10), 0, 0).unwrap();
+    sim.script_click(after_opening(11), 0, 1).unwrap();
+    sim.run();
+    let layers = sim.layers();
+    let names: Vec<&str> = layers.iter().map(|l| l.name).collect();
+    assert_eq!(
+        names,
+        [
+            "crowd",
+            "servers",
+            "database",
+            "time_servers",
+            "ntp_clients"
+        ]
+    );
+    let servers = &layers[1].nodes;
+    assert_eq!(servers.len(), 2);
+    assert_eq!(
+        (servers[0].host.as_str(), servers[1].host.as_str()),
+        ("server-1", "server-2")
+    );
+    assert_eq!((servers[0].offset_ns, servers[1].offset_ns), (0, -2 * SEC));
+    for s in servers {
+        assert_eq!(s.figures, vec![("held", 1.0), ("sold", 0.0)], "{}", s.host);
+    }
+    let crowd = &layers[0].nodes[0];
+    assert_eq!(
+        crowd.figures,
+        vec![("arrived", 2.0), ("waiting", 0.0), ("gone", 0.0)]
+    );
+    // Nobody uses the database under local-timestamp; NTP is off on both servers.
+    assert_eq!(
+        layers[2].nodes[0].figures,
+        vec![("held", 0.0), ("sold", 0.0)]
+    );
+    assert!(layers[4]
+        .nodes
+        .iter()
+        .all(|n| n.figures == vec![("on", 0.0)]));
+}
