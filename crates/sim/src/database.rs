@@ -303,6 +303,16 @@ mod tests {
         Addr::new(Layer::Server, i)
     }
 
+    /// Server-1's claim `req` on `seat`, stamped T0.
+    fn claim(bench: &mut Bench, db: &mut Database, req: ReqId, seat: SeatId) {
+        let c = Msg::Claim {
+            req,
+            seat,
+            stamp: T0,
+        };
+        bench.deliver(db, ME, server(0), c);
+    }
+
     fn reply(cmds: &[crate::kernel::Cmd]) -> (Addr, Decision) {
         match sends(cmds).as_slice() {
             [(to, AnyMsg::Server(server::Msg::DbReply { decision, .. }))] => (*to, *decision),
@@ -348,16 +358,7 @@ mod tests {
     fn a_hold_expires_by_the_clock_reading_the_server_sent() {
         let mut bench = Bench::new(T0, 0);
         let mut db = Database::new(10, TTL, None);
-        bench.deliver(
-            &mut db,
-            ME,
-            server(0),
-            Msg::Claim {
-                req: 1,
-                seat: 0,
-                stamp: T0,
-            },
-        );
+        claim(&mut bench, &mut db, 1, 0);
         // Only 60 s later in true time, but server-2's clock is 250 s fast: it reads
         // 310 s after the stamp, so the hold is released (too early) and the seat is its.
         // The database writes the release with its own (exact) clock.
@@ -450,26 +451,8 @@ mod tests {
     fn a_payment_settles_a_live_hold_and_not_an_expired_one() {
         let mut bench = Bench::new(T0, 0);
         let mut db = Database::new(10, TTL, None);
-        bench.deliver(
-            &mut db,
-            ME,
-            server(0),
-            Msg::Claim {
-                req: 1,
-                seat: 0,
-                stamp: T0,
-            },
-        );
-        bench.deliver(
-            &mut db,
-            ME,
-            server(0),
-            Msg::Claim {
-                req: 2,
-                seat: 1,
-                stamp: T0,
-            },
-        );
+        claim(&mut bench, &mut db, 1, 0);
+        claim(&mut bench, &mut db, 2, 1);
         let pay = |req, claim, server_now| Msg::Pay {
             req,
             claim,

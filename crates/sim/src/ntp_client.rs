@@ -112,7 +112,7 @@ impl NtpAgent {
         }
     }
 
-    /// The local time this agent's client was last given, if it runs (for tests).
+    /// Whether NTP runs on this host.
     pub fn running(&self) -> bool {
         self.client.is_some()
     }

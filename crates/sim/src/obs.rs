@@ -77,8 +77,8 @@ pub enum Obs {
         /// The claim.
         req: ReqId,
     },
-    /// Someone judged whether `claim`'s hold had expired, with a clock that read
-    /// `judged_at`, while handling request `judge`.
+    /// Someone judged whether `claim`'s hold had expired (by the clock reading of the
+    /// server handling request `judge`).
     ExpiryJudged {
         /// The hold's claim.
         claim: ReqId,

@@ -508,19 +508,7 @@ impl Truth {
             Decision::Refused(x) => Outcome::Refused(x),
         };
         self.set_outcome(r, outcome);
-        self.push_line(
-            LogRecord {
-                t: now,
-                stamp,
-                server: req.server,
-                kind,
-                customer: req.customer,
-                seat: req.seat,
-                request: r,
-                flags: f,
-            },
-            at,
-        );
+        self.write_line(req.server, kind, r, f, stamp, now, at);
     }
 
     #[allow(clippy::too_many_arguments)]
