@@ -153,6 +153,24 @@ pub struct History {
     pub ntp_delay_ms: Vec<Vec<f32>>,
 }
 
+impl History {
+    /// Empty series for `servers` servers, with room for `samples` samples each.
+    pub fn with_capacity(servers: usize, samples: usize) -> History {
+        // Not `vec![Vec::with_capacity(..); n]`: a clone keeps no spare capacity.
+        fn series<T>(servers: usize, samples: usize) -> Vec<Vec<T>> {
+            (0..servers).map(|_| Vec::with_capacity(samples)).collect()
+        }
+        History {
+            t: Vec::with_capacity(samples),
+            offsets: series(servers, samples),
+            response_ms: series(servers, samples),
+            metrics: Vec::with_capacity(samples),
+            ntp_jitter_ms: series(servers, samples),
+            ntp_delay_ms: series(servers, samples),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

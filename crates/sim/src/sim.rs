@@ -158,6 +158,9 @@ impl Sim {
 
         // Every layer builds its nodes, on hosts it adds, with its routes.
         let mut k = Kernel::new(start, end + AFTERMATH, Topology::new(0));
+        // One chart sample per second until the activity dies down: reserved at once,
+        // so the series never grow by copying during the run.
+        let samples = ((end + AFTERMATH - start) / SEC).max(0) as usize + 2;
         let nodes = Nodes::build(&cfg, &mut k);
         let judge = Judge {
             opening,
@@ -171,13 +174,7 @@ impl Sim {
             end,
             truth: Truth::new(judge, seats, n, customers),
             board: Hall::new(&cfg.hall),
-            history: History {
-                offsets: vec![Vec::new(); n],
-                response_ms: vec![Vec::new(); n],
-                ntp_jitter_ms: vec![Vec::new(); n],
-                ntp_delay_ms: vec![Vec::new(); n],
-                ..Default::default()
-            },
+            history: History::with_capacity(n, samples),
             faults: Vec::new(),
             actions: Vec::new(),
             replay: actions.iter().rev().cloned().collect(),
