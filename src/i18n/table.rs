@@ -26,6 +26,7 @@ table! {
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";
     PresetsDrift => "Drift", "Dérive";
+    PresetsGateway => "Load balancing", "Répartition de charge";
     Policy => "Policy", "Politique";
     PolicyTip => "How a seat that two customers want at once is settled.", "Comment se règle une place que deux clients veulent en même temps.";
     PolLocal => "local timestamp (multi-leader)", "horodatage local (multi-leader)";

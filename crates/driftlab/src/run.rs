@@ -20,6 +20,10 @@ pub struct RunArgs {
     /// How long customers keep arriving, in seconds [default: 600].
     #[arg(long)]
     pub duration: Option<f64>,
+    /// Put a gateway in front of the servers, balancing with this algorithm:
+    /// round-robin, least-connections, weighted, hash-customer or two-choices.
+    #[arg(long, value_name = "ALGORITHM")]
+    pub gateway: Option<String>,
     /// Run NTP on every reservation server (`on`) or on none (`off`), whatever the
     /// preset says.
     #[arg(long, value_name = "on|off")]
@@ -77,6 +81,10 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
     }
     if let Some(p) = &args.policy {
         cfg.policy = Policy::parse(p)?;
+    }
+    if let Some(a) = &args.gateway {
+        cfg.gateway.enabled = true;
+        cfg.gateway.algorithm = driftlab_sim::gateway::Algorithm::parse(a)?;
     }
     if let Some(n) = &args.ntp {
         cfg.ntp.enabled = match n.as_str() {
@@ -140,9 +148,13 @@ pub fn table(r: &Report) -> String {
         r.preset, r.policy, r.seed
     ));
     s.push_str(&format!(
-        "{:.0} s of true time, {} events, trace {}\n\n",
+        "{:.0} s of true time, {} events, trace {}\n",
         r.duration_s, r.events, r.trace_hash
     ));
+    match &r.gateway {
+        Some(a) => s.push_str(&format!("gateway: {a}\n\n")),
+        None => s.push_str("no gateway: browsers go round robin to the servers\n\n"),
+    }
     s.push_str("Traffic\n");
     line(
         &mut s,
@@ -222,15 +234,16 @@ pub fn table(r: &Report) -> String {
         "std. dev. of server offsets",
     );
     s.push_str(&format!(
-        "\n  {:<10}{:>12}{:>10}{:>11}{:>9}{:>10}{:>10}\n",
-        "server", "offset", "requests", "confirmed", "refused", "p50", "p99"
+        "\n  {:<10}{:>12}{:>10}{:>8}{:>11}{:>9}{:>10}{:>10}\n",
+        "server", "offset", "requests", "share", "confirmed", "refused", "p50", "p99"
     ));
     for v in &r.servers {
         s.push_str(&format!(
-            "  {:<10}{:>10.3} s{:>10}{:>11}{:>9}{:>7.1} ms{:>7.1} ms\n",
+            "  {:<10}{:>10.3} s{:>10}{:>6.1} %{:>11}{:>9}{:>7.1} ms{:>7.1} ms\n",
             v.id,
             v.offset_ms / 1000.0,
             v.requests,
+            v.share * 100.0,
             v.confirmed,
             v.refused,
             v.p50_ms,

@@ -249,6 +249,8 @@ pub struct Config {
     pub network: NetworkConfig,
     /// NTP: the time servers, the reservation servers' clients, faults (default: off).
     pub ntp: crate::timesync::NtpConfig,
+    /// The gateway in front of the servers (default: none, round robin from browsers).
+    pub gateway: crate::gateway::config::GatewayConfig,
 }
 
 impl Default for Config {
@@ -265,6 +267,7 @@ impl Default for Config {
             crowd: CrowdConfig::default(),
             network: NetworkConfig::default(),
             ntp: crate::timesync::NtpConfig::default(),
+            gateway: crate::gateway::config::GatewayConfig::default(),
         }
     }
 }
@@ -371,6 +374,7 @@ impl Config {
             60_000.0,
             " ms",
         )?;
+        self.gateway.validate(n)?;
         for (i, p) in w.partitions.iter().enumerate() {
             let f = |name: &str| format!("network.partitions[{i}].{name}");
             check_range(

@@ -2,8 +2,10 @@
 //! up waiting after a timeout, and pay for the seats they hold.
 //!
 //! One node for every customer (their browsers run on exact clocks: a customer's
-//! clock decides nothing in the model). The gateway in front of the servers is today
-//! a fixed round robin, done here; scripted customers always use one server.
+//! clock decides nothing in the model). Without a gateway, each browser goes round
+//! robin straight to the servers (as DNS round robin would); with one, every request
+//! goes to the gateway, which picks the server. Scripted customers always use one
+//! server.
 
 use crate::clock::{Clock, ClockConfig};
 use crate::config::{Config, CrowdConfig};
@@ -12,9 +14,9 @@ use crate::host::Host;
 use crate::kernel::{Build, Cx, Kernel, Node, Route};
 use crate::log::Refusal;
 pub use crate::msg::crowd::Msg;
-use crate::msg::{server, Addr, Layer};
+use crate::msg::{gateway, server, Addr, Layer};
 use crate::net::Way;
-use crate::obs::{Decision, Obs};
+use crate::obs::{Decision, Obs, NOT_ROUTED};
 use crate::rng::Rng;
 use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId, ReqKind};
@@ -50,6 +52,8 @@ pub struct Crowd {
     cfg: CrowdConfig,
     servers: u8,
     next_server: u8,
+    /// Whether requests go through the gateway.
+    via_gateway: bool,
     customers: Vec<Customer>,
     sent: Vec<Sent>,
     /// Arrivals still to come (local time, customer), latest first.
@@ -90,12 +94,18 @@ impl Crowd {
             cfg: cfg.clone(),
             servers,
             next_server: 0,
+            via_gateway: false,
             customers: vec![Customer::default(); cfg.customers as usize],
             sent: Vec::with_capacity(cfg.customers as usize * 4),
             arrivals,
             deadlines: std::collections::VecDeque::new(),
             armed: None,
         }
+    }
+
+    /// Sends every request through the gateway from now on.
+    pub fn use_gateway(&mut self) {
+        self.via_gateway = true;
     }
 
     /// Adds a scripted customer pinned to `server` who wants `seat`; returns their id.
@@ -169,12 +179,14 @@ impl Crowd {
         self.send(c, seat, ReqKind::Claim, cx);
     }
 
-    /// A request leaves the customer: the gateway picks a server round-robin.
+    /// A request leaves the customer: to the gateway if there is one, else to the next
+    /// server in turn.
     fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind, cx: &mut Cx<'_>) {
         let cust = self.customers[customer as usize];
-        let server = match cust.pinned {
-            Some(s) => s,
-            None => {
+        let server = match (cust.pinned, self.via_gateway) {
+            (Some(s), _) => s,
+            (None, true) => NOT_ROUTED,
+            (None, false) => {
                 let s = self.next_server;
                 self.next_server = (self.next_server + 1) % self.servers;
                 s
@@ -192,18 +204,29 @@ impl Crowd {
             customer,
             seat,
             kind,
-            server,
+            server: if self.via_gateway { NOT_ROUTED } else { server },
         });
-        cx.send(
-            Addr::new(Layer::Server, server as u16),
-            server::Msg::Request(server::Request {
-                req,
-                customer,
-                seat,
-                kind,
-                nbf: cust.token,
-            }),
-        );
+        let rq = server::Request {
+            req,
+            customer,
+            seat,
+            kind,
+            nbf: cust.token,
+        };
+        if self.via_gateway {
+            cx.send(
+                Addr::new(Layer::Gateway, 0),
+                gateway::Msg::Request {
+                    rq,
+                    pinned: cust.pinned,
+                },
+            );
+        } else {
+            cx.send(
+                Addr::new(Layer::Server, server as u16),
+                server::Msg::Request(rq),
+            );
+        }
         let due = cx.local() + secs_to_nanos(self.cfg.timeout_s);
         self.deadlines.push_back((due, req));
         self.arm(cx);
@@ -326,7 +349,11 @@ impl Build for Crowd {
                 arrivals.push((at, id));
             }
         }
-        vec![Crowd::new(c, cfg.servers.len() as u8, arrivals)]
+        let mut crowd = Crowd::new(c, cfg.servers.len() as u8, arrivals);
+        if cfg.gateway.enabled {
+            crowd.use_gateway();
+        }
+        vec![crowd]
     }
 }
 
@@ -415,6 +442,30 @@ mod tests {
         let b = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(1)));
         assert_eq!((a[0].0, b[0].0), (0, 1));
         assert_eq!(a[0].1.nbf, T0 + SEC, "token issued at login");
+    }
+
+    #[test]
+    fn with_a_gateway_every_request_goes_to_it_unrouted() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 3);
+        c.use_gateway();
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        let gw = Addr::new(Layer::Gateway, 0);
+        match sends(&cmds).as_slice() {
+            [(to, AnyMsg::Gateway(gateway::Msg::Request { rq, pinned: None }))] => {
+                assert_eq!((*to, rq.req, rq.customer), (gw, 0, 0));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            observations(&cmds).as_slice(),
+            [Obs::Sent {
+                req: 0,
+                server: NOT_ROUTED,
+                ..
+            }]
+        ));
     }
 
     #[test]

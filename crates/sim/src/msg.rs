@@ -10,6 +10,7 @@
 
 pub mod crowd;
 pub mod database;
+pub mod gateway;
 pub mod ntp_client;
 pub mod server;
 pub mod time_server;
@@ -31,6 +32,8 @@ macro_rules! for_each_layer {
             TimeServer, time_servers, "time_servers", background: true, node: time_server::TimeServer, msg: time_server::Msg;
             /// The NTP client of each reservation server (idle while NTP is off).
             NtpClient, ntp_clients, "ntp_clients", background: true, node: ntp_client::NtpClient, msg: ntp_client::Msg;
+            /// The gateway in front of the servers, balancing their load (off by default).
+            Gateway, gateways, "gateway", background: false, node: gateway::Gateway, msg: gateway::Msg;
         }
     };
 }

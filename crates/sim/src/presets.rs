@@ -20,6 +20,7 @@ use crate::clock::ClockConfig;
 use crate::config::{
     Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
 };
+use crate::gateway::config::{Algorithm, GatewayConfig};
 use crate::timesync::{Fault, NtpConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
@@ -31,11 +32,13 @@ pub enum Group {
     Baseline,
     /// NTP on, alone or with a fault to outvote or to suffer.
     Ntp,
+    /// The front of the system: a gateway balancing the load over the instances.
+    Gateway,
 }
 
 impl Group {
     /// Every group, in menu order.
-    pub const ALL: [Group; 3] = [Group::Drift, Group::Baseline, Group::Ntp];
+    pub const ALL: [Group; 4] = [Group::Drift, Group::Baseline, Group::Ntp, Group::Gateway];
 
     /// The group's stable lower-case name (`drift`, `baseline`, `ntp`), as the command
     /// line's help and the docs write it.
@@ -44,6 +47,7 @@ impl Group {
             Group::Drift => "drift",
             Group::Baseline => "baseline",
             Group::Ntp => "ntp",
+            Group::Gateway => "gateway",
         }
     }
 }
@@ -223,6 +227,17 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: ntp_unreachable,
     },
+    Preset {
+        name: "lb_weighted",
+        group: Group::Gateway,
+        label_en: "weighted",
+        label_fr: "pondéré",
+        summary_en: "A gateway in front of three exact servers, weights 3:1:1: exactly 300, 100 and 100 of every 500 requests.",
+        summary_fr: "Une passerelle devant trois serveurs à l'heure, poids 3:1:1 : exactement 300, 100 et 100 requêtes sur 500.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: lb_weighted,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -281,6 +296,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         crowd: CrowdConfig::default(),
         network: NetworkConfig::default(),
         ntp: NtpConfig::default(),
+        gateway: Default::default(),
     }
 }
 
@@ -309,6 +325,16 @@ fn start_demo() -> Config {
 
 fn reset() -> Config {
     clocks("reset", EXACT)
+}
+
+fn lb_weighted() -> Config {
+    let mut c = clocks("lb_weighted", EXACT);
+    c.gateway = GatewayConfig {
+        enabled: true,
+        algorithm: Algorithm::Weighted,
+        weights: vec![3, 1, 1],
+    };
+    c
 }
 
 fn synced() -> Config {

@@ -18,6 +18,8 @@ pub struct ServerReport {
     pub skew_ppm: f64,
     /// Requests that reached it.
     pub requests: u64,
+    /// Its share of the requests that reached a server (0 to 1).
+    pub share: f64,
     /// Seats it confirmed and payments it accepted.
     pub confirmed: u64,
     /// Requests it refused.
@@ -134,6 +136,8 @@ pub struct Report {
     pub consistency: Consistency,
     /// Alerts raised and cleared, clock steps and faults, in true-time order.
     pub alerts: Vec<AlertReport>,
+    /// The gateway's balancing algorithm (`null`: no gateway, browsers go round robin).
+    pub gateway: Option<String>,
     /// Events processed.
     pub events: u64,
     /// Hash of the whole trace: equal hashes, identical runs.
@@ -199,6 +203,7 @@ impl Sim {
             .map(|i| nanos_to_ms(self.clock(i).offset(now)))
             .collect();
         let names = self.time_server_names();
+        let reached: u64 = self.truth.stats.iter().map(|s| s.requests).sum();
         let servers = self
             .truth
             .stats
@@ -225,6 +230,11 @@ impl Sim {
                     offset_ms: offsets[i],
                     skew_ppm: self.clock(i).skew_ppm(),
                     requests: s.requests,
+                    share: if reached == 0 {
+                        0.0
+                    } else {
+                        s.requests as f64 / reached as f64
+                    },
                     confirmed: s.confirmed,
                     refused: s.refused,
                     mean_ms: p.mean_ms,
@@ -293,6 +303,11 @@ impl Sim {
                 .iter()
                 .map(|e| self.describe(e))
                 .collect(),
+            gateway: self
+                .cfg
+                .gateway
+                .enabled
+                .then(|| self.cfg.gateway.algorithm.name().to_string()),
             events: self.events(),
             trace_hash: self.trace_hash(),
         }

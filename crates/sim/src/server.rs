@@ -19,7 +19,7 @@ use crate::kernel::{Build, Cut, Kernel, Route};
 use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::{Msg, Request};
-use crate::msg::{crowd, database, Addr, Layer};
+use crate::msg::{crowd, database, gateway, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -54,12 +54,15 @@ pub struct Server {
     id: u8,
     peers: u8,
     rules: Rules,
+    /// Whether requests come through the gateway (answers go back the same way).
+    behind_gateway: bool,
     /// `local-timestamp`: its replica, one record per seat.
     replica: Vec<Option<Record>>,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
 const DB: Addr = Addr::new(Layer::Database, 0);
+const GATEWAY: Addr = Addr::new(Layer::Gateway, 0);
 
 impl Server {
     /// Server `id` (0-based) of `servers`, for a hall of `seats`.
@@ -68,12 +71,18 @@ impl Server {
             id,
             peers: servers,
             rules,
+            behind_gateway: false,
             replica: if rules.policy == Policy::LocalTimestamp {
                 vec![None; seats]
             } else {
                 Vec::new()
             },
         }
+    }
+
+    /// Answers go back through the gateway from now on.
+    pub fn behind_gateway(&mut self) {
+        self.behind_gateway = true;
     }
 
     /// Its replica's record of `seat` (`local-timestamp`).
@@ -138,13 +147,15 @@ impl Server {
     /// its queue and service time.
     fn answer(&mut self, r: ReqId, decision: Decision, cx: &mut Cx<'_>) {
         cx.observe(Obs::Decided { req: r, decision });
-        cx.send_at(
-            CROWD,
-            crowd::Msg::Response { req: r, decision },
-            Depart::Service {
-                mean_ns: self.rules.service_ns,
-            },
-        );
+        let depart = Depart::Service {
+            mean_ns: self.rules.service_ns,
+        };
+        if self.behind_gateway {
+            let reply = gateway::Msg::Reply { req: r, decision };
+            cx.send_at(GATEWAY, reply, depart);
+        } else {
+            cx.send_at(CROWD, crowd::Msg::Response { req: r, decision }, depart);
+        }
     }
 
     /// Whether this server, its clock reading `local_now` while handling `judge`, finds
@@ -343,7 +354,11 @@ impl Build for Server {
                     only: None,
                 });
             }
-            servers.push(Server::new(i as u8, n as u8, seats, rules));
+            let mut server = Server::new(i as u8, n as u8, seats, rules);
+            if cfg.gateway.enabled {
+                server.behind_gateway();
+            }
+            servers.push(server);
         }
         let client = k.topology.shared_link("client", &cfg.network.client);
         let lan = k.topology.shared_link("lan", &cfg.network.lan);
@@ -471,6 +486,25 @@ mod tests {
             ]
         );
         assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    #[test]
+    fn behind_a_gateway_the_answer_goes_back_through_it() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let mut s = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        s.behind_gateway();
+        let gw = Addr::new(Layer::Gateway, 0);
+        let cmds = bench.deliver(&mut s, ME, gw, claim(1, 4, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                gw,
+                AnyMsg::Gateway(gateway::Msg::Reply {
+                    req: 1,
+                    decision: Decision::Confirmed
+                })
+            )]
+        );
     }
 
     #[test]

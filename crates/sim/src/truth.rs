@@ -231,6 +231,7 @@ impl Truth {
             Obs::Login { .. }
                 | Obs::Answered { .. }
                 | Obs::GaveUp { .. }
+                | Obs::Routed { .. }
                 | Obs::NtpSent { .. }
                 | Obs::NtpServed { .. }
         );
@@ -276,21 +277,28 @@ impl Truth {
                 });
                 self.metrics.requests += 1;
             }
+            Obs::Routed { req, server } => self.requests[req as usize].server = server,
             Obs::Received { req } => {
                 let r = &mut self.requests[req as usize];
                 r.arrived = now;
                 r.stamp = local;
                 self.marks[req as usize].received = at;
-                self.stats[r.server as usize].requests += 1;
+                if let Some(s) = self.stats.get_mut(r.server as usize) {
+                    s.requests += 1;
+                }
             }
             Obs::Decided { req, decision } => self.decided(req, decision, now, local, at),
             Obs::Answered { req } => {
                 let r = self.requests[req as usize];
                 let rt = now - r.sent;
+                // A request never routed (lost on the way to the gateway) was answered
+                // by nobody.
                 let s = r.server as usize;
-                self.stats[s].response_ns.push(rt);
-                self.windows[s].0 += rt;
-                self.windows[s].1 += 1;
+                if let (Some(st), Some(w)) = (self.stats.get_mut(s), self.windows.get_mut(s)) {
+                    st.response_ns.push(rt);
+                    w.0 += rt;
+                    w.1 += 1;
+                }
             }
             Obs::GaveUp { req } => {
                 if self.requests[req as usize].outcome == Outcome::Pending {

@@ -262,9 +262,11 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "servers",
             "database",
             "time_servers",
-            "ntp_clients"
+            "ntp_clients",
+            "gateway"
         ]
     );
+    assert!(layers[5].nodes.is_empty(), "no gateway unless asked for");
     let servers = &layers[1].nodes;
     assert_eq!(servers.len(), 2);
     assert_eq!(
