@@ -129,6 +129,8 @@ table! {
     RTaken => "seat taken", "place prise";
     RHoldExpired => "hold expired by its clock", "réservation expirée selon son horloge";
     RHoldLost => "hold given to someone else", "réservation donnée à un autre";
+    RUnavailable => "no instance could take it (502/503)", "aucune instance disponible (502/503)";
+    RGatewayTimeout => "the instance never answered (504)", "l'instance n'a jamais répondu (504)";
 
     // Charts
     ChartOffsets => "Clock offsets over true time", "Décalage des horloges au fil du temps vrai";
@@ -190,6 +192,8 @@ table! {
     MTokenTip => "Refused because the session token was not yet valid or already expired by the server's clock.", "Refusées parce que le jeton de session n'était pas encore valide ou déjà expiré selon l'horloge du serveur.";
     MTaken => "seat taken", "place prise";
     MTakenTip => "Refused because someone else already held the seat.", "Refusées parce que quelqu'un d'autre détenait déjà la place.";
+    MUnavailable => "unavailable", "indisponible";
+    MUnavailableTip => "Refused before any server decided: the instance had crashed, none was up behind the gateway, or it never answered before the gateway's timeout (HTTP 502, 503, 504).", "Refusées avant toute décision d'un serveur : l'instance était plantée, aucune n'était disponible derrière la passerelle, ou elle n'a pas répondu avant le délai de la passerelle (HTTP 502, 503, 504).";
     MSpread => "clock spread", "écart des horloges";
     MSpreadTip => "Standard deviation of the servers' clock offsets: how far apart the clocks are.", "Écart type des décalages des horloges : à quel point les horloges sont éloignées.";
     MMean => "mean", "moyenne";

@@ -174,8 +174,8 @@ pub fn table(r: &Report) -> String {
         "refused",
         r.refused.to_string(),
         &format!(
-            "{} not open, {} token, {} taken",
-            r.not_open_refusals, r.token_refusals, r.taken_refusals
+            "{} not open, {} token, {} taken, {} unavailable",
+            r.not_open_refusals, r.token_refusals, r.taken_refusals, r.unavailable_refusals
         ),
     );
     line(
@@ -249,6 +249,18 @@ pub fn table(r: &Report) -> String {
             v.p50_ms,
             v.p99_ms
         ));
+    }
+    if r.gateway.is_some() {
+        s.push_str(&format!(
+            "\n  {:<10}{:>8}{:>14}\n",
+            "gateway", "errors", "marked down"
+        ));
+        for v in &r.servers {
+            s.push_str(&format!(
+                "  {:<10}{:>8}{:>12.1} s\n",
+                v.id, v.errors, v.marked_down_s
+            ));
+        }
     }
     if r.servers.iter().any(|v| v.ntp) {
         s.push_str(&format!(

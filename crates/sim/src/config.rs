@@ -251,6 +251,8 @@ pub struct Config {
     pub ntp: crate::timesync::NtpConfig,
     /// The gateway in front of the servers (default: none, round robin from browsers).
     pub gateway: crate::gateway::config::GatewayConfig,
+    /// The servers as instances: their crashes, hangs and slowdowns (default none).
+    pub instances: crate::server::config::InstancesConfig,
 }
 
 impl Default for Config {
@@ -268,6 +270,7 @@ impl Default for Config {
             network: NetworkConfig::default(),
             ntp: crate::timesync::NtpConfig::default(),
             gateway: crate::gateway::config::GatewayConfig::default(),
+            instances: crate::server::config::InstancesConfig::default(),
         }
     }
 }
@@ -375,6 +378,7 @@ impl Config {
             " ms",
         )?;
         self.gateway.validate(n)?;
+        self.instances.validate(n)?;
         for (i, p) in w.partitions.iter().enumerate() {
             let f = |name: &str| format!("network.partitions[{i}].{name}");
             check_range(

@@ -23,11 +23,14 @@ use crate::clock::{Clock, ClockConfig};
 use crate::config::Config;
 use crate::host::Host;
 use crate::kernel::{Build, Cx, Kernel, Node, Route};
+use crate::log::Refusal;
 pub use crate::msg::gateway::Msg;
 use crate::msg::{crowd, server, Addr, Layer};
 use crate::net::Way;
+use crate::obs::Decision;
 use crate::obs::Obs;
 use crate::rng::Rng;
+use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId};
 pub use config::{Algorithm, GatewayConfig};
 
@@ -66,36 +69,64 @@ impl Balancer {
         &self.active
     }
 
-    /// Picks the instance for a request of `customer` (drawing from `rng` if the
-    /// algorithm is random) and counts the request in progress there.
-    pub fn pick(&mut self, customer: CustomerId, rng: &mut Rng) -> usize {
+    /// Picks the instance for a request of `customer` among those `ok` accepts
+    /// (drawing from `rng` if the algorithm is random), and counts the request in
+    /// progress there; `None` if `ok` accepts none.
+    pub fn pick(
+        &mut self,
+        customer: CustomerId,
+        rng: &mut Rng,
+        ok: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         let n = self.active.len();
+        let candidates: Vec<usize> = (0..n).filter(|&i| ok(i)).collect();
+        if candidates.is_empty() {
+            return None;
+        }
         let i = match self.algorithm {
             Algorithm::RoundRobin => {
-                let i = self.next;
+                let i = (0..n)
+                    .map(|k| (self.next + k) % n)
+                    .find(|&i| ok(i))
+                    .expect("a candidate");
                 self.next = (i + 1) % n;
                 i
             }
-            Algorithm::LeastConnections => (0..n).min_by_key(|&i| (self.active[i], i)).unwrap_or(0),
+            Algorithm::LeastConnections => *candidates
+                .iter()
+                .min_by_key(|&&i| (self.active[i], i))
+                .expect("a candidate"),
             Algorithm::Weighted => {
-                let total: i64 = self.weights.iter().sum();
-                for (c, w) in self.current.iter_mut().zip(&self.weights) {
-                    *c += w;
+                // nginx: only the instances that may take the request take part.
+                let mut total = 0;
+                for &i in &candidates {
+                    self.current[i] += self.weights[i];
+                    total += self.weights[i];
                 }
                 // The first of the largest current weights.
-                let best = (0..n)
-                    .max_by_key(|&i| (self.current[i], std::cmp::Reverse(i)))
-                    .unwrap_or(0);
+                let best = *candidates
+                    .iter()
+                    .max_by_key(|&&i| (self.current[i], std::cmp::Reverse(i)))
+                    .expect("a candidate");
                 self.current[best] -= total;
                 best
             }
-            Algorithm::HashCustomer => (mix(customer as u64) % n as u64) as usize,
+            Algorithm::HashCustomer => {
+                // The customer's instance, or the next one that may take it.
+                let h = (mix(customer as u64) % n as u64) as usize;
+                (0..n)
+                    .map(|k| (h + k) % n)
+                    .find(|&i| ok(i))
+                    .expect("a candidate")
+            }
             Algorithm::TwoChoices => {
-                if n < 2 {
-                    0
+                let m = candidates.len();
+                if m < 2 {
+                    candidates[0]
                 } else {
-                    let a = rng.below(n as u64) as usize;
-                    let b = (a + 1 + rng.below(n as u64 - 1) as usize) % n;
+                    let a = rng.below(m as u64) as usize;
+                    let b = (a + 1 + rng.below(m as u64 - 1) as usize) % m;
+                    let (a, b) = (candidates[a], candidates[b]);
                     if self.active[b] < self.active[a] {
                         b
                     } else {
@@ -105,7 +136,7 @@ impl Balancer {
             }
         };
         self.active[i] += 1;
-        i
+        Some(i)
     }
 
     /// A request on instance `i` is over (answered).
@@ -121,17 +152,61 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// No instance (a request not forwarded).
-const NOWHERE: u8 = u8::MAX;
+/// A request the gateway is handling.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Flight {
+    /// The instance it is on.
+    at: u8,
+    /// Instances tried so far (a bit each).
+    tried: u32,
+    /// When the gateway stops waiting, by its clock.
+    deadline: Time,
+    /// Still waiting for an answer.
+    live: bool,
+    /// Who sent it, and the request itself (to retry it elsewhere).
+    rq: server::Request,
+    pinned: Option<u8>,
+}
+
+/// What the gateway knows of one instance's health.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Health {
+    /// Down by the active checks.
+    active_down: bool,
+    /// Consecutive good and failed probes.
+    oks: u32,
+    fails: u32,
+    /// The last probe it answered (or refused).
+    answered: u32,
+    /// Passive checks: failures in the current window, and when it started (local).
+    failures: u32,
+    window_start: Time,
+    /// Down by the passive checks until then (local).
+    passive_until: Option<Time>,
+    /// Marked down since (local), if it is.
+    down_since: Option<Time>,
+    /// Time marked down so far, ns (closed intervals).
+    down_ns: i64,
+}
+
+impl Health {
+    fn down(&self) -> bool {
+        self.active_down || self.passive_until.is_some()
+    }
+}
 
 /// The gateway node.
 #[derive(Clone, Debug)]
 pub struct Gateway {
+    cfg: GatewayConfig,
     balancer: Balancer,
-    /// Where each request went, by id ([`NOWHERE`] if it did not come this way).
-    routes: Vec<u8>,
-    /// Requests forwarded to each instance.
+    /// Requests by id (`None`: never seen here).
+    flights: Vec<Option<Flight>>,
+    /// Requests forwarded to each instance (retries included).
     forwarded: Vec<u64>,
+    health: Vec<Health>,
+    /// The current round of active checks.
+    seq: u32,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
@@ -140,9 +215,12 @@ impl Gateway {
     /// A gateway in front of `instances` instances.
     pub fn new(cfg: &GatewayConfig, instances: usize) -> Gateway {
         Gateway {
+            cfg: cfg.clone(),
             balancer: Balancer::new(cfg.algorithm, instances, &cfg.weights),
-            routes: Vec::new(),
+            flights: Vec::new(),
             forwarded: vec![0; instances],
+            health: vec![Health::default(); instances],
+            seq: 0,
         }
     }
 
@@ -156,34 +234,240 @@ impl Gateway {
         self.balancer.active()
     }
 
-    fn on_request(&mut self, rq: server::Request, pinned: Option<u8>, cx: &mut Cx<'_>) {
-        let i = match pinned {
-            Some(s) if (s as usize) < self.forwarded.len() => s as usize,
-            _ => self.balancer.pick(rq.customer, cx.rng()),
-        };
-        if pinned.is_some() {
-            self.balancer.active[i] += 1;
-        }
-        let r = rq.req as usize;
-        if self.routes.len() <= r {
-            self.routes.resize(r + 1, NOWHERE);
-        }
-        self.routes[r] = i as u8;
-        self.forwarded[i] += 1;
-        cx.observe(Obs::Routed {
-            req: rq.req,
-            server: i as u8,
-        });
-        cx.send(Addr::new(Layer::Server, i as u16), server::Msg::Request(rq));
+    /// Whether the gateway has instance `i` marked down.
+    pub fn marked_down(&self, i: usize) -> bool {
+        self.health.get(i).is_some_and(Health::down)
     }
 
-    fn on_reply(&mut self, req: ReqId, decision: crate::obs::Decision, cx: &mut Cx<'_>) {
-        if let Some(&i) = self.routes.get(req as usize) {
-            if i != NOWHERE {
-                self.balancer.done(i as usize);
+    /// How long instance `i` has been marked down in all, ns, by the gateway's clock
+    /// reading `local_now`.
+    pub fn down_ns(&self, i: usize, local_now: Time) -> i64 {
+        self.health.get(i).map_or(0, |h| {
+            h.down_ns + h.down_since.map_or(0, |t| (local_now - t).max(0))
+        })
+    }
+
+    fn forward(&mut self, mut f: Flight, cx: &mut Cx<'_>) {
+        let n = self.forwarded.len();
+        let pinned = f.pinned.filter(|&s| (s as usize) < n);
+        let tried = f.tried;
+        let health = &self.health;
+        let pick = match pinned {
+            Some(s) if tried & 1 << s == 0 => {
+                self.balancer.active[s as usize] += 1;
+                Some(s as usize)
+            }
+            Some(_) => None,
+            None => self.balancer.pick(f.rq.customer, cx.rng(), |i| {
+                tried & 1 << i == 0 && !health[i].down()
+            }),
+        };
+        let r = f.rq.req;
+        let Some(i) = pick else {
+            // Nobody to send it to: 503 (or 502 after refused connections).
+            f.live = false;
+            self.flights[r as usize] = Some(f);
+            return self.reject(r, Refusal::Unavailable, cx);
+        };
+        f.at = i as u8;
+        f.tried |= 1 << i;
+        f.deadline = cx.local() + secs_to_nanos(self.cfg.timeout_s);
+        f.live = true;
+        self.flights[r as usize] = Some(f);
+        self.forwarded[i] += 1;
+        cx.observe(Obs::Routed {
+            req: r,
+            server: i as u8,
+        });
+        cx.send(
+            Addr::new(Layer::Server, i as u16),
+            server::Msg::Request(f.rq),
+        );
+        cx.wake_in(secs_to_nanos(self.cfg.timeout_s), Msg::Timeout { req: r });
+    }
+
+    fn on_request(&mut self, rq: server::Request, pinned: Option<u8>, cx: &mut Cx<'_>) {
+        let r = rq.req as usize;
+        if self.flights.len() <= r {
+            self.flights.resize(r + 1, None);
+        }
+        let f = Flight {
+            at: 0,
+            tried: 0,
+            deadline: Time(0),
+            live: false,
+            rq,
+            pinned,
+        };
+        self.forward(f, cx);
+    }
+
+    /// The live flight of `req` on instance `from`, if it is one.
+    fn flight(&mut self, req: ReqId, from: Addr) -> Option<&mut Flight> {
+        self.flights
+            .get_mut(req as usize)
+            .and_then(Option::as_mut)
+            .filter(|f| f.live && from.layer == Layer::Server && f.at as u16 == from.index)
+    }
+
+    fn on_reply(&mut self, from: Addr, req: ReqId, decision: Decision, cx: &mut Cx<'_>) {
+        let Some(f) = self.flight(req, from) else {
+            // Answered after the gateway gave up: nobody is waiting for it.
+            return;
+        };
+        f.live = false;
+        let i = f.at as usize;
+        self.balancer.done(i);
+        self.health[i].failures = 0;
+        cx.send(CROWD, crowd::Msg::Response { req, decision });
+    }
+
+    fn on_refused(&mut self, from: Addr, req: ReqId, cx: &mut Cx<'_>) {
+        let Some(f) = self.flight(req, from) else {
+            return;
+        };
+        f.live = false;
+        let f = *f;
+        let i = f.at as usize;
+        self.balancer.done(i);
+        self.failed(req, i, cx);
+        if self.cfg.retry_refused {
+            // The request never reached the instance: safe to try another.
+            self.forward(f, cx);
+        } else {
+            self.reject(req, Refusal::Unavailable, cx);
+        }
+    }
+
+    fn on_timeout(&mut self, req: ReqId, cx: &mut Cx<'_>) {
+        let now = cx.local();
+        let Some(f) = self.flights.get_mut(req as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        if !f.live || now < f.deadline {
+            return;
+        }
+        f.live = false;
+        let i = f.at as usize;
+        self.balancer.done(i);
+        self.failed(req, i, cx);
+        // Already sent: never retried (the instance may have acted on it).
+        self.reject(req, Refusal::GatewayTimeout, cx);
+    }
+
+    fn reject(&mut self, req: ReqId, refusal: Refusal, cx: &mut Cx<'_>) {
+        cx.observe(Obs::Rejected { req, refusal });
+        let decision = Decision::Refused(refusal);
+        cx.send(CROWD, crowd::Msg::Response { req, decision });
+    }
+
+    /// Request `req` failed on instance `i`: noted, and the passive checks count it.
+    fn failed(&mut self, req: ReqId, i: usize, cx: &mut Cx<'_>) {
+        cx.observe(Obs::Failed {
+            req,
+            server: i as u8,
+        });
+        let p = self.cfg.passive.clone();
+        if !p.enabled || self.health[i].passive_until.is_some() {
+            return;
+        }
+        let now = cx.local();
+        let window = secs_to_nanos(p.window_s);
+        let h = &mut self.health[i];
+        if h.failures == 0 || now - h.window_start > window {
+            h.failures = 0;
+            h.window_start = now;
+        }
+        h.failures += 1;
+        if h.failures >= p.failures {
+            h.failures = 0;
+            let was = h.down();
+            h.passive_until = Some(now + window);
+            cx.wake_in(window, Msg::Readmit { server: i as u8 });
+            self.changed(i, was, cx);
+        }
+    }
+
+    /// Instance `i`'s health changed from `was` (down or not): note it.
+    fn changed(&mut self, i: usize, was: bool, cx: &mut Cx<'_>) {
+        let now = cx.local();
+        let h = &mut self.health[i];
+        let down = h.down();
+        if down == was {
+            return;
+        }
+        if down {
+            h.down_since = Some(now);
+        } else if let Some(t) = h.down_since.take() {
+            h.down_ns += (now - t).max(0);
+        }
+        cx.observe(Obs::Marked {
+            server: i as u8,
+            up: !down,
+        });
+    }
+
+    fn on_tick(&mut self, cx: &mut Cx<'_>) {
+        let a = self.cfg.active.clone();
+        self.seq += 1;
+        let seq = self.seq;
+        for i in 0..self.health.len() {
+            cx.send_background(
+                Addr::new(Layer::Server, i as u16),
+                server::Msg::Probe { seq },
+            );
+        }
+        cx.wake_in_background(secs_to_nanos(a.timeout_s), Msg::CheckDeadline { seq });
+        cx.wake_in_background(secs_to_nanos(a.interval_s), Msg::CheckTick);
+    }
+
+    fn probed(&mut self, from: Addr, seq: u32, ok: bool, cx: &mut Cx<'_>) {
+        let i = from.index as usize;
+        if from.layer != Layer::Server || i >= self.health.len() || seq != self.seq {
+            return;
+        }
+        if self.health[i].answered == seq {
+            return;
+        }
+        self.health[i].answered = seq;
+        self.probe_result(i, ok, cx);
+    }
+
+    fn probe_result(&mut self, i: usize, ok: bool, cx: &mut Cx<'_>) {
+        let (fall, rise) = (self.cfg.active.fall, self.cfg.active.rise);
+        let h = &mut self.health[i];
+        let was = h.down();
+        if ok {
+            h.fails = 0;
+            h.oks += 1;
+            if h.active_down && h.oks >= rise {
+                h.active_down = false;
+            }
+        } else {
+            h.oks = 0;
+            h.fails += 1;
+            if !h.active_down && h.fails >= fall {
+                h.active_down = true;
             }
         }
-        cx.send(CROWD, crowd::Msg::Response { req, decision });
+        self.changed(i, was, cx);
+    }
+
+    fn on_check_deadline(&mut self, seq: u32, cx: &mut Cx<'_>) {
+        for i in 0..self.health.len() {
+            if self.health[i].answered != seq {
+                self.health[i].answered = seq;
+                self.probe_result(i, false, cx);
+            }
+        }
+    }
+
+    fn on_readmit(&mut self, i: usize, cx: &mut Cx<'_>) {
+        if let Some(h) = self.health.get_mut(i) {
+            let was = h.down();
+            h.passive_until = None;
+            self.changed(i, was, cx);
+        }
     }
 }
 
@@ -223,24 +507,42 @@ impl Build for Gateway {
 impl Node for Gateway {
     type Msg = Msg;
 
-    fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+    fn on_msg(&mut self, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
         match msg {
             Msg::Request { rq, pinned } => self.on_request(rq, pinned, cx),
-            Msg::Reply { req, decision } => self.on_reply(req, decision, cx),
+            Msg::Reply { req, decision } => self.on_reply(from, req, decision, cx),
+            Msg::ConnRefused { req } => self.on_refused(from, req, cx),
+            Msg::Timeout { req } => self.on_timeout(req, cx),
+            Msg::ProbeOk { seq } => self.probed(from, seq, true, cx),
+            Msg::ProbeRefused { seq } => self.probed(from, seq, false, cx),
+            Msg::CheckTick => self.on_tick(cx),
+            Msg::CheckDeadline { seq } => self.on_check_deadline(seq, cx),
+            Msg::Readmit { server } => self.on_readmit(server as usize, cx),
+        }
+    }
+
+    fn start(&mut self, cx: &mut Cx<'_>) {
+        if self.cfg.active.enabled {
+            cx.wake_in_background(0, Msg::CheckTick);
         }
     }
 
     fn figures(&self) -> Vec<(&'static str, f64)> {
         let total: u64 = self.forwarded.iter().sum();
         let busy: u32 = self.balancer.active().iter().sum();
-        vec![("requests", total as f64), ("in_progress", busy as f64)]
+        let down = self.health.iter().filter(|h| h.down()).count();
+        vec![
+            ("requests", total as f64),
+            ("in_progress", busy as f64),
+            ("marked_down", down as f64),
+        ]
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::testing::{observations, sends, Bench};
+    use crate::kernel::testing::{observations, sends, timers, Bench};
     use crate::msg::Msg as AnyMsg;
     use crate::obs::Decision;
     use crate::time::{Time, SEC};
@@ -249,9 +551,14 @@ mod tests {
     const ME: Addr = Addr::new(Layer::Gateway, 0);
     const T0: Time = Time(36_000 * SEC);
 
+    /// The pick when every instance may take the request.
+    fn any(b: &mut Balancer, customer: u32, rng: &mut Rng) -> usize {
+        b.pick(customer, rng, |_| true).unwrap()
+    }
+
     fn picks(b: &mut Balancer, n: usize) -> Vec<usize> {
         let mut rng = Rng::stream(1, 1);
-        (0..n).map(|c| b.pick(c as u32, &mut rng)).collect()
+        (0..n).map(|c| any(b, c as u32, &mut rng)).collect()
     }
 
     #[test]
@@ -284,25 +591,25 @@ mod tests {
         let mut b = Balancer::new(Algorithm::LeastConnections, 3, &[]);
         let mut rng = Rng::stream(1, 1);
         // All idle: the first; then the others; then ties again.
-        assert_eq!(b.pick(0, &mut rng), 0);
-        assert_eq!(b.pick(0, &mut rng), 1);
-        assert_eq!(b.pick(0, &mut rng), 2);
+        assert_eq!(any(&mut b, 0, &mut rng), 0);
+        assert_eq!(any(&mut b, 0, &mut rng), 1);
+        assert_eq!(any(&mut b, 0, &mut rng), 2);
         // Instance 1 answers: it is now the least busy, twice in a row it is not.
         b.done(1);
-        assert_eq!(b.pick(0, &mut rng), 1);
+        assert_eq!(any(&mut b, 0, &mut rng), 1);
         assert_eq!(b.active(), &[1, 1, 1]);
         b.done(2);
         b.done(2); // an extra answer never goes below 0
         assert_eq!(b.active(), &[1, 1, 0]);
-        assert_eq!(b.pick(0, &mut rng), 2);
+        assert_eq!(any(&mut b, 0, &mut rng), 2);
     }
 
     #[test]
     fn hashing_by_customer_is_sticky_and_spread() {
         let mut b = Balancer::new(Algorithm::HashCustomer, 4, &[]);
         let mut rng = Rng::stream(1, 1);
-        let first: Vec<usize> = (0..1000).map(|c| b.pick(c, &mut rng)).collect();
-        let again: Vec<usize> = (0..1000).map(|c| b.pick(c, &mut rng)).collect();
+        let first: Vec<usize> = (0..1000).map(|c| any(&mut b, c, &mut rng)).collect();
+        let again: Vec<usize> = (0..1000).map(|c| any(&mut b, c, &mut rng)).collect();
         assert_eq!(first, again, "the same customer, the same instance");
         for i in 0..4 {
             let share = first.iter().filter(|&&x| x == i).count();
@@ -312,7 +619,7 @@ mod tests {
         // With a fifth instance, most customers move (a modulo hash, not a ring).
         let mut b5 = Balancer::new(Algorithm::HashCustomer, 5, &[]);
         let moved = (0..1000)
-            .filter(|&c| b5.pick(c, &mut rng) != first[c as usize])
+            .filter(|&c| any(&mut b5, c, &mut rng) != first[c as usize])
             .count();
         assert!(moved > 600, "{moved} of 1000 moved");
     }
@@ -325,13 +632,13 @@ mod tests {
         // at least one of them is idle and 0 is never chosen.
         b.active = vec![50, 0, 0];
         for _ in 0..200 {
-            let i = b.pick(0, &mut rng);
+            let i = any(&mut b, 0, &mut rng);
             assert_ne!(i, 0);
             b.done(i);
         }
         // With one instance, it is the one.
         let mut one = Balancer::new(Algorithm::TwoChoices, 1, &[]);
-        assert_eq!(one.pick(0, &mut rng), 0);
+        assert_eq!(any(&mut one, 0, &mut rng), 0);
     }
 
     #[test]
@@ -340,6 +647,7 @@ mod tests {
             enabled: true,
             algorithm: Algorithm::LeastConnections,
             weights: vec![],
+            ..Default::default()
         };
         let mut g = Gateway::new(&cfg, 2);
         let mut bench = Bench::new(T0, 0);
@@ -407,5 +715,191 @@ mod tests {
         );
         assert_eq!(g.in_progress(), &[0, 2]);
         assert_eq!(g.forwarded(), &[1, 2]);
+    }
+
+    fn checked(active: bool, passive: bool) -> Gateway {
+        let mut cfg = GatewayConfig {
+            enabled: true,
+            ..Default::default()
+        };
+        cfg.active.enabled = active;
+        cfg.passive.enabled = passive;
+        Gateway::new(&cfg, 2)
+    }
+
+    fn marks(cmds: &[crate::kernel::Cmd]) -> Vec<(u8, bool)> {
+        observations(cmds)
+            .into_iter()
+            .filter_map(|o| match o {
+                Obs::Marked { server, up } => Some((server, up)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Fall 3, rise 2 (HAProxy's defaults): three failed probes in a row mark an
+    /// instance down, two good ones up; a good probe in between starts the count
+    /// again; a refused probe fails at once.
+    #[test]
+    fn active_checks_fall_and_rise() {
+        let mut g = checked(true, false);
+        let mut bench = Bench::new(T0, 0);
+        let s1 = Addr::new(Layer::Server, 1);
+        // A round: probes to both, a deadline 1 s later, the next round 2 s later.
+        let round = |g: &mut Gateway, bench: &mut Bench| {
+            let cmds = bench.deliver(g, ME, ME, Msg::CheckTick);
+            let seq = g.seq;
+            assert_eq!(sends(&cmds).len(), 2, "one probe per instance");
+            assert_eq!(
+                timers(&cmds),
+                vec![
+                    (SEC, AnyMsg::Gateway(Msg::CheckDeadline { seq })),
+                    (2 * SEC, AnyMsg::Gateway(Msg::CheckTick))
+                ]
+            );
+            seq
+        };
+        // Instance 0 always answers; instance 1 answers, fails, fails, answers, then
+        // fails three times: down only at the third failure in a row.
+        let mut history = Vec::new();
+        for ok1 in [true, false, false, true, false, false, false, true, true] {
+            let seq = round(&mut g, &mut bench);
+            bench.deliver(
+                &mut g,
+                ME,
+                Addr::new(Layer::Server, 0),
+                Msg::ProbeOk { seq },
+            );
+            let mut cmds = Vec::new();
+            if ok1 {
+                cmds = bench.deliver(&mut g, ME, s1, Msg::ProbeOk { seq });
+            }
+            cmds.extend(bench.deliver(&mut g, ME, ME, Msg::CheckDeadline { seq }));
+            history.push((marks(&cmds), g.marked_down(1)));
+            bench.advance(2 * SEC);
+        }
+        let downs: Vec<bool> = history.iter().map(|h| h.1).collect();
+        assert_eq!(
+            downs,
+            [false, false, false, false, false, false, true, true, false]
+        );
+        assert_eq!(history[6].0, vec![(1, false)]);
+        assert_eq!(history[8].0, vec![(1, true)]);
+        assert!(!g.marked_down(0));
+        // Down from the 7th deadline to the 9th: 4 s by the gateway's clock.
+        assert_eq!(g.down_ns(1, bench.local()), 4 * SEC);
+        // A refused probe counts at once (and the deadline does not count it twice).
+        for _ in 0..3 {
+            let seq = round(&mut g, &mut bench);
+            bench.deliver(&mut g, ME, s1, Msg::ProbeRefused { seq });
+            bench.deliver(&mut g, ME, ME, Msg::CheckDeadline { seq });
+        }
+        assert!(g.marked_down(1));
+        assert!(g.marked_down(0), "instance 0 never answered these rounds");
+    }
+
+    /// Passive checks: three failed requests within 10 s mark an instance down for
+    /// 10 s; a success in between starts the count again. A marked-down instance gets
+    /// no request; a refused connection is retried on another instance; a timed-out
+    /// request is answered 504 and not retried.
+    #[test]
+    fn passive_checks_retries_and_timeouts() {
+        let mut g = checked(false, true);
+        let mut bench = Bench::new(T0, 0);
+        let rq = |req| server::Request {
+            req,
+            customer: 1,
+            seat: 2,
+            kind: ReqKind::Claim,
+            nbf: T0,
+        };
+        let send = |g: &mut Gateway, bench: &mut Bench, req| {
+            let cmds = bench.deliver(
+                g,
+                ME,
+                CROWD,
+                Msg::Request {
+                    rq: rq(req),
+                    pinned: None,
+                },
+            );
+            sends(&cmds)[0].0
+        };
+        let s0 = Addr::new(Layer::Server, 0);
+        // Round robin: request 0 to instance 0, whose connection is refused: retried
+        // on instance 1.
+        assert_eq!(send(&mut g, &mut bench, 0), s0);
+        let cmds = bench.deliver(&mut g, ME, s0, Msg::ConnRefused { req: 0 });
+        assert_eq!(
+            observations(&cmds)[..2],
+            [
+                Obs::Failed { req: 0, server: 0 },
+                Obs::Routed { req: 0, server: 1 }
+            ]
+        );
+        // Request 1 goes to instance 0 (round robin) and times out 3 s later: 504.
+        assert_eq!(send(&mut g, &mut bench, 1), s0);
+        bench.advance(3 * SEC);
+        let cmds = bench.deliver(&mut g, ME, ME, Msg::Timeout { req: 1 });
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::Failed { req: 1, server: 0 },
+                Obs::Rejected {
+                    req: 1,
+                    refusal: Refusal::GatewayTimeout
+                }
+            ]
+        );
+        // Its late answer is dropped.
+        let late = Msg::Reply {
+            req: 1,
+            decision: Decision::Confirmed,
+        };
+        assert!(bench.deliver(&mut g, ME, s0, late).is_empty());
+        // A third failure within 10 s: down for 10 s.
+        assert_eq!(send(&mut g, &mut bench, 2), Addr::new(Layer::Server, 1));
+        assert_eq!(send(&mut g, &mut bench, 3), s0);
+        let cmds = bench.deliver(&mut g, ME, s0, Msg::ConnRefused { req: 3 });
+        assert_eq!(marks(&cmds), vec![(0, false)]);
+        assert_eq!(
+            timers(&cmds)[0],
+            (10 * SEC, AnyMsg::Gateway(Msg::Readmit { server: 0 }))
+        );
+        // Meanwhile everything goes to instance 1.
+        for req in 4..8 {
+            assert_eq!(send(&mut g, &mut bench, req), Addr::new(Layer::Server, 1));
+        }
+        bench.advance(10 * SEC);
+        let cmds = bench.deliver(&mut g, ME, ME, Msg::Readmit { server: 0 });
+        assert_eq!(marks(&cmds), vec![(0, true)]);
+        assert!(!g.marked_down(0));
+    }
+
+    #[test]
+    fn with_every_instance_down_the_customer_gets_503() {
+        let mut g = checked(false, true);
+        let mut bench = Bench::new(T0, 0);
+        for i in 0..2 {
+            g.health[i].passive_until = Some(T0 + SEC);
+        }
+        let rq = server::Request {
+            req: 0,
+            customer: 1,
+            seat: 2,
+            kind: ReqKind::Claim,
+            nbf: T0,
+        };
+        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request { rq, pinned: None });
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                CROWD,
+                AnyMsg::Crowd(crowd::Msg::Response {
+                    req: 0,
+                    decision: Decision::Refused(Refusal::Unavailable)
+                })
+            )]
+        );
     }
 }

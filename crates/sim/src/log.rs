@@ -20,6 +20,11 @@ pub enum Refusal {
     HoldExpired,
     /// Payment refused: the hold was given to someone else meanwhile.
     HoldLost,
+    /// No instance could take the request: connection refused by a crashed instance,
+    /// or no instance up behind the gateway (HTTP 502/503).
+    Unavailable,
+    /// The gateway stopped waiting for the instance's answer (HTTP 504).
+    GatewayTimeout,
 }
 
 impl Refusal {
@@ -32,6 +37,8 @@ impl Refusal {
             Refusal::Taken => "taken",
             Refusal::HoldExpired => "hold_expired",
             Refusal::HoldLost => "hold_lost",
+            Refusal::Unavailable => "unavailable",
+            Refusal::GatewayTimeout => "gateway_timeout",
         }
     }
 }

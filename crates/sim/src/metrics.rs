@@ -39,6 +39,9 @@ pub struct Metrics {
     pub token_refusals: u64,
     /// Refusals because the seat was taken.
     pub taken_refusals: u64,
+    /// Requests refused before any server decided them: connection refused by a crashed
+    /// instance, no instance up, or the gateway's timeout (HTTP 502, 503, 504).
+    pub unavailable: u64,
     /// Holds judged expired before their time-to-live had passed in true time.
     pub premature_expiries: u64,
     /// Holds judged still valid after their time-to-live had passed in true time.
@@ -67,6 +70,9 @@ pub struct ServerStats {
     pub confirmed: u64,
     /// Requests it refused.
     pub refused: u64,
+    /// Requests routed to it that failed: connection refused, or no answer before the
+    /// gateway's timeout.
+    pub errors: u64,
     /// Response times (customer send → answer received), nanoseconds, in arrival order.
     pub response_ns: Vec<i64>,
 }

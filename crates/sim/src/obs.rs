@@ -55,6 +55,30 @@ pub enum Obs {
         /// The instance it goes to (0-based).
         server: u8,
     },
+    /// The request was refused before any server decided it: connection refused by a
+    /// crashed instance, no instance up, or the gateway stopped waiting.
+    Rejected {
+        /// The request.
+        req: ReqId,
+        /// Why (`unavailable` or `gateway_timeout`).
+        refusal: Refusal,
+    },
+    /// A request failed on instance `server`: the connection was refused (crashed), or
+    /// no answer came before the gateway's timeout (hung).
+    Failed {
+        /// The request.
+        req: ReqId,
+        /// The instance (0-based).
+        server: u8,
+    },
+    /// The gateway marked an instance down (`up`: false) or up again, by its health
+    /// checks.
+    Marked {
+        /// The instance (0-based).
+        server: u8,
+        /// Up or down.
+        up: bool,
+    },
     /// A customer got the answer to a request.
     Answered {
         /// The request.

@@ -20,6 +20,11 @@ pub struct ServerReport {
     pub requests: u64,
     /// Its share of the requests that reached a server (0 to 1).
     pub share: f64,
+    /// Requests routed to it that failed: connection refused (crashed) or unanswered
+    /// before the gateway's timeout (hung).
+    pub errors: u64,
+    /// How long the gateway had it marked down, seconds (0 without a gateway).
+    pub marked_down_s: f64,
     /// Seats it confirmed and payments it accepted.
     pub confirmed: u64,
     /// Requests it refused.
@@ -126,6 +131,9 @@ pub struct Report {
     pub token_refusals: u64,
     /// Refusals because the seat was taken.
     pub taken_refusals: u64,
+    /// Refusals because no instance could take the request: connection refused, no
+    /// instance up, or the gateway's timeout (HTTP 502, 503, 504).
+    pub unavailable_refusals: u64,
     /// Standard deviation of the servers' clock offsets at the end, ms.
     pub offset_spread_ms: f64,
     /// Per server.
@@ -235,6 +243,8 @@ impl Sim {
                     } else {
                         s.requests as f64 / reached as f64
                     },
+                    errors: s.errors,
+                    marked_down_s: self.marked_down_ns(i) as f64 / 1e9,
                     confirmed: s.confirmed,
                     refused: s.refused,
                     mean_ms: p.mean_ms,
@@ -294,6 +304,7 @@ impl Sim {
             not_open_refusals: m.not_open_refusals,
             token_refusals: m.token_refusals,
             taken_refusals: m.taken_refusals,
+            unavailable_refusals: m.unavailable,
             offset_spread_ms: std_dev(&offsets),
             servers,
             seats,

@@ -11,13 +11,16 @@
 //! A hold's expiry is judged with the *granting* server's timestamp against the
 //! *judging* server's clock.
 
+pub mod config;
+
 use crate::clock::Clock;
 use crate::config::{Config, Policy};
 use crate::hall::SeatId;
 use crate::host::Host;
-use crate::kernel::{Build, Cut, Kernel, Route};
+use crate::kernel::{Build, Cut, Ev, Kernel, Route};
 use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
+pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request};
 use crate::msg::{crowd, database, gateway, Addr, Layer};
 use crate::net::Way;
@@ -56,6 +59,8 @@ pub struct Server {
     rules: Rules,
     /// Whether requests come through the gateway (answers go back the same way).
     behind_gateway: bool,
+    /// Up, crashed, hung or slow.
+    mode: Mode,
     /// `local-timestamp`: its replica, one record per seat.
     replica: Vec<Option<Record>>,
 }
@@ -72,6 +77,7 @@ impl Server {
             peers: servers,
             rules,
             behind_gateway: false,
+            mode: Mode::Up,
             replica: if rules.policy == Policy::LocalTimestamp {
                 vec![None; seats]
             } else {
@@ -83,6 +89,11 @@ impl Server {
     /// Answers go back through the gateway from now on.
     pub fn behind_gateway(&mut self) {
         self.behind_gateway = true;
+    }
+
+    /// Its state: up, crashed, hung or slow.
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// Its replica's record of `seat` (`local-timestamp`).
@@ -147,8 +158,12 @@ impl Server {
     /// its queue and service time.
     fn answer(&mut self, r: ReqId, decision: Decision, cx: &mut Cx<'_>) {
         cx.observe(Obs::Decided { req: r, decision });
+        let factor = match self.mode {
+            Mode::Slow { factor } => factor as f64,
+            _ => 1.0,
+        };
         let depart = Depart::Service {
-            mean_ns: self.rules.service_ns,
+            mean_ns: self.rules.service_ns * factor,
         };
         if self.behind_gateway {
             let reply = gateway::Msg::Reply { req: r, decision };
@@ -354,6 +369,22 @@ impl Build for Server {
                     only: None,
                 });
             }
+            // The instance's faults, delivered at their true instants.
+            let me = Addr::new(Layer::Server, i as u16);
+            for f in cfg
+                .instances
+                .faults
+                .iter()
+                .filter(|f| f.server as usize == i + 1)
+            {
+                let ev = Ev::Msg {
+                    to: me,
+                    from: me,
+                    background: false,
+                    msg: Msg::Fault(f.mode()).into(),
+                };
+                k.push(Time::from_secs_f64(f.at_s).max(cfg.sale.start()), ev);
+            }
             let mut server = Server::new(i as u8, n as u8, seats, rules);
             if cfg.gateway.enabled {
                 server.behind_gateway();
@@ -381,6 +412,66 @@ impl Node for Server {
     type Msg = Msg;
 
     fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        match (self.mode, msg) {
+            (_, Msg::Fault(m)) => self.mode = m,
+            // A crashed process: the machine refuses the connection at once.
+            (Mode::Crashed, Msg::Request(rq)) => self.refuse_connection(rq.req, cx),
+            (Mode::Crashed, Msg::Probe { seq }) => {
+                cx.send_background(GATEWAY, gateway::Msg::ProbeRefused { seq })
+            }
+            // Nothing else reaches a crashed process, and a hung one handles nothing.
+            (Mode::Crashed | Mode::Hung, _) => {}
+            (_, Msg::Probe { seq }) => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
+            (_, msg) => self.on_serving(msg, cx),
+        }
+    }
+
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        let mut f = vec![(
+            "up",
+            matches!(self.mode, Mode::Up | Mode::Slow { .. }) as u8 as f64,
+        )];
+        if let Mode::Slow { factor } = self.mode {
+            f.push(("slow_factor", factor as f64));
+        }
+        if self.replica.is_empty() {
+            return f;
+        }
+        let live = |r: &&Record| !r.released;
+        let held = self
+            .replica
+            .iter()
+            .flatten()
+            .filter(live)
+            .filter(|r| !r.paid);
+        let sold = self
+            .replica
+            .iter()
+            .flatten()
+            .filter(live)
+            .filter(|r| r.paid);
+        f.push(("held", held.count() as f64));
+        f.push(("sold", sold.count() as f64));
+        f
+    }
+}
+
+impl Server {
+    /// A crashed instance's machine refuses the connection (a TCP reset): the gateway
+    /// tries another; a browser shows an error.
+    fn refuse_connection(&mut self, req: ReqId, cx: &mut Cx<'_>) {
+        if self.behind_gateway {
+            cx.send(GATEWAY, gateway::Msg::ConnRefused { req });
+        } else {
+            let refusal = Refusal::Unavailable;
+            cx.observe(Obs::Rejected { req, refusal });
+            let decision = Decision::Refused(refusal);
+            cx.send(CROWD, crowd::Msg::Response { req, decision });
+        }
+    }
+
+    /// A message for a server that serves (up or slow).
+    fn on_serving(&mut self, msg: Msg, cx: &mut Cx<'_>) {
         match msg {
             Msg::Request(rq) => self.on_request(rq, cx),
             Msg::DbReply { req, decision } => self.answer(req, decision, cx),
@@ -396,27 +487,8 @@ impl Node for Server {
                 self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
             }
             Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
+            Msg::Fault(_) | Msg::Probe { .. } => {}
         }
-    }
-
-    fn figures(&self) -> Vec<(&'static str, f64)> {
-        if self.replica.is_empty() {
-            return Vec::new();
-        }
-        let live = |r: &&Record| !r.released;
-        let held = self
-            .replica
-            .iter()
-            .flatten()
-            .filter(live)
-            .filter(|r| !r.paid);
-        let sold = self
-            .replica
-            .iter()
-            .flatten()
-            .filter(live)
-            .filter(|r| r.paid);
-        vec![("held", held.count() as f64), ("sold", sold.count() as f64)]
     }
 }
 
@@ -486,6 +558,66 @@ mod tests {
             ]
         );
         assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    /// Crashed: the connection is refused (to the gateway, which retries; to a
+    /// browser, an error). Hung: nothing at all, not even a stamp. Slow ×5: the reply
+    /// waits five times the mean service time. Probes: answered unless hung.
+    #[test]
+    fn crashed_hung_and_slow_instances() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let gw = Addr::new(Layer::Gateway, 0);
+        let mut s = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        s.behind_gateway();
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Crashed));
+        let cmds = bench.deliver(&mut s, ME, gw, claim(1, 4, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ConnRefused { req: 1 }))]
+        );
+        assert!(
+            observations(&cmds).is_empty(),
+            "a crashed process stamps nothing"
+        );
+        let cmds = bench.deliver(&mut s, ME, gw, Msg::Probe { seq: 7 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ProbeRefused { seq: 7 }))]
+        );
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Hung));
+        assert!(bench
+            .deliver(&mut s, ME, gw, claim(2, 4, OPENING))
+            .is_empty());
+        assert!(bench
+            .deliver(&mut s, ME, gw, Msg::Probe { seq: 8 })
+            .is_empty());
+        assert_eq!(s.record(4), None);
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Slow { factor: 5 }));
+        let cmds = bench.deliver(&mut s, ME, gw, claim(3, 4, OPENING));
+        assert!(cmds.iter().any(|c| matches!(
+            c,
+            crate::kernel::Cmd::Send {
+                depart: Depart::Service { mean_ns },
+                ..
+            } if *mean_ns == 5e6
+        )));
+        let cmds = bench.deliver(&mut s, ME, gw, Msg::Probe { seq: 9 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ProbeOk { seq: 9 }))]
+        );
+        // Without a gateway, a browser's connection is refused: an error it sees.
+        let mut direct = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut direct, ME, ME, Msg::Fault(Mode::Crashed));
+        let cmds = bench.deliver(&mut direct, ME, CROWD, claim(4, 4, OPENING));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Unavailable));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::Rejected {
+                req: 4,
+                refusal: Refusal::Unavailable
+            }]
+        );
     }
 
     #[test]

@@ -510,6 +510,16 @@ impl Sim {
     }
 
     /// The host of reservation server `i` (0-based).
+    /// How long the gateway has had server `i` marked down so far, ns by its clock (0
+    /// without a gateway).
+    pub fn marked_down_ns(&self, i: usize) -> i64 {
+        let Some(g) = self.nodes.gateways.first() else {
+            return 0;
+        };
+        let h = self.k.home(Addr::new(Layer::Gateway, 0)) as usize;
+        g.down_ns(i, self.k.hosts[h].clock.read(self.k.now))
+    }
+
     fn server_host(&self, i: usize) -> HostId {
         self.k.home(Addr::new(Layer::Server, i as u16))
     }

@@ -278,6 +278,19 @@ impl Truth {
                 self.metrics.requests += 1;
             }
             Obs::Routed { req, server } => self.requests[req as usize].server = server,
+            Obs::Rejected { req, refusal } => {
+                if self.requests[req as usize].outcome == Outcome::Pending {
+                    self.metrics.refused += 1;
+                    self.metrics.unavailable += 1;
+                    self.set_outcome(req, Outcome::Refused(refusal));
+                }
+            }
+            Obs::Failed { server, .. } => {
+                if let Some(st) = self.stats.get_mut(server as usize) {
+                    st.errors += 1;
+                }
+            }
+            Obs::Marked { .. } => {}
             Obs::Received { req } => {
                 let r = &mut self.requests[req as usize];
                 r.arrived = now;
@@ -497,7 +510,10 @@ impl Truth {
                         self.metrics.taken_refusals += 1;
                         false
                     }
-                    Refusal::HoldExpired | Refusal::HoldLost => false,
+                    Refusal::HoldExpired
+                    | Refusal::HoldLost
+                    | Refusal::Unavailable
+                    | Refusal::GatewayTimeout => false,
                 };
                 if wrongly {
                     self.metrics.wrongly_refused += 1;

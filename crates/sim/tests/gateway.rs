@@ -46,6 +46,7 @@ fn round_robin_is_even_and_least_connections_prefers_the_first_idle() {
         enabled: true,
         algorithm: Algorithm::RoundRobin,
         weights: vec![],
+        ..Default::default()
     };
     let (f, _) = shares(cfg.clone(), 7);
     let (lo, hi) = (f.iter().min().unwrap(), f.iter().max().unwrap());
@@ -63,4 +64,145 @@ fn round_robin_is_even_and_least_connections_prefers_the_first_idle() {
 fn no_gateway_no_node() {
     let sim = Sim::new(presets::preset("extreme_drift").unwrap()).unwrap();
     assert!(sim.nodes().gateways.is_empty());
+}
+
+use driftlab_sim::obs::Obs;
+use driftlab_sim::time::SEC;
+use driftlab_sim::Time;
+
+/// What a run did at the gateway: customer-visible errors (502/503/504), requests
+/// that failed on an instance (with their true instants), and when instances were
+/// marked down and up.
+struct Front {
+    unavailable: u64,
+    failed_at: Vec<Time>,
+    marks: Vec<(Time, u8, bool)>,
+}
+
+fn front(cfg: driftlab_sim::Config) -> Front {
+    let mut sim = Sim::new(cfg).unwrap();
+    sim.run();
+    let t = sim.truth();
+    Front {
+        unavailable: t.metrics.unavailable,
+        failed_at: t
+            .history
+            .iter()
+            .filter_map(|s| matches!(s.obs, Obs::Failed { server: 2, .. }).then_some(s.t))
+            .collect(),
+        marks: t
+            .history
+            .iter()
+            .filter_map(|s| match s.obs {
+                Obs::Marked { server, up } => Some((s.t, server, up)),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+const FAULT: Time = Time(36_010 * SEC);
+const RESTART: Time = Time(36_100 * SEC);
+
+/// `instance_crash`: server-3 refuses connections from 10:00:10 to 10:01:40.
+/// - Refused connections are retried on another instance: no customer sees an error,
+///   with or without health checks (each costs one LAN round trip).
+/// - Without retries and without checks, every request sent to it fails: about a
+///   fifth of the requests of those 90 s.
+/// - Active checks (probe every 2 s, 1 s to answer, fall 3, rise 2): marked down at
+///   most 3 × 2 s + 1 s after the first probe that finds it crashed (≤ 2 s after the
+///   crash), so no failure after FAULT + 9 s; marked up at most 2 × 2 s + 2 s after the
+///   restart.
+#[test]
+fn a_crashed_instance_is_retried_around_then_marked_down() {
+    for seed in [1, 2, 3] {
+        let mut cfg = presets::preset("instance_crash").unwrap();
+        cfg.seed = seed;
+        let checked = front(cfg.clone());
+        assert_eq!(checked.unavailable, 0, "seed {seed}: retried elsewhere");
+        assert!(!checked.failed_at.is_empty());
+        for &t in &checked.failed_at {
+            assert!(
+                t >= FAULT && t <= FAULT + 9 * SEC,
+                "seed {seed}: failure at {t:?}"
+            );
+        }
+        let down: Vec<_> = checked.marks.iter().filter(|m| m.1 == 2).collect();
+        assert_eq!(down.len(), 2, "down once, up once: {down:?}");
+        assert!(!down[0].2 && down[0].0 <= FAULT + 9 * SEC);
+        assert!(down[1].2 && down[1].0 >= RESTART && down[1].0 <= RESTART + 6 * SEC);
+        assert!(
+            checked.marks.iter().all(|m| m.1 == 2),
+            "only server-3 is marked"
+        );
+
+        // Seeds 1–3 give 62–78 failures with active checks (the crash falls in the
+        // flash crowd: half the crash's requests come in the first 9 s), 143–145
+        // without checks, 17–18 with passive checks (three refusals come within
+        // milliseconds: out for 10 s, then three more).
+        cfg.gateway.active.enabled = false;
+        let blind = front(cfg.clone());
+        assert_eq!(blind.unavailable, 0, "seed {seed}: retried elsewhere");
+        assert!(2 * blind.failed_at.len() > 3 * checked.failed_at.len());
+        assert!(blind.marks.is_empty());
+        cfg.gateway.passive.enabled = true;
+        let passive = front(cfg.clone());
+        assert!(
+            passive.failed_at.len() < 30,
+            "seed {seed}: {}",
+            passive.failed_at.len()
+        );
+        cfg.gateway.passive.enabled = false;
+
+        cfg.gateway.retry_refused = false;
+        let no_retry = front(cfg);
+        assert_eq!(no_retry.unavailable as usize, no_retry.failed_at.len());
+        assert!(
+            no_retry.unavailable > 40,
+            "seed {seed}: {}",
+            no_retry.unavailable
+        );
+    }
+}
+
+/// `instance_hang`: server-3 accepts and never answers from 10:00:10 to 10:01:40.
+/// Each request sent to it waits the gateway's 3 s and ends in a 504 (never retried:
+/// it was sent). Without checks that lasts the whole 90 s (140–143 errors, seeds 1–3);
+/// active checks stop it in the first seconds, no failure after FAULT + 9 s + 3 s of
+/// timeout (61–74 errors: the hang falls in the flash crowd); passive checks (3
+/// failures within 10 s, then 10 s out) notice it after the first timeout, 3 s in,
+/// and let it back in every 10 s for three more (60–66 errors). Under this load the
+/// passive checks are as fast as the active ones; the active ones keep it out.
+#[test]
+fn a_hung_instance_costs_errors_until_it_is_detected() {
+    for seed in [1, 2, 3] {
+        let mut cfg = presets::preset("instance_hang").unwrap();
+        cfg.seed = seed;
+        let active = front(cfg.clone());
+        for &t in &active.failed_at {
+            assert!(
+                t >= FAULT && t <= FAULT + 12 * SEC,
+                "seed {seed}: failure at {t:?}"
+            );
+        }
+        assert_eq!(active.unavailable as usize, active.failed_at.len());
+
+        cfg.gateway.active.enabled = false;
+        let blind = front(cfg.clone());
+        cfg.gateway.passive.enabled = true;
+        let passive = front(cfg);
+        for (name, checked) in [("active", &active), ("passive", &passive)] {
+            assert!(
+                5 * checked.unavailable < 3 * blind.unavailable,
+                "seed {seed}: {name} {} against {} without checks",
+                checked.unavailable,
+                blind.unavailable
+            );
+        }
+        // Without checks, failures go on until the restart.
+        assert!(blind.failed_at.iter().any(|&t| t > RESTART - 10 * SEC));
+        // Passive checks mark it down, let it back in after 10 s, and down again.
+        let downs = passive.marks.iter().filter(|m| !m.2).count();
+        assert!(downs >= 3, "seed {seed}: {downs} times marked down");
+    }
 }

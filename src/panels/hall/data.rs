@@ -71,6 +71,8 @@ pub fn refusal_text(r: Refusal) -> Txt {
         Refusal::Taken => Txt::RTaken,
         Refusal::HoldExpired => Txt::RHoldExpired,
         Refusal::HoldLost => Txt::RHoldLost,
+        Refusal::Unavailable => Txt::RUnavailable,
+        Refusal::GatewayTimeout => Txt::RGatewayTimeout,
     }
 }
 

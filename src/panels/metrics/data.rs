@@ -115,7 +115,7 @@ pub const SERIAL: [Figure; 2] = [
 ];
 
 /// Refusals by reason.
-pub const REFUSALS: [Figure; 3] = [
+pub const REFUSALS: [Figure; 4] = [
     (
         "not_open_refusals",
         Txt::MNotOpen,
@@ -135,6 +135,13 @@ pub const REFUSALS: [Figure; 3] = [
         Txt::MTaken,
         Txt::MTakenTip,
         |m| m.taken_refusals,
+        false,
+    ),
+    (
+        "unavailable_refusals",
+        Txt::MUnavailable,
+        Txt::MUnavailableTip,
+        |m| m.unavailable,
         false,
     ),
 ];

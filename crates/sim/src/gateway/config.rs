@@ -58,7 +58,7 @@ impl Algorithm {
 }
 
 /// The gateway's configuration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GatewayConfig {
     /// Whether customers go through a gateway (default false: round robin straight
@@ -69,11 +69,112 @@ pub struct GatewayConfig {
     /// `weighted`: each server's weight, `server-1` first (default: empty, every
     /// weight 1). When given, one per server, each from 0 to 100, not all 0.
     pub weights: Vec<u32>,
+    /// How long the gateway waits for an instance's answer before answering 504,
+    /// seconds by its own clock (default 3: shorter than the customers' patience, so
+    /// that a hung instance is noticed; nginx's `proxy_read_timeout` is 60 s).
+    pub timeout_s: f64,
+    /// Whether a refused connection is retried on another instance (default true,
+    /// nginx's `proxy_next_upstream error`). A request already sent is never retried.
+    pub retry_refused: bool,
+    /// Active health checks: the gateway probes every instance (default off).
+    pub active: ActiveCheck,
+    /// Passive health checks: the gateway counts failed requests (default off).
+    pub passive: PassiveCheck,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            enabled: false,
+            algorithm: Algorithm::RoundRobin,
+            weights: Vec::new(),
+            timeout_s: 3.0,
+            retry_refused: true,
+            active: ActiveCheck::default(),
+            passive: PassiveCheck::default(),
+        }
+    }
+}
+
+/// Active health checks, as HAProxy (`inter`, `timeout check`, `fall`, `rise`) and
+/// Kong (`interval`, `timeout`, `unhealthy.*_failures`, `healthy.successes`) name them.
+/// Judged by the gateway's own clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActiveCheck {
+    /// Whether the gateway probes the instances (default false).
+    pub enabled: bool,
+    /// Time between two probes of an instance, seconds (default 2, HAProxy's `inter`).
+    pub interval_s: f64,
+    /// How long a probe may take before it counts as failed, seconds (default 1).
+    pub timeout_s: f64,
+    /// Consecutive failed probes that mark an instance down (default 3, HAProxy's).
+    pub fall: u32,
+    /// Consecutive good probes that mark it up again (default 2, HAProxy's).
+    pub rise: u32,
+}
+
+impl Default for ActiveCheck {
+    fn default() -> Self {
+        ActiveCheck {
+            enabled: false,
+            interval_s: 2.0,
+            timeout_s: 1.0,
+            fall: 3,
+            rise: 2,
+        }
+    }
+}
+
+/// Passive health checks, as nginx's `max_fails` and `fail_timeout`: `failures`
+/// failed requests (refused, or unanswered before the gateway's timeout) within
+/// `window_s` mark an instance down for `window_s`; then it is tried again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PassiveCheck {
+    /// Whether the gateway watches its requests' failures (default false).
+    pub enabled: bool,
+    /// Failures that mark an instance down (default 3).
+    pub failures: u32,
+    /// The window they must fall in, and how long the instance stays down, seconds
+    /// (default 10, nginx's `fail_timeout`).
+    pub window_s: f64,
+}
+
+impl Default for PassiveCheck {
+    fn default() -> Self {
+        PassiveCheck {
+            enabled: false,
+            failures: 3,
+            window_s: 10.0,
+        }
+    }
 }
 
 impl GatewayConfig {
     /// Checks the fields against a run of `servers` servers.
     pub fn validate(&self, servers: usize) -> Result<(), ConfigError> {
+        check_range("gateway.timeout_s", self.timeout_s, 0.01, 600.0, " s")?;
+        let a = &self.active;
+        check_range("gateway.active.interval_s", a.interval_s, 0.1, 600.0, " s")?;
+        check_range(
+            "gateway.active.timeout_s",
+            a.timeout_s,
+            0.01,
+            a.interval_s,
+            " s (at most interval_s)",
+        )?;
+        check_range("gateway.active.fall", a.fall as f64, 1.0, 100.0, "")?;
+        check_range("gateway.active.rise", a.rise as f64, 1.0, 100.0, "")?;
+        let p = &self.passive;
+        check_range(
+            "gateway.passive.failures",
+            p.failures as f64,
+            1.0,
+            1000.0,
+            "",
+        )?;
+        check_range("gateway.passive.window_s", p.window_s, 0.1, 3600.0, " s")?;
         if self.weights.is_empty() {
             return Ok(());
         }
@@ -109,6 +210,7 @@ mod tests {
             enabled: true,
             algorithm: Algorithm::Weighted,
             weights: vec![3, 1],
+            ..Default::default()
         };
         assert_eq!(c.validate(3).unwrap_err().field(), "gateway.weights");
         c.weights = vec![0, 0, 0];

@@ -20,4 +20,36 @@ pub enum Msg {
         /// The answer.
         decision: Decision,
     },
+    /// The instance refused the connection (it has crashed): try another.
+    ConnRefused {
+        /// The request.
+        req: ReqId,
+    },
+    /// An instance answered health check `seq`.
+    ProbeOk {
+        /// The check's number.
+        seq: u32,
+    },
+    /// A health check's connection was refused.
+    ProbeRefused {
+        /// The check's number.
+        seq: u32,
+    },
+    /// Timer: stop waiting for the instance's answer to `req`.
+    Timeout {
+        /// The request.
+        req: ReqId,
+    },
+    /// Timer: time for the next round of health checks.
+    CheckTick,
+    /// Timer: health check `seq` is over; instances that have not answered failed it.
+    CheckDeadline {
+        /// The check's number.
+        seq: u32,
+    },
+    /// Timer: the passive checks' window is over for `server`: it is tried again.
+    Readmit {
+        /// The instance (0-based).
+        server: u8,
+    },
 }

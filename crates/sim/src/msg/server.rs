@@ -2,6 +2,7 @@
 
 use crate::hall::SeatId;
 use crate::obs::Decision;
+pub use crate::server::config::Mode;
 use crate::time::Time;
 use crate::world::{CustomerId, Record, ReqId, ReqKind};
 
@@ -53,5 +54,12 @@ pub enum Msg {
         seat: SeatId,
         /// The peer's record.
         rec: Record,
+    },
+    /// The instance changes state: a crash, a hang, a slowdown, a restart.
+    Fault(Mode),
+    /// The gateway's active health check.
+    Probe {
+        /// The check's number.
+        seq: u32,
     },
 }
