@@ -201,6 +201,7 @@ mod tests {
             not_open_refusals: 15,
             token_refusals: 16,
             taken_refusals: 17,
+            unavailable: 18,
             ..Metrics::default()
         };
         let all: Vec<(&str, u64, bool)> = [&TRAFFIC[..], &CLOCK, &SERIAL, &REFUSALS]
@@ -208,15 +209,16 @@ mod tests {
             .iter()
             .map(|f| (f.0, (f.3)(&m), f.4))
             .collect();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 18);
         assert_eq!(all[0], ("requests", 1, false));
         assert_eq!(all[5], ("wrong_winners", 6, true));
         assert_eq!(all[11], ("expiries", 12, false));
         assert_eq!(all[12], ("double_bookings", 13, true));
         assert_eq!(all[16], ("taken_refusals", 17, false));
-        // Each id names its own field: the values run 1..=17 in the panel's order.
+        assert_eq!(all[17], ("unavailable_refusals", 18, false));
+        // Each id names its own field: the values run 1..=18 in the panel's order.
         let values: Vec<u64> = all.iter().map(|f| f.1).collect();
-        assert_eq!(values, (1..=17).collect::<Vec<u64>>());
+        assert_eq!(values, (1..=18).collect::<Vec<u64>>());
     }
 
     #[test]
