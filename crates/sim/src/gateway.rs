@@ -139,6 +139,12 @@ impl Balancer {
         Some(i)
     }
 
+    /// Balances with `algorithm` from now on (requests in progress stay counted).
+    pub fn set_algorithm(&mut self, algorithm: Algorithm) {
+        self.algorithm = algorithm;
+        self.current.iter_mut().for_each(|c| *c = 0);
+    }
+
     /// A request on instance `i` is over (answered).
     pub fn done(&mut self, i: usize) {
         self.active[i] = self.active[i].saturating_sub(1);
@@ -409,6 +415,9 @@ impl Gateway {
 
     fn on_tick(&mut self, cx: &mut Cx<'_>) {
         let a = self.cfg.active.clone();
+        if !a.enabled {
+            return;
+        }
         self.seq += 1;
         let seq = self.seq;
         for i in 0..self.health.len() {
@@ -460,6 +469,42 @@ impl Gateway {
                 self.probe_result(i, false, cx);
             }
         }
+    }
+
+    /// The algorithm it balances with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.cfg.algorithm
+    }
+
+    /// Whether active and passive checks are on.
+    pub fn checks(&self) -> (bool, bool) {
+        (self.cfg.active.enabled, self.cfg.passive.enabled)
+    }
+
+    fn set_checks(&mut self, active: bool, passive: bool, cx: &mut Cx<'_>) {
+        if active && !self.cfg.active.enabled {
+            // A new round of probes now; the counts start afresh.
+            self.cfg.active.enabled = true;
+            cx.wake_in_background(0, Msg::CheckTick);
+        }
+        if !active && self.cfg.active.enabled {
+            self.cfg.active.enabled = false;
+            for i in 0..self.health.len() {
+                let was = self.health[i].down();
+                let h = &mut self.health[i];
+                (h.active_down, h.oks, h.fails) = (false, 0, 0);
+                self.changed(i, was, cx);
+            }
+        }
+        if !passive && self.cfg.passive.enabled {
+            for i in 0..self.health.len() {
+                let was = self.health[i].down();
+                let h = &mut self.health[i];
+                (h.passive_until, h.failures) = (None, 0);
+                self.changed(i, was, cx);
+            }
+        }
+        self.cfg.passive.enabled = passive;
     }
 
     fn on_readmit(&mut self, i: usize, cx: &mut Cx<'_>) {
@@ -518,6 +563,11 @@ impl Node for Gateway {
             Msg::CheckTick => self.on_tick(cx),
             Msg::CheckDeadline { seq } => self.on_check_deadline(seq, cx),
             Msg::Readmit { server } => self.on_readmit(server as usize, cx),
+            Msg::SetAlgorithm(a) => {
+                self.cfg.algorithm = a;
+                self.balancer.set_algorithm(a);
+            }
+            Msg::SetChecks { active, passive } => self.set_checks(active, passive, cx),
         }
     }
 

@@ -6,15 +6,18 @@
 
 use crate::clock::{Clock, WANDER_STEP};
 use crate::config::{Config, ConfigError};
+use crate::gateway::Algorithm;
 use crate::hall::{Hall, SeatId};
 use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Sys, Topology};
 use crate::layers::{Layer, Msg, Nodes};
 use crate::metrics::History;
+use crate::msg::{gateway, server};
 use crate::net::{Link, LinkConfig};
 use crate::ntp::{Client, ClientConfig};
 use crate::ntp_client::{self, NtpAgent};
 use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::rng::Rng;
+use crate::server::Mode;
 use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
 use crate::time_server;
 use crate::timesync::Fault;
@@ -58,6 +61,25 @@ pub enum Action {
     },
     /// Inject a fault.
     Inject(Fault),
+    /// Crash, hang, slow down or restart an instance.
+    Instance {
+        /// 0-based server.
+        server: usize,
+        /// Its new state.
+        mode: Mode,
+    },
+    /// Change the gateway's balancing algorithm.
+    Balance {
+        /// The new algorithm.
+        algorithm: Algorithm,
+    },
+    /// Switch the gateway's health checks on or off.
+    Checks {
+        /// Active checks (probes).
+        active: bool,
+        /// Passive checks (failed requests).
+        passive: bool,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -486,8 +508,57 @@ impl Sim {
                 }
                 self.k.mix(0xE3 << 56 | self.faults.len() as u64);
             }
+            Action::Instance { server, mode } if server < n => {
+                let a = Addr::new(Layer::Server, server as u16);
+                self.deliver(a, a, server::Msg::Fault(mode).into());
+                self.k.mix(0xE4 << 56 | server as u64);
+            }
+            Action::Balance { algorithm } if !self.nodes.gateways.is_empty() => {
+                let a = Addr::new(Layer::Gateway, 0);
+                self.deliver(a, a, gateway::Msg::SetAlgorithm(algorithm).into());
+                self.k.mix(0xE5 << 56 | algorithm as u64);
+            }
+            Action::Checks { active, passive } if !self.nodes.gateways.is_empty() => {
+                let a = Addr::new(Layer::Gateway, 0);
+                self.deliver(a, a, gateway::Msg::SetChecks { active, passive }.into());
+                self.k
+                    .mix(0xE6 << 56 | (active as u64) << 1 | passive as u64);
+            }
             _ => {}
         }
+    }
+
+    /// Crashes, hangs, slows down or restarts instance `server` (0-based) now; an
+    /// unknown server or a slowdown factor outside 1–100 is refused by name.
+    pub fn set_instance(&mut self, server: usize, mode: Mode) -> Result<(), ConfigError> {
+        let a = Action::Instance { server, mode };
+        validate_action(&a, &self.cfg, "instance")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// Changes the gateway's balancing algorithm now (nothing without a gateway).
+    pub fn set_balancing(&mut self, algorithm: Algorithm) {
+        if !self.nodes.gateways.is_empty() {
+            self.act(Action::Balance { algorithm });
+        }
+    }
+
+    /// Switches the gateway's health checks now (nothing without a gateway).
+    pub fn set_checks(&mut self, active: bool, passive: bool) {
+        if !self.nodes.gateways.is_empty() {
+            self.act(Action::Checks { active, passive });
+        }
+    }
+
+    /// The gateway, if the run has one.
+    pub fn gateway(&self) -> Option<&crate::gateway::Gateway> {
+        self.nodes.gateways.first()
+    }
+
+    /// Instance `server`'s state (up, crashed, hung, slow).
+    pub fn instance_mode(&self, server: usize) -> Option<Mode> {
+        self.nodes.servers.get(server).map(|s| s.mode())
     }
 
     /// Changes a server's clock offset now (a teacher's slider): a step.
@@ -783,5 +854,22 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             crate::config::check_range(&format!("{field}.ppm"), *ppm, -1000.0, 1000.0, " ppm")
         }
         Action::Inject(f) => f.validate(field, n, cfg.ntp.servers.len()),
+        Action::Instance { server: s, mode } => {
+            server(*s)?;
+            match mode {
+                Mode::Slow { factor } => crate::config::check_range(
+                    &format!("{field}.mode.factor"),
+                    *factor as f64,
+                    1.0,
+                    100.0,
+                    "",
+                ),
+                _ => Ok(()),
+            }
+        }
+        Action::Balance { .. } | Action::Checks { .. } if !cfg.gateway.enabled => Err(
+            ConfigError::new(field, "the scenario has no gateway".to_string()),
+        ),
+        Action::Balance { .. } | Action::Checks { .. } => Ok(()),
     }
 }

@@ -47,6 +47,15 @@ pub enum Msg {
         /// The check's number.
         seq: u32,
     },
+    /// The teacher changes the balancing algorithm.
+    SetAlgorithm(crate::gateway::config::Algorithm),
+    /// The teacher switches the health checks on or off.
+    SetChecks {
+        /// Active checks (probes).
+        active: bool,
+        /// Passive checks (failed requests).
+        passive: bool,
+    },
     /// Timer: the passive checks' window is over for `server`: it is tried again.
     Readmit {
         /// The instance (0-based).
