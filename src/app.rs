@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::i18n::Lang;
 use crate::panels::charts::Charts;
 use crate::panels::event_log::EventLog;
+use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
 use crate::panels::metrics::MetricsPanel;
 use crate::panels::ntp::NtpPanel;
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
             <Playback />
             <main class="board">
                 <ServersPanel />
+                <GatewayPanel />
                 <NtpPanel />
                 <HallPanel />
                 <Charts />

@@ -335,6 +335,29 @@ impl Ctx {
         r
     }
 
+    /// Crashes, hangs, slows down or restarts instance `i` now; the core's reason if
+    /// it is refused.
+    pub fn set_instance(self, i: usize, mode: driftlab_sim::server::Mode) -> Result<(), String> {
+        let r = self
+            .update_engine(|e| e.set_instance(i, mode))
+            .unwrap_or(Ok(()))
+            .map_err(|e| e.to_string());
+        self.refresh();
+        r
+    }
+
+    /// Changes the gateway's balancing algorithm now.
+    pub fn set_balancing(self, algorithm: driftlab_sim::gateway::Algorithm) {
+        self.update_engine(|e| e.set_balancing(algorithm));
+        self.after_clock_edit();
+    }
+
+    /// Switches the gateway's health checks now.
+    pub fn set_checks(self, active: bool, passive: bool) {
+        self.update_engine(|e| e.set_checks(active, passive));
+        self.after_clock_edit();
+    }
+
     fn after_clock_edit(self) {
         if let Some(cfg) = self.with_engine(|e| e.config().clone()) {
             self.ui.scenario.set(cfg);

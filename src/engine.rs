@@ -146,6 +146,36 @@ impl Engine {
     pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {
         self.sim.inject(fault)
     }
+
+    /// Crashes, hangs, slows down or restarts instance `i` now (a live action).
+    pub fn set_instance(
+        &mut self,
+        i: usize,
+        mode: driftlab_sim::server::Mode,
+    ) -> Result<(), ConfigError> {
+        self.sim.set_instance(i, mode)
+    }
+
+    /// Changes the gateway's algorithm now (a live action; in the scenario too before
+    /// the run plays).
+    pub fn set_balancing(&mut self, algorithm: driftlab_sim::gateway::Algorithm) {
+        if self.at_start() {
+            self.cfg.gateway.algorithm = algorithm;
+        }
+        self.sim.set_balancing(algorithm);
+        self.forget_start_edits();
+    }
+
+    /// Switches the gateway's health checks now (in the scenario too before the run
+    /// plays).
+    pub fn set_checks(&mut self, active: bool, passive: bool) {
+        if self.at_start() {
+            self.cfg.gateway.active.enabled = active;
+            self.cfg.gateway.passive.enabled = passive;
+        }
+        self.sim.set_checks(active, passive);
+        self.forget_start_edits();
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod event_log;
+pub mod gateway;
 pub mod hall;
 pub mod metrics;
 pub mod ntp;

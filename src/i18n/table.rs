@@ -22,6 +22,48 @@ table! {
     Help => "Help and shortcuts (?)", "Aide et raccourcis (?)";
     Close => "Close", "Fermer";
 
+    // Gateway panel
+    Gateway => "Gateway", "Passerelle";
+    GwAlgorithm => "Balancing", "Répartition";
+    GwAlgorithmTip => "How the gateway picks the instance that gets each request.", "Comment la passerelle choisit l'instance qui reçoit chaque requête.";
+    GwRoundRobin => "round robin", "tourniquet (round robin)";
+    GwRoundRobinTip => "Round robin: the instances in turn, whatever their load.", "Tourniquet : les instances à tour de rôle, quelle que soit leur charge.";
+    GwLeastConn => "least connections", "moins de connexions";
+    GwLeastConnTip => "Least connections: the instance with the fewest requests in progress (the first one on a tie), as HAProxy's leastconn.", "Moins de connexions : l'instance qui a le moins de requêtes en cours (la première en cas d'égalité), comme leastconn de HAProxy.";
+    GwWeighted => "weighted", "pondéré";
+    GwWeightedTip => "Weighted: nginx's smooth weighted round robin, each instance gets its weight's share, interleaved (weights 5, 1, 1 give a a b a c a a).", "Pondéré : le tourniquet pondéré lissé de nginx, chaque instance reçoit la part de son poids, entrelacée (poids 5, 1, 1 : a a b a c a a).";
+    GwHash => "hash by customer", "hachage par client";
+    GwHashTip => "Hash by customer: a customer always reaches the same instance (sticky sessions); adding an instance moves most customers.", "Hachage par client : un client arrive toujours sur la même instance (sessions collantes) ; ajouter une instance déplace la plupart des clients.";
+    GwTwoChoices => "two random choices", "deux choix au hasard";
+    GwTwoChoicesTip => "Two random choices: two instances drawn at random, the less busy one gets the request (the power of two choices).", "Deux choix au hasard : deux instances tirées au sort, la moins occupée reçoit la requête (le pouvoir de deux choix).";
+    GwActive => "active checks", "contrôles actifs";
+    GwActiveTip => "Active health checks: every 2 s the gateway probes each instance; 3 failed probes in a row (no answer within 1 s, or refused) mark it down, 2 good ones up again (HAProxy's inter, fall, rise). By the gateway's own clock.", "Contrôles de santé actifs : toutes les 2 s la passerelle sonde chaque instance ; 3 sondes ratées de suite (pas de réponse en 1 s, ou refus) la marquent hors service, 2 réussies la remettent (inter, fall, rise de HAProxy). Selon l'horloge de la passerelle.";
+    GwPassive => "passive checks", "contrôles passifs";
+    GwPassiveTip => "Passive health checks: 3 failed requests within 10 s mark an instance down for 10 s, then it is tried again (nginx's max_fails and fail_timeout).", "Contrôles de santé passifs : 3 requêtes en échec en 10 s marquent une instance hors service pour 10 s, puis elle est réessayée (max_fails et fail_timeout de nginx).";
+    GwUp => "up", "en service";
+    GwCrashed => "crashed", "plantée";
+    GwHung => "hung", "bloquée";
+    GwSlow => "slow", "lente";
+    GwMarkedDown => "marked down", "écartée";
+    GwMarkedUp => "in rotation", "en rotation";
+    GwSeenTip => "What the gateway believes, from its health checks: it may be wrong for a while.", "Ce que croit la passerelle, d'après ses contrôles de santé : elle peut se tromper un moment.";
+    GwShare => "share", "part";
+    GwShareTip => "Share of the requests the gateway forwarded to this instance.", "Part des requêtes que la passerelle a transmises à cette instance.";
+    GwInProgress => "in progress", "en cours";
+    GwInProgressTip => "Requests forwarded to this instance and not answered yet: what least connections compares.", "Requêtes transmises à cette instance et pas encore répondues : ce que compare « moins de connexions ».";
+    GwErrors => "errors", "erreurs";
+    GwErrorsTip => "Requests that failed on this instance: connection refused (crashed) or no answer before the gateway's 3 s timeout (hung). A refused connection is retried on another instance; a request already sent is not.", "Requêtes en échec sur cette instance : connexion refusée (plantée) ou pas de réponse avant le délai de 3 s de la passerelle (bloquée). Une connexion refusée est retentée sur une autre instance ; une requête déjà envoyée, non.";
+    GwDown => "time out", "écartée";
+    GwDownTip => "How long the gateway has had this instance out of rotation, by its own clock.", "Depuis combien de temps la passerelle tient cette instance hors rotation, selon son horloge.";
+    GwCrash => "crash", "planter";
+    GwCrashTip => "The process dies: connections are refused at once.", "Le processus meurt : les connexions sont refusées aussitôt.";
+    GwHang => "hang", "bloquer";
+    GwHangTip => "The process accepts connections and never answers (a deadlock).", "Le processus accepte les connexions et ne répond jamais (un interblocage).";
+    GwSlowDown => "slow ×5", "ralentir ×5";
+    GwSlowDownTip => "Every service time multiplied by 5: still answers its health checks.", "Chaque temps de service multiplié par 5 : répond toujours à ses contrôles de santé.";
+    GwRestart => "restart", "redémarrer";
+    GwRestartTip => "Back in service.", "De retour en service.";
+
     // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";
