@@ -63,6 +63,8 @@ table! {
     GwSlowDownTip => "Every service time multiplied by 5: still answers its health checks.", "Chaque temps de service multiplié par 5 : répond toujours à ses contrôles de santé.";
     GwRestart => "restart", "redémarrer";
     GwRestartTip => "Back in service.", "De retour en service.";
+    GwRateLimit => "rate limit", "limite de débit";
+    GwRateLimitTip => "Each customer has a token bucket (5 a second, bursts of 10, by the gateway's clock): a request takes a token; with none left the gateway answers 429 Too Many Requests.", "Chaque client a un seau à jetons (5 par seconde, rafales de 10, selon l'horloge de la passerelle) : une requête prend un jeton ; s'il n'en reste plus, la passerelle répond 429 Too Many Requests.";
 
     // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
@@ -173,6 +175,7 @@ table! {
     RHoldLost => "hold given to someone else", "réservation donnée à un autre";
     RUnavailable => "no instance could take it (502/503)", "aucune instance disponible (502/503)";
     RGatewayTimeout => "the instance never answered (504)", "l'instance n'a jamais répondu (504)";
+    RRateLimited => "too many requests (429)", "trop de requêtes (429)";
 
     // Charts
     ChartOffsets => "Clock offsets over true time", "Décalage des horloges au fil du temps vrai";
@@ -235,6 +238,8 @@ table! {
     MTaken => "seat taken", "place prise";
     MTakenTip => "Refused because someone else already held the seat.", "Refusées parce que quelqu'un d'autre détenait déjà la place.";
     MUnavailable => "unavailable", "indisponible";
+    MRateLimited => "rate-limited", "débit limité";
+    MRateLimitedTip => "Refused by the gateway's rate limit: the customer sent more than their token bucket allows (HTTP 429).", "Refusées par la limite de débit de la passerelle : le client a envoyé plus que son seau à jetons ne le permet (HTTP 429).";
     MUnavailableTip => "Refused before any server decided: the instance had crashed, none was up behind the gateway, or it never answered before the gateway's timeout (HTTP 502, 503, 504).", "Refusées avant toute décision d'un serveur : l'instance était plantée, aucune n'était disponible derrière la passerelle, ou elle n'a pas répondu avant le délai de la passerelle (HTTP 502, 503, 504).";
     MSpread => "clock spread", "écart des horloges";
     MSpreadTip => "Standard deviation of the servers' clock offsets: how far apart the clocks are.", "Écart type des décalages des horloges : à quel point les horloges sont éloignées.";

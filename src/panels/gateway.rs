@@ -90,6 +90,17 @@ pub fn GatewayPanel() -> impl IntoView {
                         </label>
                     </div>
                 </header>
+                {move || {
+                    view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
+                        .map(|(rate, burst)| {
+                            view! {
+                                <p class="gw-limit" data-testid="gw-rate-limit">
+                                    <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
+                                    {format!(": {rate} /s, burst {burst}")}
+                                </p>
+                            }
+                        })
+                }}
                 <p class="hint" data-testid="gw-algorithm-tip">
                     {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
                 </p>

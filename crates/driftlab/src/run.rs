@@ -137,6 +137,21 @@ fn merge(base: &mut Value, over: Value) {
     }
 }
 
+/// The refusals by reason: the clocks' and the seat's, then the gateway's if any.
+fn refusals(r: &Report) -> String {
+    let mut s = format!(
+        "{} not open, {} token, {} taken",
+        r.not_open_refusals, r.token_refusals, r.taken_refusals
+    );
+    if r.gateway.is_some() || r.unavailable_refusals > 0 {
+        s.push_str(&format!(", {} unavailable", r.unavailable_refusals));
+    }
+    if r.rate_limited_refusals > 0 {
+        s.push_str(&format!(", {} rate-limited", r.rate_limited_refusals));
+    }
+    s
+}
+
 /// The report as a table a student can read.
 pub fn table(r: &Report) -> String {
     let mut s = String::new();
@@ -169,15 +184,7 @@ pub fn table(r: &Report) -> String {
         "seats held for a customer",
     );
     line(&mut s, "paid", r.paid.to_string(), "seats sold");
-    line(
-        &mut s,
-        "refused",
-        r.refused.to_string(),
-        &format!(
-            "{} not open, {} token, {} taken, {} unavailable",
-            r.not_open_refusals, r.token_refusals, r.taken_refusals, r.unavailable_refusals
-        ),
-    );
+    line(&mut s, "refused", r.refused.to_string(), &refusals(r));
     line(
         &mut s,
         "timed out",

@@ -7,8 +7,10 @@
 //! goes to the gateway, which picks the server. Scripted customers always use one
 //! server.
 
+pub mod config;
+
 use crate::clock::{Clock, ClockConfig};
-use crate::config::{Config, CrowdConfig};
+use crate::config::{BotConfig, Config, CrowdConfig};
 use crate::hall::SeatId;
 use crate::host::Host;
 use crate::kernel::{Build, Cx, Kernel, Node, Route};
@@ -64,6 +66,18 @@ pub struct Crowd {
     deadlines: std::collections::VecDeque<(Time, ReqId)>,
     /// The deadline the timer is armed for, if any.
     armed: Option<Time>,
+    /// The bot, if there is one: its customer id, the time between its claims and when
+    /// it stops (local).
+    bot: Option<Bot>,
+}
+
+/// A bot's schedule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Bot {
+    id: CustomerId,
+    start: Time,
+    every: i64,
+    until: Time,
 }
 
 impl Crowd {
@@ -100,6 +114,54 @@ impl Crowd {
             arrivals,
             deadlines: std::collections::VecDeque::new(),
             armed: None,
+            bot: None,
+        }
+    }
+
+    /// Adds the bot of `cfg` (if its rate is above 0) as one more customer; returns its
+    /// id. It logs in when it starts.
+    pub fn add_bot(&mut self, cfg: &BotConfig) -> Option<CustomerId> {
+        if cfg.rate_per_s <= 0.0 || cfg.duration_s <= 0.0 {
+            return None;
+        }
+        self.customers.push(Customer::default());
+        let id = (self.customers.len() - 1) as CustomerId;
+        let start = Time::from_secs_f64(cfg.start_s);
+        self.bot = Some(Bot {
+            id,
+            start,
+            every: secs_to_nanos(1.0 / cfg.rate_per_s).max(1),
+            until: start + secs_to_nanos(cfg.duration_s),
+        });
+        Some(id)
+    }
+
+    /// Whether customer `c` clicks again after a refusal or a timeout (scripted
+    /// customers and the bot do not).
+    fn retries(&self, c: CustomerId) -> bool {
+        self.customers[c as usize].pinned.is_none() && !self.is_bot(c)
+    }
+
+    fn is_bot(&self, c: CustomerId) -> bool {
+        self.bot.is_some_and(|b| b.id == c)
+    }
+
+    fn on_bot_tick(&mut self, cx: &mut Cx<'_>) {
+        let Some(bot) = self.bot else { return };
+        let now = cx.local();
+        if now == bot.start || self.customers[bot.id as usize].token == Time(0) {
+            self.customers[bot.id as usize].token = now;
+            cx.observe(Obs::Login { customer: bot.id });
+        }
+        // A free seat if the map shows one; a script does not stop when it shows none.
+        let (board, rng) = cx.board_and_rng();
+        let seat = match board.pick_free(rng) {
+            Some(seat) => seat,
+            None => rng.below(board.len().max(1) as u64) as SeatId,
+        };
+        self.send(bot.id, seat, ReqKind::Claim, cx);
+        if now + bot.every < bot.until {
+            cx.wake_in(bot.every, Msg::BotTick);
         }
     }
 
@@ -135,9 +197,13 @@ impl Crowd {
         self.customers.is_empty()
     }
 
-    /// Arms the timer of the first arrival.
+    /// Arms the timer of the first arrival (and the bot's first claim).
     pub fn start(&mut self, cx: &mut Cx<'_>) {
         self.next_arrival(cx);
+        if let Some(bot) = self.bot {
+            let now = cx.local();
+            cx.wake_in((bot.start - now).max(0), Msg::BotTick);
+        }
     }
 
     fn next_arrival(&mut self, cx: &mut Cx<'_>) {
@@ -259,14 +325,15 @@ impl Crowd {
         cx.observe(Obs::Answered { req: r });
         let c = req.customer;
         match (req.kind, d) {
+            // A bot holds seats and never pays (they expire).
+            (ReqKind::Claim, Decision::Confirmed) if self.is_bot(c) => {}
             (ReqKind::Claim, Decision::Confirmed) => {
                 if cx.rng().chance(self.cfg.pay_fraction) {
                     let wait = secs_to_nanos(cx.rng().lognormal(self.cfg.pay_median_s, 0.6));
                     cx.wake_in(wait, Msg::Pay(c, r));
                 }
             }
-            (ReqKind::Claim, Decision::Refused(_))
-                if self.customers[c as usize].pinned.is_some() => {}
+            (ReqKind::Claim, Decision::Refused(_)) if !self.retries(c) => {}
             (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
                 // Reload the seat map and choose again, a little faster this time.
                 let (board, rng) = cx.board_and_rng();
@@ -304,8 +371,7 @@ impl Crowd {
             req.done = true;
             let req = *req;
             cx.observe(Obs::GaveUp { req: r });
-            if req.kind == ReqKind::Claim && self.customers[req.customer as usize].pinned.is_none()
-            {
+            if req.kind == ReqKind::Claim && self.retries(req.customer) {
                 cx.wake_in(0, Msg::Click(req.customer));
             }
         }
@@ -353,6 +419,7 @@ impl Build for Crowd {
         if cfg.gateway.enabled {
             crowd.use_gateway();
         }
+        crowd.add_bot(&c.bot);
         vec![crowd]
     }
 }
@@ -369,6 +436,7 @@ impl Node for Crowd {
                 self.send(c, seat, ReqKind::Pay(claim), cx);
             }
             Msg::Deadline => self.on_deadline(cx),
+            Msg::BotTick => self.on_bot_tick(cx),
             Msg::Response { req, decision } => self.on_response(req, decision, cx),
         }
     }

@@ -213,6 +213,9 @@ pub struct Gateway {
     health: Vec<Health>,
     /// The current round of active checks.
     seq: u32,
+    /// Each customer's token bucket: (tokens, last refill by the gateway's clock);
+    /// `None` until their first request (a full bucket).
+    buckets: Vec<Option<(f64, Time)>>,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
@@ -227,6 +230,7 @@ impl Gateway {
             forwarded: vec![0; instances],
             health: vec![Health::default(); instances],
             seq: 0,
+            buckets: Vec::new(),
         }
     }
 
@@ -292,10 +296,32 @@ impl Gateway {
         cx.wake_in(secs_to_nanos(self.cfg.timeout_s), Msg::Timeout { req: r });
     }
 
+    /// Whether `customer`'s bucket has a token for a request now (and takes it).
+    fn admit(&mut self, customer: CustomerId, cx: &mut Cx<'_>) -> bool {
+        let limit = &self.cfg.rate_limit;
+        if !limit.enabled {
+            return true;
+        }
+        let now = cx.local();
+        let c = customer as usize;
+        if self.buckets.len() <= c {
+            self.buckets.resize(c + 1, None);
+        }
+        let burst = limit.burst as f64;
+        let (tokens, last) = self.buckets[c].unwrap_or((burst, now));
+        let refilled = (tokens + limit.rate_per_s * (now - last).max(0) as f64 / 1e9).min(burst);
+        let ok = refilled >= 1.0;
+        self.buckets[c] = Some((if ok { refilled - 1.0 } else { refilled }, now));
+        ok
+    }
+
     fn on_request(&mut self, rq: server::Request, pinned: Option<u8>, cx: &mut Cx<'_>) {
         let r = rq.req as usize;
         if self.flights.len() <= r {
             self.flights.resize(r + 1, None);
+        }
+        if !self.admit(rq.customer, cx) {
+            return self.reject(rq.req, Refusal::RateLimited, cx);
         }
         let f = Flight {
             at: 0,
@@ -474,6 +500,12 @@ impl Gateway {
     /// The algorithm it balances with.
     pub fn algorithm(&self) -> Algorithm {
         self.cfg.algorithm
+    }
+
+    /// The rate limit, if on: (tokens a second, burst).
+    pub fn rate_limit(&self) -> Option<(f64, u32)> {
+        let r = &self.cfg.rate_limit;
+        r.enabled.then_some((r.rate_per_s, r.burst))
     }
 
     /// Whether active and passive checks are on.
@@ -950,6 +982,59 @@ mod tests {
                     decision: Decision::Refused(Refusal::Unavailable)
                 })
             )]
+        );
+    }
+
+    /// A bucket of 10 refilled at 5 a second: 10 requests at once pass, the 11th gets
+    /// 429; 0.2 s later one more passes; after a minute's quiet, 10 again, not 300.
+    /// Each customer has their own bucket.
+    #[test]
+    fn the_token_bucket_at_its_edges() {
+        let mut cfg = GatewayConfig {
+            enabled: true,
+            ..Default::default()
+        };
+        cfg.rate_limit.enabled = true;
+        let mut g = Gateway::new(&cfg, 1);
+        let mut bench = Bench::new(T0, 0);
+        let mut next = 0;
+        let mut ask = |g: &mut Gateway, bench: &mut Bench, customer| {
+            let rq = server::Request {
+                req: next,
+                customer,
+                seat: 2,
+                kind: ReqKind::Claim,
+                nbf: T0,
+            };
+            next += 1;
+            let cmds = bench.deliver(g, ME, CROWD, Msg::Request { rq, pinned: None });
+            !observations(&cmds).iter().any(|o| {
+                matches!(
+                    o,
+                    Obs::Rejected {
+                        refusal: Refusal::RateLimited,
+                        ..
+                    }
+                )
+            })
+        };
+        let burst: Vec<bool> = (0..11).map(|_| ask(&mut g, &mut bench, 7)).collect();
+        assert_eq!(burst, [vec![true; 10], vec![false]].concat());
+        assert!(
+            ask(&mut g, &mut bench, 8),
+            "another customer, another bucket"
+        );
+        bench.advance(199_000_000);
+        assert!(!ask(&mut g, &mut bench, 7), "0.199 s: not quite one token");
+        bench.advance(1_000_000);
+        assert!(ask(&mut g, &mut bench, 7), "0.2 s: one token");
+        assert!(!ask(&mut g, &mut bench, 7));
+        bench.advance(60 * SEC);
+        let after: Vec<bool> = (0..11).map(|_| ask(&mut g, &mut bench, 7)).collect();
+        assert_eq!(
+            after,
+            [vec![true; 10], vec![false]].concat(),
+            "capped at the burst"
         );
     }
 }

@@ -25,6 +25,8 @@ pub enum Refusal {
     Unavailable,
     /// The gateway stopped waiting for the instance's answer (HTTP 504).
     GatewayTimeout,
+    /// The customer sent more than the gateway's rate limit allows (HTTP 429).
+    RateLimited,
 }
 
 impl Refusal {
@@ -39,6 +41,7 @@ impl Refusal {
             Refusal::HoldLost => "hold_lost",
             Refusal::Unavailable => "unavailable",
             Refusal::GatewayTimeout => "gateway_timeout",
+            Refusal::RateLimited => "rate_limited",
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct Metrics {
     /// Requests refused before any server decided them: connection refused by a crashed
     /// instance, no instance up, or the gateway's timeout (HTTP 502, 503, 504).
     pub unavailable: u64,
+    /// Requests the gateway refused for exceeding a customer's rate limit (HTTP 429).
+    pub rate_limited: u64,
     /// Holds judged expired before their time-to-live had passed in true time.
     pub premature_expiries: u64,
     /// Holds judged still valid after their time-to-live had passed in true time.

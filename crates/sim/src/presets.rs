@@ -263,6 +263,17 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: instance_hang,
     },
+    Preset {
+        name: "rate_limit",
+        group: Group::Gateway,
+        label_en: "rate limit",
+        label_fr: "limite de débit",
+        summary_en: "A bot sends 50 claims a second from 10:00:00 through a gateway that allows each customer 5 a second, bursts of 10: it gets at most 10 + 5·t through; the other customers never notice.",
+        summary_fr: "Un robot envoie 50 demandes par seconde dès 10:00:00 à une passerelle qui en permet 5 par seconde à chaque client, par rafales de 10 : il en passe au plus 10 + 5·t ; les autres clients ne s'en aperçoivent pas.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: rate_limit,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -383,6 +394,13 @@ fn instance_crash() -> Config {
 
 fn instance_hang() -> Config {
     instance_fails("instance_hang", Becomes::Hung)
+}
+
+fn rate_limit() -> Config {
+    let mut c = behind_gateway("rate_limit", EXACT5);
+    c.gateway.rate_limit.enabled = true;
+    c.crowd.bot.rate_per_s = 50.0;
+    c
 }
 
 fn lb_weighted() -> Config {

@@ -134,6 +134,8 @@ pub struct Report {
     /// Refusals because no instance could take the request: connection refused, no
     /// instance up, or the gateway's timeout (HTTP 502, 503, 504).
     pub unavailable_refusals: u64,
+    /// Refusals by the gateway's rate limit (HTTP 429).
+    pub rate_limited_refusals: u64,
     /// Standard deviation of the servers' clock offsets at the end, ms.
     pub offset_spread_ms: f64,
     /// Per server.
@@ -305,6 +307,7 @@ impl Sim {
             token_refusals: m.token_refusals,
             taken_refusals: m.taken_refusals,
             unavailable_refusals: m.unavailable,
+            rate_limited_refusals: m.rate_limited,
             offset_spread_ms: std_dev(&offsets),
             servers,
             seats,

@@ -231,7 +231,6 @@ impl Truth {
             Obs::Login { .. }
                 | Obs::Answered { .. }
                 | Obs::GaveUp { .. }
-                | Obs::Routed { .. }
                 | Obs::NtpSent { .. }
                 | Obs::NtpServed { .. }
         );
@@ -281,7 +280,11 @@ impl Truth {
             Obs::Rejected { req, refusal } => {
                 if self.requests[req as usize].outcome == Outcome::Pending {
                     self.metrics.refused += 1;
-                    self.metrics.unavailable += 1;
+                    if refusal == Refusal::RateLimited {
+                        self.metrics.rate_limited += 1;
+                    } else {
+                        self.metrics.unavailable += 1;
+                    }
                     self.set_outcome(req, Outcome::Refused(refusal));
                 }
             }
@@ -513,7 +516,8 @@ impl Truth {
                     Refusal::HoldExpired
                     | Refusal::HoldLost
                     | Refusal::Unavailable
-                    | Refusal::GatewayTimeout => false,
+                    | Refusal::GatewayTimeout
+                    | Refusal::RateLimited => false,
                 };
                 if wrongly {
                     self.metrics.wrongly_refused += 1;

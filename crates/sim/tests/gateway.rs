@@ -206,3 +206,59 @@ fn a_hung_instance_costs_errors_until_it_is_detected() {
         assert!(downs >= 3, "seed {seed}: {downs} times marked down");
     }
 }
+
+/// `rate_limit`: a bot (the last customer) sends 50 claims a second from 10:00:00 for
+/// 60 s; the gateway allows each customer a bucket of 10, refilled at 5 a second. By
+/// the token bucket's definition, over any t seconds from its start the bot gets at
+/// most 10 + 5·t requests through (here checked at every one of its requests), and at
+/// least 5·t − 1 once its burst is spent; every other request goes through untouched.
+/// Without the limit, all 3 000 go through.
+#[test]
+fn a_token_bucket_holds_a_bot_to_its_rate_and_spares_everyone_else() {
+    use driftlab_sim::log::Refusal;
+    use driftlab_sim::world::Outcome;
+    let cfg = presets::preset("rate_limit").unwrap();
+    let bot = cfg.crowd.customers; // the one customer after the crowd
+    let start = Time::from_secs_f64(cfg.crowd.bot.start_s);
+    for seed in [1, 2] {
+        let mut cfg = cfg.clone();
+        cfg.seed = seed;
+        let mut sim = Sim::new(cfg.clone()).unwrap();
+        sim.run();
+        let t = sim.truth();
+        let is_bot = |req: u32| t.requests[req as usize].customer == bot;
+        // The bot's requests the gateway let through, by when they reached it: the
+        // gateway's clock is exact, so its instants are true time.
+        let mut through = 0u64;
+        let mut sent = 0u64;
+        for s in &t.history {
+            match s.obs {
+                Obs::Routed { req, .. } if is_bot(req) => {
+                    through += 1;
+                    let secs = (s.t - start) as f64 / 1e9;
+                    assert!(
+                        through as f64 <= 10.0 + 5.0 * secs + 1e-6,
+                        "{through} by {secs} s"
+                    );
+                }
+                Obs::Sent { req, .. } if is_bot(req) => sent += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(sent, 3000, "50 a second for 60 s");
+        // 10 + 5 × 60 = 310 at most; the clicks reach the gateway ~20 ms after they leave.
+        assert!((290..=310).contains(&through), "seed {seed}: {through}");
+        assert_eq!(t.metrics.rate_limited, sent - through);
+        let others_limited = t
+            .requests
+            .iter()
+            .filter(|r| r.customer != bot && r.outcome == Outcome::Refused(Refusal::RateLimited))
+            .count();
+        assert_eq!(others_limited, 0, "seed {seed}");
+        // Without the limit, everything goes through.
+        cfg.gateway.rate_limit.enabled = false;
+        let mut open = Sim::new(cfg).unwrap();
+        open.run();
+        assert_eq!(open.truth().metrics.rate_limited, 0);
+    }
+}

@@ -34,6 +34,8 @@ pub struct GatewayView {
     pub active: bool,
     /// Passive checks on.
     pub passive: bool,
+    /// The rate limit, if on: (tokens a second, burst).
+    pub rate_limit: Option<(f64, u32)>,
     /// Every instance, `server-1` first.
     pub instances: Vec<InstanceView>,
 }
@@ -64,6 +66,7 @@ impl GatewayView {
             algorithm: g.algorithm(),
             active,
             passive,
+            rate_limit: g.rate_limit(),
             instances,
         })
     }

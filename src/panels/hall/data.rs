@@ -73,6 +73,7 @@ pub fn refusal_text(r: Refusal) -> Txt {
         Refusal::HoldLost => Txt::RHoldLost,
         Refusal::Unavailable => Txt::RUnavailable,
         Refusal::GatewayTimeout => Txt::RGatewayTimeout,
+        Refusal::RateLimited => Txt::RRateLimited,
     }
 }
 

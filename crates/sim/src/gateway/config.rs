@@ -80,6 +80,8 @@ pub struct GatewayConfig {
     pub active: ActiveCheck,
     /// Passive health checks: the gateway counts failed requests (default off).
     pub passive: PassiveCheck,
+    /// Per-customer rate limiting (default off).
+    pub rate_limit: RateLimit,
 }
 
 impl Default for GatewayConfig {
@@ -92,6 +94,32 @@ impl Default for GatewayConfig {
             retry_refused: true,
             active: ActiveCheck::default(),
             passive: PassiveCheck::default(),
+            rate_limit: RateLimit::default(),
+        }
+    }
+}
+
+/// Per-customer rate limiting with a token bucket, by the gateway's clock: each customer
+/// has a bucket of `burst` tokens, refilled at `rate_per_s`; a request takes one, and
+/// with none left the gateway answers 429 (Too Many Requests). Over any `t` seconds a
+/// customer gets at most `burst + rate_per_s × t` requests through.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimit {
+    /// Whether the gateway limits each customer's rate (default false).
+    pub enabled: bool,
+    /// Tokens a second (default 5).
+    pub rate_per_s: f64,
+    /// The bucket's size: the burst allowed after a quiet spell (default 10).
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            enabled: false,
+            rate_per_s: 5.0,
+            burst: 10,
         }
     }
 }
@@ -166,6 +194,21 @@ impl GatewayConfig {
         )?;
         check_range("gateway.active.fall", a.fall as f64, 1.0, 100.0, "")?;
         check_range("gateway.active.rise", a.rise as f64, 1.0, 100.0, "")?;
+        let r = &self.rate_limit;
+        check_range(
+            "gateway.rate_limit.rate_per_s",
+            r.rate_per_s,
+            0.01,
+            10_000.0,
+            " per s",
+        )?;
+        check_range(
+            "gateway.rate_limit.burst",
+            r.burst as f64,
+            1.0,
+            10_000.0,
+            "",
+        )?;
         let p = &self.passive;
         check_range(
             "gateway.passive.failures",
