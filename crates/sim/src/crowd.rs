@@ -280,13 +280,7 @@ impl Crowd {
             nbf: cust.token,
         };
         if self.via_gateway {
-            cx.send(
-                Addr::new(Layer::Gateway, 0),
-                gateway::Msg::Request {
-                    rq,
-                    pinned: cust.pinned,
-                },
-            );
+            cx.send(Addr::new(Layer::Gateway, 0), gateway::Msg::Request(rq));
         } else {
             cx.send(
                 Addr::new(Layer::Server, server as u16),
@@ -521,7 +515,7 @@ mod tests {
         let cmds = bench.deliver(&mut c, ME, ME, Msg::Click(0));
         let gw = Addr::new(Layer::Gateway, 0);
         match sends(&cmds).as_slice() {
-            [(to, AnyMsg::Gateway(gateway::Msg::Request { rq, pinned: None }))] => {
+            [(to, AnyMsg::Gateway(gateway::Msg::Request(rq)))] => {
                 assert_eq!((*to, rq.req, rq.customer), (gw, 0, 0));
             }
             other => panic!("{other:?}"),

@@ -216,6 +216,8 @@ pub struct Gateway {
     /// Each customer's token bucket: (tokens, last refill by the gateway's clock);
     /// `None` until their first request (a full bucket).
     buckets: Vec<Option<(f64, Time)>>,
+    /// Scripted customers' instances, by customer (they always use that one).
+    pins: Vec<Option<u8>>,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
@@ -231,7 +233,17 @@ impl Gateway {
             health: vec![Health::default(); instances],
             seq: 0,
             buckets: Vec::new(),
+            pins: Vec::new(),
         }
+    }
+
+    /// Customer `customer` always goes to instance `server` (a scripted customer).
+    pub fn pin(&mut self, customer: CustomerId, server: u8) {
+        let c = customer as usize;
+        if self.pins.len() <= c {
+            self.pins.resize(c + 1, None);
+        }
+        self.pins[c] = Some(server);
     }
 
     /// Requests forwarded to each instance so far.
@@ -586,7 +598,10 @@ impl Node for Gateway {
 
     fn on_msg(&mut self, from: Addr, msg: Msg, cx: &mut Cx<'_>) {
         match msg {
-            Msg::Request { rq, pinned } => self.on_request(rq, pinned, cx),
+            Msg::Request(rq) => {
+                let pinned = self.pins.get(rq.customer as usize).copied().flatten();
+                self.on_request(rq, pinned, cx)
+            }
             Msg::Reply { req, decision } => self.on_reply(from, req, decision, cx),
             Msg::ConnRefused { req } => self.on_refused(from, req, cx),
             Msg::Timeout { req } => self.on_timeout(req, cx),
@@ -740,15 +755,7 @@ mod tests {
             kind: ReqKind::Claim,
             nbf: T0,
         };
-        let cmds = bench.deliver(
-            &mut g,
-            ME,
-            CROWD,
-            Msg::Request {
-                rq: rq(0),
-                pinned: None,
-            },
-        );
+        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request(rq(0)));
         assert_eq!(
             sends(&cmds),
             vec![(
@@ -758,25 +765,10 @@ mod tests {
         );
         assert_eq!(observations(&cmds), vec![Obs::Routed { req: 0, server: 0 }]);
         // The second goes to the idle instance; a pinned one where it is pinned.
-        let cmds = bench.deliver(
-            &mut g,
-            ME,
-            CROWD,
-            Msg::Request {
-                rq: rq(1),
-                pinned: None,
-            },
-        );
+        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request(rq(1)));
         assert_eq!(sends(&cmds)[0].0, Addr::new(Layer::Server, 1));
-        let cmds = bench.deliver(
-            &mut g,
-            ME,
-            CROWD,
-            Msg::Request {
-                rq: rq(2),
-                pinned: Some(1),
-            },
-        );
+        g.pin(9, 1);
+        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request(rq(2)));
         assert_eq!(sends(&cmds)[0].0, Addr::new(Layer::Server, 1));
         assert_eq!(g.in_progress(), &[1, 2]);
         // Instance 0 answers request 0: relayed to the customer, and 0 is free again.
@@ -896,15 +888,7 @@ mod tests {
             nbf: T0,
         };
         let send = |g: &mut Gateway, bench: &mut Bench, req| {
-            let cmds = bench.deliver(
-                g,
-                ME,
-                CROWD,
-                Msg::Request {
-                    rq: rq(req),
-                    pinned: None,
-                },
-            );
+            let cmds = bench.deliver(g, ME, CROWD, Msg::Request(rq(req)));
             sends(&cmds)[0].0
         };
         let s0 = Addr::new(Layer::Server, 0);
@@ -972,7 +956,7 @@ mod tests {
             kind: ReqKind::Claim,
             nbf: T0,
         };
-        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request { rq, pinned: None });
+        let cmds = bench.deliver(&mut g, ME, CROWD, Msg::Request(rq));
         assert_eq!(
             sends(&cmds),
             vec![(
@@ -1007,7 +991,7 @@ mod tests {
                 nbf: T0,
             };
             next += 1;
-            let cmds = bench.deliver(g, ME, CROWD, Msg::Request { rq, pinned: None });
+            let cmds = bench.deliver(g, ME, CROWD, Msg::Request(rq));
             !observations(&cmds).iter().any(|o| {
                 matches!(
                     o,

@@ -412,17 +412,26 @@ impl Node for Server {
     type Msg = Msg;
 
     fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
-        match (self.mode, msg) {
-            (_, Msg::Fault(m)) => self.mode = m,
-            // A crashed process: the machine refuses the connection at once.
-            (Mode::Crashed, Msg::Request(rq)) => self.refuse_connection(rq.req, cx),
-            (Mode::Crashed, Msg::Probe { seq }) => {
-                cx.send_background(GATEWAY, gateway::Msg::ProbeRefused { seq })
+        if !matches!(self.mode, Mode::Up | Mode::Slow { .. }) {
+            return self.on_down(msg, cx);
+        }
+        match msg {
+            Msg::Request(rq) => self.on_request(rq, cx),
+            Msg::DbReply { req, decision } => self.answer(req, decision, cx),
+            Msg::ReadReply {
+                req,
+                seat,
+                stamp,
+                newest,
+                newest_stamp,
+                any_paid,
+            } => {
+                let newest = (newest != NO_REQ).then_some((newest, newest_stamp));
+                self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
             }
-            // Nothing else reaches a crashed process, and a hung one handles nothing.
-            (Mode::Crashed | Mode::Hung, _) => {}
-            (_, Msg::Probe { seq }) => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
-            (_, msg) => self.on_serving(msg, cx),
+            Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
+            Msg::Fault(m) => self.mode = m,
+            Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
         }
     }
 
@@ -470,24 +479,18 @@ impl Server {
         }
     }
 
-    /// A message for a server that serves (up or slow).
-    fn on_serving(&mut self, msg: Msg, cx: &mut Cx<'_>) {
-        match msg {
-            Msg::Request(rq) => self.on_request(rq, cx),
-            Msg::DbReply { req, decision } => self.answer(req, decision, cx),
-            Msg::ReadReply {
-                req,
-                seat,
-                stamp,
-                newest,
-                newest_stamp,
-                any_paid,
-            } => {
-                let newest = (newest != NO_REQ).then_some((newest, newest_stamp));
-                self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
+    /// A message for a crashed or hung instance.
+    #[cold]
+    fn on_down(&mut self, msg: Msg, cx: &mut Cx<'_>) {
+        match (self.mode, msg) {
+            (_, Msg::Fault(m)) => self.mode = m,
+            // A crashed process: the machine refuses the connection at once.
+            (Mode::Crashed, Msg::Request(rq)) => self.refuse_connection(rq.req, cx),
+            (Mode::Crashed, Msg::Probe { seq }) => {
+                cx.send_background(GATEWAY, gateway::Msg::ProbeRefused { seq })
             }
-            Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
-            Msg::Fault(_) | Msg::Probe { .. } => {}
+            // Nothing else reaches a crashed process, and a hung one handles nothing.
+            _ => {}
         }
     }
 }

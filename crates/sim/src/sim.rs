@@ -460,6 +460,9 @@ impl Sim {
         }
         let crowd = Addr::new(Layer::Crowd, 0);
         let id = self.nodes.crowd[0].add_scripted(seat, server as u8, at);
+        if let Some(g) = self.nodes.gateways.first_mut() {
+            g.pin(id, server as u8);
+        }
         self.truth.login(id, at);
         self.k.push(
             at,

@@ -6,13 +6,9 @@ use crate::world::ReqId;
 /// The gateway's messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
-    /// A customer's request, to forward to an instance.
-    Request {
-        /// The request.
-        rq: super::server::Request,
-        /// A scripted customer's instance (they always use that one).
-        pinned: Option<u8>,
-    },
+    /// A customer's request, to forward to an instance. (No more than the request:
+    /// the gateway's messages stay as small as the others, so `Msg` does not grow.)
+    Request(super::server::Request),
     /// An instance's answer, to relay to the customer.
     Reply {
         /// The request answered.
