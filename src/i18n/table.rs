@@ -31,6 +31,26 @@ table! {
     PolLocal => "local timestamp (multi-leader)", "horodatage local (multi-leader)";
     PolNoLock => "check then insert, no lock", "vérifier puis insérer, sans verrou";
     PolUnique => "unique constraint, one database", "contrainte d'unicité, une seule base";
+    PolLamport => "Lamport clocks", "horloges de Lamport";
+    PolHlc => "hybrid logical clocks (HLC)", "horloges logiques hybrides (HLC)";
+    PolCommitWait => "commit-wait (TrueTime-like)", "commit-wait (à la TrueTime)";
+    PolTso => "timestamp oracle (TSO)", "oracle d'horodatage (TSO)";
+    Guarantees => "Guarantees", "Garantit";
+    NotGuaranteed => "Does not", "Ne garantit pas";
+    GuarLocal => "Nothing about order: each server trusts its own clock; replicas agree in the end.", "Rien sur l'ordre : chaque serveur croit sa propre horloge ; les répliques finissent par s'accorder.";
+    NotLocal => "A slow clock steals seats from earlier customers; a seat can be confirmed to two people until the replicas merge.", "Une horloge en retard vole des places à des clients arrivés avant ; une place peut être confirmée à deux personnes jusqu'à la fusion des répliques.";
+    GuarNoLock => "Nothing: it is the bug of a server without a lock.", "Rien : c'est le bogue d'un serveur sans verrou.";
+    NotNoLock => "Two servers can both insert the same seat; only the next audit finds the duplicate.", "Deux serveurs peuvent insérer la même place ; seul l'audit suivant trouve le doublon.";
+    GuarUnique => "One holder per seat: no double booking.", "Un seul détenteur par place : aucune double réservation.";
+    NotUnique => "Fairness: whoever reaches the database first wins; the opening, tokens and expiries still read the servers' clocks.", "L'équité : le premier arrivé à la base gagne ; l'ouverture, les jetons et les expirations lisent toujours les horloges des serveurs.";
+    GuarLamport => "Causal order: a payment made after its hold reached the server is stamped after it, whatever the clocks.", "L'ordre causal : un paiement fait après que sa réservation a atteint le serveur est horodaté après elle, quelles que soient les horloges.";
+    NotLamport => "Which of two independent clicks came first: the counters decide, so a later click can win.", "Lequel de deux clics indépendants est venu en premier : les compteurs décident, un clic plus tardif peut gagner.";
+    GuarHlc => "Causal order as Lamport, with stamps that stay within the clocks' largest offset of true time.", "L'ordre causal comme Lamport, avec des horodatages qui restent à moins du plus grand décalage des horloges du temps vrai.";
+    NotHlc => "Independent clicks are ordered by the clocks, as wrong as they are; it does not fix the opening or expiries.", "Les clics indépendants sont ordonnés par les horloges, aussi fausses soient-elles ; l'ouverture et les expirations ne sont pas réparées.";
+    GuarCommitWait => "If ε bounds the clock error: no confirmation is ever taken back, and of two clicks more than 2ε apart the first wins.", "Si ε borne l'erreur d'horloge : aucune confirmation n'est reprise, et de deux clics écartés de plus de 2ε le premier gagne.";
+    NotCommitWait => "Clicks closer than 2ε go either way; an ε below the true error loses the guarantee; each confirmation waits about 2ε.", "Des clics à moins de 2ε l'un de l'autre vont dans un sens ou l'autre ; un ε sous l'erreur réelle perd la garantie ; chaque confirmation attend environ 2ε.";
+    GuarTso => "Claims are ordered as they reached the oracle, whatever the servers' clocks.", "Les demandes sont ordonnées comme elles ont atteint l'oracle, quelles que soient les horloges des serveurs.";
+    NotTso => "It costs a round trip per claim and is a single point of failure: while it is cut off, no claim can be stamped (refused, \"no timestamp\").", "Elle coûte un aller-retour par demande et c'est un point de défaillance unique : coupé, plus aucune demande n'est horodatée (refusée, « pas d'horodatage »).";
     Seed => "Seed", "Graine";
     SeedTip => "The random draw: the same seed replays exactly the same sale.", "Le tirage au sort : la même graine rejoue exactement la même vente.";
     Opening => "Sale opens", "Ouverture";
@@ -128,6 +148,7 @@ table! {
     RTaken => "seat taken", "place prise";
     RHoldExpired => "hold expired by its clock", "réservation expirée selon son horloge";
     RHoldLost => "hold given to someone else", "réservation donnée à un autre";
+    RNoTimestamp => "no timestamp (oracle unreachable)", "pas d'horodatage (oracle injoignable)";
 
     // Charts
     ChartOffsets => "Clock offsets over true time", "Décalage des horloges au fil du temps vrai";

@@ -14,9 +14,14 @@ pub struct RunArgs {
     /// Seed of the run's random streams [default: 42, or the scenario file's].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// How contended seats are settled: local-timestamp, no-lock or unique.
+    /// How contended seats are settled: local-timestamp, no-lock, unique, lamport, hlc,
+    /// commit-wait or tso (docs/MODEL.md, "Policies").
     #[arg(long)]
     pub policy: Option<String>,
+    /// commit-wait: the clock uncertainty ε in milliseconds, when NTP is off
+    /// [default: 1000, or the scenario file's `commit_wait.epsilon_ms`].
+    #[arg(long, value_name = "MS")]
+    pub epsilon_ms: Option<f64>,
     /// How long customers keep arriving, in seconds [default: 600].
     #[arg(long)]
     pub duration: Option<f64>,
@@ -84,6 +89,9 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
             "off" => false,
             other => return Err(format!("--ntp takes on or off, not {other:?}")),
         };
+    }
+    if let Some(e) = args.epsilon_ms {
+        cfg.commit_wait.epsilon_ms = e;
     }
     if let Some(d) = args.duration {
         cfg.sale.duration_s = d;
@@ -221,6 +229,37 @@ pub fn table(r: &Report) -> String {
         format!("{:.1} ms", r.offset_spread_ms),
         "std. dev. of server offsets",
     );
+    if matches!(r.policy.as_str(), "lamport" | "hlc" | "commit-wait" | "tso") {
+        s.push_str(&format!("\nWhat the cure ({}) cost and fixed\n", r.policy));
+        line(
+            &mut s,
+            "revoked",
+            r.revoked.to_string(),
+            "confirmations taken back",
+        );
+        line(
+            &mut s,
+            "confirmation",
+            format!("{:.1} ms", r.confirmation_mean_ms),
+            &format!(
+                "mean; p50 {:.1} ms, p99 {:.1} ms (click to answer)",
+                r.confirmation_p50_ms, r.confirmation_p99_ms
+            ),
+        );
+        if r.policy == "tso" {
+            let note = if r.unstamped_refusals > 0 {
+                "stamping stopped: the oracle was unreachable"
+            } else {
+                "every claim got its timestamp"
+            };
+            line(
+                &mut s,
+                "no timestamp",
+                r.unstamped_refusals.to_string(),
+                note,
+            );
+        }
+    }
     s.push_str(&format!(
         "\n  {:<10}{:>12}{:>10}{:>11}{:>9}{:>10}{:>10}\n",
         "server", "offset", "requests", "confirmed", "refused", "p50", "p99"

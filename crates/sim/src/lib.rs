@@ -29,6 +29,7 @@ pub mod time;
 pub mod time_server;
 pub mod timesync;
 pub mod truth;
+pub mod tso;
 pub mod world;
 
 pub use config::{Config, ConfigError, Policy};

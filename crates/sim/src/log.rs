@@ -20,6 +20,8 @@ pub enum Refusal {
     HoldExpired,
     /// Payment refused: the hold was given to someone else meanwhile.
     HoldLost,
+    /// `tso`: no timestamp came from the oracle in time (down or cut off).
+    NoTimestamp,
 }
 
 impl Refusal {
@@ -32,6 +34,7 @@ impl Refusal {
             Refusal::Taken => "taken",
             Refusal::HoldExpired => "hold_expired",
             Refusal::HoldLost => "hold_lost",
+            Refusal::NoTimestamp => "no_timestamp",
         }
     }
 }

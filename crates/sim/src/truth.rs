@@ -118,6 +118,9 @@ pub struct Truth {
     pub log: Log,
     /// Per server: counters and response times.
     pub stats: Vec<ServerStats>,
+    /// Response times of confirmed seat requests (customer send → answer received),
+    /// ns, in arrival order: what a confirmation costs.
+    pub confirm_ns: Vec<i64>,
     /// Per server: responses since the last sample (sum ns, count).
     pub windows: Vec<(i64, u32)>,
     /// Every anomaly found, with its proof.
@@ -171,6 +174,7 @@ impl Truth {
             metrics: Metrics::default(),
             log: Log::with_capacity(customers * 2),
             stats: vec![ServerStats::default(); servers],
+            confirm_ns: Vec::new(),
             windows: vec![(0, 0); servers],
             anomalies: Vec::new(),
             time_events: Vec::new(),
@@ -264,6 +268,7 @@ impl Truth {
                     sent: now,
                     arrived: now,
                     stamp: now,
+                    order: None,
                     outcome: Outcome::Pending,
                     hold: Hold::None,
                     outcome_writes: 0,
@@ -284,9 +289,13 @@ impl Truth {
                 self.stats[r.server as usize].requests += 1;
             }
             Obs::Decided { req, decision } => self.decided(req, decision, now, local, at),
+            Obs::Ordered { req, order } => self.requests[req as usize].order = Some(order),
             Obs::Answered { req } => {
                 let r = self.requests[req as usize];
                 let rt = now - r.sent;
+                if r.kind == ReqKind::Claim && r.outcome == Outcome::Confirmed {
+                    self.confirm_ns.push(rt);
+                }
                 let s = r.server as usize;
                 self.stats[s].response_ns.push(rt);
                 self.windows[s].0 += rt;
@@ -487,6 +496,10 @@ impl Truth {
                     }
                     Refusal::Taken => {
                         self.metrics.taken_refusals += 1;
+                        false
+                    }
+                    Refusal::NoTimestamp => {
+                        self.metrics.unstamped_refusals += 1;
                         false
                     }
                     Refusal::HoldExpired | Refusal::HoldLost => false,

@@ -262,8 +262,13 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "servers",
             "database",
             "time_servers",
-            "ntp_clients"
+            "ntp_clients",
+            "tso"
         ]
+    );
+    assert!(
+        layers[5].nodes.is_empty(),
+        "no oracle unless the policy is tso"
     );
     let servers = &layers[1].nodes;
     assert_eq!(servers.len(), 2);

@@ -71,6 +71,7 @@ pub fn refusal_text(r: Refusal) -> Txt {
         Refusal::Taken => Txt::RTaken,
         Refusal::HoldExpired => Txt::RHoldExpired,
         Refusal::HoldLost => Txt::RHoldLost,
+        Refusal::NoTimestamp => Txt::RNoTimestamp,
     }
 }
 
