@@ -415,8 +415,9 @@ impl Server {
     fn on_commit_wait(&mut self, r: ReqId, seat: SeatId, order: Order, cx: &mut Cx<'_>) {
         let now = cx.local();
         if now.0 - self.epsilon <= order.major + self.rules.merge_bound {
-            // ε grew meanwhile (NTP's root distance): wait on.
-            let wait = self.wait_left(order, now);
+            // Not yet by this clock (a coarse tick reads behind, or the clock was slewed
+            // or stepped back): wait on, at least a millisecond at a time.
+            let wait = self.wait_left(order, now).max(crate::time::MS);
             return cx.wake_in(
                 wait,
                 Msg::CommitWait {
