@@ -1,6 +1,7 @@
 //! `driftlab run`: one scenario, start to end, as a table or JSON.
 
 use clap::Args;
+use driftlab_sim::explain::{explain, Lang};
 use driftlab_sim::{presets, Config, Policy, Report, Sim};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -33,9 +34,38 @@ pub struct RunArgs {
     /// (`"preset": "major_drift"`) or over `--preset`.
     #[arg(long, value_name = "FILE.json")]
     pub scenario: Option<PathBuf>,
-    /// Print the report as JSON instead of a table.
+    /// Print the report as JSON instead of a table (with every anomaly explained,
+    /// under `anomalies`).
     #[arg(long)]
     pub json: bool,
+    /// After the table, explain the first anomaly of each kind in one sentence.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Every anomaly of the run, explained: kind, true time, requests, text in English and
+/// French, and the figures quoted.
+pub fn anomalies_json(sim: &Sim) -> Value {
+    let cols = sim.config().hall.cols;
+    let truth = sim.truth();
+    Value::Array(
+        truth
+            .anomalies
+            .iter()
+            .filter_map(|a| {
+                let en = explain(truth, cols, a, Lang::En)?;
+                let fr = explain(truth, cols, a, Lang::Fr)?;
+                Some(serde_json::json!({
+                    "kind": en.kind,
+                    "t": en.t.to_string(),
+                    "requests": en.requests,
+                    "text": en.text,
+                    "text_fr": fr.text,
+                    "figures": en.figures,
+                }))
+            })
+            .collect(),
+    )
 }
 
 /// The presets, group by group, for the end of `driftlab run --help`: read from the
@@ -63,10 +93,15 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     sim.run();
     let report = sim.report();
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        v["anomalies"] = anomalies_json(&sim);
+        let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
         println!("{text}");
     } else {
         print!("{}", table(&report));
+        if args.explain {
+            print!("{}", explained(&sim));
+        }
     }
     Ok(())
 }
@@ -135,6 +170,28 @@ fn merge(base: &mut Value, over: Value) {
         }
         (slot, v) => *slot = v,
     }
+}
+
+/// The run's first anomaly of each kind, one sentence each.
+pub fn explained(sim: &Sim) -> String {
+    let cols = sim.config().hall.cols;
+    let truth = sim.truth();
+    let n = truth.anomalies.len();
+    let mut firsts: Vec<&driftlab_sim::truth::Anomaly> = Vec::new();
+    for a in &truth.anomalies {
+        if !firsts.iter().any(|f| f.kind == a.kind) {
+            firsts.push(a);
+        }
+    }
+    let mut s = format!(
+        "\nWhy, in words: the first anomaly of each kind ({n} in all; --json explains them all)\n"
+    );
+    for a in firsts {
+        if let Some(e) = explain(truth, cols, a, Lang::En) {
+            s.push_str(&format!("  {} {:?}: {}\n", e.t, e.kind, e.text));
+        }
+    }
+    s
 }
 
 /// The report as a table a student can read.

@@ -267,3 +267,36 @@ fn the_cures_are_selectable_and_their_costs_reported() {
         );
     }
 }
+
+#[test]
+fn explain_prints_the_first_of_each_kind_and_json_carries_every_one() {
+    let out = driftlab(&["run", "--preset", "extreme_drift", "--explain"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Why, in words"), "{text}");
+    assert!(
+        text.contains("WrongWinner: Seat ") && text.contains("The earliest stamp won"),
+        "{text}"
+    );
+    let r = json(&["run", "--preset", "extreme_drift", "--json"]);
+    let list = r["anomalies"].as_array().expect("anomalies");
+    let total = [
+        "wrong_winners",
+        "double_bookings",
+        "order_inversions",
+        "early_sales",
+        "wrongly_refused",
+        "premature_expiries",
+        "late_expiries",
+    ]
+    .iter()
+    .map(|k| r[*k].as_u64().unwrap())
+    .sum::<u64>();
+    assert_eq!(list.len() as u64, total, "every anomaly explained");
+    for a in list {
+        for key in ["kind", "t", "requests", "text", "text_fr", "figures"] {
+            assert!(a.get(key).is_some(), "lacks {key}: {a}");
+        }
+        assert!(!a["requests"].as_array().unwrap().is_empty());
+    }
+}

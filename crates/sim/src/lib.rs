@@ -6,6 +6,7 @@ pub mod config;
 pub mod crowd;
 pub mod database;
 pub mod error;
+pub mod explain;
 pub mod hall;
 pub mod host;
 pub mod kernel;

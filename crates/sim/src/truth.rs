@@ -185,6 +185,11 @@ impl Truth {
         }
     }
 
+    /// The rules the checkers judge by.
+    pub fn judge(&self) -> Judge {
+        self.judge
+    }
+
     /// A scripted customer's token was issued at `at`.
     pub fn login(&mut self, customer: CustomerId, at: Time) {
         self.set_token(customer, at);
