@@ -34,6 +34,23 @@ pub fn policy_text(p: Policy) -> Txt {
         Policy::LocalTimestamp => Txt::PolLocal,
         Policy::NoLock => Txt::PolNoLock,
         Policy::Unique => Txt::PolUnique,
+        Policy::Lamport => Txt::PolLamport,
+        Policy::Hlc => Txt::PolHlc,
+        Policy::CommitWait => Txt::PolCommitWait,
+        Policy::Tso => Txt::PolTso,
+    }
+}
+
+/// What a policy guarantees, and what it does not (docs/MODEL.md, "What cures what").
+pub fn guarantees_text(p: Policy) -> (Txt, Txt) {
+    match p {
+        Policy::LocalTimestamp => (Txt::GuarLocal, Txt::NotLocal),
+        Policy::NoLock => (Txt::GuarNoLock, Txt::NotNoLock),
+        Policy::Unique => (Txt::GuarUnique, Txt::NotUnique),
+        Policy::Lamport => (Txt::GuarLamport, Txt::NotLamport),
+        Policy::Hlc => (Txt::GuarHlc, Txt::NotHlc),
+        Policy::CommitWait => (Txt::GuarCommitWait, Txt::NotCommitWait),
+        Policy::Tso => (Txt::GuarTso, Txt::NotTso),
     }
 }
 
@@ -133,6 +150,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 <ScenarioField field=Field::Rows label=Txt::Rows tip=Txt::HallTip size=2 />
                 <ScenarioField field=Field::Cols label=Txt::Cols tip=Txt::HallTip size=2 />
             </div>
+            <PolicyGuarantees />
         </section>
     }
 }
@@ -188,6 +206,28 @@ fn PolicySelect() -> impl IntoView {
                 {options}
             </select>
         </label>
+    }
+}
+
+/// What the chosen policy guarantees and what it does not, under the selector.
+#[component]
+fn PolicyGuarantees() -> impl IntoView {
+    let ctx = use_ctx();
+    let texts = move || guarantees_text(ctx.ui.scenario.with(|c| c.policy));
+    view! {
+        <p class="policy-guarantees" data-testid="policy-guarantees">
+            <span class="guar-yes">
+                <strong>{move || ctx.t(Txt::Guarantees)}</strong>
+                " "
+                {move || ctx.t(texts().0)}
+            </span>
+            " "
+            <span class="guar-no">
+                <strong>{move || ctx.t(Txt::NotGuaranteed)}</strong>
+                " "
+                {move || ctx.t(texts().1)}
+            </span>
+        </p>
     }
 }
 

@@ -1,6 +1,7 @@
 //! `driftlab run`: one scenario, start to end, as a table or JSON.
 
 use clap::Args;
+use driftlab_sim::explain::{explain, Lang};
 use driftlab_sim::{presets, Config, Policy, Report, Sim};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -14,9 +15,14 @@ pub struct RunArgs {
     /// Seed of the run's random streams [default: 42, or the scenario file's].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// How contended seats are settled: local-timestamp, no-lock or unique.
+    /// How contended seats are settled: local-timestamp, no-lock, unique, lamport, hlc,
+    /// commit-wait or tso (docs/MODEL.md, "Policies").
     #[arg(long)]
     pub policy: Option<String>,
+    /// commit-wait: the clock uncertainty ε in milliseconds, when NTP is off
+    /// [default: 1000, or the scenario file's `commit_wait.epsilon_ms`].
+    #[arg(long, value_name = "MS")]
+    pub epsilon_ms: Option<f64>,
     /// How long customers keep arriving, in seconds [default: 600].
     #[arg(long)]
     pub duration: Option<f64>,
@@ -32,9 +38,38 @@ pub struct RunArgs {
     /// (`"preset": "major_drift"`) or over `--preset`.
     #[arg(long, value_name = "FILE.json")]
     pub scenario: Option<PathBuf>,
-    /// Print the report as JSON instead of a table.
+    /// Print the report as JSON instead of a table (with every anomaly explained,
+    /// under `anomalies`).
     #[arg(long)]
     pub json: bool,
+    /// After the table, explain the first anomaly of each kind in one sentence.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Every anomaly of the run, explained: kind, true time, requests, text in English and
+/// French, and the figures quoted.
+pub fn anomalies_json(sim: &Sim) -> Value {
+    let cols = sim.config().hall.cols;
+    let truth = sim.truth();
+    Value::Array(
+        truth
+            .anomalies
+            .iter()
+            .filter_map(|a| {
+                let en = explain(truth, cols, a, Lang::En)?;
+                let fr = explain(truth, cols, a, Lang::Fr)?;
+                Some(serde_json::json!({
+                    "kind": en.kind,
+                    "t": en.t.to_string(),
+                    "requests": en.requests,
+                    "text": en.text,
+                    "text_fr": fr.text,
+                    "figures": en.figures,
+                }))
+            })
+            .collect(),
+    )
 }
 
 /// The presets, group by group, for the end of `driftlab run --help`: read from the
@@ -62,10 +97,15 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     sim.run();
     let report = sim.report();
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        v["anomalies"] = anomalies_json(&sim);
+        let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
         println!("{text}");
     } else {
         print!("{}", table(&report));
+        if args.explain {
+            print!("{}", explained(&sim));
+        }
     }
     Ok(())
 }
@@ -92,6 +132,9 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
             "off" => false,
             other => return Err(format!("--ntp takes on or off, not {other:?}")),
         };
+    }
+    if let Some(e) = args.epsilon_ms {
+        cfg.commit_wait.epsilon_ms = e;
     }
     if let Some(d) = args.duration {
         cfg.sale.duration_s = d;
@@ -148,6 +191,28 @@ fn refusals(r: &Report) -> String {
     }
     if r.rate_limited_refusals > 0 {
         s.push_str(&format!(", {} rate-limited", r.rate_limited_refusals));
+    }
+    s
+}
+
+/// The run's first anomaly of each kind, one sentence each.
+pub fn explained(sim: &Sim) -> String {
+    let cols = sim.config().hall.cols;
+    let truth = sim.truth();
+    let n = truth.anomalies.len();
+    let mut firsts: Vec<&driftlab_sim::truth::Anomaly> = Vec::new();
+    for a in &truth.anomalies {
+        if !firsts.iter().any(|f| f.kind == a.kind) {
+            firsts.push(a);
+        }
+    }
+    let mut s = format!(
+        "\nWhy, in words: the first anomaly of each kind ({n} in all; --json explains them all)\n"
+    );
+    for a in firsts {
+        if let Some(e) = explain(truth, cols, a, Lang::En) {
+            s.push_str(&format!("  {} {:?}: {}\n", e.t, e.kind, e.text));
+        }
     }
     s
 }
@@ -240,6 +305,37 @@ pub fn table(r: &Report) -> String {
         format!("{:.1} ms", r.offset_spread_ms),
         "std. dev. of server offsets",
     );
+    if matches!(r.policy.as_str(), "lamport" | "hlc" | "commit-wait" | "tso") {
+        s.push_str(&format!("\nWhat the cure ({}) cost and fixed\n", r.policy));
+        line(
+            &mut s,
+            "revoked",
+            r.revoked.to_string(),
+            "confirmations taken back",
+        );
+        line(
+            &mut s,
+            "confirmation",
+            format!("{:.1} ms", r.confirmation_mean_ms),
+            &format!(
+                "mean; p50 {:.1} ms, p99 {:.1} ms (click to answer)",
+                r.confirmation_p50_ms, r.confirmation_p99_ms
+            ),
+        );
+        if r.policy == "tso" {
+            let note = if r.unstamped_refusals > 0 {
+                "stamping stopped: the oracle was unreachable"
+            } else {
+                "every claim got its timestamp"
+            };
+            line(
+                &mut s,
+                "no timestamp",
+                r.unstamped_refusals.to_string(),
+                note,
+            );
+        }
+    }
     s.push_str(&format!(
         "\n  {:<10}{:>12}{:>10}{:>8}{:>11}{:>9}{:>10}{:>10}\n",
         "server", "offset", "requests", "share", "confirmed", "refused", "p50", "p99"

@@ -213,3 +213,90 @@ fn run_help_lists_every_preset_with_its_group_and_summary() {
         "{help}"
     );
 }
+
+#[test]
+fn the_cures_are_selectable_and_their_costs_reported() {
+    // Commit-wait with ε = 31 s on extreme_drift: nothing revoked, about 2ε per
+    // confirmation (62 s plus the 201.25 ms replication bound, plus the trip).
+    let r = json(&[
+        "run",
+        "--preset",
+        "extreme_drift",
+        "--policy",
+        "commit-wait",
+        "--epsilon-ms",
+        "31000",
+        "--json",
+    ]);
+    assert_eq!(r["policy"], "commit-wait");
+    assert_eq!(r["revoked"], 0);
+    let mean = r["confirmation_mean_ms"].as_f64().unwrap();
+    assert!((62_201.0..62_300.0).contains(&mean), "{mean}");
+    for key in [
+        "unstamped_refusals",
+        "confirmation_p50_ms",
+        "confirmation_p99_ms",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    // A bad ε is refused by the field's name.
+    let out = driftlab(&["run", "--policy", "commit-wait", "--epsilon-ms=-1"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("commit_wait.epsilon_ms"));
+    // The oracle cut off for 30 s: the table says stamping stopped.
+    let dir = std::env::temp_dir().join(format!("driftlab-cures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cut.json");
+    std::fs::write(
+        &file,
+        r#"{"preset": "extreme_drift", "policy": "tso", "tso": {"outages": [{"from_s": 36010, "to_s": 36040}]}}"#,
+    )
+    .unwrap();
+    let out = driftlab(&["run", "--scenario", &file.to_string_lossy()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("policy tso") && text.contains("stamping stopped"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    for p in ["lamport", "hlc", "tso"] {
+        assert_eq!(
+            json(&["run", "--policy", p, "--duration", "60", "--json"])["policy"],
+            p
+        );
+    }
+}
+
+#[test]
+fn explain_prints_the_first_of_each_kind_and_json_carries_every_one() {
+    let out = driftlab(&["run", "--preset", "extreme_drift", "--explain"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Why, in words"), "{text}");
+    assert!(
+        text.contains("WrongWinner: Seat ") && text.contains("The earliest stamp won"),
+        "{text}"
+    );
+    let r = json(&["run", "--preset", "extreme_drift", "--json"]);
+    let list = r["anomalies"].as_array().expect("anomalies");
+    let total = [
+        "wrong_winners",
+        "double_bookings",
+        "order_inversions",
+        "early_sales",
+        "wrongly_refused",
+        "premature_expiries",
+        "late_expiries",
+    ]
+    .iter()
+    .map(|k| r[*k].as_u64().unwrap())
+    .sum::<u64>();
+    assert_eq!(list.len() as u64, total, "every anomaly explained");
+    for a in list {
+        for key in ["kind", "t", "requests", "text", "text_fr", "figures"] {
+            assert!(a.get(key).is_some(), "lacks {key}: {a}");
+        }
+        assert!(!a["requests"].as_array().unwrap().is_empty());
+    }
+}

@@ -22,11 +22,38 @@ pub enum Policy {
     /// A unique constraint on one primary database: serialized, no double booking;
     /// whoever reaches the database first wins.
     Unique,
+    /// Multi-leader like `local-timestamp`, but stamps are Lamport counters (advanced on
+    /// every request and on every replication received): the smallest (counter, server)
+    /// wins. Orders causally related events whatever the clocks; says nothing of which
+    /// of two independent clicks came first.
+    Lamport,
+    /// Multi-leader with hybrid logical clocks (Kulkarni et al., 2014): stamps are
+    /// (l, c), l the largest physical time seen, c a counter; the smallest (l, c,
+    /// server) wins. Causal order kept, l within the clock offsets of physical time;
+    /// independent clicks are ordered by the clocks, as wrong as they are.
+    Hlc,
+    /// Multi-leader with commit-wait (TrueTime-like, as Spanner): a claim is stamped
+    /// clock + ε and confirmed only once clock − ε has passed the stamp and the peers'
+    /// records up to it have arrived. No revoked confirmation while ε bounds the clock
+    /// error; requests closer than 2ε can still go either way.
+    CommitWait,
+    /// Multi-leader with a timestamp oracle (as Percolator, TiDB): every claim's stamp
+    /// is a strictly increasing timestamp from one service, one round trip away.
+    /// Real-time order among claims that reach it; when it is cut off, no stamping.
+    Tso,
 }
 
 impl Policy {
     /// Every policy, in menu order.
-    pub const ALL: [Policy; 3] = [Policy::LocalTimestamp, Policy::NoLock, Policy::Unique];
+    pub const ALL: [Policy; 7] = [
+        Policy::LocalTimestamp,
+        Policy::NoLock,
+        Policy::Unique,
+        Policy::Lamport,
+        Policy::Hlc,
+        Policy::CommitWait,
+        Policy::Tso,
+    ];
 
     /// The policy's name as the command line and scenario files spell it.
     pub fn name(self) -> &'static str {
@@ -34,7 +61,17 @@ impl Policy {
             Policy::LocalTimestamp => "local-timestamp",
             Policy::NoLock => "no-lock",
             Policy::Unique => "unique",
+            Policy::Lamport => "lamport",
+            Policy::Hlc => "hlc",
+            Policy::CommitWait => "commit-wait",
+            Policy::Tso => "tso",
         }
+    }
+
+    /// Whether each server keeps a replica of the seats and decides alone, replicas
+    /// merging later (every policy but `no-lock` and `unique`).
+    pub fn replicated(self) -> bool {
+        !matches!(self, Policy::NoLock | Policy::Unique)
     }
 
     /// Parses a policy name; the error lists the valid ones.
@@ -43,7 +80,8 @@ impl Policy {
             .into_iter()
             .find(|p| p.name() == s)
             .ok_or_else(|| {
-                format!("unknown policy {s:?}; valid policies: local-timestamp, no-lock, unique")
+                let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                format!("unknown policy {s:?}; valid policies: {}", names.join(", "))
             })
     }
 }
@@ -187,6 +225,74 @@ impl Default for NetworkConfig {
     }
 }
 
+/// `commit-wait`: the clock uncertainty a server waits out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommitWaitConfig {
+    /// ε, milliseconds, when the server runs no NTP (default 1 000): what the server
+    /// believes its clock error is at most. With NTP on, ε is its NTP client's root
+    /// distance instead. The guarantee holds only if ε bounds the true error.
+    pub epsilon_ms: f64,
+}
+
+impl Default for CommitWaitConfig {
+    fn default() -> Self {
+        CommitWaitConfig { epsilon_ms: 1000.0 }
+    }
+}
+
+/// `tso`: the timestamp oracle, on a host of its own in the data centre (reached over
+/// the `lan` link).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TsoConfig {
+    /// How long a server waits for a timestamp before refusing the claim ("no
+    /// timestamp": the fallback when the oracle is unreachable), milliseconds
+    /// (default 1 000).
+    pub timeout_ms: f64,
+    /// Windows when the oracle is cut off from every server (default none): no claim
+    /// can be stamped meanwhile.
+    pub outages: Vec<OutageConfig>,
+}
+
+impl Default for TsoConfig {
+    fn default() -> Self {
+        TsoConfig {
+            timeout_ms: 1000.0,
+            outages: Vec::new(),
+        }
+    }
+}
+
+/// A window of time, seconds since midnight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageConfig {
+    /// Start, seconds since midnight (e.g. 36 030 = 10:00:30).
+    pub from_s: f64,
+    /// End, seconds since midnight.
+    pub to_s: f64,
+}
+
+impl TsoConfig {
+    /// Checks every field; the error names the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_range("tso.timeout_ms", self.timeout_ms, 1.0, 600_000.0, " ms")?;
+        for (i, o) in self.outages.iter().enumerate() {
+            let f = |name: &str| format!("tso.outages[{i}].{name}");
+            check_range(&f("from_s"), o.from_s, 0.0, 86_400.0, " s since midnight")?;
+            check_range(
+                &f("to_s"),
+                o.to_s,
+                o.from_s,
+                86_400.0,
+                " s since midnight, not before from_s",
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Everything that defines a run. Same config, same run, on every platform.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -209,6 +315,10 @@ pub struct Config {
     pub network: NetworkConfig,
     /// NTP: the time servers, the reservation servers' clients, faults (default: off).
     pub ntp: crate::timesync::NtpConfig,
+    /// `commit-wait`: ε.
+    pub commit_wait: CommitWaitConfig,
+    /// `tso`: the timestamp oracle.
+    pub tso: TsoConfig,
     /// The gateway in front of the servers (default: none, round robin from browsers).
     pub gateway: crate::gateway::config::GatewayConfig,
     /// The servers as instances: their crashes, hangs and slowdowns (default none).
@@ -229,6 +339,8 @@ impl Default for Config {
             crowd: CrowdConfig::default(),
             network: NetworkConfig::default(),
             ntp: crate::timesync::NtpConfig::default(),
+            commit_wait: CommitWaitConfig::default(),
+            tso: TsoConfig::default(),
             gateway: crate::gateway::config::GatewayConfig::default(),
             instances: crate::server::config::InstancesConfig::default(),
         }
@@ -241,6 +353,22 @@ pub use crate::error::{check_range, ConfigError};
 impl Config {
     /// The most servers a run may have.
     pub const MAX_SERVERS: usize = 8;
+
+    /// `commit-wait`: how long a peer's record takes at most to arrive once its claim
+    /// reached the peer, ns: the replication lag, plus the LAN's base delay, plus 20
+    /// times its mean jitter (an exponential jitter exceeds that once in 5·10⁸
+    /// messages; a log-normal one: 6 σ above the median). A partition holds
+    /// replication up beyond any bound: the model does not cover it.
+    pub fn merge_bound_ns(&self) -> i64 {
+        let lan = &self.network.lan;
+        let jitter_ms = match lan.jitter {
+            Jitter::None => 0.0,
+            Jitter::Exponential { mean_ms } => 20.0 * mean_ms,
+            Jitter::LogNormal { median_ms, sigma } => median_ms * (6.0 * sigma).exp(),
+        };
+        let base = lan.base_ms.max(lan.return_base_ms.unwrap_or(0.0));
+        crate::time::ms_to_nanos(self.network.replication_lag_ms + base + jitter_ms)
+    }
 
     /// Checks every field; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -329,6 +457,14 @@ impl Config {
             60_000.0,
             " ms",
         )?;
+        check_range(
+            "commit_wait.epsilon_ms",
+            self.commit_wait.epsilon_ms,
+            0.0,
+            600_000.0,
+            " ms",
+        )?;
+        self.tso.validate()?;
         self.gateway.validate(n)?;
         self.instances.validate(n)?;
         for (i, p) in w.partitions.iter().enumerate() {
@@ -387,6 +523,15 @@ mod tests {
         assert_eq!(Policy::parse("no-lock"), Ok(Policy::NoLock));
         assert!(Policy::parse("mutex")
             .unwrap_err()
-            .contains("local-timestamp, no-lock, unique"));
+            .contains("local-timestamp, no-lock, unique, lamport, hlc, commit-wait, tso"));
+        for p in Policy::ALL {
+            assert_eq!(Policy::parse(p.name()), Ok(p));
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(
+                json,
+                format!("\"{}\"", p.name()),
+                "scenario files spell it so"
+            );
+        }
     }
 }

@@ -409,7 +409,15 @@ impl Build for Crowd {
                 arrivals.push((at, id));
             }
         }
-        let mut crowd = Crowd::new(c, cfg.servers.len() as u8, arrivals);
+        // Under `commit-wait` the site tells customers a confirmation takes a while: they
+        // wait the commit-wait on top of their usual patience.
+        let mut c = c.clone();
+        if cfg.policy == crate::config::Policy::CommitWait {
+            c.timeout_s += (2 * secs_to_nanos(cfg.commit_wait.epsilon_ms / 1000.0)
+                + cfg.merge_bound_ns()) as f64
+                / 1e9;
+        }
+        let mut crowd = Crowd::new(&c, cfg.servers.len() as u8, arrivals);
         if cfg.gateway.enabled {
             crowd.use_gateway();
         }

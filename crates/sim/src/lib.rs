@@ -6,6 +6,7 @@ pub mod config;
 pub mod crowd;
 pub mod database;
 pub mod error;
+pub mod explain;
 pub mod gateway;
 pub mod hall;
 pub mod host;
@@ -30,6 +31,7 @@ pub mod time;
 pub mod time_server;
 pub mod timesync;
 pub mod truth;
+pub mod tso;
 pub mod world;
 
 pub use config::{Config, ConfigError, Policy};

@@ -20,6 +20,8 @@ pub enum Refusal {
     HoldExpired,
     /// Payment refused: the hold was given to someone else meanwhile.
     HoldLost,
+    /// `tso`: no timestamp came from the oracle in time (down or cut off).
+    NoTimestamp,
     /// No instance could take the request: connection refused by a crashed instance,
     /// or no instance up behind the gateway (HTTP 502/503).
     Unavailable,
@@ -39,6 +41,7 @@ impl Refusal {
             Refusal::Taken => "taken",
             Refusal::HoldExpired => "hold_expired",
             Refusal::HoldLost => "hold_lost",
+            Refusal::NoTimestamp => "no_timestamp",
             Refusal::Unavailable => "unavailable",
             Refusal::GatewayTimeout => "gateway_timeout",
             Refusal::RateLimited => "rate_limited",

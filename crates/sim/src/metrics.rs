@@ -50,6 +50,8 @@ pub struct Metrics {
     pub late_expiries: u64,
     /// Holds released as expired (rightly or not).
     pub expiries: u64,
+    /// `tso`: claims refused because no timestamp came from the oracle in time.
+    pub unstamped_refusals: u64,
 }
 
 impl Metrics {

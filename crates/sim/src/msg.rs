@@ -14,6 +14,7 @@ pub mod gateway;
 pub mod ntp_client;
 pub mod server;
 pub mod time_server;
+pub mod tso;
 
 use serde::Serialize;
 
@@ -32,6 +33,8 @@ macro_rules! for_each_layer {
             TimeServer, time_servers, "time_servers", background: true, node: time_server::TimeServer, msg: time_server::Msg;
             /// The NTP client of each reservation server (idle while NTP is off).
             NtpClient, ntp_clients, "ntp_clients", background: true, node: ntp_client::NtpClient, msg: ntp_client::Msg;
+            /// The timestamp oracle (`tso` only): strictly increasing timestamps on request.
+            Tso, tso, "tso", background: false, node: tso::Oracle, msg: tso::Msg;
             /// The gateway in front of the servers, balancing their load (off by default).
             Gateway, gateways, "gateway", background: false, node: gateway::Gateway, msg: gateway::Msg;
         }

@@ -9,7 +9,7 @@
 use crate::hall::SeatId;
 use crate::log::Refusal;
 use crate::time::Time;
-use crate::world::{CustomerId, ReqId, ReqKind};
+use crate::world::{CustomerId, Order, ReqId, ReqKind};
 use serde::Serialize;
 
 /// How a request was decided.
@@ -101,6 +101,14 @@ pub enum Obs {
         req: ReqId,
         /// The decision.
         decision: Decision,
+    },
+    /// A request was given its place in the order that settles contended seats
+    /// (`lamport`, `hlc`, `commit-wait` by the server; `tso` by the oracle).
+    Ordered {
+        /// The request.
+        req: ReqId,
+        /// Its order.
+        order: Order,
     },
     /// A claim found its seat held by someone else (it may still have been first).
     FoundTaken {

@@ -332,6 +332,8 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         crowd: CrowdConfig::default(),
         network: NetworkConfig::default(),
         ntp: NtpConfig::default(),
+        commit_wait: Default::default(),
+        tso: Default::default(),
         gateway: Default::default(),
         instances: Default::default(),
     }

@@ -131,6 +131,16 @@ pub struct Report {
     pub token_refusals: u64,
     /// Refusals because the seat was taken.
     pub taken_refusals: u64,
+    /// `tso`: claims refused because no timestamp came from the oracle in time
+    /// (stamping stopped: the oracle was down or cut off).
+    pub unstamped_refusals: u64,
+    /// Response time of confirmed seat requests, mean, ms: what a confirmation costs
+    /// (commit-wait adds about 2ε, `tso` a round trip to the oracle).
+    pub confirmation_mean_ms: f64,
+    /// Its median, ms.
+    pub confirmation_p50_ms: f64,
+    /// Its 99th percentile, ms.
+    pub confirmation_p99_ms: f64,
     /// Refusals because no instance could take the request: connection refused, no
     /// instance up, or the gateway's timeout (HTTP 502, 503, 504).
     pub unavailable_refusals: u64,
@@ -284,6 +294,7 @@ impl Sim {
                 consistency.requests_with_several_outcomes += 1;
             }
         }
+        let confirmation = percentiles(&self.truth.confirm_ns);
         Report {
             seed: self.cfg.seed,
             preset: self.cfg.preset.clone(),
@@ -306,6 +317,10 @@ impl Sim {
             not_open_refusals: m.not_open_refusals,
             token_refusals: m.token_refusals,
             taken_refusals: m.taken_refusals,
+            unstamped_refusals: m.unstamped_refusals,
+            confirmation_mean_ms: confirmation.mean_ms,
+            confirmation_p50_ms: confirmation.p50_ms,
+            confirmation_p99_ms: confirmation.p99_ms,
             unavailable_refusals: m.unavailable,
             rate_limited_refusals: m.rate_limited,
             offset_spread_ms: std_dev(&offsets),

@@ -7,6 +7,39 @@
 //! - `no-lock`: the server reads the seat from the database, decides, then inserts
 //!   without a lock (after `check_to_insert_ms` of work: the race window).
 //! - `unique`: the server asks the database to insert if the seat is free.
+//! - `lamport`, `hlc`, `commit-wait`, `tso`: replicas as under `local-timestamp`, but
+//!   the order that settles a contended seat ([`Order`]) is not the server's clock
+//!   reading (see [`Server::order_for`] and each policy's guarantees in
+//!   [`Policy`]):
+//!   - `lamport`: a counter, advanced on every request received and on every peer's
+//!     record received (to the max of its own and the sender's, plus one). What it
+//!     guarantees: a request that causally follows another (a payment after the hold
+//!     it pays for reached this server) gets a larger stamp, whatever the clocks. What
+//!     it does not: two independent clicks are ordered by how busy their servers
+//!     were, not by who was first.
+//!   - `hlc` (Kulkarni et al., 2014): (l, c), l the largest of this clock and every
+//!     l seen, c a counter when l does not move. Guarantees: causal order, and l never
+//!     further from true time than the largest clock offset. Does not: independent
+//!     clicks are ordered by the servers' clocks, as wrong as they are.
+//!   - `commit-wait` (TrueTime-like, as Spanner): a claim is stamped with the latest
+//!     true time it could be (clock + ε), kept tentatively in the replica, and
+//!     confirmed only once clock − ε has passed the stamp plus the time a peer's record
+//!     takes to arrive ([`Rules::merge_bound`]: replication lag plus a bound on the LAN
+//!     delay), so every record that could beat it has arrived. Guarantees, while ε
+//!     bounds the true clock error and no replication is held up longer (a partition):
+//!     no confirmation is ever revoked, and of two claims more than 2ε apart in true
+//!     time the first wins. Does not: claims closer than 2ε go either way; an ε below
+//!     the true error loses the guarantee; every confirmation costs about 2ε more.
+//!     Payments are not waited (only the holder can pay).
+//!   - `tso` (a timestamp oracle, as Percolator and TiDB): a claim waits for the
+//!     oracle's strictly increasing timestamp (one round trip on the data centre's
+//!     network). Guarantees: claims are ordered as they reached the oracle, whatever
+//!     the clocks. Does not: claims whose order reversed between the servers and the
+//!     oracle (within the LAN's jitter) are ordered by the oracle; every claim costs a
+//!     round trip; when the oracle is down or cut off nothing can be stamped, and
+//!     after [`Rules::tso_timeout`] the server refuses the claim ("no timestamp").
+//!     Replication still merges, so it does not prevent double bookings for the
+//!     replication lag.
 //!
 //! A hold's expiry is judged with the *granting* server's timestamp against the
 //! *judging* server's clock.
@@ -22,13 +55,13 @@ use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request};
-use crate::msg::{crowd, database, gateway, Addr, Layer};
+use crate::msg::{crowd, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
 use crate::time::Time;
 use crate::time::{ms_to_nanos, secs_to_nanos};
-use crate::world::{Record, ReqId, ReqKind, NO_REQ};
+use crate::world::{Order, Record, ReqId, ReqKind, NO_REQ};
 
 /// The rules a server applies, in nanoseconds and local time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,8 +80,16 @@ pub struct Rules {
     pub service_ns: f64,
     /// `no-lock`: work between the read and the insert, ns.
     pub check_to_insert: i64,
-    /// `local-timestamp`: delay before replicating an accepted hold, ns.
+    /// Replicated policies: delay before replicating an accepted hold, ns.
     pub replication_lag: i64,
+    /// `commit-wait`: ε when the server runs no NTP, ns.
+    pub epsilon: i64,
+    /// `commit-wait`: how long a peer's record takes at most to arrive once its claim
+    /// reached the peer, ns: the replication lag plus the LAN's base delay and 20 times
+    /// its mean jitter (an exponential jitter exceeds that once in 5·10⁸ messages).
+    pub merge_bound: i64,
+    /// `tso`: how long a server waits for the oracle before refusing, ns.
+    pub tso_timeout: i64,
 }
 
 /// A reservation server.
@@ -61,13 +102,20 @@ pub struct Server {
     behind_gateway: bool,
     /// Up, crashed, hung or slow.
     mode: Mode,
-    /// `local-timestamp`: its replica, one record per seat.
+    /// Replicated policies: its replica, one record per seat.
     replica: Vec<Option<Record>>,
+    /// `lamport`: its counter (`major`); `hlc`: its (l, c).
+    clock: Order,
+    /// `commit-wait`: its ε now, ns.
+    epsilon: i64,
+    /// `tso`: claims waiting for the oracle's timestamp.
+    asking: Vec<ReqId>,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
 const DB: Addr = Addr::new(Layer::Database, 0);
 const GATEWAY: Addr = Addr::new(Layer::Gateway, 0);
+const ORACLE: Addr = Addr::new(Layer::Tso, 0);
 
 impl Server {
     /// Server `id` (0-based) of `servers`, for a hall of `seats`.
@@ -78,11 +126,67 @@ impl Server {
             rules,
             behind_gateway: false,
             mode: Mode::Up,
-            replica: if rules.policy == Policy::LocalTimestamp {
+            replica: if rules.policy.replicated() {
                 vec![None; seats]
             } else {
                 Vec::new()
             },
+            clock: Order::default(),
+            epsilon: rules.epsilon,
+            asking: Vec::new(),
+        }
+    }
+
+    /// Its logical clock (`lamport`: the counter in `major`; `hlc`: (l, c)).
+    pub fn clock(&self) -> Order {
+        self.clock
+    }
+
+    /// The order a local event (a request arriving) gets, its clock reading `pt`:
+    /// advances the logical clock (`lamport`, `hlc`).
+    pub fn order_for(&mut self, pt: Time) -> Order {
+        match self.rules.policy {
+            Policy::Lamport => {
+                self.clock.major += 1;
+                self.clock
+            }
+            Policy::Hlc => {
+                // Kulkarni et al. (2014), Fig. 5, "send or local event".
+                let old = self.clock.major;
+                self.clock.major = old.max(pt.0);
+                self.clock.minor = if self.clock.major == old {
+                    self.clock.minor + 1
+                } else {
+                    0
+                };
+                self.clock
+            }
+            Policy::CommitWait => Order::of_time(pt + self.epsilon),
+            _ => Order::of_time(pt),
+        }
+    }
+
+    /// A peer's clock `m` arrives with a message, this clock reading `pt` (`lamport`,
+    /// `hlc`; the others keep no logical clock).
+    pub fn on_clock(&mut self, m: Order, pt: Time) {
+        match self.rules.policy {
+            Policy::Lamport => self.clock.major = self.clock.major.max(m.major) + 1,
+            Policy::Hlc => {
+                // Kulkarni et al. (2014), Fig. 5, "receive event of message m".
+                let old = self.clock;
+                let l = old.major.max(m.major).max(pt.0);
+                let c = if l == old.major && l == m.major {
+                    old.minor.max(m.minor) + 1
+                } else if l == old.major {
+                    old.minor + 1
+                } else if l == m.major {
+                    m.minor + 1
+                } else {
+                    0
+                };
+                self.clock = Order { major: l, minor: c };
+            }
+            _ => {}
         }
     }
 
@@ -105,6 +209,11 @@ impl Server {
         let stamp = cx.local();
         cx.observe(Obs::Received { req: rq.req });
         let r = rq.req;
+        let policy = self.rules.policy;
+        let order = self.order_for(stamp);
+        if matches!(policy, Policy::Lamport | Policy::Hlc | Policy::CommitWait) {
+            cx.observe(Obs::Ordered { req: r, order });
+        }
         // Rule 4: the session token, issued by an exact clock when the customer logged in.
         let (nbf, leeway) = (rq.nbf, self.rules.leeway);
         if stamp + leeway < nbf {
@@ -121,7 +230,21 @@ impl Server {
                 }
                 let seat = rq.seat;
                 match self.rules.policy {
-                    Policy::LocalTimestamp => self.claim_local(r, seat, stamp, cx),
+                    Policy::LocalTimestamp | Policy::Lamport | Policy::Hlc | Policy::CommitWait => {
+                        self.claim_local(r, seat, stamp, order, cx)
+                    }
+                    Policy::Tso => {
+                        cx.send(
+                            ORACLE,
+                            tso::Msg::Ask {
+                                req: r,
+                                seat,
+                                stamp,
+                            },
+                        );
+                        self.asking.push(r);
+                        cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
+                    }
                     Policy::Unique => cx.send(
                         DB,
                         database::Msg::Claim {
@@ -141,7 +264,11 @@ impl Server {
                 }
             }
             ReqKind::Pay(claim) => match self.rules.policy {
-                Policy::LocalTimestamp => self.pay_local(r, claim, rq.seat, stamp, cx),
+                Policy::LocalTimestamp
+                | Policy::Lamport
+                | Policy::Hlc
+                | Policy::CommitWait
+                | Policy::Tso => self.pay_local(r, claim, rq.seat, stamp, cx),
                 Policy::Unique | Policy::NoLock => cx.send(
                     DB,
                     database::Msg::Pay {
@@ -174,16 +301,24 @@ impl Server {
     }
 
     /// Whether this server, its clock reading `local_now` while handling `judge`, finds
-    /// the hold of `claim` (stamped `stamp` by the server that granted it) expired.
+    /// the hold of `claim` (stamped `stamp`, ordered `order` by the server that granted
+    /// it) expired. Under `commit-wait` only if it is certainly expired, uncertainty
+    /// included: the earliest true time now can be (clock − ε) is more than the
+    /// time-to-live after the latest true time the claim can have arrived (its order,
+    /// clock + ε), as TrueTime's `after`.
     fn judge_expired(
         &self,
         claim: ReqId,
-        stamp: Time,
+        (stamp, order): (Time, Order),
         local_now: Time,
         judge: ReqId,
         cx: &mut Cx<'_>,
     ) -> bool {
-        let expired = local_now - stamp > self.rules.ttl;
+        let expired = if self.rules.policy == Policy::CommitWait {
+            local_now.0 - self.epsilon - order.major > self.rules.ttl
+        } else {
+            local_now - stamp > self.rules.ttl
+        };
         cx.observe(Obs::ExpiryJudged {
             claim,
             judge,
@@ -216,7 +351,7 @@ impl Server {
         self.answer(r, Decision::Refused(Refusal::Taken), cx);
     }
 
-    fn claim_local(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+    fn claim_local(&mut self, r: ReqId, seat: SeatId, stamp: Time, order: Order, cx: &mut Cx<'_>) {
         let s = self.id;
         let mut replacing = None;
         let gen = match self.replica[seat as usize] {
@@ -224,11 +359,11 @@ impl Server {
             Some(rec) if rec.released => rec.gen + 1,
             Some(rec) if rec.paid => return self.refuse_taken(r, cx),
             Some(rec) => {
-                if self.judge_expired(rec.req, rec.stamp, stamp, r, cx) {
+                if self.judge_expired(rec.req, (rec.stamp, rec.order), stamp, r, cx) {
                     self.release(rec.req, cx);
                     rec.gen + 1
-                } else if (stamp, s, r) < (rec.stamp, rec.server, rec.req) {
-                    // Rule 1 by this server's clock: the new request is stamped earlier,
+                } else if (order, s, r) < (rec.order, rec.server, rec.req) {
+                    // Rule 1 by this server's order: the new request is stamped earlier,
                     // so it wins the seat from the hold already granted.
                     replacing = Some(rec.req);
                     rec.gen
@@ -244,10 +379,25 @@ impl Server {
             server: s,
             paid: false,
             released: false,
+            order,
         };
         self.replica[seat as usize] = Some(rec);
         if let Some(old) = replacing {
             self.revoke(old, true, cx);
+        }
+        if self.rules.policy == Policy::CommitWait {
+            // Held tentatively (peers learn of it), confirmed after the wait.
+            self.replicate(seat, rec, cx);
+            let wait = self.wait_left(order, cx.local());
+            cx.wake_in(
+                wait,
+                Msg::CommitWait {
+                    req: r,
+                    seat,
+                    order,
+                },
+            );
+            return;
         }
         cx.observe(Obs::HoldGranted { req: r });
         self.replicate(seat, rec, cx);
@@ -261,7 +411,7 @@ impl Server {
                 Decision::Refused(Refusal::HoldExpired)
             }
             Some(mut rec) if rec.req == claim => {
-                let decision = if self.judge_expired(claim, rec.stamp, stamp, r, cx) {
+                let decision = if self.judge_expired(claim, (rec.stamp, rec.order), stamp, r, cx) {
                     rec.released = true;
                     self.release(claim, cx);
                     Decision::Refused(Refusal::HoldExpired)
@@ -279,12 +429,70 @@ impl Server {
         self.answer(r, decision, cx);
     }
 
+    /// `commit-wait`: how long, by this clock reading `now`, until `now − ε` passes the
+    /// stamp plus the time a peer's record takes to arrive (at least 1 ns).
+    fn wait_left(&self, order: Order, now: Time) -> i64 {
+        (order.major + self.rules.merge_bound - (now.0 - self.epsilon) + 1).max(1)
+    }
+
+    /// `commit-wait`: the wait of claim `r` may be over. Confirmed if its clock minus ε
+    /// has passed its stamp (plus the merge bound) and the replica still gives it the
+    /// seat; refused as taken if a claim stamped earlier took it meanwhile.
+    fn on_commit_wait(&mut self, r: ReqId, seat: SeatId, order: Order, cx: &mut Cx<'_>) {
+        let now = cx.local();
+        if now.0 - self.epsilon <= order.major + self.rules.merge_bound {
+            // Not yet by this clock (a coarse tick reads behind, or the clock was slewed
+            // or stepped back): wait on, at least a millisecond at a time.
+            let wait = self.wait_left(order, now).max(crate::time::MS);
+            return cx.wake_in(
+                wait,
+                Msg::CommitWait {
+                    req: r,
+                    seat,
+                    order,
+                },
+            );
+        }
+        match self.replica[seat as usize] {
+            Some(rec) if rec.req == r && !rec.released => {
+                cx.observe(Obs::HoldGranted { req: r });
+                self.answer(r, Decision::Confirmed, cx);
+            }
+            _ => self.refuse_taken(r, cx),
+        }
+    }
+
+    /// `tso`: the oracle's timestamp for claim `r` (ignored if the server gave up).
+    fn on_stamp(&mut self, r: ReqId, seat: SeatId, stamp: Time, ts: Time, cx: &mut Cx<'_>) {
+        if let Some(k) = self.asking.iter().position(|&q| q == r) {
+            self.asking.swap_remove(k);
+            self.claim_local(r, seat, stamp, Order::of_time(ts), cx);
+        }
+    }
+
+    /// `tso`: no timestamp came in time: the claim is refused.
+    fn on_oracle_timeout(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        if let Some(k) = self.asking.iter().position(|&q| q == r) {
+            self.asking.swap_remove(k);
+            self.answer(r, Decision::Refused(Refusal::NoTimestamp), cx);
+        }
+    }
+
     fn replicate(&self, seat: SeatId, rec: Record, cx: &mut Cx<'_>) {
         for to in 0..self.peers {
             if to != self.id {
+                let msg = if self.rules.policy == Policy::LocalTimestamp {
+                    Msg::Replicate { seat, rec }
+                } else {
+                    Msg::Sync {
+                        seat,
+                        rec,
+                        clock: self.clock,
+                    }
+                };
                 cx.send_at(
                     Addr::new(Layer::Server, to as u16),
-                    Msg::Replicate { seat, rec },
+                    msg,
                     Depart::After(self.rules.replication_lag),
                 );
             }
@@ -313,7 +521,9 @@ impl Server {
     ) {
         let local_now = cx.local();
         let free = !any_paid
-            && newest.is_none_or(|(q, q_stamp)| self.judge_expired(q, q_stamp, local_now, r, cx));
+            && newest.is_none_or(|(q, q_stamp)| {
+                self.judge_expired(q, (q_stamp, Order::of_time(q_stamp)), local_now, r, cx)
+            });
         if free {
             // The race window: the server works a while between its check and its insert.
             cx.send_at(
@@ -347,6 +557,9 @@ impl Build for Server {
             service_ns: cfg.network.service_ms * 1e6,
             check_to_insert: ms_to_nanos(cfg.network.check_to_insert_ms),
             replication_lag: ms_to_nanos(cfg.network.replication_lag_ms),
+            epsilon: ms_to_nanos(cfg.commit_wait.epsilon_ms),
+            merge_bound: cfg.merge_bound_ns(),
+            tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
         };
         let n = cfg.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
@@ -430,6 +643,19 @@ impl Node for Server {
                 self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
             }
             Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
+            Msg::Sync { seat, rec, clock } => {
+                let pt = cx.local();
+                self.on_clock(clock, pt);
+                self.on_replicate(seat, rec, cx)
+            }
+            Msg::CommitWait { req, seat, order } => self.on_commit_wait(req, seat, order, cx),
+            Msg::Stamp {
+                req,
+                seat,
+                stamp,
+                ts,
+            } => self.on_stamp(req, seat, stamp, ts, cx),
+            Msg::OracleTimeout { req } => self.on_oracle_timeout(req, cx),
             Msg::Fault(m) => self.mode = m,
             Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
         }
@@ -515,6 +741,9 @@ mod tests {
             service_ns: 1e6,
             check_to_insert: 40 * MS,
             replication_lag: 200 * MS,
+            epsilon: SEC,
+            merge_bound: 201 * MS,
+            tso_timeout: SEC,
         }
     }
 
@@ -698,6 +927,7 @@ mod tests {
             server: 1,
             paid: false,
             released: false,
+            order: Order::of_time(OPENING + 9 * SEC),
         };
         bench.advance(200 * MS);
         let peer = Addr::new(Layer::Server, 1);

@@ -118,6 +118,9 @@ pub struct Truth {
     pub log: Log,
     /// Per server: counters and response times.
     pub stats: Vec<ServerStats>,
+    /// Response times of confirmed seat requests (customer send → answer received),
+    /// ns, in arrival order: what a confirmation costs.
+    pub confirm_ns: Vec<i64>,
     /// Per server: responses since the last sample (sum ns, count).
     pub windows: Vec<(i64, u32)>,
     /// Every anomaly found, with its proof.
@@ -171,6 +174,7 @@ impl Truth {
             metrics: Metrics::default(),
             log: Log::with_capacity(customers * 2),
             stats: vec![ServerStats::default(); servers],
+            confirm_ns: Vec::new(),
             windows: vec![(0, 0); servers],
             anomalies: Vec::new(),
             time_events: Vec::new(),
@@ -179,6 +183,11 @@ impl Truth {
             ntp_flight: Vec::new(),
             max_stamp: None,
         }
+    }
+
+    /// The rules the checkers judge by.
+    pub fn judge(&self) -> Judge {
+        self.judge
     }
 
     /// A scripted customer's token was issued at `at`.
@@ -264,6 +273,7 @@ impl Truth {
                     sent: now,
                     arrived: now,
                     stamp: now,
+                    order: None,
                     outcome: Outcome::Pending,
                     hold: Hold::None,
                     outcome_writes: 0,
@@ -304,9 +314,13 @@ impl Truth {
                 }
             }
             Obs::Decided { req, decision } => self.decided(req, decision, now, local, at),
+            Obs::Ordered { req, order } => self.requests[req as usize].order = Some(order),
             Obs::Answered { req } => {
                 let r = self.requests[req as usize];
                 let rt = now - r.sent;
+                if r.kind == ReqKind::Claim && r.outcome == Outcome::Confirmed {
+                    self.confirm_ns.push(rt);
+                }
                 // A request never routed (lost on the way to the gateway) was answered
                 // by nobody.
                 let s = r.server as usize;
@@ -511,6 +525,10 @@ impl Truth {
                     }
                     Refusal::Taken => {
                         self.metrics.taken_refusals += 1;
+                        false
+                    }
+                    Refusal::NoTimestamp => {
+                        self.metrics.unstamped_refusals += 1;
                         false
                     }
                     Refusal::HoldExpired

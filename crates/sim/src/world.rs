@@ -77,6 +77,9 @@ pub struct Request {
     pub arrived: Time,
     /// The server's clock when it arrived: the request's timestamp.
     pub stamp: Time,
+    /// Its place in the order that settles contended seats, under `lamport`, `hlc`,
+    /// `commit-wait` and `tso` (for `tso`: once the oracle stamped it).
+    pub order: Option<Order>,
     /// The answer.
     pub outcome: Outcome,
     /// For a confirmed claim: what became of the hold.
@@ -87,12 +90,37 @@ pub struct Request {
     pub flags: u16,
 }
 
-/// A seat's record in one server's replica (`local-timestamp`) or the database.
+/// A claim's place in the order that settles a contended seat: the smaller wins.
+///
+/// What it holds depends on the policy: the server's clock reading in ns
+/// (`local-timestamp`: `major`, `minor` 0), a Lamport counter (`lamport`: `major`), a
+/// hybrid logical clock (`hlc`: `major` = l in ns, `minor` = c), the latest true time
+/// the request could have arrived (`commit-wait`: clock + ε), or the timestamp oracle's
+/// stamp (`tso`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Order {
+    /// The main component (ns, or a counter).
+    pub major: i64,
+    /// The tie-breaking counter (HLC's c).
+    pub minor: u32,
+}
+
+impl Order {
+    /// The order a clock reading gives (`local-timestamp`).
+    pub const fn of_time(t: Time) -> Order {
+        Order {
+            major: t.0,
+            minor: 0,
+        }
+    }
+}
+
+/// A seat's record in one server's replica (every policy but `no-lock` and `unique`).
 ///
 /// Replicas merge with [`Record::merge`]: a later generation (a claim made after a
 /// release) wins; within a generation a paid record beats an unpaid one, then the
-/// earliest local timestamp wins (ties: lower server, then lower request).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// smallest [`Order`] wins (ties: lower server, then lower request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
     /// Generation: how many times the seat was claimed after a release.
     pub gen: u32,
@@ -106,6 +134,25 @@ pub struct Record {
     pub paid: bool,
     /// Whether the hold was released (expired).
     pub released: bool,
+    /// The claim's place in the order ([`Order::of_time`] of `stamp` under
+    /// `local-timestamp`).
+    pub order: Order,
+}
+
+impl std::hash::Hash for Record {
+    /// Every field in order, `order` only when it is not the stamp's own (so runs under
+    /// `local-timestamp` hash as they did before orders existed).
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.gen.hash(h);
+        self.req.hash(h);
+        self.stamp.hash(h);
+        self.server.hash(h);
+        self.paid.hash(h);
+        self.released.hash(h);
+        if self.order != Order::of_time(self.stamp) {
+            self.order.hash(h);
+        }
+    }
 }
 
 impl Record {
@@ -125,7 +172,7 @@ impl Record {
         if a.paid != b.paid {
             return if a.paid { a } else { b };
         }
-        if (a.stamp, a.server, a.req) <= (b.stamp, b.server, b.req) {
+        if (a.order, a.server, a.req) <= (b.order, b.server, b.req) {
             a
         } else {
             b
@@ -159,6 +206,7 @@ mod tests {
             server: 0,
             paid,
             released: false,
+            order: Order::of_time(Time(stamp)),
         }
     }
 

@@ -263,10 +263,15 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "database",
             "time_servers",
             "ntp_clients",
+            "tso",
             "gateway"
         ]
     );
-    assert!(layers[5].nodes.is_empty(), "no gateway unless asked for");
+    assert!(
+        layers[5].nodes.is_empty(),
+        "no oracle unless the policy is tso"
+    );
+    assert!(layers[6].nodes.is_empty(), "no gateway unless asked for");
     let servers = &layers[1].nodes;
     assert_eq!(servers.len(), 2);
     assert_eq!(

@@ -4,7 +4,7 @@ use crate::hall::SeatId;
 use crate::obs::Decision;
 pub use crate::server::config::Mode;
 use crate::time::Time;
-use crate::world::{CustomerId, Record, ReqId, ReqKind};
+use crate::world::{CustomerId, Order, Record, ReqId, ReqKind};
 
 /// A customer's request as it travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,6 +54,41 @@ pub enum Msg {
         seat: SeatId,
         /// The peer's record.
         rec: Record,
+    },
+    /// A peer's record of a seat, with the peer's logical clock when it sent it
+    /// (`lamport`, `hlc`, `commit-wait`, `tso`; `local-timestamp` uses `Replicate`).
+    Sync {
+        /// The seat.
+        seat: SeatId,
+        /// The peer's record.
+        rec: Record,
+        /// The sender's clock (Lamport counter, HLC (l, c); unused by the others).
+        clock: Order,
+    },
+    /// Timer (`commit-wait`): the wait of claim `req`, stamped `order`, may be over.
+    CommitWait {
+        /// The claim.
+        req: ReqId,
+        /// The seat.
+        seat: SeatId,
+        /// Its stamp (clock + ε when it arrived).
+        order: Order,
+    },
+    /// The timestamp oracle's answer (`tso`).
+    Stamp {
+        /// The claim.
+        req: ReqId,
+        /// The seat.
+        seat: SeatId,
+        /// The claim's stamp by this server's clock at its arrival (for hold expiry).
+        stamp: Time,
+        /// The oracle's timestamp.
+        ts: Time,
+    },
+    /// Timer (`tso`): stop waiting for the oracle's timestamp of claim `req`.
+    OracleTimeout {
+        /// The claim.
+        req: ReqId,
     },
     /// The instance changes state: a crash, a hang, a slowdown, a restart.
     Fault(Mode),
