@@ -1,12 +1,17 @@
 //! The initial scenario from the page's query string, e.g.
 //! `?preset=extreme_drift&rows=25&cols=40&customers=5000&speed=1000&lang=fr`: a teacher
 //! can share a link to a prepared scenario, and the benchmark loads a big hall.
-//! Unknown or bad parameters are ignored.
+//! Unknown or bad parameters are ignored. `view=` names the view on screen
+//! ([`crate::view::View`]); changing view adds it to the browser's history. `t=` is the
+//! timeline's position, a true time `HH:MM:SS` with up to nine decimals
+//! (`t=10:01:30.25`): the page opens the run at that instant.
 
 use crate::engine::SPEEDS;
 use crate::i18n::Lang;
 use crate::scenario::{with_policy, with_preset, Field};
-use driftlab_sim::{Config, Policy};
+use crate::view::View;
+use driftlab_sim::time::SEC;
+use driftlab_sim::{Config, Policy, Time};
 
 /// What the query string asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +22,42 @@ pub struct Start {
     pub lang: Option<Lang>,
     /// Index into [`SPEEDS`].
     pub speed: usize,
+    /// The view to show.
+    pub view: View,
+    /// The instant to open the run at, if given.
+    pub at: Option<Time>,
+}
+
+/// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
+pub fn parse_instant(text: &str) -> Option<Time> {
+    let (hms, frac) = match text.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (text, ""),
+    };
+    if hms.split(':').count() != 3 || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole = crate::scenario::parse_hms(hms)? as i64;
+    let nanos = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<9}").parse::<i64>().ok()?
+    };
+    Some(Time(whole * SEC + nanos))
+}
+
+/// An instant as `t=` takes it: `HH:MM:SS.fffffffff`, exact to the nanosecond.
+pub fn format_instant(t: Time) -> String {
+    let day = 86_400 * SEC;
+    let ns = t.0.rem_euclid(day);
+    let s = ns / SEC;
+    format!(
+        "{:02}:{:02}:{:02}.{:09}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ns % SEC
+    )
 }
 
 /// The speed the app starts at: ×10, ten minutes of sale in one minute.
@@ -29,6 +70,8 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         config: cfg.clone(),
         lang: None,
         speed: DEFAULT_SPEED,
+        view: View::default(),
+        at: None,
     };
     for (k, v) in pairs {
         let field = match k.as_str() {
@@ -44,6 +87,14 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             }
             "lang" => {
                 start.lang = Some(Lang::from_tag(v));
+                continue;
+            }
+            "view" => {
+                start.view = View::parse(v).unwrap_or(start.view);
+                continue;
+            }
+            "t" => {
+                start.at = parse_instant(v).or(start.at);
                 continue;
             }
             "speed" => {
@@ -83,10 +134,35 @@ pub fn query_pairs() -> Vec<(String, String)> {
         "cols",
         "speed",
         "lang",
+        "view",
+        "t",
     ]
     .iter()
     .filter_map(|k| params.get(k).map(|v| (k.to_string(), v)))
     .collect()
+}
+
+/// The view the page's URL names (the map if none, or an unknown one).
+pub fn current_view() -> View {
+    let pairs = query_pairs();
+    parse(&pairs).view
+}
+
+/// Records `view` in the page's URL, as a new entry of the browser's history (the
+/// rest of the query string is kept).
+pub fn push_view(view: View) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let search = w.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    params.set("view", view.slug());
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(h) = w.history() {
+        let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 #[cfg(test)]
@@ -119,5 +195,39 @@ mod tests {
         assert_eq!(s.config.crowd.customers, 2000, "a bad value is ignored");
         assert_eq!(SPEEDS[s.speed], 1000);
         assert_eq!(s.lang, Some(Lang::Fr));
+        assert_eq!(s.view, View::Map);
+        assert_eq!(parse(&pairs(&[("view", "ntp")])).view, View::Ntp);
+        assert_eq!(
+            parse(&pairs(&[("t", "10:01:30.25")])).at,
+            Some(Time(36_090 * SEC + 250_000_000))
+        );
+        assert_eq!(parse(&pairs(&[("t", "10:01")])).at, None);
+        assert_eq!(
+            parse(&pairs(&[("view", "nowhere")])).view,
+            View::Map,
+            "an unknown view: the map"
+        );
+    }
+
+    #[test]
+    fn instants_to_the_nanosecond() {
+        let t = Time(36_061 * SEC + 123_456_789);
+        assert_eq!(format_instant(t), "10:01:01.123456789");
+        assert_eq!(parse_instant("10:01:01.123456789"), Some(t));
+        assert_eq!(parse_instant("10:01:01"), Some(Time(36_061 * SEC)));
+        assert_eq!(
+            parse_instant("10:01:01.5"),
+            Some(Time(36_061 * SEC + SEC / 2))
+        );
+        for bad in [
+            "",
+            "10:01",
+            "25:00:00",
+            "10:01:01.1234567890",
+            "10:01:01.-5",
+            "a:b:c",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
     }
 }

@@ -67,6 +67,46 @@ table! {
     StatusRunning => "Running", "En cours";
     StatusDone => "Sale over: every customer is done.", "Vente terminée : tous les clients ont fini.";
 
+    // Views, the architecture's map and the timeline (issue 9)
+    Views => "Views", "Vues";
+    ViewMap => "Map", "Carte";
+    ViewClocks => "Clocks", "Horloges";
+    ViewNtp => "NTP", "NTP";
+    ViewHall => "Hall", "Salle";
+    ViewMeasures => "Measures", "Mesures";
+    MapTitle => "The architecture, live", "L'architecture, en direct";
+    MapHint => "The whole system, live: each box is a part of it with its state now. Click a box to open its view.", "Tout le système, en direct : chaque boîte en est une partie, avec son état. Cliquez une boîte pour ouvrir sa vue.";
+    MapUnused => "not used in this scenario", "pas utilisé dans ce scénario";
+    MapBack => "seat map back to the customers", "plan des places renvoyé aux clients";
+    MapBeside => "beside: keeping the clocks", "à côté : garder l'heure";
+    MapOpen => "open", "ouvrir";
+    LayerCrowd => "Customers", "Clients";
+    LayerServers => "Reservation servers", "Serveurs de réservation";
+    LayerDatabase => "Database", "Base de données";
+    LayerTimeServers => "Time servers", "Serveurs de temps";
+    LayerNtpClients => "NTP clients", "Clients NTP";
+    FigArrived => "arrived", "arrivés";
+    FigWaiting => "waiting", "en attente";
+    FigGone => "gone", "partis";
+    FigHeld => "held", "réservées";
+    FigSold => "sold", "vendues";
+    FigStratum => "stratum", "strate";
+    FigLie => "lie, ms", "mensonge, ms";
+    FigOn => "NTP on", "NTP actif";
+    ClockError => "clock error", "erreur d'horloge";
+    AnomaliesHere => "anomalies found at this node", "anomalies trouvées sur ce nœud";
+    Timeline => "Timeline", "Chronologie";
+    TimelineTip => "The whole run in true time. Click or drag to see any instant; ← → one event; Shift+← → the previous or next mark.", "Toute la simulation en temps vrai. Cliquez ou glissez pour voir n'importe quel instant ; ← → un événement ; Maj+← → la marque précédente ou suivante.";
+    StepBack => "Back", "Retour";
+    StepBackTip => "Go back one event (←)", "Revenir d'un événement (←)";
+    PrevMark => "Previous mark (Shift+←)", "Marque précédente (Maj+←)";
+    NextMark => "Next mark (Shift+→)", "Marque suivante (Maj+→)";
+    TlOpening => "sale opens", "ouverture de la vente";
+    TlEdit => "clock edit or NTP switch", "horloge réglée ou NTP basculé";
+    TlFault => "fault", "panne";
+    TlStep => "NTP stepped a clock", "NTP a fait sauter une horloge";
+    TlAnomaly => "other anomaly", "autre anomalie";
+
     // Servers
     Servers => "Servers", "Serveurs";
     ServersHint => "Each server's clock beside true time; move a slider to shift it, even mid-sale.", "L'horloge de chaque serveur face au temps vrai ; un curseur la décale, même en pleine vente.";

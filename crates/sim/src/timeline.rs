@@ -26,18 +26,14 @@
 use crate::config::{Config, ConfigError};
 use crate::ntp_run::{Node, TimeEventKind};
 use crate::sim::{Acted, Action, Sim};
-use crate::time::{Time, SEC};
+use crate::time::Time;
 use crate::timesync::Fault;
 use crate::truth::AnomalyKind;
 use serde::Serialize;
 
-/// A checkpoint is kept at the first slice boundary after this many events since the
-/// previous one: seeking re-simulates at most about this many events (plus one slice),
-/// after copying one checkpoint.
+/// A checkpoint is kept every this many events: seeking re-simulates at most this many
+/// events, after copying one checkpoint.
 pub const CHECKPOINT_EVENTS: u64 = 4096;
-
-/// How much true time the run advances between two looks at the event count.
-const SLICE: i64 = SEC;
 
 /// A position in the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +134,8 @@ impl Timeline {
         self.checkpoints[0].now()
     }
 
-    /// The instant the run ends (every customer done, every message delivered).
+    /// The instant the run ends: its last event's (every customer done, every message
+    /// delivered).
     pub fn end(&self) -> Time {
         self.end
     }
@@ -158,9 +155,11 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// Plays the cursor forward to `t` (as [`Sim::run_until`]).
+    /// Plays the cursor forward to `t` (as [`Sim::run_until`]), or to the run's end if
+    /// `t` is past it: the clock then stops at the last event's instant, wherever the
+    /// frames fell.
     pub fn run_until(&mut self, t: Time) {
-        self.cursor.run_until(t);
+        self.cursor.run_until(t.min(self.end));
     }
 
     /// Processes the cursor's next event; false when the run is over.
@@ -249,13 +248,12 @@ impl Timeline {
     }
 
     /// Runs a copy of the cursor to the end, keeping checkpoints on the way (after the
-    /// last one kept), and takes the run's end, length and marks from it.
+    /// last one kept), and takes the run's end (its last event's instant), length and
+    /// marks from it.
     fn compute_rest(&mut self) {
         let mut s = self.cursor.clone();
         let mut last = self.checkpoints.last().map_or(0, Sim::events);
-        while !s.finished() {
-            let t = s.now() + SLICE;
-            s.run_until(t);
+        while s.step() {
             if s.events() >= last + CHECKPOINT_EVENTS && !s.finished() {
                 last = s.events();
                 self.checkpoints.push(s.clone());
@@ -310,7 +308,7 @@ fn markers(s: &Sim) -> Vec<Marker> {
 mod tests {
     use super::*;
     use crate::presets;
-    use crate::time::MS;
+    use crate::time::{MS, SEC};
 
     fn cfg(preset: &str, customers: u32) -> Config {
         let mut c = presets::preset(preset).unwrap();
@@ -390,8 +388,15 @@ mod tests {
         let mut s = Sim::new(c.clone()).unwrap();
         s.run();
         assert_eq!(tl.end(), s.now());
+        assert!(s.finished());
         assert_eq!(tl.total_events(), s.events());
         assert_eq!(tl.sim().events(), 0, "the cursor waits at the start");
+        // Playing past the end stops at the last event, as the whole run does.
+        let mut tl2 = tl.clone();
+        tl2.run_until(tl.end() + 100 * SEC);
+        assert!(tl2.sim().finished());
+        assert_eq!(tl2.sim().now(), s.now());
+        assert_eq!(tl2.sim().trace_hash(), s.trace_hash());
         // The opening is 10:00:00; every wrong winner is marked at its instant.
         let opening = tl
             .markers()
