@@ -288,7 +288,7 @@ mod tests {
         }
         let at = e.sim().now();
         let shown = (
-            e.sim().metrics().clone(),
+            *e.sim().metrics(),
             e.sim().trace_hash(),
             e.sim().log().len(),
         );
@@ -297,7 +297,7 @@ mod tests {
         assert!(e.sim().finished());
         e.seek(at);
         let again = (
-            e.sim().metrics().clone(),
+            *e.sim().metrics(),
             e.sim().trace_hash(),
             e.sim().log().len(),
         );

@@ -182,10 +182,10 @@ pub fn MapPanel() -> impl IntoView {
                 <p class="hint">{move || ctx.t(Txt::MapHint)}</p>
             </header>
             <div class="map-path" data-testid="map-path">{path}</div>
-            <p class="map-back" aria-hidden="true">
-                "↩ " {move || ctx.t(Txt::MapBack)}
-            </p>
-            <h3 class="map-beside-title">{move || ctx.t(Txt::MapBeside)}</h3>
+            <div class="map-link">
+                <h3 class="map-beside-title">"↓ " {move || ctx.t(Txt::MapBeside)}</h3>
+                <p class="map-back" aria-hidden="true">"↩ " {move || ctx.t(Txt::MapBack)}</p>
+            </div>
             <div class="map-beside" data-testid="map-beside">{beside}</div>
         </section>
     }
