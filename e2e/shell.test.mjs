@@ -150,3 +150,38 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
       assert.deepEqual(pageErrors(page), []);
     }, { viewport: size }));
 }
+
+test('a bad parameter in the link is named, with what is used instead (FR)', () =>
+  withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=fr&preset=major_drift&customers=-3&foo=1&view=nowhere&t=23:00:00`);
+    const notice = page.locator('[data-testid="link-notice"]');
+    await notice.waitFor({ timeout: 15_000 });
+    const text = await notice.textContent();
+    assert.match(text, /« customers=-3 » dans le lien a été refusé \(Entrez un nombre entier de 1 à 50 000\) ; 2000 est utilisé/);
+    assert.match(text, /« foo » du lien est inconnu/);
+    assert.match(text, /« view=nowhere »/);
+    // An instant after the run's end: the end is shown.
+    assert.match(text, /« t=23:00:00\.000000000 »/);
+    assert.equal(await page.inputValue('[data-testid="field-customers"]'), '2000');
+    assert.equal(await shownView(page), 'map');
+    assert.equal(await page.getAttribute('[data-testid="scrubber"]', 'aria-valuenow'), '100.0');
+    // What was right in the link is used.
+    assert.equal(await page.getAttribute('[data-testid="preset-major_drift"]', 'aria-pressed'), 'true');
+    await page.click('[data-testid="link-notice-close"]');
+    assert.equal(await notice.count(), 0);
+    await screenshot(page, 'shell-link-notice-closed');
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: { width: 1280, height: 720 } }));
+
+test('screenshots of each view after an extreme-drift sale (docs/view-*.png)', () =>
+  withPage(async (page, baseUrl) => {
+    await open(page, baseUrl, 'preset=extreme_drift&view=map');
+    await playUntil(page, () => document.querySelector('[data-testid="true-time"]').textContent >= '10:03:00');
+    for (const view of VIEWS) {
+      await page.click(`[data-testid="tab-${view}"]`);
+      await page.waitForTimeout(300);
+      if (view === 'hall') await page.hover('[data-seat="45"]');
+      await screenshot(page, `docs-view-${view}`);
+    }
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: { width: 1280, height: 720 } }));

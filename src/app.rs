@@ -7,7 +7,7 @@ use crate::components::playback::Playback;
 use crate::components::scenario_bar::ScenarioBar;
 use crate::components::tabs::ViewTabs;
 use crate::ctx::Ctx;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Txt};
 use crate::panels::charts::data::ChartKind;
 use crate::panels::charts::Chart;
 use crate::panels::event_log::EventLog;
@@ -61,9 +61,21 @@ pub fn App() -> impl IntoView {
     let lang = start.lang.unwrap_or_else(browser_lang);
     let ctx = Ctx::new(start.config, lang, start.speed, start.view);
     provide_context(ctx);
+    let mut notices = start.notices;
     if let Some(t) = start.at {
         ctx.seek(t);
+        // An instant outside the run: the nearest end of it.
+        let (first, last) = ctx.ui.track.with_untracked(|tr| (tr.start, tr.end));
+        if t < first || t > last {
+            notices.push(url::Notice::Refused {
+                key: "t".into(),
+                value: url::format_instant(t),
+                why: Txt::LinkWhyTime,
+                used: ctx.ui.clock.with_untracked(|c| c.now.to_string()),
+            });
+        }
     }
+    let notices = RwSignal::new(notices);
     frame::start(ctx);
     keys::listen(ctx);
     chart::listen_resize(ctx);
@@ -95,7 +107,37 @@ pub fn App() -> impl IntoView {
                 {move || view_body(view.get())}
             </main>
             <TimelineBar />
+            <LinkNotices notices=notices />
             <HelpOverlay />
         </div>
+    }
+}
+
+/// What the page's link asked for that was not used as given, each with what was used
+/// instead, until dismissed.
+#[component]
+fn LinkNotices(notices: RwSignal<Vec<url::Notice>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        let lang = ctx.ui.lang.get();
+        let list = notices.get();
+        (!list.is_empty()).then(|| {
+            let lines = list
+                .iter()
+                .map(|n| view! { <li>{n.text(lang)}</li> })
+                .collect_view();
+            view! {
+                <aside class="link-notice" role="status" data-testid="link-notice">
+                    <h2>{lang.t(Txt::LinkNotice)}</h2>
+                    <ul>{lines}</ul>
+                    <button
+                        data-testid="link-notice-close"
+                        on:click=move |_| notices.set(Vec::new())
+                    >
+                        {lang.t(Txt::Close)}
+                    </button>
+                </aside>
+            }
+        })
     }
 }

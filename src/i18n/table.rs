@@ -106,6 +106,15 @@ table! {
     TlFault => "fault", "panne";
     TlStep => "NTP stepped a clock", "NTP a fait sauter une horloge";
     TlAnomaly => "other anomaly", "autre anomalie";
+    LinkUnknown => "The link's parameter “{key}” is unknown: it was ignored.", "Le paramètre « {key} » du lien est inconnu : il a été ignoré.";
+    LinkRefused => "The link's “{key}={value}” was refused ({why}); {used} is used instead.", "« {key}={value} » dans le lien a été refusé ({why}) ; {used} est utilisé à la place.";
+    LinkWhyPreset => "no such preset", "préréglage inconnu";
+    LinkWhyPolicy => "no such policy", "politique inconnue";
+    LinkWhySpeed => "speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
+    LinkWhyView => "views are map, clocks, ntp, hall, measures", "les vues sont map, clocks, ntp, hall, measures";
+    LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
+    LinkNotice => "About this link", "À propos de ce lien";
+    LinkRunStart => "the run's start", "le début de la simulation";
 
     // Servers
     Servers => "Servers", "Serveurs";
@@ -274,6 +283,9 @@ table! {
     HelpTitle => "Shortcuts and how to read the screen", "Raccourcis et lecture de l'écran";
     KeySpace => "Play or pause", "Lecture ou pause";
     KeyRight => "Step: process one event", "Pas à pas : traiter un événement";
+    KeyLeft => "Go back one event (the run is re-simulated to that point)", "Revenir d'un événement (la simulation est refaite jusque-là)";
+    KeyShiftArrows => "Previous / next mark of the timeline", "Marque précédente / suivante de la chronologie";
+    KeyHomeEnd => "On the timeline: the run's start / end", "Sur la chronologie : début / fin de la simulation";
     KeyR => "Restart with the same seed", "Recommencer avec la même graine";
     KeyHelp => "Show or hide this help", "Afficher ou masquer cette aide";
     KeyEsc => "Close this help", "Fermer cette aide";
