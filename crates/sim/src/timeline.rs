@@ -31,9 +31,14 @@ use crate::timesync::Fault;
 use crate::truth::AnomalyKind;
 use serde::Serialize;
 
-/// A checkpoint is kept every this many events: seeking re-simulates at most this many
-/// events, after copying one checkpoint.
+/// A checkpoint is kept every this many events (at least): seeking re-simulates at most
+/// this many events, after copying one checkpoint.
 pub const CHECKPOINT_EVENTS: u64 = 4096;
+
+/// The most checkpoints kept: past this, every other one is dropped and the spacing
+/// doubles, so a long run (each copy holds its whole history so far) stays within a
+/// bounded memory, and a seek re-simulates at most about a sixth of the run.
+pub const MAX_CHECKPOINTS: usize = 12;
 
 /// A position in the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +95,8 @@ pub struct Timeline {
     actions: Vec<Acted>,
     /// Copies of the run at increasing positions; the first is the run at its start.
     checkpoints: Vec<Sim>,
+    /// Events between two checkpoints (doubles when they are thinned out).
+    spacing: u64,
     cursor: Sim,
     end: Time,
     events: u64,
@@ -105,6 +112,7 @@ impl Timeline {
             cfg,
             actions: actions.to_vec(),
             checkpoints: vec![start.clone()],
+            spacing: CHECKPOINT_EVENTS,
             cursor: start,
             end: Time(0),
             events: 0,
@@ -254,9 +262,19 @@ impl Timeline {
         let mut s = self.cursor.clone();
         let mut last = self.checkpoints.last().map_or(0, Sim::events);
         while s.step() {
-            if s.events() >= last + CHECKPOINT_EVENTS && !s.finished() {
+            if s.events() >= last + self.spacing && !s.finished() {
                 last = s.events();
                 self.checkpoints.push(s.clone());
+                if self.checkpoints.len() > MAX_CHECKPOINTS {
+                    // Keep the start and every other one after it.
+                    let mut k = 0;
+                    self.checkpoints.retain(|_| {
+                        k += 1;
+                        k % 2 == 1
+                    });
+                    self.spacing *= 2;
+                    last = self.checkpoints.last().map_or(0, Sim::events);
+                }
             }
         }
         self.end = s.now();
@@ -359,6 +377,23 @@ mod tests {
             tl.seek(Pos::At(t));
             assert_eq!(state(tl.sim()), state(&played(&c, &[], t)), "at {t:?}");
         }
+    }
+
+    #[test]
+    fn a_long_run_keeps_a_bounded_number_of_checkpoints() {
+        // Enough events for more than twelve checkpoints without thinning.
+        let c = cfg("extreme_drift", 30_000);
+        let mut tl = Timeline::new(c.clone(), &[]).unwrap();
+        assert!(tl.total_events() > (MAX_CHECKPOINTS as u64 + 2) * CHECKPOINT_EVENTS);
+        assert!(tl.checkpoints() <= MAX_CHECKPOINTS);
+        assert!(tl.spacing > CHECKPOINT_EVENTS);
+        let evs: Vec<u64> = tl.checkpoints.iter().map(Sim::events).collect();
+        assert_eq!(evs[0], 0);
+        assert!(evs.windows(2).all(|w| w[0] < w[1]));
+        let t = c.sale.opening() + 123 * SEC;
+        tl.seek(Pos::At(tl.end()));
+        tl.seek(Pos::At(t));
+        assert_eq!(state(tl.sim()), state(&played(&c, &[], t)));
     }
 
     #[test]
