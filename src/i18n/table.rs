@@ -24,6 +24,7 @@ table! {
 
     // Gateway panel
     Gateway => "Gateway", "Passerelle";
+    GwNone => "No gateway in this scenario: customers' browsers go round robin straight to the servers. Choose a “Load balancing” preset to put one in front of them.", "Pas de passerelle dans ce scénario : les navigateurs des clients vont à tour de rôle directement aux serveurs. Choisissez un préréglage « Répartition de charge » pour en placer une devant eux.";
     GwAlgorithm => "Balancing", "Répartition";
     GwAlgorithmTip => "How the gateway picks the instance that gets each request.", "Comment la passerelle choisit l'instance qui reçoit chaque requête.";
     GwRoundRobin => "round robin", "tourniquet (round robin)";
@@ -131,6 +132,56 @@ table! {
     StatusPaused => "Paused", "En pause";
     StatusRunning => "Running", "En cours";
     StatusDone => "Sale over: every customer is done.", "Vente terminée : tous les clients ont fini.";
+
+    // Views, the architecture's map and the timeline (issue 9)
+    Views => "Views", "Vues";
+    ViewMap => "Map", "Carte";
+    ViewClocks => "Clocks", "Horloges";
+    ViewGateway => "Gateway", "Passerelle";
+    ViewNtp => "NTP", "NTP";
+    ViewHall => "Hall", "Salle";
+    ViewMeasures => "Measures", "Mesures";
+    MapTitle => "The architecture, live", "L'architecture, en direct";
+    MapHint => "The whole system, live: each box is a part of it with its state now. Click a box to open its view.", "Tout le système, en direct : chaque boîte en est une partie, avec son état. Cliquez une boîte pour ouvrir sa vue.";
+    MapUnused => "not used in this scenario", "pas utilisé dans ce scénario";
+    MapBack => "seat map back to the customers", "plan des places renvoyé aux clients";
+    MapBeside => "beside: keeping the clocks", "à côté : garder l'heure";
+    MapOpen => "open", "ouvrir";
+    LayerCrowd => "Customers", "Clients";
+    LayerServers => "Reservation servers", "Serveurs de réservation";
+    LayerDatabase => "Database", "Base de données";
+    LayerTimeServers => "Time servers", "Serveurs de temps";
+    LayerNtpClients => "NTP clients", "Clients NTP";
+    FigArrived => "arrived", "arrivés";
+    FigWaiting => "waiting", "en attente";
+    FigGone => "gone", "partis";
+    FigHeld => "held", "réservées";
+    FigSold => "sold", "vendues";
+    FigStratum => "stratum", "strate";
+    FigLie => "lie, ms", "mensonge, ms";
+    FigOn => "NTP on", "NTP actif";
+    ClockError => "clock error", "erreur d'horloge";
+    AnomaliesHere => "anomalies found at this node", "anomalies trouvées sur ce nœud";
+    Timeline => "Timeline", "Chronologie";
+    TimelineTip => "The whole run in true time. Click or drag to see any instant; ← → one event; Shift+← → the previous or next mark.", "Toute la simulation en temps vrai. Cliquez ou glissez pour voir n'importe quel instant ; ← → un événement ; Maj+← → la marque précédente ou suivante.";
+    StepBack => "Back", "Retour";
+    StepBackTip => "Go back one event (←)", "Revenir d'un événement (←)";
+    PrevMark => "Previous mark (Shift+←)", "Marque précédente (Maj+←)";
+    NextMark => "Next mark (Shift+→)", "Marque suivante (Maj+→)";
+    TlOpening => "sale opens", "ouverture de la vente";
+    TlEdit => "clock edit or NTP switch", "horloge réglée ou NTP basculé";
+    TlFault => "fault", "panne";
+    TlStep => "NTP stepped a clock", "NTP a fait sauter une horloge";
+    TlAnomaly => "other anomaly", "autre anomalie";
+    LinkUnknown => "The link's parameter “{key}” is unknown: it was ignored.", "Le paramètre « {key} » du lien est inconnu : il a été ignoré.";
+    LinkRefused => "The link's “{key}={value}” was refused ({why}); {used} is used instead.", "« {key}={value} » dans le lien a été refusé ({why}) ; {used} est utilisé à la place.";
+    LinkWhyPreset => "no such preset", "préréglage inconnu";
+    LinkWhyPolicy => "no such policy", "politique inconnue";
+    LinkWhySpeed => "speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
+    LinkWhyView => "views are map, clocks, ntp, hall, measures", "les vues sont map, clocks, ntp, hall, measures";
+    LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
+    LinkNotice => "About this link", "À propos de ce lien";
+    LinkRunStart => "the run's start", "le début de la simulation";
 
     // Servers
     Servers => "Servers", "Serveurs";
@@ -307,6 +358,9 @@ table! {
     HelpTitle => "Shortcuts and how to read the screen", "Raccourcis et lecture de l'écran";
     KeySpace => "Play or pause", "Lecture ou pause";
     KeyRight => "Step: process one event", "Pas à pas : traiter un événement";
+    KeyLeft => "Go back one event (the run is re-simulated to that point)", "Revenir d'un événement (la simulation est refaite jusque-là)";
+    KeyShiftArrows => "Previous / next mark of the timeline", "Marque précédente / suivante de la chronologie";
+    KeyHomeEnd => "On the timeline: the run's start / end", "Sur la chronologie : début / fin de la simulation";
     KeyR => "Restart with the same seed", "Recommencer avec la même graine";
     KeyHelp => "Show or hide this help", "Afficher ou masquer cette aide";
     KeyEsc => "Close this help", "Fermer cette aide";

@@ -3,7 +3,8 @@
 //! down or not), its share of the traffic, requests in progress, errors and the time it
 //! spent marked down; buttons to crash, hang, slow down or restart it.
 //!
-//! Shown only when the run has a gateway. Its feed reads the gateway every frame.
+//! Without a gateway it says so and how to get one. Its feed reads the gateway every
+//! frame.
 
 pub mod data;
 
@@ -47,7 +48,17 @@ pub fn GatewayPanel() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show when=move || present.get()>
+        <Show
+            when=move || present.get()
+            fallback=move || {
+                view! {
+                    <section class="panel gateway" data-testid="gateway-none">
+                        <h2>{move || ctx.t(Txt::Gateway)}</h2>
+                        <p class="hint">{move || ctx.t(Txt::GwNone)}</p>
+                    </section>
+                }
+            }
+        >
             <section class="panel gateway" aria-labelledby="gateway-title" data-testid="gateway">
                 <header class="panel-head">
                     <h2 id="gateway-title">{move || ctx.t(Txt::Gateway)}</h2>

@@ -29,6 +29,7 @@ mod sim;
 pub mod snapshot;
 pub mod time;
 pub mod time_server;
+pub mod timeline;
 pub mod timesync;
 pub mod truth;
 pub mod tso;

@@ -367,6 +367,19 @@ impl Sim {
         &self.actions
     }
 
+    /// Makes `all` (a list that begins with this run's [`Sim::actions`]) the run's
+    /// actions: those past are kept, the rest are replayed at their instants, and any
+    /// other action this run was due to replay is forgotten (the timeline, after a live
+    /// action made at an earlier position, rewrites the future).
+    pub(crate) fn replay_from(&mut self, all: &[Acted]) {
+        debug_assert!(all.starts_with(&self.actions), "the past is kept");
+        self.replay = all[self.actions.len().min(all.len())..]
+            .iter()
+            .rev()
+            .cloned()
+            .collect();
+    }
+
     /// Carries out the replayed actions due now: those recorded after exactly the
     /// events run so far, and (with `upto`) those of instants up to `upto`.
     fn replay_due(&mut self, upto: Option<Time>) {
