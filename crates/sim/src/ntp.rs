@@ -11,8 +11,9 @@
 //!    `δ = (t4 − t1) − (t3 − t2)`. The true offset lies within `θ ± δ/2`: an asymmetric
 //!    path biases `θ` by half the difference of the two one-way delays, invisibly.
 //! 2. **Clock filter** ([`filter`], one per source). The last 8 samples; the one with the
-//!    smallest distance `δ/2 + ε` (least delay, aged by 15 µs per second) is trusted,
-//!    and the spread of the others around it is the source's *jitter*.
+//!    least delay `δ` is trusted (RFC 5905 §10; beyond 2048 s of age, `δ + ε`), the
+//!    spread of the others around it is the source's *jitter*, and a pick that jumps
+//!    more than 3 jitters within two polls is a popcorn spike, ignored.
 //! 3. **Selection** ([`select`]). Each source claims "the time is within
 //!    `θ ± λ`", `λ` its root distance. Marzullo's algorithm finds the largest group of
 //!    claims that share a common instant; if that group is a majority, its members are

@@ -105,6 +105,7 @@ impl Client {
             return out;
         };
         let phase = self.disc.ledger().applied(t4);
+        self.peers[i].sort = self.disc.settled();
         match self.peers[i].receive(reply, t4, phase) {
             Received::Bogus => return out,
             Received::Kiss(Kiss::Rate) => {
@@ -114,8 +115,11 @@ impl Client {
                 out.push(Command::Alert(Alert::AccessDenied { source: from }));
                 self.manage_fallbacks(t4, &mut out);
             }
-            Received::Unsynchronized | Received::Stale => {}
-            Received::Fresh => self.clock_select(t4, &mut out),
+            Received::Unsynchronized | Received::Popcorn => {}
+            // A stale pick changes the source's figures (dispersion, jitter) but brings
+            // no new sample: selection runs again so the tallies follow, and the clock
+            // moves only if the system peer has a sample not used yet.
+            Received::Stale | Received::Fresh => self.clock_select(t4, &mut out),
         }
         self.push_wake(&mut out);
         out

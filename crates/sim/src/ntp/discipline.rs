@@ -117,6 +117,12 @@ impl Discipline {
     pub fn state(&self) -> ClockState {
         self.state
     }
+    /// Whether the frequency is known and the clock disciplined (SYNC or SPIK): until
+    /// then the clock filters trust their newest sample rather than the least-delayed,
+    /// as ntpd does during its startup clamp.
+    pub fn settled(&self) -> bool {
+        matches!(self.state, ClockState::Sync | ClockState::Spik)
+    }
     /// The frequency correction, ppm.
     pub fn freq_ppm(&self) -> f64 {
         self.freq_ppm

@@ -14,7 +14,7 @@
 //! * After 3 silent polls a dummy (16 s of dispersion) enters the filter, so the
 //!   source's root distance grows and it drops out of selection.
 
-use super::filter::{ClockFilter, FilterOutput, Sample};
+use super::filter::{popcorn, ClockFilter, FilterOutput, Sample};
 use super::monitor::SourceState;
 use super::packet::{Kiss, Leap, Reply, Request};
 use super::{poll_interval, SourceId, MAXSTRAT};
@@ -40,6 +40,11 @@ pub enum Received {
     Unsynchronized,
     /// A sample entered the filter, but the filter still trusts an older one.
     Stale,
+    /// The filter's new pick jumps more than [`SGATE`](super::filter::SGATE) jitters from the previous pick,
+    /// less than two poll intervals after the last sample used: a popcorn spike,
+    /// ignored (ntpd's `PEVNT_POPCORN`). A pick that is still there at the next
+    /// sample no longer jumps, and is used.
+    Popcorn,
     /// The filter has a new conclusion ([`Peer::estimate`]).
     Fresh,
 }
@@ -79,6 +84,12 @@ pub struct Peer {
     filter: ClockFilter,
     estimate: Option<FilterOutput>,
     estimate_at: (Time, i64),
+    /// When the last sample used was taken (ntpd's `peer->epoch`).
+    used: Option<Time>,
+    popcorns: u32,
+    /// Whether the filter ranks by delay (the client's clock is past its startup
+    /// clamp) or trusts the newest sample.
+    pub(crate) sort: bool,
     pub(crate) tally: SourceState,
 }
 
@@ -109,6 +120,9 @@ impl Peer {
             filter: ClockFilter::new(),
             estimate: None,
             estimate_at: (now, 0),
+            used: None,
+            popcorns: 0,
+            sort: true,
             tally: SourceState::Idle,
         };
         p.clear(now);
@@ -122,7 +136,7 @@ impl Peer {
         (self.hpoll, self.outdate, self.next, self.xmt) = (self.minpoll, now, now, None);
         (self.leap, self.stratum) = (Leap::Unsynchronized, MAXSTRAT);
         self.filter.clear();
-        self.estimate = None;
+        (self.estimate, self.used) = (None, None);
         self.tally = SourceState::Probing;
     }
 
@@ -157,6 +171,10 @@ impl Peer {
     pub fn estimate(&self) -> Option<(FilterOutput, Time, i64)> {
         self.estimate
             .map(|e| (e, self.estimate_at.0, self.estimate_at.1))
+    }
+    /// How many popcorn spikes the suppressor has ignored.
+    pub fn popcorns(&self) -> u32 {
+        self.popcorns
     }
     /// The clock filter.
     pub fn filter(&self) -> &ClockFilter {
@@ -243,14 +261,28 @@ impl Peer {
         }
         self.filter
             .push(Some(Sample::new(reply.on_wire(t4), t4, phase_now)));
-        match self.filter.evaluate(t4, phase_now) {
-            Some(out) if self.estimate.is_none_or(|e| out.time > e.time) => {
-                self.estimate = Some(out);
-                self.estimate_at = (t4, phase_now);
-                Received::Fresh
+        let Some(out) = self.filter.evaluate_with(t4, phase_now, self.sort) else {
+            return Received::Stale;
+        };
+        // As in ntpd, the peer's offset, delay, dispersion and jitter follow every
+        // evaluation; only using the pick (a clock update) is gated below.
+        let previous = self.estimate.replace(out);
+        let previous_at = std::mem::replace(&mut self.estimate_at, (t4, phase_now));
+        // The popcorn spike suppressor, offsets compared with the corrections made
+        // since the previous pick subtracted.
+        if let (Some(prev), Some(used)) = (previous, self.used) {
+            let jump = (out.offset_ns - (prev.offset_ns - (phase_now - previous_at.1))).abs();
+            if popcorn(&out, jump, out.time - used, self.poll_exp()) {
+                self.popcorns += 1;
+                return Received::Popcorn;
             }
-            _ => Received::Stale,
         }
+        // Use a sample only once, and never one older than the last used.
+        if self.used.is_some_and(|used| out.time <= used) {
+            return Received::Stale;
+        }
+        self.used = Some(out.time);
+        Received::Fresh
     }
 }
 
