@@ -103,7 +103,7 @@ mod closed_loop;
 pub use client::Client;
 pub use config::{ClientConfig, NtpConfigError};
 pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
-pub use packet::{on_wire, Kiss, Leap, OnWire, Reply, Request};
+pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
 pub use server::{RateLimit, ServerConfig, ServerState, SystemVars};
 
 /// Which server a source is: the simulator's index for that NTP server node.

@@ -71,7 +71,7 @@ impl NtpAgent {
         let Some(client) = self.client.as_mut() else {
             return;
         };
-        if reply.kiss.is_none() {
+        if reply.kiss_code().is_none() {
             cx.observe(Obs::NtpExchange {
                 source,
                 t: [reply.t1, reply.t2, reply.t3, t4],

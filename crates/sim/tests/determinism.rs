@@ -28,17 +28,17 @@ const PINNED: &[(&str, Policy, &str)] = &[
     ("start_demo", Policy::LocalTimestamp, "30b7085040d17590"),
     ("extreme_drift", Policy::NoLock, "a803b78d39519b75"),
     ("extreme_drift", Policy::Unique, "877fc5148053d509"),
-    ("synced", Policy::LocalTimestamp, "ad8c571700732658"),
+    ("synced", Policy::LocalTimestamp, "e98989195a572c69"),
     (
         "ntp_falseticker",
         Policy::LocalTimestamp,
-        "b97456542f7bfc80",
+        "281b4c5cc90c81a2",
     ),
-    ("ntp_asymmetric", Policy::LocalTimestamp, "8edf1daf1f4cf1d0"),
+    ("ntp_asymmetric", Policy::LocalTimestamp, "780f0b5f57cc4f20"),
     (
         "ntp_unreachable",
         Policy::LocalTimestamp,
-        "ad2f37dfd3c508a7",
+        "001f9ede92556a38",
     ),
 ];
 

@@ -31,6 +31,8 @@ pub struct Client {
     disc: Discipline,
     sys: System,
     started: bool,
+    born: Time,
+    address: Option<SourceId>,
 }
 
 impl Client {
@@ -61,7 +63,17 @@ impl Client {
                 ..System::default()
             },
             started: false,
+            born: now,
+            address: None,
         })
+    }
+
+    /// This client's own address as a server (its index in `ntp.servers`, for a
+    /// stratum-2 server): a source whose reference id names it is synchronised to it, a
+    /// loop, and is not fit for selection.
+    pub fn with_address(mut self, id: SourceId) -> Client {
+        self.address = Some(id);
+        self
     }
 
     /// The configuration.
@@ -111,11 +123,12 @@ impl Client {
             Received::Kiss(Kiss::Rate) => {
                 out.push(Command::Alert(Alert::RateLimited { source: from }))
             }
-            Received::Kiss(Kiss::Deny) => {
+            Received::Kiss(Kiss::Deny | Kiss::Rstr) => {
                 out.push(Command::Alert(Alert::AccessDenied { source: from }));
                 self.manage_fallbacks(t4, &mut out);
             }
-            Received::Unsynchronized | Received::Popcorn => {}
+            Received::Kiss(Kiss::Init) => {}
+            Received::Unsynchronized | Received::BadDistance | Received::Popcorn => {}
             // A stale pick changes the source's figures (dispersion, jitter) but brings
             // no new sample: selection runs again so the tallies follow, and the clock
             // moves only if the system peer has a sample not used yet.
@@ -202,6 +215,9 @@ mod tests {
     fn answer(t1: Time, kiss: Option<Kiss>) -> Reply {
         // A stratum-1 server whose clock agrees with ours, 1 ms away.
         let t2 = t1 + MS;
+        if let Some(k) = kiss {
+            return Reply::kiss(&crate::ntp::Request { t1, poll: 6 }, k, t2, t2);
+        }
         Reply {
             t1,
             t2,
@@ -211,7 +227,7 @@ mod tests {
             poll: 6,
             root_delay_ns: 0,
             root_disp_ns: 10_000,
-            kiss,
+            refid: crate::ntp::RefId::clock("GPS"),
         }
     }
 
