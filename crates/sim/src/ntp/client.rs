@@ -13,7 +13,7 @@
 //! * Read [`Client::status`] for the dashboard and [`Client::system_vars`] to answer
 //!   downstream clients if this node also serves time (a stratum-2 server).
 
-use super::discipline::Discipline;
+use super::discipline::Loop;
 use super::monitor::{Alert, SourceState};
 use super::packet::{Kiss, Reply};
 use super::peer::{Peer, Received};
@@ -28,7 +28,7 @@ mod system;
 pub struct Client {
     cfg: ClientConfig,
     peers: Vec<Peer>,
-    disc: Discipline,
+    disc: Loop,
     sys: System,
     started: bool,
     born: Time,
@@ -57,7 +57,7 @@ impl Client {
         Ok(Client {
             cfg: cfg.clone(),
             peers,
-            disc: Discipline::new(cfg.minpoll, cfg.maxpoll, cfg.drift_ppm),
+            disc: cfg.discipline_loop(),
             sys: System {
                 stratum: MAXSTRAT,
                 ..System::default()
@@ -85,7 +85,7 @@ impl Client {
         &self.peers
     }
     /// The clock discipline.
-    pub fn discipline(&self) -> &Discipline {
+    pub fn discipline(&self) -> &Loop {
         &self.disc
     }
     /// The local time at which [`Client::on_timer`] is next needed.

@@ -308,7 +308,17 @@ mod tests {
             .iter()
             .find(|(_, c)| matches!(c, Command::Slew { .. }))
             .unwrap();
-        assert_eq!(first_slew, &(t(6), Command::Slew { amount_ns: 0 }));
+        // Offset 0 (the server agrees): nothing to amortise, at the slowest rate.
+        assert_eq!(
+            first_slew,
+            &(
+                t(6),
+                Command::Slew {
+                    amount_ns: 0,
+                    rate_ppm: 0.0
+                }
+            )
+        );
         let s = c.status(t(7));
         assert_eq!(
             (s.sync, s.stratum, s.selected, s.delay_ns),
