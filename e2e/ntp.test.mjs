@@ -139,3 +139,21 @@ test('a live fault strikes now and shows in the alerts; French labels', () =>
     assert.match(await page.textContent('[data-testid="ntp-panel"] h2'), /garder les horloges/);
     assert.deepEqual(pageErrors(page), []);
   }));
+
+test('an unsynchronised client shows its root distance as at least 16 s, in French too', () =>
+  withPage(async (page, baseUrl) => {
+    // ntpd's loop without a drift file: stepped in the burst, then 300 s of frequency
+    // watch during which the client is unsynchronised (stratum 16).
+    await page.goto(`${baseUrl}?lang=fr&speed=20&preset=ntp_lan_one_source_ntpd`);
+    await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
+    await playUntil(page, () => {
+      const t = document.querySelector('[data-testid="true-time"]').textContent;
+      return t >= '09:59:30';
+    });
+    assert.equal(await SERVERS(page), 1);
+    const cell = await page.textContent('[data-testid="ntp-rootdist-1"]');
+    assert.equal(cell.trim(), '≥\u00a016\u00a0s');
+    assert.equal(await page.getAttribute('[data-testid="ntp-rootdist-1"]', 'data-level'), 'amber');
+    await shotOf(page, 'ntp-area', 'ntp-unsynced-rootdist-fr');
+    assert.deepEqual(pageErrors(page), []);
+  }));

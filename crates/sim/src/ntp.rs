@@ -96,6 +96,7 @@ pub mod discipline;
 pub mod filter;
 pub mod ledger;
 pub mod monitor;
+pub mod ntpq;
 pub mod packet;
 pub mod peer;
 pub mod select;

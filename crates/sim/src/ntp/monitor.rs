@@ -75,6 +75,8 @@ pub struct SourceStatus {
     pub root_distance_ns: Option<i64>,
     /// Its poll exponent.
     pub poll_log2: i8,
+    /// Seconds since its last answer arrived (ntpq's "when"), if any.
+    pub when_s: Option<i64>,
 }
 
 /// One client as a dashboard shows it (docs/MODEL.md, "NTP" monitoring).

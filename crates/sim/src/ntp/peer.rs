@@ -92,6 +92,7 @@ pub struct Peer {
     /// When the last sample used was taken (ntpd's `peer->epoch`).
     used: Option<Time>,
     popcorns: u32,
+    last_rx: Option<Time>,
     /// Whether the filter ranks by delay (the client's clock is past its startup
     /// clamp) or trusts the newest sample.
     pub(crate) sort: bool,
@@ -128,6 +129,7 @@ impl Peer {
             estimate_at: (now, 0),
             used: None,
             popcorns: 0,
+            last_rx: None,
             sort: true,
             tally: SourceState::Idle,
         };
@@ -188,6 +190,11 @@ impl Peer {
     pub fn estimate(&self) -> Option<(FilterOutput, Time, i64)> {
         self.estimate
             .map(|e| (e, self.estimate_at.0, self.estimate_at.1))
+    }
+    /// When the last answer from this source arrived (local time), whatever it said:
+    /// ntpq's "when".
+    pub fn last_rx(&self) -> Option<Time> {
+        self.last_rx
     }
     /// How many popcorn spikes the suppressor has ignored.
     pub fn popcorns(&self) -> u32 {
@@ -258,6 +265,7 @@ impl Peer {
             return Received::Bogus;
         }
         self.xmt = None;
+        self.last_rx = Some(t4);
         if let Some(kiss) = reply.kiss_code() {
             match kiss {
                 Kiss::Rate => {

@@ -270,6 +270,7 @@ impl Client {
             jitter_ns: est.map(|e| e.jitter_ns),
             root_distance_ns: od.map(|x| x.1),
             poll_log2: p.poll_exp(),
+            when_s: p.last_rx().map(|t| (now - t).max(0) / crate::time::SEC),
         }
     }
 }
