@@ -157,3 +157,29 @@ test('an unsynchronised client shows its root distance as at least 16 s, in Fren
     await shotOf(page, 'ntp-area', 'ntp-unsynced-rootdist-fr');
     assert.deepEqual(pageErrors(page), []);
   }));
+
+test('ntpq -p shows the tally codes of a falseticker run', () =>
+  withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&speed=1000&preset=ntp_falseticker`);
+    await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
+    await playUntil(page, () => {
+      const t = document.querySelector('[data-testid="true-time"]').textContent;
+      return t >= '10:02:00';
+    });
+    await page.click('[data-testid="ntpq-pick-2"]');
+    await page.waitForTimeout(200);
+    const tallies = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="ntpq-row"]')].map((r) => [
+        r.dataset.tally,
+        r.children[1].textContent,
+      ]),
+    );
+    // The liar ntp-b is an x; one stratum-2 server is followed (*), the other combined (+).
+    assert.deepEqual(tallies.map((t) => t[1]), ['ntp-a', 'ntp-b', 'ntp-c']);
+    assert.equal(tallies.find((t) => t[1] === 'ntp-b')[0], 'x');
+    assert.deepEqual(tallies.map((t) => t[0]).filter((c) => c !== 'x').sort(), ['*', '+']);
+    await shotOf(page, 'ntpq-panel', 'ntpq-falseticker');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shotOf(page, 'ntpq-panel', 'ntpq-falseticker-1920x1080');
+    assert.deepEqual(pageErrors(page), []);
+  }));

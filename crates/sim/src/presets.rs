@@ -230,8 +230,8 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "ntp_lan_one_source",
         group: Group::Ntp,
-        label_en: "one source, chrony",
-        label_fr: "une source, chrony",
+        label_en: "chrony",
+        label_fr: "chrony",
         summary_en: "One server 15 s ahead at +50 ppm, one time server on the LAN, chrony-style: stepped at once, the frequency learnt in minutes.",
         summary_fr: "Un serveur en avance de 15 s à +50 ppm, un serveur de temps sur le réseau local, à la chrony : recalé tout de suite, la fréquence apprise en quelques minutes.",
         offsets_s: ONE_AHEAD,
@@ -241,8 +241,8 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "ntp_lan_one_source_ntpd",
         group: Group::Ntp,
-        label_en: "one source, ntpd",
-        label_fr: "une source, ntpd",
+        label_en: "ntpd",
+        label_fr: "ntpd",
         summary_en: "The same with ntpd's loop: stepped at once, then five minutes watching the drift, and a slow loop.",
         summary_fr: "La même chose avec la boucle de ntpd : recalé tout de suite, puis cinq minutes à mesurer la dérive, et une boucle lente.",
         offsets_s: ONE_AHEAD,
