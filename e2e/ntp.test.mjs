@@ -141,3 +141,47 @@ test('a live fault strikes now and shows in the alerts; French labels', () =>
     assert.match(await page.textContent('[data-testid="ntp-panel"] h2'), /garder les horloges/);
     assert.deepEqual(pageErrors(page), []);
   }));
+
+test('an unsynchronised client shows its root distance as at least 16 s, in French too', () =>
+  withPage(async (page, baseUrl) => {
+    // ntpd's loop without a drift file: stepped in the burst, then 300 s of frequency
+    // watch during which the client is unsynchronised (stratum 16).
+    await page.goto(`${baseUrl}?lang=fr&speed=20&preset=ntp_lan_one_source_ntpd`);
+    await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
+    await playUntil(page, () => {
+      const t = document.querySelector('[data-testid="true-time"]').textContent;
+      return t >= '09:59:30';
+    });
+    assert.equal(await SERVERS(page), 1);
+    const cell = await page.textContent('[data-testid="ntp-rootdist-1"]');
+    assert.equal(cell.trim(), '≥\u00a016\u00a0s');
+    assert.equal(await page.getAttribute('[data-testid="ntp-rootdist-1"]', 'data-level'), 'amber');
+    await shotOf(page, 'ntp-area', 'ntp-unsynced-rootdist-fr');
+    assert.deepEqual(pageErrors(page), []);
+  }));
+
+test('ntpq -p shows the tally codes of a falseticker run', () =>
+  withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&speed=1000&preset=ntp_falseticker`);
+    await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
+    await playUntil(page, () => {
+      const t = document.querySelector('[data-testid="true-time"]').textContent;
+      return t >= '10:02:00';
+    });
+    await page.click('[data-testid="ntpq-pick-2"]');
+    await page.waitForTimeout(200);
+    const tallies = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="ntpq-row"]')].map((r) => [
+        r.dataset.tally,
+        r.children[1].textContent,
+      ]),
+    );
+    // The liar ntp-b is an x; one stratum-2 server is followed (*), the other combined (+).
+    assert.deepEqual(tallies.map((t) => t[1]), ['ntp-a', 'ntp-b', 'ntp-c']);
+    assert.equal(tallies.find((t) => t[1] === 'ntp-b')[0], 'x');
+    assert.deepEqual(tallies.map((t) => t[0]).filter((c) => c !== 'x').sort(), ['*', '+']);
+    await shotOf(page, 'ntpq-panel', 'ntpq-falseticker');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shotOf(page, 'ntpq-panel', 'ntpq-falseticker-1920x1080');
+    assert.deepEqual(pageErrors(page), []);
+  }));

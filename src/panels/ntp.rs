@@ -1,6 +1,6 @@
 //! The NTP area: the monitoring table (one row per reservation server, with its NTP
-//! switch), the alert list, the live fault switches, then the charts, the teaching
-//! view of one exchange and the real clock.
+//! switch), the alert list, the live fault switches, one server's `ntpq -p`, then the
+//! charts, the teaching view of one exchange and the real clock.
 //!
 //! Its feeds: the time servers' names (on a full pass: they change only with the
 //! run); each part declares its own (the table every frame, the alert list when the
@@ -13,6 +13,7 @@ pub mod data;
 pub mod exchange;
 pub mod faults;
 pub mod monitor;
+pub mod ntpq;
 
 use crate::components::real_clock::RealClock;
 use crate::ctx::use_ctx;
@@ -21,6 +22,7 @@ use charts::NtpCharts;
 use exchange::NtpExchange;
 use leptos::prelude::*;
 use monitor::NtpMonitor;
+use ntpq::NtpqPanel;
 
 /// The names of the time servers (by the index NTP statuses use), for every part of
 /// the area.
@@ -43,6 +45,7 @@ pub fn NtpPanel() -> impl IntoView {
     view! {
         <section class="ntp-area" data-testid="ntp-area">
             <NtpMonitor />
+            <NtpqPanel />
             <NtpCharts />
             <div class="ntp-bottom">
                 <NtpExchange />

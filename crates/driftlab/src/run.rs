@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// under `anomalies`).
     #[arg(long)]
     pub json: bool,
+    /// After the report, print each reservation server's NTP sources as `ntpq -p`
+    /// shows them, at the end of the run (servers without NTP are skipped).
+    #[arg(long)]
+    pub ntpq: bool,
     /// After the table, explain the first anomaly of each kind in one sentence.
     #[arg(long)]
     pub explain: bool,
@@ -107,7 +111,33 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
             print!("{}", explained(&sim));
         }
     }
+    if args.ntpq {
+        print!("{}", ntpq(&sim));
+    }
     Ok(())
+}
+
+/// Every reservation server's `ntpq -p`, at the end of the run.
+pub fn ntpq(sim: &Sim) -> String {
+    let names: Vec<String> = sim
+        .config()
+        .ntp
+        .servers
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let name = |i: usize| names.get(i).cloned().unwrap_or_else(|| format!("#{i}"));
+    let mut s = String::new();
+    for i in 0..sim.config().servers.len() {
+        let Some(status) = sim.ntp_status(i) else {
+            continue;
+        };
+        s.push_str(&format!("\nserver-{}$ ntpq -p\n", i + 1));
+        s.push_str(&driftlab_sim::ntp::ntpq::table(
+            &driftlab_sim::ntp::ntpq::rows(&status, name),
+        ));
+    }
+    s
 }
 
 /// The config from the preset, the scenario file over it, then the flags over both.

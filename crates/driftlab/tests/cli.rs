@@ -300,3 +300,38 @@ fn explain_prints_the_first_of_each_kind_and_json_carries_every_one() {
         assert!(!a["requests"].as_array().unwrap().is_empty());
     }
 }
+
+#[test]
+fn ntpq_prints_each_servers_sources_with_their_tally_codes() {
+    let out = driftlab(&[
+        "run",
+        "--preset",
+        "ntp_falseticker",
+        "--seed",
+        "42",
+        "--ntpq",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("$ ntpq -p").count(), 5, "{text}");
+    assert!(text.contains("     remote           refid      st t when poll reach"));
+    // Every server follows one stratum-2 server and flags the liar, ntp-b.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with('*')).count(),
+        5,
+        "{text}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("xntp-b")).count(),
+        5,
+        "{text}"
+    );
+    // Without NTP there is nothing to show.
+    let out = driftlab(&["run", "--preset", "reset", "--ntpq"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ntpq -p"));
+}

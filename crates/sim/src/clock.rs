@@ -75,6 +75,11 @@ fn ppm_to_ppb(ppm: f64) -> i64 {
     libm::round(ppm * 1000.0) as i64
 }
 
+/// The rate a slew at `rate_ppm` runs at, in ppb: capped at 500 ppm, at least 1 ppb.
+pub fn slew_rate_ppb(rate_ppm: f64) -> i64 {
+    ppm_to_ppb(rate_ppm.abs().min(MAX_SLEW_PPM)).max(1)
+}
+
 /// `ns × ppb / 10⁹` without overflow, truncated toward zero.
 #[inline]
 fn scale(ns: i64, ppb: i64) -> i64 {
@@ -171,7 +176,7 @@ impl Clock {
     pub fn slew_at_rate(&mut self, t: Time, amount: i64, rate_ppm: f64) {
         self.reanchor(t);
         self.slew_left = amount;
-        self.slew_ppb = ppm_to_ppb(rate_ppm.abs().min(MAX_SLEW_PPM)).max(1);
+        self.slew_ppb = slew_rate_ppb(rate_ppm);
     }
 
     /// Nanoseconds of slew still to apply at true time `t`.

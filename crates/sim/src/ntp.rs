@@ -11,17 +11,21 @@
 //!    `δ = (t4 − t1) − (t3 − t2)`. The true offset lies within `θ ± δ/2`: an asymmetric
 //!    path biases `θ` by half the difference of the two one-way delays, invisibly.
 //! 2. **Clock filter** ([`filter`], one per source). The last 8 samples; the one with the
-//!    smallest distance `δ/2 + ε` (least delay, aged by 15 µs per second) is trusted,
-//!    and the spread of the others around it is the source's *jitter*.
+//!    least delay `δ` is trusted (RFC 5905 §10; beyond 2048 s of age, `δ + ε`), the
+//!    spread of the others around it is the source's *jitter*, and a pick that jumps
+//!    more than 3 jitters within two polls is a popcorn spike, ignored.
 //! 3. **Selection** ([`select`]). Each source claims "the time is within
 //!    `θ ± λ`", `λ` its root distance. Marzullo's algorithm finds the largest group of
 //!    claims that share a common instant; if that group is a majority, its members are
 //!    *truechimers* and the others *falsetickers*. No majority: the clock free-runs.
 //! 4. **Cluster and combine** ([`select`]). Outliers are dropped while more than 3
 //!    survive; the survivors' offsets are averaged, weighted by `1/λ`.
-//! 5. **Discipline** ([`discipline`]). Above 128 ms the clock is stepped, below it is
-//!    slewed while a phase/frequency-locked loop learns the frequency error; above
-//!    1000 s the client panics and refuses.
+//! 5. **Discipline** ([`discipline`]: ntpd's loop; [`chrony`]: a chrony-style one).
+//!    ntpd: above 128 ms the clock is stepped, below the offset is amortised over the
+//!    loop's time constant (16 × 2^poll s) while a hybrid PLL/FLL learns the frequency;
+//!    above 1000 s the client panics and refuses. chrony-style: a regression over the
+//!    recent updates gives offset and frequency, the offset is slewed away over three
+//!    update intervals, and `makestep` steps the first updates above 1 s.
 //!
 //! Around them, [`peer`] keeps one association per source (reach register, poll
 //! timer, iburst, Kiss-o'-Death back-off, unreachability), [`ledger`] remembers the
@@ -40,7 +44,7 @@
 //! | `Send { to, request }` | carries `request` to server `to`; the server answers with [`ServerState::on_request`] (its own clock's `t2`, `t3`); the reply travels back and the client gets [`Client::on_reply`] with its clock's `t4` |
 //! | `WakeAt(t)` | (re)arms the node's single NTP timer for when its clock reads `t`, then calls [`Client::on_timer`] |
 //! | `Step { delta_ns }` | [`Clock::step`](crate::clock::Clock::step) |
-//! | `Slew { amount_ns }` | [`Clock::slew`](crate::clock::Clock::slew) |
+//! | `Slew { amount_ns, rate_ppm }` | [`Clock::slew_at_rate`](crate::clock::Clock::slew_at_rate) |
 //! | `SetFrequency { ppm }` | [`Clock::set_correction_ppm`](crate::clock::Clock::set_correction_ppm) |
 //! | `Panic`, `Alert` | the event log and the dashboard |
 //!
@@ -85,12 +89,14 @@ use crate::time::{Time, MS, SEC};
 use serde::Serialize;
 
 pub mod alert;
+pub mod chrony;
 pub mod client;
 pub mod config;
 pub mod discipline;
 pub mod filter;
 pub mod ledger;
 pub mod monitor;
+pub mod ntpq;
 pub mod packet;
 pub mod peer;
 pub mod select;
@@ -100,9 +106,9 @@ pub mod server;
 mod closed_loop;
 
 pub use client::Client;
-pub use config::{ClientConfig, NtpConfigError};
+pub use config::{ClientConfig, DisciplineKind, NtpConfigError};
 pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
-pub use packet::{on_wire, Kiss, Leap, OnWire, Reply, Request};
+pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
 pub use server::{RateLimit, ServerConfig, ServerState, SystemVars};
 
 /// Which server a source is: the simulator's index for that NTP server node.
@@ -159,11 +165,13 @@ pub enum Command {
         /// Nanoseconds to add to the clock (negative: backwards).
         delta_ns: i64,
     },
-    /// Slew the clock: [`crate::clock::Clock::slew`]`(t, amount_ns)` (500 ppm at most,
-    /// replacing any slew in progress, as `adjtime` does).
+    /// Slew the clock: [`crate::clock::Clock::slew_at_rate`]`(t, amount_ns, rate_ppm)`
+    /// (500 ppm at most, replacing any slew in progress, as `adjtime` does).
     Slew {
         /// Nanoseconds to add to the clock, gradually.
         amount_ns: i64,
+        /// How fast, ppm (capped at 500).
+        rate_ppm: f64,
     },
     /// Set the frequency correction: [`crate::clock::Clock::set_correction_ppm`].
     SetFrequency {

@@ -71,7 +71,7 @@ impl NtpAgent {
         let Some(client) = self.client.as_mut() else {
             return;
         };
-        if reply.kiss.is_none() {
+        if reply.kiss_code().is_none() {
             cx.observe(Obs::NtpExchange {
                 source,
                 t: [reply.t1, reply.t2, reply.t3, t4],
@@ -104,7 +104,10 @@ impl NtpAgent {
                     cx.step_clock(delta_ns);
                     cx.observe(Obs::Stepped { delta_ns });
                 }
-                Command::Slew { amount_ns } => cx.slew_clock(amount_ns),
+                Command::Slew {
+                    amount_ns,
+                    rate_ppm,
+                } => cx.slew_clock(amount_ns, rate_ppm),
                 Command::SetFrequency { ppm } => cx.set_frequency(ppm),
                 Command::Panic { offset_ns } => cx.observe(Obs::Panic { offset_ns }),
                 Command::Alert(a) => cx.observe(Obs::Alert(a)),

@@ -5,7 +5,8 @@
 //! French), the initial offsets the menu shows, and a plain function that builds its
 //! [`Config`]. A preset decides how many servers there are, their initial offsets, and
 //! whether NTP runs with which faults; skew, wander and jitter are separate knobs and
-//! stay zero here, so `reset` is exact.
+//! stay zero here, so `reset` is exact, except in the two `ntp_lan_one_source` presets,
+//! whose one clock runs 50 ppm fast to show a discipline learning its frequency.
 //!
 //! # Examples
 //! ```
@@ -21,8 +22,10 @@ use crate::config::{
     Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
 };
 use crate::gateway::config::Algorithm;
+use crate::net::{Jitter, LinkConfig};
+use crate::ntp::{ClientConfig, DisciplineKind};
 use crate::server::config::{Becomes, InstanceFault};
-use crate::timesync::{Fault, NtpConfig};
+use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,6 +129,7 @@ const MAJOR: &[f64] = &[0.0, -10.0, 5.0, -3.0];
 const EXTREME: &[f64] = &[0.0, -30.0, 15.0, -8.0, 12.0];
 const DEMO: &[f64] = &[0.0, -5.0, 3.0, -2.0];
 const EXACT: &[f64] = &[0.0, 0.0, 0.0];
+const ONE_AHEAD: &[f64] = &[15.0];
 /// Five exact clocks (the gateway presets).
 const EXACT5: &[f64] = &[0.0, 0.0, 0.0, 0.0, 0.0];
 
@@ -229,6 +233,28 @@ pub const PRESETS: &[Preset] = &[
         offsets_s: EXTREME,
         alarming: false,
         build: ntp_unreachable,
+    },
+    Preset {
+        name: "ntp_lan_one_source",
+        group: Group::Ntp,
+        label_en: "chrony",
+        label_fr: "chrony",
+        summary_en: "One server 15 s ahead at +50 ppm, one time server on the LAN, chrony-style: stepped at once, the frequency learnt in minutes.",
+        summary_fr: "Un serveur en avance de 15 s à +50 ppm, un serveur de temps sur le réseau local, à la chrony : recalé tout de suite, la fréquence apprise en quelques minutes.",
+        offsets_s: ONE_AHEAD,
+        alarming: false,
+        build: ntp_lan_one_source,
+    },
+    Preset {
+        name: "ntp_lan_one_source_ntpd",
+        group: Group::Ntp,
+        label_en: "ntpd",
+        label_fr: "ntpd",
+        summary_en: "The same with ntpd's loop: stepped at once, then five minutes watching the drift, and a slow loop.",
+        summary_fr: "La même chose avec la boucle de ntpd : recalé tout de suite, puis cinq minutes à mesurer la dérive, et une boucle lente.",
+        offsets_s: ONE_AHEAD,
+        alarming: false,
+        build: ntp_lan_one_source_ntpd,
     },
     Preset {
         name: "lb_weighted",
@@ -450,6 +476,39 @@ fn ntp_unreachable() -> Config {
         to_s: 86_400.0,
     });
     c
+}
+
+/// One reservation server, 15 s ahead and 50 ppm fast, no drift file, synchronising to
+/// one stratum-1 server over a LAN (0.5 ms + exponential 0.1 ms each way), iburst,
+/// polls 64–1024 s, for two hours of sale, with the discipline `kind`.
+fn lan_one_source(name: &str, kind: DisciplineKind) -> Config {
+    let mut c = with_ntp(name, ONE_AHEAD);
+    c.servers[0].clock.skew_ppm = 50.0;
+    c.sale.duration_s = 7200.0;
+    c.ntp.servers = vec![TimeServerConfig {
+        name: "gps".into(),
+        link: LinkConfig {
+            base_ms: 0.5,
+            return_base_ms: None,
+            jitter: Jitter::Exponential { mean_ms: 0.1 },
+            loss: 0.0,
+        },
+        ..Default::default()
+    }];
+    c.ntp.client = ClientConfig {
+        sources: vec![0],
+        discipline: kind,
+        ..Default::default()
+    };
+    c
+}
+
+fn ntp_lan_one_source() -> Config {
+    lan_one_source("ntp_lan_one_source", DisciplineKind::Chrony)
+}
+
+fn ntp_lan_one_source_ntpd() -> Config {
+    lan_one_source("ntp_lan_one_source_ntpd", DisciplineKind::Ntpd)
 }
 
 #[cfg(test)]

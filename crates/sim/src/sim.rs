@@ -685,7 +685,9 @@ impl Sim {
                     ..Default::default()
                 };
                 NtpAgent::new(Some(
-                    Client::new(&cc, clock.read(from)).expect("validated upstream"),
+                    Client::new(&cc, clock.read(from))
+                        .expect("validated upstream")
+                        .with_address(j),
                 ))
             } else {
                 NtpAgent::default()

@@ -9,7 +9,7 @@ use crate::kernel::{Build, Cut, Cx, Depart, Kernel, Node, Route};
 pub use crate::msg::time_server::{Msg, PROCESSING};
 use crate::msg::{ntp_client, Addr, Layer, Msg as AnyMsg};
 use crate::net::{Link, Way};
-use crate::ntp::{Request, ServerConfig, ServerState, SystemVars};
+use crate::ntp::{RefId, Request, ServerConfig, ServerState, SystemVars};
 use crate::ntp_client::NtpAgent;
 use crate::obs::Obs;
 use crate::rng::Rng;
@@ -24,6 +24,8 @@ pub struct TimeServer {
     state: ServerState,
     /// A falseticker's lie, ns.
     pub lie_ns: i64,
+    /// A stratum-1 server's reference clock id (its name's first four letters).
+    pub refid: RefId,
     /// Its own NTP client (stratum 2 and more).
     pub agent: NtpAgent,
 }
@@ -43,6 +45,7 @@ impl TimeServer {
             state,
             lie_ns,
             agent,
+            refid: RefId::clock("GPS"),
         }
     }
 
@@ -55,7 +58,7 @@ impl TimeServer {
         let t2 = own + self.lie_ns;
         let t3 = t2 + PROCESSING;
         let sys = match &self.agent.client {
-            None if self.stratum == 1 => SystemVars::primary(),
+            None if self.stratum == 1 => SystemVars::primary_with(self.refid),
             None => SystemVars::unsynchronized(),
             Some(c) => c.system_vars(own),
         };
@@ -106,13 +109,9 @@ impl Build for TimeServer {
                 kod: true,
             });
             let lie = ms_to_nanos(s.lie_ms);
-            nodes.push(TimeServer::new(
-                j as u8,
-                s.stratum,
-                state,
-                lie,
-                NtpAgent::default(),
-            ));
+            let mut node = TimeServer::new(j as u8, s.stratum, state, lie, NtpAgent::default());
+            node.refid = RefId::clock(&s.name);
+            nodes.push(node);
         }
         let own = |way| Route {
             link: None,

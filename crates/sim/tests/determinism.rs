@@ -28,17 +28,17 @@ const PINNED: &[(&str, Policy, &str)] = &[
     ("start_demo", Policy::LocalTimestamp, "30b7085040d17590"),
     ("extreme_drift", Policy::NoLock, "a803b78d39519b75"),
     ("extreme_drift", Policy::Unique, "877fc5148053d509"),
-    ("synced", Policy::LocalTimestamp, "bd978e3eeb965365"),
+    ("synced", Policy::LocalTimestamp, "a0e9d0c57a7d6c42"),
     (
         "ntp_falseticker",
         Policy::LocalTimestamp,
-        "004b2a93146e4bd9",
+        "06688c95ebc4cac2",
     ),
-    ("ntp_asymmetric", Policy::LocalTimestamp, "af7f584a9d262c1e"),
+    ("ntp_asymmetric", Policy::LocalTimestamp, "7ec3d004c24e7231"),
     (
         "ntp_unreachable",
         Policy::LocalTimestamp,
-        "602da6c428e0ca96",
+        "85b1238e17fe38e8",
     ),
 ];
 

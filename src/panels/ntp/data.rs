@@ -71,6 +71,25 @@ pub fn stratum_level(stratum: u8, synchronized: bool) -> Level {
     }
 }
 
+/// A root distance: `≥ 16 s` once it reaches MAXDISP (an unsynchronised client knows
+/// nothing, and its bound keeps growing), else as [`duration`].
+pub fn root_distance(lang: Lang, ns: i64) -> String {
+    if ns >= driftlab_sim::ntp::MAXDISP {
+        "≥\u{a0}16\u{a0}s".to_string()
+    } else {
+        duration(lang, ns, false)
+    }
+}
+
+/// Root distance: amber once it reaches 16 s (unsynchronised).
+pub fn root_distance_level(ns: i64) -> Level {
+    if ns >= driftlab_sim::ntp::MAXDISP {
+        Level::Amber
+    } else {
+        Level::Ok
+    }
+}
+
 /// A duration in the unit that reads best: `0.042 ms`, `12.3 ms`, `2.350 s`; with a
 /// sign (`+`/`−`) if `signed`.
 pub fn duration(lang: Lang, ns: i64, signed: bool) -> String {
@@ -351,6 +370,12 @@ mod tests {
         assert_eq!(duration(Lang::Fr, 2_350_000_000, true), "+2,350\u{a0}s");
         assert_eq!(duration(Lang::En, 30 * SEC, false), "30.000\u{a0}s");
         assert_eq!(precise(Lang::En, -10_012_345), "−10.012\u{a0}ms");
+        assert_eq!(
+            root_distance(Lang::Fr, 16 * SEC + 15 * MS),
+            "≥\u{a0}16\u{a0}s"
+        );
+        assert_eq!(root_distance(Lang::En, 1_500_000), "1.5\u{a0}ms");
+        assert_eq!(root_distance_level(16 * SEC), Level::Amber);
         assert_eq!(
             instant_us(Time(36_007 * SEC + 214_031_900)),
             "10:00:07.214031"

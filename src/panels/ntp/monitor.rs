@@ -190,9 +190,9 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
                 nv::duration(lang, s.delay_ns, false),
             )}
             {cell(
-                Level::Ok,
+                nv::root_distance_level(s.root_distance_ns),
                 format!("ntp-rootdist-{k}"),
-                nv::duration(lang, s.root_distance_ns, false),
+                nv::root_distance(lang, s.root_distance_ns),
             )}
             {cell(Level::Ok, format!("ntp-poll-{k}"), format!("{}\u{a0}s", s.poll_interval_s))}
             {cell(Level::Ok, format!("ntp-last-{k}"), last)}

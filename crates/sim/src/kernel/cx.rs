@@ -278,10 +278,10 @@ impl<'a> Cx<'a> {
         self.record(Cmd::Step(delta_ns));
     }
 
-    /// Slews this host's clock.
-    pub fn slew_clock(&mut self, amount_ns: i64) {
+    /// Slews this host's clock by `amount_ns` at `rate_ppm` (500 at most).
+    pub fn slew_clock(&mut self, amount_ns: i64, rate_ppm: f64) {
         let now = self.now;
-        self.host().clock.slew(now, amount_ns);
+        self.host().clock.slew_at_rate(now, amount_ns, rate_ppm);
         self.record(Cmd::Slew(amount_ns));
     }
 

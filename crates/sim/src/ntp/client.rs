@@ -13,7 +13,7 @@
 //! * Read [`Client::status`] for the dashboard and [`Client::system_vars`] to answer
 //!   downstream clients if this node also serves time (a stratum-2 server).
 
-use super::discipline::Discipline;
+use super::discipline::Loop;
 use super::monitor::{Alert, SourceState};
 use super::packet::{Kiss, Reply};
 use super::peer::{Peer, Received};
@@ -28,9 +28,11 @@ mod system;
 pub struct Client {
     cfg: ClientConfig,
     peers: Vec<Peer>,
-    disc: Discipline,
+    disc: Loop,
     sys: System,
     started: bool,
+    born: Time,
+    address: Option<SourceId>,
 }
 
 impl Client {
@@ -55,13 +57,23 @@ impl Client {
         Ok(Client {
             cfg: cfg.clone(),
             peers,
-            disc: Discipline::new(cfg.minpoll, cfg.maxpoll, cfg.drift_ppm),
+            disc: cfg.discipline_loop(),
             sys: System {
                 stratum: MAXSTRAT,
                 ..System::default()
             },
             started: false,
+            born: now,
+            address: None,
         })
+    }
+
+    /// This client's own address as a server (its index in `ntp.servers`, for a
+    /// stratum-2 server): a source whose reference id names it is synchronised to it, a
+    /// loop, and is not fit for selection.
+    pub fn with_address(mut self, id: SourceId) -> Client {
+        self.address = Some(id);
+        self
     }
 
     /// The configuration.
@@ -73,7 +85,7 @@ impl Client {
         &self.peers
     }
     /// The clock discipline.
-    pub fn discipline(&self) -> &Discipline {
+    pub fn discipline(&self) -> &Loop {
         &self.disc
     }
     /// The local time at which [`Client::on_timer`] is next needed.
@@ -105,17 +117,22 @@ impl Client {
             return out;
         };
         let phase = self.disc.ledger().applied(t4);
+        self.peers[i].sort = self.disc.settled();
         match self.peers[i].receive(reply, t4, phase) {
             Received::Bogus => return out,
             Received::Kiss(Kiss::Rate) => {
                 out.push(Command::Alert(Alert::RateLimited { source: from }))
             }
-            Received::Kiss(Kiss::Deny) => {
+            Received::Kiss(Kiss::Deny | Kiss::Rstr) => {
                 out.push(Command::Alert(Alert::AccessDenied { source: from }));
                 self.manage_fallbacks(t4, &mut out);
             }
-            Received::Unsynchronized | Received::Stale => {}
-            Received::Fresh => self.clock_select(t4, &mut out),
+            Received::Kiss(Kiss::Init) => {}
+            Received::Unsynchronized | Received::BadDistance | Received::Popcorn => {}
+            // A stale pick changes the source's figures (dispersion, jitter) but brings
+            // no new sample: selection runs again so the tallies follow, and the clock
+            // moves only if the system peer has a sample not used yet.
+            Received::Stale | Received::Fresh => self.clock_select(t4, &mut out),
         }
         self.push_wake(&mut out);
         out
@@ -198,6 +215,9 @@ mod tests {
     fn answer(t1: Time, kiss: Option<Kiss>) -> Reply {
         // A stratum-1 server whose clock agrees with ours, 1 ms away.
         let t2 = t1 + MS;
+        if let Some(k) = kiss {
+            return Reply::kiss(&crate::ntp::Request { t1, poll: 6 }, k, t2, t2);
+        }
         Reply {
             t1,
             t2,
@@ -207,7 +227,7 @@ mod tests {
             poll: 6,
             root_delay_ns: 0,
             root_disp_ns: 10_000,
-            kiss,
+            refid: crate::ntp::RefId::clock("GPS"),
         }
     }
 

@@ -1,8 +1,24 @@
 //! A client's NTP configuration (its `ntp.conf`), with documented defaults.
 
+use super::chrony::{Chrony, Makestep, MAKESTEP_LIMIT, MAKESTEP_NS};
+use super::discipline::{Discipline, Loop, Thresholds, PANICT, STEPT, WATCH};
 use super::{SourceId, MAXPOLL, MINPOLL, POLL_CEILING, POLL_FLOOR};
+use crate::time::{ms_to_nanos, SEC};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// Which daemon's clock discipline a client follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DisciplineKind {
+    /// ntpd's hybrid PLL/FLL (RFC 5905 A.5.5.6–7, `ntp_loopfilter.c`): the phase
+    /// amortised over 16 × 2^poll s, the frequency learnt slowly.
+    #[default]
+    Ntpd,
+    /// chrony-style: offset and frequency from a regression over recent updates,
+    /// slewed away over three update intervals, `makestep` for the first updates.
+    Chrony,
+}
 
 /// How one node runs NTP as a client.
 ///
@@ -43,6 +59,21 @@ pub struct ClientConfig {
     /// client measures it first (300 s hands off). `Some(x)` starts with `x` and
     /// synchronises at once, as ntpd does with `/var/lib/ntp/ntp.drift`.
     pub drift_ppm: Option<f64>,
+    /// Which daemon's discipline: `"ntpd"` (default) or `"chrony"`.
+    pub discipline: DisciplineKind,
+    /// Step threshold, ms: larger offsets are stepped, smaller ones slewed; 0 never
+    /// steps. Default `None`: the daemon's, 128 ms for ntpd (`tinker step 0.128`),
+    /// 1000 ms for chrony (`makestep 1.0 3`).
+    pub step_ms: Option<f64>,
+    /// Updates that may step, chrony's `makestep` limit: the first `n`, or −1 for any.
+    /// Default `None`: the daemon's, any for ntpd, 3 for chrony.
+    pub step_limit: Option<i32>,
+    /// ntpd's stepout, s: how long outliers must persist before a step, and how long
+    /// the frequency is watched without a drift file (`tinker stepout`). Default 300.
+    pub stepout_s: f64,
+    /// ntpd's panic threshold, s: a larger offset is refused (`tinker panic`); 0 never
+    /// panics (like `ntpd -g` for every update). Default 1000. chrony has none.
+    pub panic_s: f64,
 }
 
 impl Default for ClientConfig {
@@ -56,6 +87,11 @@ impl Default for ClientConfig {
             iburst: true,
             min_sane: None,
             drift_ppm: None,
+            discipline: DisciplineKind::Ntpd,
+            step_ms: None,
+            step_limit: None,
+            stepout_s: WATCH as f64 / SEC as f64,
+            panic_s: PANICT as f64 / SEC as f64,
         }
     }
 }
@@ -78,6 +114,17 @@ pub enum NtpConfigError {
     Drift(f64),
     /// `min_sane` or `want` is 0.
     Zero(&'static str),
+    /// A threshold out of its range.
+    Range {
+        /// The field.
+        field: &'static str,
+        /// Its value.
+        value: f64,
+        /// The smallest allowed.
+        min: f64,
+        /// The largest allowed.
+        max: f64,
+    },
 }
 
 impl fmt::Display for NtpConfigError {
@@ -94,6 +141,12 @@ impl fmt::Display for NtpConfigError {
                 write!(f, "drift_ppm {ppm} is beyond what a clock can be corrected by (±500 ppm)")
             }
             NtpConfigError::Zero(field) => write!(f, "`{field}` must be at least 1"),
+            NtpConfigError::Range {
+                field,
+                value,
+                min,
+                max,
+            } => write!(f, "`{field}` must be between {min} and {max}; got {value}"),
         }
     }
 }
@@ -131,7 +184,48 @@ impl ClientConfig {
         if self.want == Some(0) {
             return Err(NtpConfigError::Zero("want"));
         }
+        let range = |field, value: f64, min, max| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(NtpConfigError::Range {
+                    field,
+                    value,
+                    min,
+                    max,
+                })
+            }
+        };
+        range("step_ms", self.step_ms.unwrap_or(0.0), 0.0, 3_600_000.0)?;
+        range("step_limit", self.step_limit.unwrap_or(0) as f64, -1.0, 1e6)?;
+        range("stepout_s", self.stepout_s, 1.0, 86_400.0)?;
+        range("panic_s", self.panic_s, 0.0, 1e7)?;
         Ok(())
+    }
+
+    /// The discipline this configuration asks for, with its thresholds.
+    pub fn discipline_loop(&self) -> Loop {
+        match self.discipline {
+            DisciplineKind::Ntpd => Loop::Ntpd(Discipline::with_thresholds(
+                self.minpoll,
+                self.maxpoll,
+                self.drift_ppm,
+                Thresholds {
+                    step_ns: self.step_ms.map_or(STEPT, ms_to_nanos),
+                    stepout_ns: libm::round(self.stepout_s * 1e9) as i64,
+                    panic_ns: libm::round(self.panic_s * 1e9) as i64,
+                },
+            )),
+            DisciplineKind::Chrony => Loop::Chrony(Chrony::new(
+                self.minpoll,
+                self.maxpoll,
+                self.drift_ppm,
+                Makestep {
+                    threshold_ns: self.step_ms.map_or(MAKESTEP_NS, ms_to_nanos),
+                    limit: self.step_limit.unwrap_or(MAKESTEP_LIMIT),
+                },
+            )),
+        }
     }
 }
 
@@ -145,6 +239,13 @@ mod tests {
         assert_eq!(cfg, ClientConfig::default());
         assert_eq!((cfg.minpoll, cfg.maxpoll, cfg.iburst), (6, 10, true));
         assert_eq!((cfg.want, cfg.min_sane, cfg.drift_ppm), (None, None, None));
+        assert_eq!(cfg.discipline, DisciplineKind::Ntpd);
+        assert_eq!((cfg.step_ms, cfg.step_limit), (None, None));
+        assert_eq!((cfg.stepout_s, cfg.panic_s), (300.0, 1000.0));
+        let chrony: ClientConfig =
+            serde_json::from_str(r#"{"discipline": "chrony", "step_ms": 100}"#).unwrap();
+        assert_eq!(chrony.discipline, DisciplineKind::Chrony);
+        assert!(serde_json::from_str::<ClientConfig>(r#"{"discipline": "openntpd"}"#).is_err());
         assert!(
             serde_json::from_str::<ClientConfig>(r#"{"minpol": 4}"#).is_err(),
             "typos are caught"
@@ -190,10 +291,42 @@ mod tests {
         assert_eq!(e, NtpConfigError::Drift(900.0));
         let e = ClientConfig {
             min_sane: Some(0),
-            ..ok
+            ..ok.clone()
         }
         .validate()
         .unwrap_err();
         assert_eq!(e.to_string(), "`min_sane` must be at least 1");
+        for (bad, msg) in [
+            (
+                ClientConfig {
+                    step_ms: Some(-1.0),
+                    ..ok.clone()
+                },
+                "`step_ms` must be between 0 and 3600000; got -1",
+            ),
+            (
+                ClientConfig {
+                    stepout_s: 0.0,
+                    ..ok.clone()
+                },
+                "`stepout_s` must be between 1 and 86400; got 0",
+            ),
+            (
+                ClientConfig {
+                    step_limit: Some(-2),
+                    ..ok.clone()
+                },
+                "`step_limit` must be between -1 and 1000000; got -2",
+            ),
+            (
+                ClientConfig {
+                    panic_s: -5.0,
+                    ..ok
+                },
+                "`panic_s` must be between 0 and 10000000; got -5",
+            ),
+        ] {
+            assert_eq!(bad.validate().unwrap_err().to_string(), msg);
+        }
     }
 }

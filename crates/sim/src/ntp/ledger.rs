@@ -9,7 +9,8 @@
 //! when taken, and later readers subtract the difference.
 //!
 //! The ledger only sees local time, which itself runs 500 ppm fast (or slow) while
-//! slewing: 2001 local nanoseconds pass per nanosecond of forward slew (1999 backward).
+//! slewing: at 500 ppm, 2001 local nanoseconds pass per nanosecond of forward slew
+//! (1999 backward); at a rate of `r` ppb, `(10⁹ ± r) / r`.
 //! What it cannot know is the clock's own frequency error, so its prediction is off by
 //! that error times the slew: 1.5 µs for a 30 ms slew on a 50 ppm clock.
 
@@ -21,12 +22,18 @@ pub struct Ledger {
     base: i64,
     start: Time,
     amount: i64,
+    rate_ppb: i64,
 }
 
 impl Ledger {
     fn done(&self, now: Time) -> i64 {
-        let cap = (now - self.start).max(0) / (2000 + self.amount.signum());
-        self.amount.signum() * self.amount.abs().min(cap)
+        if self.amount == 0 {
+            return 0;
+        }
+        let r = self.rate_ppb as i128;
+        let elapsed = (now - self.start).max(0) as i128;
+        let cap = elapsed * r / (1_000_000_000 + self.amount.signum() as i128 * r);
+        self.amount.signum() * (self.amount.abs() as i128).min(cap) as i64
     }
 
     /// Total correction applied by local time `now`, nanoseconds.
@@ -39,10 +46,12 @@ impl Ledger {
         self.amount - self.done(now)
     }
 
-    /// Records a slew of `amount` ordered at `now`, replacing the one in progress.
-    pub fn slew(&mut self, now: Time, amount: i64) {
+    /// Records a slew of `amount` at `rate_ppm` ordered at `now`, replacing the one in
+    /// progress (the clock's rate: capped at 500 ppm, at least 1 ppb).
+    pub fn slew(&mut self, now: Time, amount: i64, rate_ppm: f64) {
         self.base += self.done(now);
         (self.start, self.amount) = (now, amount);
+        self.rate_ppb = crate::clock::slew_rate_ppb(rate_ppm);
     }
 
     /// Records a step of `delta` at `now` (local time before the step).
@@ -62,13 +71,13 @@ mod tests {
     fn predicts_a_slew_at_500_ppm() {
         let t0 = Time::from_hms(10, 0, 0);
         let mut l = Ledger::default();
-        l.slew(t0, -10 * MS);
+        l.slew(t0, -10 * MS, 500.0);
         // 9.995 local seconds at 500 ppm slow: 9.995 s / 1999 = 5 ms of true-time slew.
         assert_eq!(l.applied(t0 + 9_995 * MS), -5 * MS);
         assert_eq!(l.remaining(t0 + 9_995 * MS), -5 * MS);
         assert_eq!(l.applied(t0 + 100 * SEC), -10 * MS);
         // A new slew replaces the rest of the old one, as adjtime does.
-        l.slew(t0 + 9_995 * MS, 2 * MS);
+        l.slew(t0 + 9_995 * MS, 2 * MS, 500.0);
         assert_eq!(l.applied(t0 + 100 * SEC), -3 * MS);
         // A step adds at once and cancels the slew; times continue in the new frame.
         // By then 2.001 local seconds of forward slew have applied 1 ms.
@@ -80,12 +89,17 @@ mod tests {
     #[test]
     fn agrees_with_the_clock() {
         let t0 = Time::from_hms(10, 0, 0);
-        for amount in [30 * MS, -30 * MS] {
+        for (amount, rate) in [
+            (30 * MS, 500.0),
+            (-30 * MS, 500.0),
+            (MS, 0.9765625),
+            (-40_000, 0.001),
+        ] {
             let mut c = Clock::new(&ClockConfig::default(), t0);
             let mut l = Ledger::default();
-            c.slew(t0, amount);
-            l.slew(c.read(t0), amount);
-            for s in [1, 17, 59, 60, 61, 500] {
+            c.slew_at_rate(t0, amount, rate);
+            l.slew(c.read(t0), amount, rate);
+            for s in [1, 17, 59, 60, 61, 500, 1023, 5000, 50_000] {
                 let t = t0 + s * SEC + 1234;
                 let err = l.applied(c.read(t)) - c.offset(t);
                 assert!(err.abs() <= 1, "{amount} at {s} s: off by {err} ns");

@@ -5,7 +5,7 @@
 //! 200 ms for a look at the network, a stratum above 5 for a configuration review.
 
 pub use super::alert::Alert;
-use super::SourceId;
+use super::{RefId, SourceId};
 use crate::time::{Time, MS};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,8 @@ pub struct SourceStatus {
     pub reach: u8,
     /// Its stratum (16 if unknown).
     pub stratum: u8,
+    /// Its reference id (`INIT` before its first valid answer, a kiss code after one).
+    pub refid: RefId,
     /// Its filtered offset, nanoseconds (as of now, corrections since subtracted).
     pub offset_ns: Option<i64>,
     /// Its round-trip delay, nanoseconds.
@@ -73,6 +75,8 @@ pub struct SourceStatus {
     pub root_distance_ns: Option<i64>,
     /// Its poll exponent.
     pub poll_log2: i8,
+    /// Seconds since its last answer arrived (ntpq's "when"), if any.
+    pub when_s: Option<i64>,
 }
 
 /// One client as a dashboard shows it (docs/MODEL.md, "NTP" monitoring).
@@ -82,6 +86,8 @@ pub struct ClientStatus {
     pub sync: SyncState,
     /// The client's stratum (its system peer's + 1; 16 if unsynchronised).
     pub stratum: u8,
+    /// Its reference id: the system peer, or `INIT` while unsynchronised.
+    pub refid: RefId,
     /// The latest combined offset measured, nanoseconds (0 before any).
     pub offset_ns: i64,
     /// System jitter, nanoseconds.
@@ -185,6 +191,7 @@ mod tests {
         ClientStatus {
             sync: SyncState::Synchronized,
             stratum: 3,
+            refid: RefId::Source(1),
             offset_ns: 2 * MS,
             jitter_ns: MS,
             delay_ns: 10 * MS,

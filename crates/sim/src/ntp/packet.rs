@@ -1,28 +1,111 @@
 //! NTP packets as Driftlab models them, and the on-wire offset and delay.
 //!
-//! Only the fields the algorithms read are kept: no reference ID, no precision field,
-//! no authentication, no NTP-era timestamps (times are [`Time`]s, nanoseconds).
+//! Only the fields the algorithms read are kept: leap indicator, stratum, poll, root
+//! delay and dispersion, reference id and the three timestamps. No precision field, no
+//! reference timestamp, no authentication, no NTP-era timestamps (times are [`Time`]s,
+//! nanoseconds).
 
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
 
-/// Leap indicator, reduced to what Driftlab needs (no leap seconds are simulated).
+/// The leap indicator (RFC 5905 §7.3), its four values. No leap second is simulated:
+/// a leap second announced is only shown, and a server sends 3 while unsynchronised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Leap {
-    /// Synchronised, no leap second pending.
+    /// 0: synchronised, no leap second pending.
     #[default]
     NoWarning,
-    /// The sender's clock is not synchronised (leap = 3): do not use its time.
+    /// 1: the last minute of the day has 61 seconds.
+    AddSecond,
+    /// 2: the last minute of the day has 59 seconds.
+    DelSecond,
+    /// 3: the sender's clock is not synchronised: do not use its time.
     Unsynchronized,
 }
 
-/// Kiss-o'-Death codes: a server's "stop that" instead of a time.
+impl Leap {
+    /// The two bits on the wire, 0 to 3.
+    pub fn bits(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Kiss-o'-Death codes (RFC 5905 §7.4): a server's "stop that" instead of a time, sent
+/// with stratum 0 and the code as reference id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Kiss {
     /// `RATE`: you poll too often; the client must back off.
     Rate,
     /// `DENY`: access denied; the client must stop asking this server.
     Deny,
+    /// `RSTR`: access denied by a restriction (ntpd's `restrict`); the client must stop
+    /// asking this server.
+    Rstr,
+    /// `INIT`: the association has not synchronised yet. An unsynchronised server
+    /// states it as its reference id; as a kiss it is no time, and no order either.
+    Init,
+}
+
+impl Kiss {
+    /// The four ASCII letters on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kiss::Rate => "RATE",
+            Kiss::Deny => "DENY",
+            Kiss::Rstr => "RSTR",
+            Kiss::Init => "INIT",
+        }
+    }
+}
+
+/// The reference id (RFC 5905 §7.3): what the sender is synchronised to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RefId {
+    /// A stratum-1 server's reference clock, four ASCII letters (`GPS`, `ATOM`...).
+    Clock([u8; 4]),
+    /// A stratum-2 or lower server's system peer (for IPv4, its address; here the
+    /// server's index in `ntp.servers`).
+    Source(usize),
+    /// A kiss code (stratum 0), or `INIT` from a server not yet synchronised.
+    Kiss(Kiss),
+}
+
+impl Default for RefId {
+    /// `INIT`: nothing heard yet.
+    fn default() -> Self {
+        RefId::Kiss(Kiss::Init)
+    }
+}
+
+impl RefId {
+    /// A reference clock's id from a name: its first four letters, upper case.
+    pub fn clock(name: &str) -> RefId {
+        let mut code = [0u8; 4];
+        for (c, b) in code
+            .iter_mut()
+            .zip(name.bytes().filter(u8::is_ascii_alphanumeric))
+        {
+            *c = b.to_ascii_uppercase();
+        }
+        RefId::Clock(code)
+    }
+
+    /// How `ntpq -p` shows it: `.GPS.` and `.RATE.` between dots, a source by the
+    /// name `name` gives it.
+    pub fn ntpq(&self, name: impl Fn(usize) -> String) -> String {
+        match self {
+            RefId::Clock(code) => {
+                let letters: String = code
+                    .iter()
+                    .take_while(|&&b| b != 0)
+                    .map(|&b| b as char)
+                    .collect();
+                format!(".{letters}.")
+            }
+            RefId::Source(id) => name(*id),
+            RefId::Kiss(k) => format!(".{}.", k.code()),
+        }
+    }
 }
 
 /// A client's request (mode 3).
@@ -53,8 +136,8 @@ pub struct Reply {
     pub root_delay_ns: i64,
     /// The server's own error bound with respect to the primary reference, in nanoseconds.
     pub root_disp_ns: i64,
-    /// A Kiss-o'-Death code instead of a time, if any.
-    pub kiss: Option<Kiss>,
+    /// What the server is synchronised to, or a kiss code (with stratum 0).
+    pub refid: RefId,
 }
 
 /// Offset and delay of one exchange.
@@ -101,8 +184,23 @@ impl Reply {
             poll: request.poll,
             root_delay_ns: 0,
             root_disp_ns: 0,
-            kiss: Some(kiss),
+            refid: RefId::Kiss(kiss),
         }
+    }
+
+    /// The Kiss-o'-Death code, if this is one (stratum 0 and a kiss code as reference
+    /// id).
+    pub fn kiss_code(&self) -> Option<Kiss> {
+        match self.refid {
+            RefId::Kiss(k) if self.stratum == 0 => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The header's own error bound, root delay / 2 + root dispersion: a server whose
+    /// bound reaches 16 s (MAXDISP) has nothing to offer (RFC 5905 A.5.1.1).
+    pub fn header_distance_ns(&self) -> i64 {
+        self.root_delay_ns / 2 + self.root_disp_ns
     }
 
     /// The offset and delay this reply gives, received at `t4` (client clock).
@@ -110,11 +208,10 @@ impl Reply {
         on_wire(self.t1, self.t2, self.t3, t4)
     }
 
-    /// Whether the sender says it is synchronised (leap bits and a stratum in 1..=15).
+    /// Whether the sender says it is synchronised: leap indicator not 3, stratum in
+    /// 1..=15 (so not a kiss). A leap second announced (1 or 2) is still synchronised.
     pub fn synchronized(&self) -> bool {
-        self.kiss.is_none()
-            && self.leap == Leap::NoWarning
-            && (1..crate::ntp::MAXSTRAT).contains(&self.stratum)
+        self.leap != Leap::Unsynchronized && (1..crate::ntp::MAXSTRAT).contains(&self.stratum)
     }
 }
 
@@ -163,15 +260,76 @@ mod tests {
             poll: 6,
         };
         let k = Reply::kiss(&req, Kiss::Rate, Time(7), Time(8));
-        assert_eq!((k.t1, k.stratum, k.kiss), (Time(5), 0, Some(Kiss::Rate)));
+        assert_eq!(
+            (k.t1, k.stratum, k.kiss_code()),
+            (Time(5), 0, Some(Kiss::Rate))
+        );
         assert!(!k.synchronized());
         let ok = Reply {
-            kiss: None,
             stratum: 2,
             leap: Leap::NoWarning,
+            refid: RefId::Source(0),
             ..k
         };
-        assert!(ok.synchronized());
+        assert!(ok.synchronized() && ok.kiss_code().is_none());
         assert!(!Reply { stratum: 16, ..ok }.synchronized());
+        // Leap second warnings (1, 2) are still synchronised; 3 is not.
+        assert!(Reply {
+            leap: Leap::AddSecond,
+            ..ok
+        }
+        .synchronized());
+        assert!(Reply {
+            leap: Leap::DelSecond,
+            ..ok
+        }
+        .synchronized());
+        assert!(!Reply {
+            leap: Leap::Unsynchronized,
+            ..ok
+        }
+        .synchronized());
+        let bits: Vec<u8> = [
+            Leap::NoWarning,
+            Leap::AddSecond,
+            Leap::DelSecond,
+            Leap::Unsynchronized,
+        ]
+        .map(Leap::bits)
+        .to_vec();
+        assert_eq!(bits, [0, 1, 2, 3]);
+        // An unsynchronised server's INIT at stratum 16 is not a kiss; at stratum 0 it is.
+        let init = Reply {
+            stratum: 16,
+            refid: RefId::Kiss(Kiss::Init),
+            ..ok
+        };
+        assert_eq!(init.kiss_code(), None);
+        assert_eq!(Reply { stratum: 0, ..init }.kiss_code(), Some(Kiss::Init));
+    }
+
+    #[test]
+    fn reference_ids_as_ntpq_shows_them() {
+        let name = |i: usize| format!("ntp-{i}");
+        assert_eq!(RefId::clock("gps").ntpq(name), ".GPS.");
+        assert_eq!(RefId::clock("atomic").ntpq(name), ".ATOM.");
+        assert_eq!(RefId::Source(3).ntpq(name), "ntp-3");
+        let kisses = [Kiss::Rate, Kiss::Deny, Kiss::Rstr, Kiss::Init];
+        let shown: Vec<String> = kisses.map(|k| RefId::Kiss(k).ntpq(name)).to_vec();
+        assert_eq!(shown, [".RATE.", ".DENY.", ".RSTR.", ".INIT."]);
+    }
+
+    #[test]
+    fn header_distance_is_half_the_root_delay_plus_the_root_dispersion() {
+        let req = Request {
+            t1: Time(0),
+            poll: 6,
+        };
+        let r = Reply {
+            root_delay_ns: 30 * MS,
+            root_disp_ns: 2 * MS,
+            ..Reply::kiss(&req, Kiss::Rate, Time(0), Time(0))
+        };
+        assert_eq!(r.header_distance_ns(), 17 * MS);
     }
 }

@@ -14,10 +14,10 @@
 //! * After 3 silent polls a dummy (16 s of dispersion) enters the filter, so the
 //!   source's root distance grows and it drops out of selection.
 
-use super::filter::{ClockFilter, FilterOutput, Sample};
+use super::filter::{popcorn, ClockFilter, FilterOutput, Sample};
 use super::monitor::SourceState;
-use super::packet::{Kiss, Leap, Reply, Request};
-use super::{poll_interval, SourceId, MAXSTRAT};
+use super::packet::{Kiss, Leap, RefId, Reply, Request};
+use super::{poll_interval, SourceId, MAXDISP, MAXSTRAT};
 use crate::time::{Time, SEC};
 
 /// Packets in an iburst.
@@ -36,10 +36,19 @@ pub enum Received {
     Bogus,
     /// A Kiss-o'-Death, already acted upon.
     Kiss(Kiss),
-    /// The server answered but is not synchronised: reachable, but no sample.
+    /// The server answered but is not synchronised (leap 3, stratum 16, or an `INIT`
+    /// kiss): dropped before the reach bit.
     Unsynchronized,
+    /// The server's root delay / 2 + root dispersion reaches 16 s: dropped before the
+    /// reach bit.
+    BadDistance,
     /// A sample entered the filter, but the filter still trusts an older one.
     Stale,
+    /// The filter's new pick jumps more than [`SGATE`](super::filter::SGATE) jitters from the previous pick,
+    /// less than two poll intervals after the last sample used: a popcorn spike,
+    /// ignored (ntpd's `PEVNT_POPCORN`). A pick that is still there at the next
+    /// sample no longer jumps, and is used.
+    Popcorn,
     /// The filter has a new conclusion ([`Peer::estimate`]).
     Fresh,
 }
@@ -76,9 +85,17 @@ pub struct Peer {
     pub(crate) stratum: u8,
     pub(crate) root_delay_ns: i64,
     pub(crate) root_disp_ns: i64,
+    pub(crate) refid: RefId,
     filter: ClockFilter,
     estimate: Option<FilterOutput>,
     estimate_at: (Time, i64),
+    /// When the last sample used was taken (ntpd's `peer->epoch`).
+    used: Option<Time>,
+    popcorns: u32,
+    last_rx: Option<Time>,
+    /// Whether the filter ranks by delay (the client's clock is past its startup
+    /// clamp) or trusts the newest sample.
+    pub(crate) sort: bool,
     pub(crate) tally: SourceState,
 }
 
@@ -106,9 +123,14 @@ impl Peer {
             stratum: MAXSTRAT,
             root_delay_ns: 0,
             root_disp_ns: 0,
+            refid: RefId::Kiss(Kiss::Init),
             filter: ClockFilter::new(),
             estimate: None,
             estimate_at: (now, 0),
+            used: None,
+            popcorns: 0,
+            last_rx: None,
+            sort: true,
             tally: SourceState::Idle,
         };
         p.clear(now);
@@ -121,8 +143,14 @@ impl Peer {
         (self.reach, self.misses, self.unreach, self.burst) = (0, 0, 0, 0);
         (self.hpoll, self.outdate, self.next, self.xmt) = (self.minpoll, now, now, None);
         (self.leap, self.stratum) = (Leap::Unsynchronized, MAXSTRAT);
+        if !matches!(
+            self.refid,
+            RefId::Kiss(Kiss::Rate | Kiss::Deny | Kiss::Rstr)
+        ) {
+            self.refid = RefId::Kiss(Kiss::Init);
+        }
         self.filter.clear();
-        self.estimate = None;
+        (self.estimate, self.used) = (None, None);
         self.tally = SourceState::Probing;
     }
 
@@ -138,7 +166,12 @@ impl Peer {
     pub fn unreachable(&self) -> bool {
         self.denied || self.misses >= REACH_POLLS
     }
-    /// Whether the server sent a `DENY` kiss.
+    /// The source's reference id as last heard: what it is synchronised to, `INIT`
+    /// before its first valid answer, or the last kiss code it sent.
+    pub fn refid(&self) -> RefId {
+        self.refid
+    }
+    /// Whether the server sent a `DENY` or `RSTR` kiss.
     pub fn denied(&self) -> bool {
         self.denied
     }
@@ -157,6 +190,15 @@ impl Peer {
     pub fn estimate(&self) -> Option<(FilterOutput, Time, i64)> {
         self.estimate
             .map(|e| (e, self.estimate_at.0, self.estimate_at.1))
+    }
+    /// When the last answer from this source arrived (local time), whatever it said:
+    /// ntpq's "when".
+    pub fn last_rx(&self) -> Option<Time> {
+        self.last_rx
+    }
+    /// How many popcorn spikes the suppressor has ignored.
+    pub fn popcorns(&self) -> u32 {
+        self.popcorns
     }
     /// The clock filter.
     pub fn filter(&self) -> &ClockFilter {
@@ -223,7 +265,8 @@ impl Peer {
             return Received::Bogus;
         }
         self.xmt = None;
-        if let Some(kiss) = reply.kiss {
+        self.last_rx = Some(t4);
+        if let Some(kiss) = reply.kiss_code() {
             match kiss {
                 Kiss::Rate => {
                     self.burst = 0;
@@ -231,26 +274,51 @@ impl Peer {
                     self.kod_poll = (floor + 1).min(self.maxpoll);
                     self.reschedule(t4);
                 }
-                Kiss::Deny => self.denied = true,
+                Kiss::Deny | Kiss::Rstr => self.denied = true,
+                // Any other code is no time and no order: the packet is dropped.
+                Kiss::Init => return Received::Unsynchronized,
             }
+            // As ntpd's peer_clear(peer, "RATE"): the code shows as the reference id.
+            self.refid = RefId::Kiss(kiss);
             return Received::Kiss(kiss);
         }
-        (self.reach, self.misses) = (self.reach | 1, 0);
-        (self.leap, self.stratum) = (reply.leap, reply.stratum);
-        (self.root_delay_ns, self.root_disp_ns) = (reply.root_delay_ns, reply.root_disp_ns);
+        // The header tests of RFC 5905 A.5.1.1, before the reach bit: a server that is
+        // not synchronised (leap 3, stratum 16) or whose own error bound reaches 16 s
+        // answers, but is not heard: 8 such answers make it unreachable, and a
+        // fallback takes its place.
         if !reply.synchronized() {
             return Received::Unsynchronized;
         }
+        if reply.header_distance_ns() >= MAXDISP {
+            return Received::BadDistance;
+        }
+        (self.reach, self.misses) = (self.reach | 1, 0);
+        (self.leap, self.stratum, self.refid) = (reply.leap, reply.stratum, reply.refid);
+        (self.root_delay_ns, self.root_disp_ns) = (reply.root_delay_ns, reply.root_disp_ns);
         self.filter
             .push(Some(Sample::new(reply.on_wire(t4), t4, phase_now)));
-        match self.filter.evaluate(t4, phase_now) {
-            Some(out) if self.estimate.is_none_or(|e| out.time > e.time) => {
-                self.estimate = Some(out);
-                self.estimate_at = (t4, phase_now);
-                Received::Fresh
+        let Some(out) = self.filter.evaluate_with(t4, phase_now, self.sort) else {
+            return Received::Stale;
+        };
+        // As in ntpd, the peer's offset, delay, dispersion and jitter follow every
+        // evaluation; only using the pick (a clock update) is gated below.
+        let previous = self.estimate.replace(out);
+        let previous_at = std::mem::replace(&mut self.estimate_at, (t4, phase_now));
+        // The popcorn spike suppressor, offsets compared with the corrections made
+        // since the previous pick subtracted.
+        if let (Some(prev), Some(used)) = (previous, self.used) {
+            let jump = (out.offset_ns - (prev.offset_ns - (phase_now - previous_at.1))).abs();
+            if popcorn(&out, jump, out.time - used, self.poll_exp()) {
+                self.popcorns += 1;
+                return Received::Popcorn;
             }
-            _ => Received::Stale,
         }
+        // Use a sample only once, and never one older than the last used.
+        if self.used.is_some_and(|used| out.time <= used) {
+            return Received::Stale;
+        }
+        self.used = Some(out.time);
+        Received::Fresh
     }
 }
 
@@ -281,7 +349,7 @@ mod tests {
             poll: req.poll,
             root_delay_ns: 0,
             root_disp_ns: 0,
-            kiss: None,
+            refid: RefId::clock("GPS"),
         }
     }
 
@@ -376,18 +444,85 @@ mod tests {
     }
 
     #[test]
-    fn unsynchronised_server_is_reachable_but_gives_no_sample() {
+    fn header_tests_come_before_the_reach_bit() {
+        // RFC 5905 A.5.1.1: leap 3, stratum 16, or root delay / 2 + root dispersion of
+        // 16 s or more: the answer is dropped and the reach register stays empty.
+        let bad = [
+            |r: Reply| Reply {
+                leap: Leap::Unsynchronized,
+                ..r
+            },
+            |r: Reply| Reply {
+                stratum: MAXSTRAT,
+                ..r
+            },
+            // 2 s / 2 + 15 s = 16 s exactly.
+            |r: Reply| Reply {
+                root_delay_ns: 2 * SEC,
+                root_disp_ns: 15 * SEC,
+                ..r
+            },
+        ];
+        let want = [
+            Received::Unsynchronized,
+            Received::Unsynchronized,
+            Received::BadDistance,
+        ];
+        for (spoil, want) in bad.into_iter().zip(want) {
+            let mut p = peer(false);
+            let r = p.poll(t(0), 6).request;
+            assert_eq!(p.receive(&spoil(answer(&r)), t(0) + 2 * MS, 0), want);
+            assert_eq!((p.reach(), p.estimate().is_none()), (0, true));
+            assert_eq!(p.refid(), RefId::Kiss(Kiss::Init), "ntpq shows .INIT.");
+        }
+        // Just under 16 s, and a leap second announced, are heard.
         let mut p = peer(false);
         let r = p.poll(t(0), 6).request;
-        let reply = Reply {
-            stratum: MAXSTRAT,
-            leap: Leap::Unsynchronized,
+        let fine = Reply {
+            root_delay_ns: 2 * SEC - 2,
+            root_disp_ns: 15 * SEC,
+            leap: Leap::AddSecond,
             ..answer(&r)
         };
-        assert_eq!(
-            p.receive(&reply, t(0) + 2 * MS, 0),
-            Received::Unsynchronized
-        );
-        assert_eq!((p.reach(), p.estimate().is_none()), (1, true));
+        assert_eq!(p.receive(&fine, t(0) + 2 * MS, 0), Received::Fresh);
+        assert_eq!((p.reach(), p.refid()), (1, RefId::clock("GPS")));
+    }
+
+    #[test]
+    fn an_unsynchronised_server_becomes_unreachable() {
+        // A server answering every poll with stratum 16 is silent for the reach
+        // register: at the 8th poll it is unreachable (and a fallback would replace it).
+        let mut p = peer(false);
+        for k in 1..=8 {
+            let due = p.next_poll().unwrap();
+            let poll = p.poll(due, 6);
+            let unsynced = Reply {
+                stratum: MAXSTRAT,
+                leap: Leap::Unsynchronized,
+                ..answer(&poll.request)
+            };
+            p.receive(&unsynced, due + 2 * MS, 0);
+            assert_eq!(poll.became_unreachable, k == 8, "poll {k}");
+        }
+        assert!(p.unreachable());
+    }
+
+    #[test]
+    fn rstr_is_a_denial_init_is_ignored_and_the_code_shows_as_refid() {
+        let mut p = peer(false);
+        let r = p.poll(t(0), 6).request;
+        let init = Reply::kiss(&r, Kiss::Init, t(0), t(0));
+        assert_eq!(p.receive(&init, t(0) + MS, 0), Received::Unsynchronized);
+        assert!(!p.denied() && p.reach() == 0);
+        let r = p.poll(t(64), 6).request;
+        let rate = Reply::kiss(&r, Kiss::Rate, t(64), t(64));
+        assert_eq!(p.receive(&rate, t(64) + MS, 0), Received::Kiss(Kiss::Rate));
+        assert_eq!(p.refid(), RefId::Kiss(Kiss::Rate));
+        let due = p.next_poll().unwrap();
+        let r = p.poll(due, 6).request;
+        let rstr = Reply::kiss(&r, Kiss::Rstr, due, due);
+        assert_eq!(p.receive(&rstr, due + MS, 0), Received::Kiss(Kiss::Rstr));
+        assert!(p.denied() && p.unreachable() && p.next_poll().is_none());
+        assert_eq!(p.refid(), RefId::Kiss(Kiss::Rstr));
     }
 }

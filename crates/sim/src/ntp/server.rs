@@ -12,7 +12,7 @@
 //! [`Client`]: super::Client
 //! [`Client::system_vars`]: super::Client::system_vars
 
-use super::packet::{Kiss, Leap, Reply, Request};
+use super::packet::{Kiss, Leap, RefId, Reply, Request};
 use super::MAXSTRAT;
 use crate::time::{Time, MS};
 use serde::{Deserialize, Serialize};
@@ -30,29 +30,39 @@ pub struct SystemVars {
     pub root_delay_ns: i64,
     /// Error bound with respect to the primary reference, nanoseconds.
     pub root_disp_ns: i64,
+    /// What it is synchronised to: its reference clock, its system peer, or `INIT`.
+    pub refid: RefId,
 }
 
 /// Error of a reference clock (a GPS receiver's few microseconds): 10 µs.
 pub const REFERENCE_DISP: i64 = 10_000;
 
 impl SystemVars {
-    /// A stratum-1 server disciplined by a reference clock.
+    /// A stratum-1 server disciplined by a GPS receiver.
     pub fn primary() -> SystemVars {
+        SystemVars::primary_with(RefId::clock("GPS"))
+    }
+
+    /// A stratum-1 server disciplined by the reference clock `refid`.
+    pub fn primary_with(refid: RefId) -> SystemVars {
         SystemVars {
             leap: Leap::NoWarning,
             stratum: 1,
             root_delay_ns: 0,
             root_disp_ns: REFERENCE_DISP,
+            refid,
         }
     }
 
-    /// A server that is not synchronised (stratum 16).
+    /// A server that is not synchronised: leap 3, stratum 16, reference id `INIT`, and
+    /// an error bound of 16 s (MAXDISP: it knows nothing).
     pub fn unsynchronized() -> SystemVars {
         SystemVars {
             leap: Leap::Unsynchronized,
             stratum: MAXSTRAT,
             root_delay_ns: 0,
-            root_disp_ns: 0,
+            root_disp_ns: super::MAXDISP,
+            refid: RefId::Kiss(Kiss::Init),
         }
     }
 }
@@ -177,7 +187,7 @@ impl ServerState {
             poll: request.poll,
             root_delay_ns: sys.root_delay_ns,
             root_disp_ns: sys.root_disp_ns,
-            kiss: None,
+            refid: sys.refid,
         })
     }
 
@@ -219,7 +229,7 @@ mod tests {
             (Time(SEC), Time(5 * SEC), Time(5 * SEC + MS))
         );
         assert_eq!(
-            (r.stratum, r.leap, r.root_disp_ns, r.kiss),
+            (r.stratum, r.leap, r.root_disp_ns, r.kiss_code()),
             (1, Leap::NoWarning, REFERENCE_DISP, None)
         );
         let r = s
@@ -232,6 +242,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!((r.stratum, r.leap), (16, Leap::Unsynchronized));
+        assert_eq!(r.refid, RefId::Kiss(Kiss::Init));
         assert!(!r.synchronized());
     }
 
@@ -246,12 +257,12 @@ mod tests {
         // Every 2 s: the bucket gains 8 s and drains 2 s per request. Before request k it
         // holds 6 (k − 1) s; it refuses once 6 (k − 1) + 8 > 16 × 8 = 128, i.e. k = 22.
         for k in 1..=21 {
-            assert_eq!(ask(&mut s, 4, 2000 * k).kiss, None, "request {k}");
+            assert_eq!(ask(&mut s, 4, 2000 * k).kiss_code(), None, "request {k}");
         }
-        assert_eq!(ask(&mut s, 4, 2000 * 22).kiss, Some(Kiss::Rate));
+        assert_eq!(ask(&mut s, 4, 2000 * 22).kiss_code(), Some(Kiss::Rate));
         // Another client is not affected; one asking twice within a second is kissed.
-        assert_eq!(ask(&mut s, 5, 0).kiss, None);
-        assert_eq!(ask(&mut s, 5, 999).kiss, Some(Kiss::Rate));
+        assert_eq!(ask(&mut s, 5, 0).kiss_code(), None);
+        assert_eq!(ask(&mut s, 5, 999).kiss_code(), Some(Kiss::Rate));
         assert_eq!(
             s.counters(),
             ServerCounters {

@@ -10,11 +10,11 @@
 use super::Client;
 use crate::ntp::discipline::{ClockState, Outcome};
 use crate::ntp::monitor::{Alert, ClientStatus, SourceState, SourceStatus, SyncState};
-use crate::ntp::packet::Leap;
+use crate::ntp::packet::{Leap, RefId};
 use crate::ntp::peer::BTIME;
 use crate::ntp::select::{root_distance, select, Candidate, Selection};
 use crate::ntp::server::SystemVars;
-use crate::ntp::{phi, poll_interval, Command, MAXDIST, MAXSTRAT, MINDISP};
+use crate::ntp::{phi, poll_interval, Command, MAXDISP, MAXDIST, MAXSTRAT, MINDISP};
 use crate::time::Time;
 
 /// The system variables: what the client concluded at its last clock update.
@@ -29,6 +29,7 @@ pub(super) struct System {
     pub(super) jitter_ns: i64,
     pub(super) delay_ns: i64,
     pub(super) sys_peer: Option<usize>,
+    pub(super) refid: RefId,
     pub(super) falsetickers: Vec<usize>,
     pub(super) last_sync: Option<Time>,
     pub(super) no_majority: bool,
@@ -59,6 +60,10 @@ impl Client {
         let p = &self.peers[i];
         let usable = p.mobilised && !p.unreachable() && p.reach() != 0 && p.leap == Leap::NoWarning;
         if !usable || !(1..MAXSTRAT).contains(&p.stratum) {
+            return None;
+        }
+        // A loop (RFC 5905 A.5.2 fit()): the source is synchronised to this very node.
+        if self.address.is_some_and(|me| p.refid == RefId::Source(me)) {
             return None;
         }
         let (offset_ns, root_dist_ns) = self.offset_and_distance(i, now)?;
@@ -165,6 +170,7 @@ impl Client {
                 let age = now - p.estimate().expect("checked").1;
                 let disp = (est.disp_ns + phi(age) + offset.abs()).max(MINDISP);
                 self.sys.stratum = (p.stratum + 1).min(MAXSTRAT);
+                self.sys.refid = RefId::Source(p.id);
                 self.sys.root_delay_ns = p.root_delay_ns + est.delay_ns;
                 self.sys.root_disp_ns = p.root_disp_ns + sel.combined.jitter_ns + disp;
                 (self.sys.updated, self.sys.last_sync, self.sys.panicked) =
@@ -183,6 +189,7 @@ impl Client {
                 stratum: self.sys.stratum,
                 root_delay_ns: self.sys.root_delay_ns,
                 root_disp_ns: self.sys.root_disp_ns + phi((now - t).max(0)),
+                refid: self.sys.refid,
             },
             _ => SystemVars::unsynchronized(),
         }
@@ -204,16 +211,26 @@ impl Client {
             }
         };
         let sv = self.system_vars(now);
+        // Unsynchronised, the client knows nothing: its error bound is MAXDISP (16 s,
+        // an empty filter stage's), growing at PHI since it last set its clock or
+        // started, never 0.
+        let (root_delay_ns, root_dispersion_ns) = if sv.stratum < MAXSTRAT {
+            (sv.root_delay_ns, sv.root_disp_ns)
+        } else {
+            let since = self.sys.last_sync.unwrap_or(self.born);
+            (0, MAXDISP + phi((now - since).max(0)))
+        };
         let poll = self.disc.poll();
         ClientStatus {
             sync,
             stratum: self.sys.stratum,
+            refid: sv.refid,
             offset_ns: self.sys.offset_ns,
             jitter_ns: self.sys.jitter_ns,
             delay_ns: self.sys.delay_ns,
-            root_delay_ns: sv.root_delay_ns,
-            root_dispersion_ns: sv.root_disp_ns,
-            root_distance_ns: sv.root_delay_ns / 2 + sv.root_disp_ns,
+            root_delay_ns,
+            root_dispersion_ns,
+            root_distance_ns: root_delay_ns / 2 + root_dispersion_ns,
             poll_log2: poll,
             poll_interval_s: 1 << poll,
             frequency_ppm: self.disc.freq_ppm(),
@@ -247,11 +264,13 @@ impl Client {
             state,
             reach: p.reach(),
             stratum: p.stratum,
+            refid: p.refid(),
             offset_ns: od.map(|x| x.0),
             delay_ns: est.map(|e| e.delay_ns),
             jitter_ns: est.map(|e| e.jitter_ns),
             root_distance_ns: od.map(|x| x.1),
             poll_log2: p.poll_exp(),
+            when_s: p.last_rx().map(|t| (now - t).max(0) / crate::time::SEC),
         }
     }
 }
@@ -262,7 +281,7 @@ mod tests {
     use super::*;
     use crate::ntp::monitor::alerts;
     use crate::ntp::ClientConfig;
-    use crate::time::MS;
+    use crate::time::{MS, SEC};
 
     #[test]
     fn synchronised_client_serves_stratum_two() {
@@ -275,6 +294,14 @@ mod tests {
         let mut c = Client::new(&cfg, t(0)).unwrap();
         assert_eq!(c.system_vars(t(0)), SystemVars::unsynchronized());
         assert_eq!(c.status(t(0)).sync, SyncState::Unsynchronized);
+        // Unsynchronised: 16 s of root dispersion, growing at 15 µs/s, never 0.
+        let s = c.status(t(0));
+        assert_eq!(
+            (s.root_dispersion_ns, s.root_distance_ns),
+            (16 * SEC, 16 * SEC)
+        );
+        let s = c.status(t(1000));
+        assert_eq!(s.root_distance_ns, 16 * SEC + 15 * MS);
         let log = drive(&mut c, t(7), |_| true);
         assert_eq!(log[0].1, Command::SetFrequency { ppm: 0.0 });
         // The 4th burst reply (at 6 s) brings the root distance under 1.5 s.
@@ -282,7 +309,17 @@ mod tests {
             .iter()
             .find(|(_, c)| matches!(c, Command::Slew { .. }))
             .unwrap();
-        assert_eq!(first_slew, &(t(6), Command::Slew { amount_ns: 0 }));
+        // Offset 0 (the server agrees): nothing to amortise, at the slowest rate.
+        assert_eq!(
+            first_slew,
+            &(
+                t(6),
+                Command::Slew {
+                    amount_ns: 0,
+                    rate_ppm: 0.0
+                }
+            )
+        );
         let s = c.status(t(7));
         assert_eq!(
             (s.sync, s.stratum, s.selected, s.delay_ns),
@@ -307,5 +344,84 @@ mod tests {
         drive(&mut c, t(15), |_| true);
         let sv = c.system_vars(t(15));
         assert_eq!(sv.root_disp_ns, 10_000 + 1_000 + MS + 14_970);
+    }
+
+    /// Runs `c` until `until`; `reply(source, t1)` says what each source answers.
+    fn drive_with(
+        c: &mut Client,
+        until: Time,
+        reply: impl Fn(usize, Time) -> Option<crate::ntp::Reply>,
+    ) {
+        while let Some(now) = c.next_wakeup().filter(|&w| w <= until) {
+            for cmd in c.on_timer(now) {
+                if let Command::Send { to, request } = cmd {
+                    if let Some(r) = reply(to, request.t1) {
+                        c.on_reply(to, &r, request.t1 + 2 * MS);
+                    }
+                }
+            }
+        }
+    }
+
+    fn honest(t1: Time, refid: RefId) -> crate::ntp::Reply {
+        crate::ntp::Reply {
+            t1,
+            t2: t1 + MS,
+            t3: t1 + MS,
+            leap: Leap::NoWarning,
+            stratum: 2,
+            poll: 6,
+            root_delay_ns: 0,
+            root_disp_ns: 10_000,
+            refid,
+        }
+    }
+
+    #[test]
+    fn a_source_synchronised_to_this_node_is_a_loop_and_never_selected() {
+        // This client serves as source 9; source 1 says it is synchronised to 9.
+        let cfg = ClientConfig {
+            sources: vec![1],
+            drift_ppm: Some(0.0),
+            ..Default::default()
+        };
+        let mut c = Client::new(&cfg, t(0)).unwrap().with_address(9);
+        drive_with(&mut c, t(600), |_, t1| Some(honest(t1, RefId::Source(9))));
+        let s = c.status(t(600));
+        assert_eq!((s.selected, s.sync), (None, SyncState::Unsynchronized));
+        assert_eq!(s.sources[0].reach, 0xff, "it answers, and is heard");
+        // The same answers naming another server are fine.
+        let mut c = Client::new(&cfg, t(0)).unwrap().with_address(9);
+        drive_with(&mut c, t(600), |_, t1| Some(honest(t1, RefId::Source(4))));
+        assert_eq!(c.status(t(600)).selected, Some(1));
+        assert_eq!(c.system_vars(t(600)).refid, RefId::Source(1));
+    }
+
+    #[test]
+    fn an_answering_but_unsynchronised_primary_is_replaced_by_a_fallback() {
+        let cfg = ClientConfig {
+            sources: vec![1],
+            fallbacks: vec![2],
+            iburst: false,
+            drift_ppm: Some(0.0),
+            ..Default::default()
+        };
+        let mut c = Client::new(&cfg, t(0)).unwrap();
+        // Source 1 answers every poll, with stratum 16; source 2 is a good server.
+        drive_with(&mut c, t(2000), |id, t1| {
+            Some(if id == 1 {
+                crate::ntp::Reply {
+                    stratum: MAXSTRAT,
+                    leap: Leap::Unsynchronized,
+                    refid: RefId::default(),
+                    ..honest(t1, RefId::default())
+                }
+            } else {
+                honest(t1, RefId::clock("GPS"))
+            })
+        });
+        let s = c.status(t(2000));
+        assert_eq!(s.sources[0].state, SourceState::Unreachable);
+        assert_eq!(s.selected, Some(2), "{s:?}");
     }
 }

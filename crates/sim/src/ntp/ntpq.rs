@@ -1,0 +1,206 @@
+//! The view a system administrator knows: `ntpq -p`, one line per source.
+//!
+//! ```text
+//!      remote           refid      st t when poll reach   delay   offset  jitter
+//! ==============================================================================
+//! *ntp-c           .GPS.            1 u   12   64  377    0.323   -0.012   0.045
+//! ```
+//!
+//! The **tally code** in the first column says what the selection made of the source:
+//! `*` the system peer, `+` a candidate combined into the offset, `-` an outlier the
+//! cluster step dropped, `x` a falseticker, and a space for a source rejected, still
+//! probing or unreachable (ntpq's `.` excess, `#` backup and `o` PPS peer do not occur
+//! in Driftlab). `when` is the seconds since its last answer, `poll` the interval,
+//! `reach` the reach register in octal (377: the last 8 polls answered), and delay,
+//! offset and jitter are in milliseconds. Sources not mobilised (idle fallbacks) are not
+//! listed, as ntpq does not list associations that do not exist.
+
+use super::monitor::{ClientStatus, SourceState};
+use super::SourceId;
+use serde::Serialize;
+
+/// One line of `ntpq -p`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NtpqRow {
+    /// The tally code: `*`, `+`, `-`, `x` or a space.
+    pub tally: char,
+    /// The source's name.
+    pub remote: String,
+    /// Its reference id as ntpq shows it (`.GPS.`, `.INIT.`, `.RATE.`, a server's name).
+    pub refid: String,
+    /// Its stratum (16 before its first valid answer).
+    pub stratum: u8,
+    /// Seconds since its last answer, if any.
+    pub when_s: Option<i64>,
+    /// Its poll interval, seconds.
+    pub poll_s: i64,
+    /// Its reach register.
+    pub reach: u8,
+    /// Delay, ms.
+    pub delay_ms: Option<f64>,
+    /// Offset, ms.
+    pub offset_ms: Option<f64>,
+    /// Jitter, ms.
+    pub jitter_ms: Option<f64>,
+}
+
+/// The tally code of a source's state (ntpq's first column).
+pub fn tally(state: SourceState) -> char {
+    match state {
+        SourceState::SystemPeer => '*',
+        SourceState::Candidate => '+',
+        SourceState::Outlier => '-',
+        SourceState::Falseticker => 'x',
+        _ => ' ',
+    }
+}
+
+/// The lines of `ntpq -p` for a client, sources named by `name`.
+pub fn rows(status: &ClientStatus, name: impl Fn(SourceId) -> String) -> Vec<NtpqRow> {
+    let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
+    status
+        .sources
+        .iter()
+        .filter(|s| s.state != SourceState::Idle)
+        .map(|s| NtpqRow {
+            tally: tally(s.state),
+            remote: name(s.id),
+            refid: s.refid.ntpq(&name),
+            stratum: s.stratum,
+            when_s: s.when_s,
+            poll_s: 1i64 << s.poll_log2.clamp(0, 40),
+            reach: s.reach,
+            delay_ms: ms(s.delay_ns),
+            offset_ms: ms(s.offset_ns),
+            jitter_ms: ms(s.jitter_ns),
+        })
+        .collect()
+}
+
+/// ntpq's "when": seconds, then minutes (`m`), hours (`h`) and days (`d`) as it grows;
+/// `-` before any answer.
+pub fn when(s: Option<i64>) -> String {
+    match s {
+        None => "-".into(),
+        Some(s) if s <= 2048 => s.to_string(),
+        Some(s) if s <= 300 * 60 => format!("{}m", s / 60),
+        Some(s) if s <= 96 * 3600 => format!("{}h", s / 3600),
+        Some(s) => format!("{}d", s / 86_400),
+    }
+}
+
+/// The rows as `ntpq -p` prints them, header and rule included.
+pub fn table(rows: &[NtpqRow]) -> String {
+    let mut s = String::from(
+        "     remote           refid      st t when poll reach   delay   offset  jitter\n",
+    );
+    s.push_str(&"=".repeat(78));
+    s.push('\n');
+    let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    for r in rows {
+        s.push_str(&format!(
+            "{}{:<15} {:<15} {:>2} u {:>4} {:>4} {:>5o} {:>7} {:>8} {:>7}\n",
+            r.tally,
+            r.remote,
+            r.refid,
+            r.stratum,
+            when(r.when_s),
+            r.poll_s,
+            r.reach,
+            num(r.delay_ms),
+            num(r.offset_ms),
+            num(r.jitter_ms),
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ntp::monitor::{SourceStatus, SyncState};
+    use crate::ntp::packet::{Kiss, RefId};
+
+    fn source(id: usize, state: SourceState, refid: RefId) -> SourceStatus {
+        SourceStatus {
+            id,
+            fallback: false,
+            state,
+            reach: 0o377,
+            stratum: 2,
+            refid,
+            offset_ns: Some(-12_000),
+            delay_ns: Some(323_000),
+            jitter_ns: Some(45_000),
+            root_distance_ns: Some(1_000_000),
+            poll_log2: 6,
+            when_s: Some(12),
+        }
+    }
+
+    #[test]
+    fn a_falseticker_run_as_ntpq_shows_it() {
+        let status = ClientStatus {
+            sync: SyncState::Synchronized,
+            stratum: 3,
+            refid: RefId::Source(4),
+            offset_ns: 0,
+            jitter_ns: 0,
+            delay_ns: 0,
+            root_delay_ns: 0,
+            root_dispersion_ns: 0,
+            root_distance_ns: 0,
+            poll_log2: 6,
+            poll_interval_s: 64,
+            frequency_ppm: 0.0,
+            last_sync: None,
+            selected: Some(4),
+            falsetickers: vec![3],
+            sources: vec![
+                source(2, SourceState::Candidate, RefId::Source(0)),
+                SourceStatus {
+                    offset_ns: Some(9_999_938_652),
+                    ..source(3, SourceState::Falseticker, RefId::Source(1))
+                },
+                source(4, SourceState::SystemPeer, RefId::Source(0)),
+                SourceStatus {
+                    reach: 0,
+                    stratum: 16,
+                    when_s: None,
+                    offset_ns: None,
+                    delay_ns: None,
+                    jitter_ns: None,
+                    ..source(0, SourceState::Probing, RefId::Kiss(Kiss::Init))
+                },
+                source(1, SourceState::Idle, RefId::default()),
+            ],
+        };
+        let names = ["gps", "atomic", "ntp-a", "ntp-b", "ntp-c"];
+        let t = table(&rows(&status, |i| names[i].to_string()));
+        let want = "     remote           refid      st t when poll reach   delay   offset  jitter
+==============================================================================
++ntp-a           gps              2 u   12   64   377   0.323   -0.012   0.045
+xntp-b           atomic           2 u   12   64   377   0.323 9999.939   0.045
+*ntp-c           gps              2 u   12   64   377   0.323   -0.012   0.045
+ gps             .INIT.          16 u    -   64     0       -        -       -
+";
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn when_grows_units() {
+        assert_eq!(
+            [
+                None,
+                Some(5),
+                Some(2048),
+                Some(2049),
+                Some(7200 * 3),
+                Some(200_000),
+                Some(500_000)
+            ]
+            .map(when),
+            ["-", "5", "2048", "34m", "6h", "55h", "5d"]
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! `ntpq -p` for one reservation server, as a system administrator reads it on the
+//! machine: one line per time source, each column explained on hover.
+//!
+//! Its feed: every server's NTP status, every frame (the rows come from
+//! [`driftlab_sim::ntp::ntpq::rows`]; nothing is computed here).
+
+use super::use_source_names;
+use crate::components::term::Term;
+use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
+use crate::i18n::Txt;
+use crate::palette::{server_colour, server_name};
+use driftlab_sim::ntp::ntpq::{rows, when, NtpqRow};
+use driftlab_sim::ntp::ClientStatus;
+use leptos::prelude::*;
+
+/// The `ntpq -p` table of the server picked with the buttons above it.
+#[component]
+pub fn NtpqPanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let names = use_source_names();
+    let statuses = ctx
+        .feed(Spec::new(Cadence::EveryFrame), |src| {
+            src.snapshot()
+                .servers
+                .iter()
+                .map(|s| s.ntp.clone())
+                .collect::<Vec<Option<ClientStatus>>>()
+        })
+        .signal();
+    let picked = RwSignal::new(0usize);
+    let n = Memo::new(move |_| statuses.with(|s| s.len()));
+    let lines = Memo::new(move |_| {
+        let i = picked.get();
+        statuses.with(|s| {
+            s.get(i).cloned().flatten().map(|st| {
+                names.with(|names| {
+                    rows(&st, |id| {
+                        names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))
+                    })
+                })
+            })
+        })
+    });
+    let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let head = |label, tip| view! { <th><Term label=label tip=tip /></th> };
+    view! {
+        <div class="panel ntpq" data-testid="ntpq-panel">
+            <div class="panel-head">
+                <h2>{move || ctx.t(Txt::NtpqTitle)}</h2>
+                <div class="ntpq-pick">
+                    <For each=move || 0..n.get() key=|i| *i let:i>
+                        <button
+                            data-testid=format!("ntpq-pick-{}", i + 1)
+                            class:on=move || picked.get() == i
+                            style=format!("--server: {}", server_colour(i))
+                            on:click=move |_| picked.set(i)
+                        >
+                            {server_name(i)}
+                        </button>
+                    </For>
+                </div>
+            </div>
+            <p class="hint">{move || ctx.t(Txt::NtpqHint)}</p>
+            <Show
+                when=move || lines.with(Option::is_some)
+                fallback=move || {
+                    view! {
+                        <p class="ntp-empty" data-testid="ntpq-empty">
+                            {move || ctx.t(Txt::NtpqEmpty)}
+                        </p>
+                    }
+                }
+            >
+                <table class="ntpq-table" data-testid="ntpq-table">
+                    <thead>
+                        <tr>
+                            {head(Txt::NtpqTally, Txt::NtpqTallyTip)}
+                            {head(Txt::NtpqRemote, Txt::NtpqRemoteTip)}
+                            {head(Txt::NtpqRefid, Txt::NtpqRefidTip)}
+                            {head(Txt::NtpqSt, Txt::NtpqStTip)}
+                            {head(Txt::NtpqWhen, Txt::NtpqWhenTip)}
+                            {head(Txt::NtpqPoll, Txt::NtpqPollTip)}
+                            {head(Txt::NtpqReach, Txt::NtpqReachTip)}
+                            {head(Txt::NtpqDelay, Txt::NtpqDelayTip)}
+                            {head(Txt::NtpqOffset, Txt::NtpqOffsetTip)}
+                            {head(Txt::NtpqJitter, Txt::NtpqJitterTip)}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            lines
+                                .get()
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|r: NtpqRow| {
+                                    view! {
+                                        <tr data-testid="ntpq-row" data-tally=r.tally.to_string()>
+                                            <td class="tally">{r.tally.to_string()}</td>
+                                            <td>{r.remote}</td>
+                                            <td>{r.refid}</td>
+                                            <td class="num">{r.stratum}</td>
+                                            <td class="num">{when(r.when_s)}</td>
+                                            <td class="num">{r.poll_s}</td>
+                                            <td class="num">{format!("{:o}", r.reach)}</td>
+                                            <td class="num">{num(r.delay_ms)}</td>
+                                            <td class="num">{num(r.offset_ms)}</td>
+                                            <td class="num">{num(r.jitter_ms)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </Show>
+        </div>
+    }
+}
