@@ -130,7 +130,8 @@ test('the real-clock panel shows the measurement and seeds server-1 with it', as
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   try {
-    await page.goto(`${companion.baseUrl}?lang=en`);
+    // The real-clock panel is in the NTP view; the servers' cards in the clocks view.
+    await page.goto(`${companion.baseUrl}?lang=en&view=ntp`);
     await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
     // The companion's first round runs at start; the panel asks again until it ends.
     await page.waitForSelector('[data-testid="rc-offset"]', { timeout: 20_000 });
@@ -141,15 +142,21 @@ test('the real-clock panel shows the measurement and seeds server-1 with it', as
     assert.match(await page.textContent('[data-testid="rc-delay"]'), /ms/);
     assert.match(await page.textContent('[data-testid="rc-when"]'), /UTC/);
     // Move server-1 away first, so that applying visibly changes it.
+    await page.click('[data-testid="tab-clocks"]');
     await page.fill('[data-testid="offset-input-1"]', '7');
     await page.press('[data-testid="offset-input-1"]', 'Enter');
     const moved = Number(await page.getAttribute('[data-testid="server-offset-1"]', 'data-value'));
     assert.equal(moved, 7e9);
+    await page.click('[data-testid="tab-ntp"]');
+    await page.waitForSelector('[data-testid="rc-offset"]', { timeout: 20_000 });
     await page.click('[data-testid="rc-apply"]');
     await page.waitForSelector('[data-testid="rc-applied"]');
+    await page.click('[data-testid="tab-clocks"]');
     const ns = Number(await page.getAttribute('[data-testid="server-offset-1"]', 'data-value'));
     // server-1 runs like this machine: −offset_ms from true time (COMPANION.md).
     assert.ok(Math.abs(ns - -offsetMs * 1e6) < 1000, `server-1 offset ${ns} ns for measured ${offsetMs} ms`);
+    await page.click('[data-testid="tab-ntp"]');
+    await page.waitForSelector('[data-testid="rc-offset"]', { timeout: 20_000 });
     await page.locator('[data-testid="rc-panel"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(screenshotDir, 'companion-real-clock.png') });
     await page.locator('[data-testid="rc-panel"]').screenshot({ path: path.join(screenshotDir, 'companion-panel.png') });
