@@ -1,6 +1,6 @@
 // End-to-end: the built app in headless Chromium. Drives it as a teacher would and
-// reads the figures from the page; saves a screenshot of the main view after each preset
-// under target/screenshots/.
+// reads the figures from the page (the measures view); saves a screenshot of the hall
+// view after each preset under target/screenshots/.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
@@ -24,6 +24,7 @@ async function runPreset(page, name) {
     null,
     { timeout: 60_000 },
   );
+  await page.click('[data-testid="tab-measures"]');
   return Number(await page.getAttribute('[data-testid="metric-wrong_winners"]', 'data-value'));
 }
 
@@ -41,7 +42,7 @@ test('extreme drift gives wrong winners; reset gives none', () =>
 
 test('a bad offset is refused at the field and the scenario is unchanged', () =>
   withPage(async (page, baseUrl) => {
-    await open(page, baseUrl);
+    await open(page, baseUrl, '&view=clocks');
     await page.click('[data-testid="preset-major_drift"]');
     const before = {
       offset: await page.textContent('[data-testid="server-offset-2"]'),
@@ -95,6 +96,7 @@ test('a screenshot of the main view after each preset', () =>
     await open(page, baseUrl);
     for (const name of PRESETS) {
       await runPreset(page, name);
+      await page.click('[data-testid="tab-hall"]');
       await page.hover('[data-seat="10"]');
       const file = await screenshot(page, `preset-${name}`);
       assert.ok(file.endsWith(`preset-${name}.png`));

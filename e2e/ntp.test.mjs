@@ -16,7 +16,7 @@ async function shotOf(page, testid, name) {
 const SERVERS = (page) => page.locator('[data-testid^="ntp-row-"]').count();
 
 async function open(page, baseUrl, speed = 1000) {
-  await page.goto(`${baseUrl}?lang=en&speed=${speed}`);
+  await page.goto(`${baseUrl}?lang=en&speed=${speed}&view=ntp`);
   await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
 }
 
@@ -83,11 +83,13 @@ test('NTP switched on during extreme drift: offsets settle, alerts raised then c
     assert.ok(kinds.length > 0, 'alert lines');
     const all = await page.textContent('[data-testid="ntp-alerts"]');
     assert.match(all, /cleared|stepped/, 'alerts cleared or clocks stepped');
-    // True offsets (the cards) are now within 100 ms of true time.
+    // True offsets (the cards, in the clocks view) are now within 100 ms of true time.
+    await page.click('[data-testid="tab-clocks"]');
     for (let k = 1; k <= n; k++) {
       const ns = Number(await page.getAttribute(`[data-testid="server-offset-${k}"]`, 'data-value'));
       assert.ok(Math.abs(ns) < 100e6, `server-${k} true offset ${ns} ns`);
     }
+    await page.click('[data-testid="tab-ntp"]');
     await page.locator('[data-testid="ntp-area"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'ntp-extreme-synced');
     await shotOf(page, 'ntp-panel', 'ntp-panel-synced');

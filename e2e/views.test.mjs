@@ -1,8 +1,8 @@
-// End-to-end: the main view and the NTP view at a projector's 1280 × 720 and a
-// laptop's 1920 × 1080, after a run: every chart drawn (its canvas at its element's
+// End-to-end: the views with charts (clocks, hall, NTP) at a projector's 1280 × 720 and
+// a laptop's 1920 × 1080, after a run: every chart drawn (its canvas at its element's
 // size, no empty-state text), no page error. Screenshots to look at:
-// target/screenshots/view-{main,ntp,ntp-area,chart-*}-{1280x720,1920x1080}.png (full
-// pages, the NTP area alone, each main chart alone).
+// target/screenshots/view-{clocks,hall,ntp,ntp-area,chart-*}-{1280x720,1920x1080}.png
+// (full pages, the NTP area alone, each main chart alone).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
@@ -15,8 +15,8 @@ const SIZES = [
 ];
 
 /** Plays `preset` at ×1000 until `done` holds in the page, then pauses. */
-async function run(page, baseUrl, preset, done) {
-  await page.goto(`${baseUrl}?lang=en&speed=1000&preset=${preset}`);
+async function run(page, baseUrl, preset, done, view) {
+  await page.goto(`${baseUrl}?lang=en&speed=1000&preset=${preset}&view=${view}`);
   await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
   await page.click('[data-testid="play"]');
   await page.waitForFunction(done, null, { timeout: 60_000 });
@@ -49,17 +49,22 @@ function assertDrawn(list, what) {
 for (const size of SIZES) {
   const tag = `${size.width}x${size.height}`;
 
-  test(`the main view at ${tag}`, () => withPage(async (page, baseUrl) => {
+  test(`the clocks and hall views at ${tag}`, () => withPage(async (page, baseUrl) => {
     await run(page, baseUrl, 'extreme_drift', () =>
-      document.querySelector('[data-testid="status"]').textContent.includes('Sale over'));
-    assertDrawn(await canvases(page, '.charts'), 'main chart');
-    for (const id of ['chart-offsets', 'chart-anomalies', 'chart-response']) {
+      document.querySelector('[data-testid="status"]').textContent.includes('Sale over'), 'clocks');
+    assertDrawn(await canvases(page, '[data-testid="view"]'), 'clocks chart');
+    for (const id of ['chart-offsets', 'chart-response']) {
       await page.locator(`[data-testid="${id}"]`)
         .screenshot({ path: `${screenshotDir}/view-${id}-${tag}.png` });
     }
+    await screenshot(page, `view-clocks-${tag}`);
+    await page.click('[data-testid="tab-hall"]');
+    await page.waitForTimeout(300);
+    assertDrawn(await canvases(page, '[data-testid="view"]'), 'hall chart');
+    await page.locator('[data-testid="chart-anomalies"]')
+      .screenshot({ path: `${screenshotDir}/view-chart-anomalies-${tag}.png` });
     await page.hover('[data-seat="10"]');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, `view-main-${tag}`);
+    await screenshot(page, `view-hall-${tag}`);
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
 
@@ -68,10 +73,10 @@ for (const size of SIZES) {
     await run(page, baseUrl, 'synced', () => {
       const t = document.querySelector('[data-testid="true-time"]').textContent;
       return t >= '10:04:00';
-    });
+    }, 'ntp');
     assertDrawn(await canvases(page, '[data-testid="ntp-charts"]'), 'NTP chart');
     await screenshot(page, `view-ntp-${tag}`);
-    // The NTP area alone, as a student scrolled to it sees it.
+    // The NTP area alone.
     await page.locator('[data-testid="ntp-area"]')
       .screenshot({ path: `${screenshotDir}/view-ntp-area-${tag}.png` });
     assert.deepEqual(pageErrors(page), []);

@@ -1,17 +1,24 @@
 //! The app: builds the shared context from the page's query string and the browser's
-//! language, starts the frame loop and the shortcuts, and lays the panels out.
+//! language, starts the frame loop and the shortcuts, and lays out the view on screen
+//! (the architecture's map, or one part of it) between the controls and the timeline.
 
 use crate::components::help::HelpOverlay;
 use crate::components::playback::Playback;
 use crate::components::scenario_bar::ScenarioBar;
+use crate::components::tabs::ViewTabs;
 use crate::ctx::Ctx;
-use crate::i18n::Lang;
-use crate::panels::charts::Charts;
+use crate::i18n::{Lang, Txt};
+use crate::panels::charts::data::ChartKind;
+use crate::panels::charts::Chart;
 use crate::panels::event_log::EventLog;
+use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
+use crate::panels::map::MapPanel;
 use crate::panels::metrics::MetricsPanel;
 use crate::panels::ntp::NtpPanel;
 use crate::panels::servers::ServersPanel;
+use crate::panels::timeline::TimelineBar;
+use crate::view::View;
 use crate::{chart, frame, keys, url};
 use leptos::prelude::*;
 
@@ -22,16 +29,67 @@ fn browser_lang() -> Lang {
         .map_or(Lang::En, |tag| Lang::from_tag(&tag))
 }
 
+/// The panels of `view`.
+fn view_body(view: View) -> AnyView {
+    match view {
+        View::Map => view! { <MapPanel /> }.into_any(),
+        View::Clocks => view! {
+            <ServersPanel />
+            <div class="stack">
+                <Chart kind=ChartKind::Offsets />
+                <Chart kind=ChartKind::Response />
+            </div>
+        }
+        .into_any(),
+        View::Gateway => view! {
+            <GatewayPanel />
+            <Chart kind=ChartKind::Response />
+        }
+        .into_any(),
+        View::Ntp => view! { <NtpPanel /> }.into_any(),
+        View::Hall => view! {
+            <HallPanel />
+            <Chart kind=ChartKind::Anomalies />
+        }
+        .into_any(),
+        View::Measures => view! {
+            <MetricsPanel />
+            <EventLog />
+        }
+        .into_any(),
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let start = url::parse(&url::query_pairs());
     let lang = start.lang.unwrap_or_else(browser_lang);
-    let ctx = Ctx::new(start.config, lang, start.speed);
+    let ctx = Ctx::new(start.config, lang, start.speed, start.view);
     provide_context(ctx);
+    let mut notices = start.notices;
+    if let Some(t) = start.at {
+        ctx.seek(t);
+        // An instant outside the run: the nearest end of it.
+        let (first, last) = ctx.ui.track.with_untracked(|tr| (tr.start, tr.end));
+        if t < first || t > last {
+            notices.push(url::Notice::Refused {
+                key: "t".into(),
+                value: url::format_instant(t),
+                why: Txt::LinkWhyTime,
+                used: ctx.ui.clock.with_untracked(|c| c.now.to_string()),
+            });
+        }
+    }
+    let notices = RwSignal::new(notices);
     frame::start(ctx);
     keys::listen(ctx);
     chart::listen_resize(ctx);
+    // The browser's Back and Forward move between views.
+    let pop = window_event_listener(leptos::ev::popstate, move |_| {
+        ctx.ui.view.set(url::current_view());
+    });
+    on_cleanup(move || pop.remove());
     // Keep <html lang> in step with the switch, for screen readers and hyphenation.
     Effect::new(move |_| {
         let code = ctx.ui.lang.get().code();
@@ -39,19 +97,53 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("lang", code);
         }
     });
+    let view = ctx.ui.view;
     view! {
         <div class="app" data-testid="app">
             <ScenarioBar />
-            <Playback />
-            <main class="board">
-                <ServersPanel />
-                <NtpPanel />
-                <HallPanel />
-                <Charts />
-                <MetricsPanel />
-                <EventLog />
+            <div class="bar">
+                <Playback />
+                <ViewTabs />
+            </div>
+            <main
+                class=move || format!("board view-{}", view.get().slug())
+                data-testid="view"
+                data-view=move || view.get().slug()
+            >
+                {move || view_body(view.get())}
             </main>
+            <TimelineBar />
+            <LinkNotices notices=notices />
             <HelpOverlay />
         </div>
+    }
+}
+
+/// What the page's link asked for that was not used as given, each with what was used
+/// instead, until dismissed.
+#[component]
+fn LinkNotices(notices: RwSignal<Vec<url::Notice>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        let lang = ctx.ui.lang.get();
+        let list = notices.get();
+        (!list.is_empty()).then(|| {
+            let lines = list
+                .iter()
+                .map(|n| view! { <li>{n.text(lang)}</li> })
+                .collect_view();
+            view! {
+                <aside class="link-notice" role="status" data-testid="link-notice">
+                    <h2>{lang.t(Txt::LinkNotice)}</h2>
+                    <ul>{lines}</ul>
+                    <button
+                        data-testid="link-notice-close"
+                        on:click=move |_| notices.set(Vec::new())
+                    >
+                        {lang.t(Txt::Close)}
+                    </button>
+                </aside>
+            }
+        })
     }
 }

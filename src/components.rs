@@ -1,10 +1,11 @@
-//! The controls and small shared pieces: the scenario bar, the playback bar, fields,
-//! terms that explain themselves, the help overlay, the real-clock panel. The panels
-//! that show the simulation are in [`crate::panels`].
+//! The controls and small shared pieces: the scenario bar, the playback bar, the views'
+//! tabs, fields, terms that explain themselves, the help overlay, the real-clock panel.
+//! The panels that show the simulation are in [`crate::panels`].
 
 pub mod field;
 pub mod help;
 pub mod playback;
 pub mod real_clock;
 pub mod scenario_bar;
+pub mod tabs;
 pub mod term;

@@ -11,7 +11,9 @@
 use crate::engine::{Engine, SPEEDS};
 use crate::feed::{Cadence, Feeds, Job, Source, Spec};
 use crate::i18n::{Lang, Txt};
+use crate::panels::timeline::data::{self as track, Track};
 use crate::scenario::{self, Field};
+use crate::view::View;
 use driftlab_sim::{Config, Policy, Time};
 use leptos::prelude::*;
 
@@ -45,6 +47,11 @@ pub struct Ui {
     pub help: RwSignal<bool>,
     /// Bumped on every window resize (see [`crate::chart::listen_resize`]).
     pub resized: RwSignal<u32>,
+    /// The view on screen (part of the URL).
+    pub view: RwSignal<View>,
+    /// The whole run's span and marks, for the timeline (set at every new run and
+    /// every live action, which rewrites the run's future).
+    pub track: RwSignal<Track>,
 }
 
 /// The shared handle: signals, the engine and the feeds. `Copy`.
@@ -90,9 +97,11 @@ pub fn use_ctx() -> Ctx {
 }
 
 impl Ctx {
-    /// A context for a run of `cfg`, paused at its start, speaking `lang`.
-    pub fn new(cfg: Config, lang: Lang, speed: usize) -> Ctx {
+    /// A context for a run of `cfg`, paused at its start, speaking `lang`, showing
+    /// `view`.
+    pub fn new(cfg: Config, lang: Lang, speed: usize, view: View) -> Ctx {
         let engine = Engine::new(cfg.clone()).expect("the initial config is valid");
+        let first_track = track::track(engine.timeline());
         let ctx = Ctx {
             ui: Ui {
                 lang: RwSignal::new(lang),
@@ -103,6 +112,8 @@ impl Ctx {
                 run: RwSignal::new(0),
                 help: RwSignal::new(false),
                 resized: RwSignal::new(0),
+                view: RwSignal::new(view),
+                track: RwSignal::new(first_track),
             },
             engine: StoredValue::new_local(engine),
             feeds: StoredValue::new_local(Feeds::default()),
@@ -236,8 +247,59 @@ impl Ctx {
             set_if_changed(ui.scenario, cfg);
         }
         ui.run.update(|r| *r += 1);
+        self.update_track();
         self.feeds.try_update_value(Feeds::new_run);
         self.refresh();
+    }
+
+    /// The run's span and marks changed (a new run, a live action): the timeline's too.
+    fn update_track(self) {
+        if let Some(t) = self.with_engine(|e| track::track(e.timeline())) {
+            set_if_changed(self.ui.track, t);
+        }
+    }
+
+    /// Pauses and shows the run at true time `t` (held within the run): re-simulated
+    /// from the last checkpoint before it, the state playing to `t` reaches.
+    pub fn seek(self, t: Time) {
+        self.ui.playing.set(false);
+        self.update_engine(|e| e.seek(t));
+        self.after_seek();
+    }
+
+    /// Pauses and goes back one event.
+    pub fn step_back(self) {
+        self.ui.playing.set(false);
+        self.update_engine(Engine::step_back);
+        self.after_seek();
+    }
+
+    /// Pauses and jumps to the next mark of the timeline (`forward`) or the previous.
+    pub fn jump(self, forward: bool) {
+        let now = self.ui.clock.with_untracked(|c| c.now);
+        let target = self
+            .ui
+            .track
+            .with_untracked(|tr| tr.next_tick(now, forward));
+        match target {
+            Some(t) => self.seek(t),
+            None if forward => self.seek(self.ui.track.with_untracked(|tr| tr.end)),
+            None => self.restart(),
+        }
+    }
+
+    fn after_seek(self) {
+        // The run went elsewhere: every keyed feed reads again.
+        self.feeds.try_update_value(Feeds::new_run);
+        self.refresh();
+    }
+
+    /// Shows `view`, and records it in the URL (the browser's Back returns).
+    pub fn open(self, view: View) {
+        if self.ui.view.get_untracked() != view {
+            self.ui.view.set(view);
+            crate::url::push_view(view);
+        }
     }
 
     /// Play or pause.
@@ -255,6 +317,11 @@ impl Ctx {
         self.ui.playing.set(false);
         self.update_engine(|e| e.step());
         self.refresh();
+    }
+
+    /// Whether the run can go back (it is past its start).
+    pub fn can_go_back(self) -> bool {
+        self.ui.clock.with(|c| c.events > 0)
     }
 
     /// The same scenario from its start, paused.
@@ -322,6 +389,7 @@ impl Ctx {
                 }
             }
         });
+        self.update_track();
         self.refresh();
     }
 
@@ -331,14 +399,39 @@ impl Ctx {
             .update_engine(|e| e.inject(fault))
             .unwrap_or(Ok(()))
             .map_err(|e| e.to_string());
+        self.update_track();
         self.refresh();
         r
+    }
+
+    /// Crashes, hangs, slows down or restarts instance `i` now; the core's reason if
+    /// it is refused.
+    pub fn set_instance(self, i: usize, mode: driftlab_sim::server::Mode) -> Result<(), String> {
+        let r = self
+            .update_engine(|e| e.set_instance(i, mode))
+            .unwrap_or(Ok(()))
+            .map_err(|e| e.to_string());
+        self.refresh();
+        r
+    }
+
+    /// Changes the gateway's balancing algorithm now.
+    pub fn set_balancing(self, algorithm: driftlab_sim::gateway::Algorithm) {
+        self.update_engine(|e| e.set_balancing(algorithm));
+        self.after_clock_edit();
+    }
+
+    /// Switches the gateway's health checks now.
+    pub fn set_checks(self, active: bool, passive: bool) {
+        self.update_engine(|e| e.set_checks(active, passive));
+        self.after_clock_edit();
     }
 
     fn after_clock_edit(self) {
         if let Some(cfg) = self.with_engine(|e| e.config().clone()) {
             self.ui.scenario.set(cfg);
         }
+        self.update_track();
         self.refresh();
     }
 }

@@ -5,7 +5,8 @@
 //! here is plain Rust, tested natively.
 
 use driftlab_sim::time::{MS, SEC};
-use driftlab_sim::{Config, ConfigError, Sim};
+use driftlab_sim::timeline::{Pos, Timeline};
+use driftlab_sim::{Config, ConfigError, Sim, Time};
 
 /// The speeds the slider offers: true seconds per real second.
 pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -17,9 +18,10 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// The most true time the simulation advances between two checks of the frame budget.
 const SLICE: i64 = SEC / 2;
 
-/// A run and the config it started from.
+/// A run (a [`Timeline`]: played forward, or sought anywhere) and the config it
+/// started from.
 pub struct Engine {
-    sim: Sim,
+    tl: Timeline,
     cfg: Config,
     last_ms: Option<f64>,
 }
@@ -28,7 +30,7 @@ impl Engine {
     /// A run of `cfg`, paused at its start.
     pub fn new(cfg: Config) -> Result<Engine, ConfigError> {
         Ok(Engine {
-            sim: Sim::new(cfg.clone())?,
+            tl: Timeline::new(cfg.clone(), &[])?,
             cfg,
             last_ms: None,
         })
@@ -36,7 +38,12 @@ impl Engine {
 
     /// The simulation.
     pub fn sim(&self) -> &Sim {
-        &self.sim
+        self.tl.sim()
+    }
+
+    /// The whole run: its length, its marks, its checkpoints.
+    pub fn timeline(&self) -> &Timeline {
+        &self.tl
     }
 
     /// The scenario: the config the run started from, with the clock edits made before
@@ -55,20 +62,30 @@ impl Engine {
     /// Starts the same scenario again from its start: same seed, and every live action
     /// (clock edits, NTP switches, faults) again at its instant: the same run.
     pub fn restart(&mut self) {
-        let actions = self.sim.actions().to_vec();
-        self.sim = Sim::with_actions(self.cfg.clone(), &actions)
-            .expect("the running config and its actions were validated");
+        self.tl.seek(Pos::At(Time(i64::MIN)));
         self.last_ms = None;
     }
 
     /// Whether the run has not started playing: an edit then changes the scenario.
     fn at_start(&self) -> bool {
-        self.sim.events() == 0 && self.sim.actions().is_empty()
+        self.sim().events() == 0 && self.tl.actions().is_empty()
     }
 
     /// Processes exactly one event; false if the run is over.
     pub fn step(&mut self) -> bool {
-        self.sim.step()
+        self.tl.step()
+    }
+
+    /// Goes back one event (the state after one event fewer); false at the start.
+    pub fn step_back(&mut self) -> bool {
+        self.tl.step_back()
+    }
+
+    /// Moves to true time `t` (held within the run): the state playing to `t` reaches,
+    /// re-simulated from the last checkpoint before it.
+    pub fn seek(&mut self, t: Time) {
+        self.tl.seek(Pos::At(t));
+        self.last_ms = None;
     }
 
     /// Forgets the last frame's time: call when playback pauses, so that resuming does
@@ -85,19 +102,20 @@ impl Engine {
         let Some(last) = self.last_ms.replace(now_ms) else {
             return false;
         };
-        if self.sim.finished() {
+        if self.sim().finished() {
             return false;
         }
         let wall = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
-        let target = self.sim.now() + (wall * speed as f64 * MS as f64) as i64;
-        let before = self.sim.now();
-        while self.sim.now() < target && !self.sim.finished() {
-            self.sim.run_until(target.min(self.sim.now() + SLICE));
+        let target = self.sim().now() + (wall * speed as f64 * MS as f64) as i64;
+        let before = self.sim().now();
+        while self.sim().now() < target && !self.sim().finished() {
+            let next = target.min(self.sim().now() + SLICE);
+            self.tl.run_until(next);
             if over_budget() {
                 break;
             }
         }
-        self.sim.now() != before
+        self.sim().now() != before
     }
 
     /// Moves server `i`'s clock to `offset_s` from true time now. Before the run plays,
@@ -107,11 +125,12 @@ impl Engine {
         if self.at_start() {
             if let Some(s) = self.cfg.servers.get_mut(i) {
                 s.clock.offset_ms = offset_s * 1000.0;
+                self.start_edited();
             }
+            return;
         }
-        self.sim
-            .set_server_offset(i, driftlab_sim::time::secs_to_nanos(offset_s));
-        self.forget_start_edits();
+        let ns = driftlab_sim::time::secs_to_nanos(offset_s);
+        self.tl.act(|s| s.set_server_offset(i, ns));
     }
 
     /// Sets server `i`'s skew now (in the scenario too, before the run plays).
@@ -119,32 +138,59 @@ impl Engine {
         if self.at_start() {
             if let Some(s) = self.cfg.servers.get_mut(i) {
                 s.clock.skew_ppm = ppm;
+                self.start_edited();
             }
+            return;
         }
-        self.sim.set_server_skew(i, ppm);
-        self.forget_start_edits();
+        self.tl.act(|s| s.set_server_skew(i, ppm));
     }
 
-    /// An edit made before the run plays is in the scenario, not a live action: start
-    /// the run afresh from the edited scenario.
-    fn forget_start_edits(&mut self) {
-        if self.sim.events() == 0 && !self.sim.actions().is_empty() {
-            let start_edits_only = self.sim.now() == self.cfg.sale.start();
-            if start_edits_only {
-                self.sim = Sim::new(self.cfg.clone()).expect("the running config was validated");
-            }
-        }
+    /// An edit made before the run plays is in the scenario, not a live action: the run
+    /// afresh from the edited scenario.
+    fn start_edited(&mut self) {
+        self.tl = Timeline::new(self.cfg.clone(), &[]).expect("the running config was validated");
     }
 
     /// Switches NTP on or off on server `i` now: a live action, replayed by a restart.
     pub fn set_ntp(&mut self, i: usize, on: bool) {
-        self.sim.set_ntp(i, on);
+        self.tl.act(|s| s.set_ntp(i, on));
     }
 
     /// Injects `fault` into the running sale (a live action, replayed by a restart);
     /// refused with the reason if it names a server or time server that does not exist.
     pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {
-        self.sim.inject(fault)
+        self.tl.act(|s| s.inject(fault))
+    }
+
+    /// Crashes, hangs, slows down or restarts instance `i` now (a live action).
+    pub fn set_instance(
+        &mut self,
+        i: usize,
+        mode: driftlab_sim::server::Mode,
+    ) -> Result<(), ConfigError> {
+        self.tl.act(|s| s.set_instance(i, mode))
+    }
+
+    /// Changes the gateway's algorithm now (a live action; the scenario's before the
+    /// run plays).
+    pub fn set_balancing(&mut self, algorithm: driftlab_sim::gateway::Algorithm) {
+        if self.at_start() {
+            self.cfg.gateway.algorithm = algorithm;
+            self.start_edited();
+            return;
+        }
+        self.tl.act(|s| s.set_balancing(algorithm));
+    }
+
+    /// Switches the gateway's health checks now (the scenario's before the run plays).
+    pub fn set_checks(&mut self, active: bool, passive: bool) {
+        if self.at_start() {
+            self.cfg.gateway.active.enabled = active;
+            self.cfg.gateway.passive.enabled = passive;
+            self.start_edited();
+            return;
+        }
+        self.tl.act(|s| s.set_checks(active, passive));
     }
 }
 
@@ -260,6 +306,43 @@ mod tests {
             e.sim().trace_hash()
         };
         assert_ne!(plain, first.trace_hash);
+    }
+
+    #[test]
+    fn seeking_shows_what_playing_showed() {
+        let mut e = Engine::new(small("extreme_drift")).unwrap();
+        let mut t = 0.0;
+        e.tick(t, 200, || false);
+        while e.sim().now() < e.config().sale.opening() + 40 * SEC {
+            t += 16.0;
+            e.tick(t, 200, || false);
+        }
+        let at = e.sim().now();
+        let shown = (
+            *e.sim().metrics(),
+            e.sim().trace_hash(),
+            e.sim().log().len(),
+        );
+        // To the end, back to that instant, to the start, and there again.
+        e.seek(e.timeline().end());
+        assert!(e.sim().finished());
+        e.seek(at);
+        let again = (
+            *e.sim().metrics(),
+            e.sim().trace_hash(),
+            e.sim().log().len(),
+        );
+        assert_eq!(again, shown);
+        e.restart();
+        assert_eq!(e.sim().events(), 0);
+        e.seek(at);
+        assert_eq!(e.sim().trace_hash(), shown.1);
+        // One event back, one forward.
+        let n = e.sim().events();
+        assert!(e.step_back());
+        assert_eq!(e.sim().events(), n - 1);
+        assert!(e.step());
+        assert_eq!(e.sim().events(), n);
     }
 
     #[test]

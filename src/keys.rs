@@ -1,5 +1,6 @@
-//! Keyboard shortcuts: Space plays or pauses, → steps one event, R restarts, ? shows
-//! the help, Escape closes it. Keys typed into a field are left alone.
+//! Keyboard shortcuts: Space plays or pauses, → and ← step one event forward and back,
+//! Shift+→ and Shift+← jump to the timeline's next and previous mark, R restarts, ?
+//! shows the help, Escape closes it. Keys typed into a field are left alone.
 
 use crate::ctx::Ctx;
 use leptos::prelude::*;
@@ -12,6 +13,12 @@ pub enum Shortcut {
     PlayPause,
     /// One event.
     Step,
+    /// One event back.
+    StepBack,
+    /// To the timeline's next mark.
+    NextMark,
+    /// To the timeline's previous mark.
+    PrevMark,
     /// Same seed, from the start.
     Restart,
     /// Show or hide the help.
@@ -20,15 +27,19 @@ pub enum Shortcut {
     CloseHelp,
 }
 
-/// The shortcut of `key` pressed while an element `tag` (upper case, e.g. `INPUT`)
-/// has the focus, if any. Fields keep their keys; buttons keep Space.
-pub fn shortcut(key: &str, tag: &str) -> Option<Shortcut> {
+/// The shortcut of `key` (with Shift held or not) pressed while an element `tag` (upper
+/// case, e.g. `INPUT`) has the focus, if any. Fields keep their keys; buttons keep
+/// Space.
+pub fn shortcut(key: &str, tag: &str, shift: bool) -> Option<Shortcut> {
     let field = matches!(tag, "INPUT" | "SELECT" | "TEXTAREA");
     match key {
         "Escape" => Some(Shortcut::CloseHelp),
         _ if field => None,
         " " | "Spacebar" if tag != "BUTTON" => Some(Shortcut::PlayPause),
+        "ArrowRight" if shift => Some(Shortcut::NextMark),
+        "ArrowLeft" if shift => Some(Shortcut::PrevMark),
         "ArrowRight" => Some(Shortcut::Step),
+        "ArrowLeft" => Some(Shortcut::StepBack),
         "r" | "R" => Some(Shortcut::Restart),
         "?" => Some(Shortcut::ToggleHelp),
         _ => None,
@@ -46,7 +57,7 @@ pub fn listen(ctx: Ctx) {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .map(|e| e.tag_name())
             .unwrap_or_default();
-        let Some(s) = shortcut(&ev.key(), &tag) else {
+        let Some(s) = shortcut(&ev.key(), &tag, ev.shift_key()) else {
             return;
         };
         let help = ctx.ui.help;
@@ -57,6 +68,9 @@ pub fn listen(ctx: Ctx) {
         match s {
             Shortcut::PlayPause => ctx.toggle_play(),
             Shortcut::Step => ctx.step(),
+            Shortcut::StepBack => ctx.step_back(),
+            Shortcut::NextMark => ctx.jump(true),
+            Shortcut::PrevMark => ctx.jump(false),
             Shortcut::Restart => ctx.restart(),
             Shortcut::ToggleHelp => help.update(|h| *h = !*h),
             Shortcut::CloseHelp => help.set(false),
@@ -71,23 +85,26 @@ mod tests {
 
     #[test]
     fn keys_and_focus() {
-        assert_eq!(shortcut(" ", "BODY"), Some(Shortcut::PlayPause));
+        let k = |key, tag| shortcut(key, tag, false);
+        assert_eq!(k(" ", "BODY"), Some(Shortcut::PlayPause));
+        assert_eq!(k(" ", "BUTTON"), None, "a focused button keeps Space");
+        assert_eq!(k(" ", "INPUT"), None);
+        assert_eq!(k("ArrowRight", "DIV"), Some(Shortcut::Step));
+        assert_eq!(k("ArrowLeft", "DIV"), Some(Shortcut::StepBack));
         assert_eq!(
-            shortcut(" ", "BUTTON"),
-            None,
-            "a focused button keeps Space"
+            shortcut("ArrowRight", "BODY", true),
+            Some(Shortcut::NextMark)
         );
-        assert_eq!(shortcut(" ", "INPUT"), None);
-        assert_eq!(shortcut("ArrowRight", "DIV"), Some(Shortcut::Step));
         assert_eq!(
-            shortcut("ArrowRight", "INPUT"),
-            None,
-            "sliders keep their arrows"
+            shortcut("ArrowLeft", "BODY", true),
+            Some(Shortcut::PrevMark)
         );
-        assert_eq!(shortcut("R", "BODY"), Some(Shortcut::Restart));
-        assert_eq!(shortcut("r", "INPUT"), None);
-        assert_eq!(shortcut("?", "BODY"), Some(Shortcut::ToggleHelp));
-        assert_eq!(shortcut("Escape", "INPUT"), Some(Shortcut::CloseHelp));
-        assert_eq!(shortcut("x", "BODY"), None);
+        assert_eq!(k("ArrowRight", "INPUT"), None, "sliders keep their arrows");
+        assert_eq!(shortcut("ArrowLeft", "INPUT", true), None);
+        assert_eq!(k("R", "BODY"), Some(Shortcut::Restart));
+        assert_eq!(k("r", "INPUT"), None);
+        assert_eq!(k("?", "BODY"), Some(Shortcut::ToggleHelp));
+        assert_eq!(k("Escape", "INPUT"), Some(Shortcut::CloseHelp));
+        assert_eq!(k("x", "BODY"), None);
     }
 }

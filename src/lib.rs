@@ -23,5 +23,6 @@ pub mod panels;
 pub mod real_clock;
 pub mod scenario;
 pub mod url;
+pub mod view;
 
 pub use app::App;

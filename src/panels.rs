@@ -5,7 +5,10 @@
 
 pub mod charts;
 pub mod event_log;
+pub mod gateway;
 pub mod hall;
+pub mod map;
 pub mod metrics;
 pub mod ntp;
 pub mod servers;
+pub mod timeline;

@@ -1,12 +1,18 @@
 //! The initial scenario from the page's query string, e.g.
 //! `?preset=extreme_drift&rows=25&cols=40&customers=5000&speed=1000&lang=fr`: a teacher
 //! can share a link to a prepared scenario, and the benchmark loads a big hall.
-//! Unknown or bad parameters are ignored.
+//! An unknown parameter, or a value out of range, is named in a notice (FR/EN) that
+//! says what was used instead ([`Notice`]). `view=` names the view on screen
+//! ([`crate::view::View`]); changing view adds it to the browser's history. `t=` is the
+//! timeline's position, a true time `HH:MM:SS` with up to nine decimals
+//! (`t=10:01:30.25`): the page opens the run at that instant.
 
 use crate::engine::SPEEDS;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Txt};
 use crate::scenario::{with_policy, with_preset, Field};
-use driftlab_sim::{Config, Policy};
+use crate::view::View;
+use driftlab_sim::time::SEC;
+use driftlab_sim::{Config, Policy, Time};
 
 /// What the query string asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,28 +23,132 @@ pub struct Start {
     pub lang: Option<Lang>,
     /// Index into [`SPEEDS`].
     pub speed: usize,
+    /// The view to show.
+    pub view: View,
+    /// The instant to open the run at, if given.
+    pub at: Option<Time>,
+    /// What the link asked for that was not used as given.
+    pub notices: Vec<Notice>,
+}
+
+/// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
+pub fn parse_instant(text: &str) -> Option<Time> {
+    let (hms, frac) = match text.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (text, ""),
+    };
+    if hms.split(':').count() != 3 || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole = crate::scenario::parse_hms(hms)? as i64;
+    let nanos = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<9}").parse::<i64>().ok()?
+    };
+    Some(Time(whole * SEC + nanos))
+}
+
+/// An instant as `t=` takes it: `HH:MM:SS.fffffffff`, exact to the nanosecond.
+pub fn format_instant(t: Time) -> String {
+    let day = 86_400 * SEC;
+    let ns = t.0.rem_euclid(day);
+    let s = ns / SEC;
+    format!(
+        "{:02}:{:02}:{:02}.{:09}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ns % SEC
+    )
 }
 
 /// The speed the app starts at: ×10, ten minutes of sale in one minute.
 pub const DEFAULT_SPEED: usize = 3;
 
-/// Reads `key=value` pairs in order; later ones win.
+/// A parameter of the link that was not used as given: shown to the user (FR/EN) with
+/// what was used instead, so a mistyped link never goes unnoticed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A parameter the app does not know.
+    Unknown {
+        /// Its name.
+        key: String,
+    },
+    /// A known parameter with a value it refuses.
+    Refused {
+        /// Its name.
+        key: String,
+        /// The value given.
+        value: String,
+        /// Why: the values it accepts.
+        why: Txt,
+        /// What is used instead (empty: the run's start, for an instant).
+        used: String,
+    },
+}
+
+impl Notice {
+    /// The notice in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Notice::Unknown { key } => lang.t(Txt::LinkUnknown).replace("{key}", key),
+            Notice::Refused {
+                key,
+                value,
+                why,
+                used,
+            } => lang
+                .t(Txt::LinkRefused)
+                .replace("{key}", key)
+                .replace("{value}", value)
+                .replace("{why}", lang.t(*why).trim_end_matches('.'))
+                .replace(
+                    "{used}",
+                    if used.is_empty() {
+                        lang.t(Txt::LinkRunStart)
+                    } else {
+                        used
+                    },
+                ),
+        }
+    }
+}
+
+/// Reads `key=value` pairs in order; later ones win. What is not used as given is
+/// listed in [`Start::notices`].
 pub fn parse(pairs: &[(String, String)]) -> Start {
     let mut cfg = with_preset(&Config::default(), "start_demo").expect("preset exists");
     let mut start = Start {
         config: cfg.clone(),
         lang: None,
         speed: DEFAULT_SPEED,
+        view: View::default(),
+        at: None,
+        notices: Vec::new(),
+    };
+    let mut notices = Vec::new();
+    let mut refuse = |key: &str, value: &str, why: Txt, used: String| {
+        notices.push(Notice::Refused {
+            key: key.to_string(),
+            value: value.to_string(),
+            why,
+            used,
+        });
     };
     for (k, v) in pairs {
         let field = match k.as_str() {
             "preset" => {
-                cfg = with_preset(&cfg, v).unwrap_or(cfg);
+                match with_preset(&cfg, v) {
+                    Ok(c) => cfg = c,
+                    Err(_) => refuse(k, v, Txt::LinkWhyPreset, cfg.preset.clone()),
+                }
                 continue;
             }
             "policy" => {
-                if let Ok(p) = Policy::parse(v) {
-                    cfg = with_policy(&cfg, p);
+                match Policy::parse(v) {
+                    Ok(p) => cfg = with_policy(&cfg, p),
+                    Err(_) => refuse(k, v, Txt::LinkWhyPolicy, cfg.policy.name().to_string()),
                 }
                 continue;
             }
@@ -47,8 +157,23 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
                 continue;
             }
             "speed" => {
-                if let Some(i) = SPEEDS.iter().position(|s| s.to_string() == *v) {
-                    start.speed = i;
+                match SPEEDS.iter().position(|s| s.to_string() == *v) {
+                    Some(i) => start.speed = i,
+                    None => refuse(k, v, Txt::LinkWhySpeed, SPEEDS[start.speed].to_string()),
+                }
+                continue;
+            }
+            "view" => {
+                match View::parse(v) {
+                    Some(view) => start.view = view,
+                    None => refuse(k, v, Txt::LinkWhyView, start.view.slug().to_string()),
+                }
+                continue;
+            }
+            "t" => {
+                match parse_instant(v) {
+                    Some(t) => start.at = Some(t),
+                    None => refuse(k, v, Txt::LinkWhyTime, String::new()),
                 }
                 continue;
             }
@@ -57,36 +182,101 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             "customers" => Field::Customers,
             "rows" => Field::Rows,
             "cols" => Field::Cols,
-            _ => continue,
+            _ => {
+                notices_unknown(&mut start, k);
+                continue;
+            }
         };
-        cfg = field.apply(&cfg, v).unwrap_or(cfg);
+        match field.apply(&cfg, v) {
+            Ok(c) => cfg = c,
+            Err(why) => refuse(k, v, why, field.text(&cfg)),
+        }
     }
     start.config = cfg;
+    // Refusals first, in the link's order, then unknown names.
+    notices.append(&mut start.notices);
+    start.notices = notices;
     start
 }
 
-/// The page's query string as pairs (empty outside a browser).
+fn notices_unknown(start: &mut Start, key: &str) {
+    start.notices.push(Notice::Unknown {
+        key: key.to_string(),
+    });
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a
+/// byte; a malformed escape is kept as written.
+pub fn decode(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)).map(|(h, l)| (h * 16 + l) as u8),
+            _ => None,
+        };
+        match (escaped, b[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, c) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A query string (`?a=1&b=2`, the `?` optional) as decoded pairs, in order.
+pub fn pairs_of(search: &str) -> Vec<(String, String)> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The page's query string as pairs, every one of them (empty outside a browser).
 pub fn query_pairs() -> Vec<(String, String)> {
-    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else {
-        return Vec::new();
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|search| pairs_of(&search))
+        .unwrap_or_default()
+}
+
+/// The view the page's URL names (the map if none, or an unknown one).
+pub fn current_view() -> View {
+    let pairs = query_pairs();
+    parse(&pairs).view
+}
+
+/// Records `view` in the page's URL, as a new entry of the browser's history (the
+/// rest of the query string is kept).
+pub fn push_view(view: View) {
+    let Some(w) = web_sys::window() else {
+        return;
     };
+    let search = w.location().search().unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
-        return Vec::new();
+        return;
     };
-    [
-        "preset",
-        "policy",
-        "seed",
-        "opening",
-        "customers",
-        "rows",
-        "cols",
-        "speed",
-        "lang",
-    ]
-    .iter()
-    .filter_map(|k| params.get(k).map(|v| (k.to_string(), v)))
-    .collect()
+    params.set("view", view.slug());
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(h) = w.history() {
+        let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 #[cfg(test)]
@@ -116,8 +306,100 @@ mod tests {
         assert_eq!(s.config.preset, "reset");
         assert_eq!((s.config.hall.rows, s.config.hall.cols), (25, 40));
         assert_eq!(s.config.policy, Policy::Unique);
-        assert_eq!(s.config.crowd.customers, 2000, "a bad value is ignored");
+        assert_eq!(s.config.crowd.customers, 2000, "a bad value is not used");
+        assert_eq!(
+            s.notices,
+            vec![Notice::Refused {
+                key: "customers".into(),
+                value: "-3".into(),
+                why: Txt::ErrCustomers,
+                used: "2000".into(),
+            }]
+        );
         assert_eq!(SPEEDS[s.speed], 1000);
         assert_eq!(s.lang, Some(Lang::Fr));
+        assert_eq!(s.view, View::Map);
+        assert_eq!(parse(&pairs(&[("view", "ntp")])).view, View::Ntp);
+        assert_eq!(
+            parse(&pairs(&[("t", "10:01:30.25")])).at,
+            Some(Time(36_090 * SEC + 250_000_000))
+        );
+        assert_eq!(parse(&pairs(&[("t", "10:01")])).at, None);
+        assert_eq!(
+            parse(&pairs(&[("view", "nowhere")])).view,
+            View::Map,
+            "an unknown view: the map"
+        );
+    }
+
+    #[test]
+    fn instants_to_the_nanosecond() {
+        let t = Time(36_061 * SEC + 123_456_789);
+        assert_eq!(format_instant(t), "10:01:01.123456789");
+        assert_eq!(parse_instant("10:01:01.123456789"), Some(t));
+        assert_eq!(parse_instant("10:01:01"), Some(Time(36_061 * SEC)));
+        assert_eq!(
+            parse_instant("10:01:01.5"),
+            Some(Time(36_061 * SEC + SEC / 2))
+        );
+        for bad in [
+            "",
+            "10:01",
+            "25:00:00",
+            "10:01:01.1234567890",
+            "10:01:01.-5",
+            "a:b:c",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn what_the_link_gets_wrong_is_named_with_what_is_used_instead() {
+        let s = parse(&pairs(&[
+            ("preset", "extreme"),
+            ("customerz", "500"),
+            ("speed", "3"),
+            ("view", "ntp"),
+            ("view", "nowhere"),
+            ("rows", "41"),
+            ("t", "25:00:00"),
+        ]));
+        assert_eq!(s.config.preset, "start_demo");
+        assert_eq!(s.view, View::Ntp, "the last good view stays");
+        let en: Vec<String> = s.notices.iter().map(|n| n.text(Lang::En)).collect();
+        assert_eq!(
+            en,
+            vec![
+                "The link's “preset=extreme” was refused (no such preset); start_demo is used instead.",
+                "The link's “speed=3” was refused (speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000); 10 is used instead.",
+                "The link's “view=nowhere” was refused (views are map, clocks, ntp, hall, measures); ntp is used instead.",
+                "The link's “rows=41” was refused (Enter a whole number from 1 to 40); 10 is used instead.",
+                "The link's “t=25:00:00” was refused (a true time HH:MM:SS within the run); the run's start is used instead.",
+                "The link's parameter “customerz” is unknown: it was ignored.",
+            ]
+        );
+        assert_eq!(
+            s.notices.last().unwrap().text(Lang::Fr),
+            "Le paramètre « customerz » du lien est inconnu : il a été ignoré."
+        );
+        assert!(parse(&pairs(&[("preset", "reset"), ("lang", "fr")]))
+            .notices
+            .is_empty());
+    }
+
+    #[test]
+    fn query_strings_are_decoded() {
+        assert_eq!(decode("a+b%3Ac%2"), "a b:c%2");
+        assert_eq!(decode("%C3%A9t%C3%A9"), "été");
+        assert_eq!(
+            pairs_of("?preset=reset&t=10%3A01%3A00&flag"),
+            vec![
+                ("preset".to_string(), "reset".to_string()),
+                ("t".to_string(), "10:01:00".to_string()),
+                ("flag".to_string(), String::new()),
+            ]
+        );
+        assert!(pairs_of("").is_empty());
     }
 }

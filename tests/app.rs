@@ -18,10 +18,13 @@ use common::*;
 async fn before_the_first_run_every_panel_says_what_will_appear() {
     let root = mount().await;
     assert!(text(&root, "status").contains("Ready"));
-    assert!(text(&root, "hall").contains("All seats are free"));
+    open_view(&root, "measures").await;
     assert!(text(&root, "event-log").contains("No events yet"));
-    assert!(text(&root, "chart-offsets").contains("one line per server"));
     assert!(text(&root, "metrics").contains("All zero for now"));
+    open_view(&root, "clocks").await;
+    assert!(text(&root, "chart-offsets").contains("one line per server"));
+    open_view(&root, "hall").await;
+    assert!(text(&root, "hall").contains("All seats are free"));
     assert!(text(&root, "seat-story").contains("Hover or focus a seat"));
     // The default hall: 10 rows of 20, every seat labelled for screen readers.
     assert_eq!(count(&root, "[role='grid'] [role='gridcell']"), 200);
@@ -32,6 +35,7 @@ async fn before_the_first_run_every_panel_says_what_will_appear() {
 #[wasm_bindgen_test]
 async fn presets_set_the_servers() {
     let root = mount().await;
+    open_view(&root, "clocks").await;
     click(&root, "preset-extreme_drift").await;
     assert_eq!(count(&root, ".server-card"), 5);
     assert!(text(&root, "server-offset-2").contains("−30.000"));
@@ -44,6 +48,7 @@ async fn presets_set_the_servers() {
 #[wasm_bindgen_test]
 async fn a_bad_offset_is_refused_at_the_field_and_changes_nothing() {
     let root = mount().await;
+    open_view(&root, "clocks").await;
     click(&root, "preset-major_drift").await;
     let before = text(&root, "server-offset-2");
     type_into(&root, "offset-input-2", "abc").await;
@@ -65,6 +70,7 @@ async fn a_negative_customer_count_is_refused() {
     assert!(text(&root, "field-customers-error").contains("from 1 to 50,000"));
     let input: HtmlInputElement = find(&root, "field-customers").unchecked_into();
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    open_view(&root, "hall").await;
     type_into(&root, "field-rows", "25").await;
     type_into(&root, "field-cols", "40").await;
     assert_eq!(count(&root, "[role='gridcell']"), 1000);
@@ -106,6 +112,7 @@ async fn play_runs_the_sale_and_fills_the_panels() {
         text(&root, "status")
     );
     assert_ne!(text(&root, "true-time"), t0);
+    open_view(&root, "measures").await;
     let wrong: u64 = find(&root, "metric-wrong_winners")
         .get_attribute("data-value")
         .unwrap()
@@ -113,18 +120,41 @@ async fn play_runs_the_sale_and_fills_the_panels() {
         .unwrap();
     assert!(wrong > 0);
     assert!(count(&root, "[data-testid='log-rows'] tr") > 0);
-    assert!(count(&root, ".seat.wrong") > 0);
     // The anomalies filter keeps only flagged lines.
     click(&root, "log-anomalies").await;
     assert_eq!(
         count(&root, "[data-testid='log-rows'] tr"),
         count(&root, "[data-testid='log-rows'] tr.anomalous")
     );
+    open_view(&root, "hall").await;
+    assert!(count(&root, ".seat.wrong") > 0);
+}
+
+#[wasm_bindgen_test]
+async fn the_map_opens_each_layers_view_and_the_timeline_goes_back() {
+    let root = mount().await;
+    open_view(&root, "map").await;
+    // Every layer of the core's list has its box.
+    assert_eq!(
+        count(&root, "[data-layer]") as usize,
+        driftlab_sim::Layer::ALL.len()
+    );
+    click(&root, "layer-servers").await;
+    assert_eq!(
+        find(&root, "view").get_attribute("data-view").as_deref(),
+        Some("clocks")
+    );
+    // Two events forward, one back: one event.
+    click(&root, "step").await;
+    click(&root, "step").await;
+    click(&root, "step-back").await;
+    assert!(text(&root, "status").contains("Paused · 1 events"));
 }
 
 #[wasm_bindgen_test]
 async fn seats_are_keyboard_navigable_and_tell_their_story() {
     let root = mount().await;
+    open_view(&root, "hall").await;
     let a1: HtmlElement = root
         .query_selector("[data-seat='0']")
         .unwrap()
@@ -146,12 +176,16 @@ async fn seats_are_keyboard_navigable_and_tell_their_story() {
 #[wasm_bindgen_test]
 async fn french_follows_the_switch() {
     let root = mount().await;
+    open_view(&root, "clocks").await;
     click(&root, "lang-fr").await;
     assert!(text(&root, "servers").contains("Serveurs"));
     assert!(text(&root, "status").contains("Prêt"));
+    assert_eq!(text(&root, "tab-hall"), "Salle");
+    open_view(&root, "hall").await;
     let a1 = root.query_selector("[data-seat='0']").unwrap().unwrap();
     assert_eq!(a1.get_attribute("aria-label").unwrap(), "A1: libre");
     click(&root, "lang-en").await;
+    open_view(&root, "clocks").await;
     assert!(text(&root, "servers").contains("Servers"));
 }
 

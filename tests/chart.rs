@@ -59,7 +59,7 @@ async fn the_chart_draws_its_spec_and_again_on_resize() {
     leptos::mount::mount_to(root.clone().unchecked_into(), || {
         let mut cfg = driftlab_sim::presets::preset("reset").unwrap();
         cfg.crowd.customers = 100;
-        let ctx = Ctx::new(cfg, Lang::En, 0);
+        let ctx = Ctx::new(cfg, Lang::En, 0, driftlab_app::view::View::Map);
         provide_context(ctx);
         listen_resize(ctx);
         view! {
@@ -119,6 +119,7 @@ async fn the_chart_draws_its_spec_and_again_on_resize() {
 #[wasm_bindgen_test]
 async fn the_app_charts_draw_when_the_run_moves() {
     let root = mount().await;
+    open_view(&root, "clocks").await;
     click(&root, "preset-extreme_drift").await;
     let canvas = |id: &str| -> HtmlCanvasElement {
         find(&root, id)
@@ -139,5 +140,6 @@ async fn the_app_charts_draw_when_the_run_moves() {
         .unwrap()
         .is_none());
     // No NTP in this preset: the NTP charts say how to start them.
+    open_view(&root, "ntp").await;
     assert!(text(&root, "ntp-chart-jitter").contains("Switch NTP on"));
 }

@@ -15,6 +15,7 @@ use common::*;
 #[wasm_bindgen_test]
 async fn before_ntp_the_panel_says_what_it_will_show_and_how_to_start() {
     let root = mount().await;
+    open_view(&root, "ntp").await;
     assert!(text(&root, "ntp-empty").contains("Switch it on"));
     assert!(text(&root, "ntp-sync-1").contains("off"));
     assert!(text(&root, "ntp-alerts-empty").contains("No alert yet"));
@@ -25,6 +26,7 @@ async fn before_ntp_the_panel_says_what_it_will_show_and_how_to_start() {
 #[wasm_bindgen_test]
 async fn switches_turn_ntp_on_and_off_per_server_and_for_all() {
     let root = mount().await;
+    open_view(&root, "ntp").await;
     click(&root, "preset-extreme_drift").await;
     click(&root, "ntp-all-on").await;
     assert!(try_find(&root, "ntp-empty").is_none());
@@ -48,6 +50,7 @@ async fn switches_turn_ntp_on_and_off_per_server_and_for_all() {
 #[wasm_bindgen_test]
 async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
     let root = mount().await;
+    open_view(&root, "ntp").await;
     click(&root, "preset-synced").await;
     click(&root, "play").await;
     let svg = wait_for(&root, "exchange-svg").await;
@@ -65,6 +68,7 @@ async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
 #[wasm_bindgen_test]
 async fn a_fault_strikes_now_and_is_listed() {
     let root = mount().await;
+    open_view(&root, "ntp").await;
     click(&root, "preset-synced").await;
     click(&root, "fault-partition").await;
     assert!(text(&root, "fault-done").contains("Injected at"));
@@ -77,9 +81,11 @@ async fn a_fault_strikes_now_and_is_listed() {
 #[wasm_bindgen_test]
 async fn without_a_companion_the_real_clock_says_so_quietly() {
     let root = mount().await;
+    open_view(&root, "ntp").await;
     let line = wait_for(&root, "rc-none").await;
     assert!(line.text_content().unwrap().contains("No companion here"));
     // Everything else still works.
     click(&root, "preset-major_drift").await;
+    open_view(&root, "clocks").await;
     assert!(text(&root, "server-offset-2").contains("s"));
 }

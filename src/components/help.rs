@@ -10,9 +10,12 @@ use leptos::prelude::*;
 pub fn HelpOverlay() -> impl IntoView {
     let ctx = use_ctx();
     let help = ctx.ui.help;
-    let keys: [(&'static str, Option<Txt>, Txt); 6] = [
+    let keys: [(&'static str, Option<Txt>, Txt); 9] = [
         ("", Some(Txt::KeySpaceName), Txt::KeySpace),
         ("→", None, Txt::KeyRight),
+        ("←", None, Txt::KeyLeft),
+        ("Shift + ← →", None, Txt::KeyShiftArrows),
+        ("Home End", None, Txt::KeyHomeEnd),
         ("R", None, Txt::KeyR),
         ("?", None, Txt::KeyHelp),
         ("Esc", None, Txt::KeyEsc),

@@ -1,4 +1,5 @@
-//! Play, pause, step, restart, speed, and true time, always in view.
+//! Play, pause, restart, speed, and true time, always in view; the run's status (shown
+//! by the timeline, beside the step buttons).
 
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
@@ -14,27 +15,6 @@ pub fn Playback() -> impl IntoView {
     let playing = ui.playing;
     let now = move || ui.clock.with(|c| c.now.to_string());
     let speed_label = move || format!("×{}", SPEEDS[ui.speed.get()]);
-    let status = move || {
-        let (events, finished) = ui.clock.with(|c| (c.events, c.finished));
-        let lang = ui.lang.get();
-        if finished {
-            lang.t(Txt::StatusDone).to_string()
-        } else if events == 0 && !playing.get() {
-            lang.t(Txt::StatusReady).to_string()
-        } else {
-            let state = if playing.get() {
-                Txt::StatusRunning
-            } else {
-                Txt::StatusPaused
-            };
-            format!(
-                "{} · {} {}",
-                lang.t(state),
-                lang.int(events),
-                lang.t(Txt::Events)
-            )
-        }
-    };
     view! {
         <section class="playback" aria-label=move || ctx.t(Txt::Speed)>
             <div class="buttons">
@@ -50,14 +30,6 @@ pub fn Playback() -> impl IntoView {
                         {move || if playing.get() { "❚❚" } else { "▶" }}
                     </span>
                     {move || ctx.t(if playing.get() { Txt::Pause } else { Txt::Play })}
-                </button>
-                <button
-                    data-testid="step"
-                    title=move || ctx.t(Txt::StepTip)
-                    on:click=move |_| ctx.step()
-                >
-                    <span aria-hidden="true" class="icon">"⇥"</span>
-                    {move || ctx.t(Txt::Step)}
                 </button>
                 <button
                     data-testid="restart"
@@ -90,7 +62,36 @@ pub fn Playback() -> impl IntoView {
                 <Term label=Txt::TrueTime tip=Txt::TrueTimeTip />
                 <span class="clock big" data-testid="true-time">{now}</span>
             </div>
-            <p class="status" data-testid="status">{status}</p>
         </section>
     }
+}
+
+/// The run's status: ready, running or paused with its count of events, over.
+#[component]
+pub fn Status() -> impl IntoView {
+    let ctx = use_ctx();
+    let ui = ctx.ui;
+    let playing = ui.playing;
+    let status = move || {
+        let (events, finished) = ui.clock.with(|c| (c.events, c.finished));
+        let lang = ui.lang.get();
+        if finished {
+            lang.t(Txt::StatusDone).to_string()
+        } else if events == 0 && !playing.get() {
+            lang.t(Txt::StatusReady).to_string()
+        } else {
+            let state = if playing.get() {
+                Txt::StatusRunning
+            } else {
+                Txt::StatusPaused
+            };
+            format!(
+                "{} · {} {}",
+                lang.t(state),
+                lang.int(events),
+                lang.t(Txt::Events)
+            )
+        }
+    };
+    view! { <p class="status" data-testid="status">{status}</p> }
 }

@@ -24,6 +24,7 @@ fn group_text(g: Group) -> Option<Txt> {
         Group::Drift => Some(Txt::PresetsDrift),
         Group::Baseline => None,
         Group::Ntp => Some(Txt::PresetsNtp),
+        Group::Gateway => Some(Txt::PresetsGateway),
     }
 }
 

@@ -22,10 +22,56 @@ table! {
     Help => "Help and shortcuts (?)", "Aide et raccourcis (?)";
     Close => "Close", "Fermer";
 
+    // Gateway panel
+    Gateway => "Gateway", "Passerelle";
+    GwNone => "No gateway in this scenario: customers' browsers go round robin straight to the servers. Choose a “Load balancing” preset to put one in front of them.", "Pas de passerelle dans ce scénario : les navigateurs des clients vont à tour de rôle directement aux serveurs. Choisissez un préréglage « Répartition de charge » pour en placer une devant eux.";
+    GwAlgorithm => "Balancing", "Répartition";
+    GwAlgorithmTip => "How the gateway picks the instance that gets each request.", "Comment la passerelle choisit l'instance qui reçoit chaque requête.";
+    GwRoundRobin => "round robin", "tourniquet (round robin)";
+    GwRoundRobinTip => "Round robin: the instances in turn, whatever their load.", "Tourniquet : les instances à tour de rôle, quelle que soit leur charge.";
+    GwLeastConn => "least connections", "moins de connexions";
+    GwLeastConnTip => "Least connections: the instance with the fewest requests in progress (the first one on a tie), as HAProxy's leastconn.", "Moins de connexions : l'instance qui a le moins de requêtes en cours (la première en cas d'égalité), comme leastconn de HAProxy.";
+    GwWeighted => "weighted", "pondéré";
+    GwWeightedTip => "Weighted: nginx's smooth weighted round robin, each instance gets its weight's share, interleaved (weights 5, 1, 1 give a a b a c a a).", "Pondéré : le tourniquet pondéré lissé de nginx, chaque instance reçoit la part de son poids, entrelacée (poids 5, 1, 1 : a a b a c a a).";
+    GwHash => "hash by customer", "hachage par client";
+    GwHashTip => "Hash by customer: a customer always reaches the same instance (sticky sessions); adding an instance moves most customers.", "Hachage par client : un client arrive toujours sur la même instance (sessions collantes) ; ajouter une instance déplace la plupart des clients.";
+    GwTwoChoices => "two random choices", "deux choix au hasard";
+    GwTwoChoicesTip => "Two random choices: two instances drawn at random, the less busy one gets the request (the power of two choices).", "Deux choix au hasard : deux instances tirées au sort, la moins occupée reçoit la requête (le pouvoir de deux choix).";
+    GwActive => "active checks", "contrôles actifs";
+    GwActiveTip => "Active health checks: every 2 s the gateway probes each instance; 3 failed probes in a row (no answer within 1 s, or refused) mark it down, 2 good ones up again (HAProxy's inter, fall, rise). By the gateway's own clock.", "Contrôles de santé actifs : toutes les 2 s la passerelle sonde chaque instance ; 3 sondes ratées de suite (pas de réponse en 1 s, ou refus) la marquent hors service, 2 réussies la remettent (inter, fall, rise de HAProxy). Selon l'horloge de la passerelle.";
+    GwPassive => "passive checks", "contrôles passifs";
+    GwPassiveTip => "Passive health checks: 3 failed requests within 10 s mark an instance down for 10 s, then it is tried again (nginx's max_fails and fail_timeout).", "Contrôles de santé passifs : 3 requêtes en échec en 10 s marquent une instance hors service pour 10 s, puis elle est réessayée (max_fails et fail_timeout de nginx).";
+    GwUp => "up", "en service";
+    GwCrashed => "crashed", "plantée";
+    GwHung => "hung", "bloquée";
+    GwSlow => "slow", "lente";
+    GwMarkedDown => "marked down", "écartée";
+    GwMarkedUp => "in rotation", "en rotation";
+    GwSeenTip => "What the gateway believes, from its health checks: it may be wrong for a while.", "Ce que croit la passerelle, d'après ses contrôles de santé : elle peut se tromper un moment.";
+    GwShare => "share", "part";
+    GwShareTip => "Share of the requests the gateway forwarded to this instance.", "Part des requêtes que la passerelle a transmises à cette instance.";
+    GwInProgress => "in progress", "en cours";
+    GwInProgressTip => "Requests forwarded to this instance and not answered yet: what least connections compares.", "Requêtes transmises à cette instance et pas encore répondues : ce que compare « moins de connexions ».";
+    GwErrors => "errors", "erreurs";
+    GwErrorsTip => "Requests that failed on this instance: connection refused (crashed) or no answer before the gateway's 3 s timeout (hung). A refused connection is retried on another instance; a request already sent is not.", "Requêtes en échec sur cette instance : connexion refusée (plantée) ou pas de réponse avant le délai de 3 s de la passerelle (bloquée). Une connexion refusée est retentée sur une autre instance ; une requête déjà envoyée, non.";
+    GwDown => "time out", "écartée";
+    GwDownTip => "How long the gateway has had this instance out of rotation, by its own clock.", "Depuis combien de temps la passerelle tient cette instance hors rotation, selon son horloge.";
+    GwCrash => "crash", "planter";
+    GwCrashTip => "The process dies: connections are refused at once.", "Le processus meurt : les connexions sont refusées aussitôt.";
+    GwHang => "hang", "bloquer";
+    GwHangTip => "The process accepts connections and never answers (a deadlock).", "Le processus accepte les connexions et ne répond jamais (un interblocage).";
+    GwSlowDown => "slow ×5", "ralentir ×5";
+    GwSlowDownTip => "Every service time multiplied by 5: still answers its health checks.", "Chaque temps de service multiplié par 5 : répond toujours à ses contrôles de santé.";
+    GwRestart => "restart", "redémarrer";
+    GwRestartTip => "Back in service.", "De retour en service.";
+    GwRateLimit => "rate limit", "limite de débit";
+    GwRateLimitTip => "Each customer has a token bucket (5 a second, bursts of 10, by the gateway's clock): a request takes a token; with none left the gateway answers 429 Too Many Requests.", "Chaque client a un seau à jetons (5 par seconde, rafales de 10, selon l'horloge de la passerelle) : une requête prend un jeton ; s'il n'en reste plus, la passerelle répond 429 Too Many Requests.";
+
     // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";
     PresetsDrift => "Drift", "Dérive";
+    PresetsGateway => "Load balancing", "Répartition de charge";
     Policy => "Policy", "Politique";
     PolicyTip => "How a seat that two customers want at once is settled.", "Comment se règle une place que deux clients veulent en même temps.";
     PolLocal => "local timestamp (multi-leader)", "horodatage local (multi-leader)";
@@ -86,6 +132,56 @@ table! {
     StatusPaused => "Paused", "En pause";
     StatusRunning => "Running", "En cours";
     StatusDone => "Sale over: every customer is done.", "Vente terminée : tous les clients ont fini.";
+
+    // Views, the architecture's map and the timeline (issue 9)
+    Views => "Views", "Vues";
+    ViewMap => "Map", "Carte";
+    ViewClocks => "Clocks", "Horloges";
+    ViewGateway => "Gateway", "Passerelle";
+    ViewNtp => "NTP", "NTP";
+    ViewHall => "Hall", "Salle";
+    ViewMeasures => "Measures", "Mesures";
+    MapTitle => "The architecture, live", "L'architecture, en direct";
+    MapHint => "The whole system, live: each box is a part of it with its state now. Click a box to open its view.", "Tout le système, en direct : chaque boîte en est une partie, avec son état. Cliquez une boîte pour ouvrir sa vue.";
+    MapUnused => "not used in this scenario", "pas utilisé dans ce scénario";
+    MapBack => "seat map back to the customers", "plan des places renvoyé aux clients";
+    MapBeside => "beside: keeping the clocks", "à côté : garder l'heure";
+    MapOpen => "open", "ouvrir";
+    LayerCrowd => "Customers", "Clients";
+    LayerServers => "Reservation servers", "Serveurs de réservation";
+    LayerDatabase => "Database", "Base de données";
+    LayerTimeServers => "Time servers", "Serveurs de temps";
+    LayerNtpClients => "NTP clients", "Clients NTP";
+    FigArrived => "arrived", "arrivés";
+    FigWaiting => "waiting", "en attente";
+    FigGone => "gone", "partis";
+    FigHeld => "held", "réservées";
+    FigSold => "sold", "vendues";
+    FigStratum => "stratum", "strate";
+    FigLie => "lie, ms", "mensonge, ms";
+    FigOn => "NTP on", "NTP actif";
+    ClockError => "clock error", "erreur d'horloge";
+    AnomaliesHere => "anomalies found at this node", "anomalies trouvées sur ce nœud";
+    Timeline => "Timeline", "Chronologie";
+    TimelineTip => "The whole run in true time. Click or drag to see any instant; ← → one event; Shift+← → the previous or next mark.", "Toute la simulation en temps vrai. Cliquez ou glissez pour voir n'importe quel instant ; ← → un événement ; Maj+← → la marque précédente ou suivante.";
+    StepBack => "Back", "Retour";
+    StepBackTip => "Go back one event (←)", "Revenir d'un événement (←)";
+    PrevMark => "Previous mark (Shift+←)", "Marque précédente (Maj+←)";
+    NextMark => "Next mark (Shift+→)", "Marque suivante (Maj+→)";
+    TlOpening => "sale opens", "ouverture de la vente";
+    TlEdit => "clock edit or NTP switch", "horloge réglée ou NTP basculé";
+    TlFault => "fault", "panne";
+    TlStep => "NTP stepped a clock", "NTP a fait sauter une horloge";
+    TlAnomaly => "other anomaly", "autre anomalie";
+    LinkUnknown => "The link's parameter “{key}” is unknown: it was ignored.", "Le paramètre « {key} » du lien est inconnu : il a été ignoré.";
+    LinkRefused => "The link's “{key}={value}” was refused ({why}); {used} is used instead.", "« {key}={value} » dans le lien a été refusé ({why}) ; {used} est utilisé à la place.";
+    LinkWhyPreset => "no such preset", "préréglage inconnu";
+    LinkWhyPolicy => "no such policy", "politique inconnue";
+    LinkWhySpeed => "speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
+    LinkWhyView => "views are map, clocks, ntp, hall, measures", "les vues sont map, clocks, ntp, hall, measures";
+    LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
+    LinkNotice => "About this link", "À propos de ce lien";
+    LinkRunStart => "the run's start", "le début de la simulation";
 
     // Servers
     Servers => "Servers", "Serveurs";
@@ -149,6 +245,9 @@ table! {
     RHoldExpired => "hold expired by its clock", "réservation expirée selon son horloge";
     RHoldLost => "hold given to someone else", "réservation donnée à un autre";
     RNoTimestamp => "no timestamp (oracle unreachable)", "pas d'horodatage (oracle injoignable)";
+    RUnavailable => "no instance could take it (502/503)", "aucune instance disponible (502/503)";
+    RGatewayTimeout => "the instance never answered (504)", "l'instance n'a jamais répondu (504)";
+    RRateLimited => "too many requests (429)", "trop de requêtes (429)";
 
     // Charts
     ChartOffsets => "Clock offsets over true time", "Décalage des horloges au fil du temps vrai";
@@ -210,6 +309,10 @@ table! {
     MTokenTip => "Refused because the session token was not yet valid or already expired by the server's clock.", "Refusées parce que le jeton de session n'était pas encore valide ou déjà expiré selon l'horloge du serveur.";
     MTaken => "seat taken", "place prise";
     MTakenTip => "Refused because someone else already held the seat.", "Refusées parce que quelqu'un d'autre détenait déjà la place.";
+    MUnavailable => "unavailable", "indisponible";
+    MRateLimited => "rate-limited", "débit limité";
+    MRateLimitedTip => "Refused by the gateway's rate limit: the customer sent more than their token bucket allows (HTTP 429).", "Refusées par la limite de débit de la passerelle : le client a envoyé plus que son seau à jetons ne le permet (HTTP 429).";
+    MUnavailableTip => "Refused before any server decided: the instance had crashed, none was up behind the gateway, or it never answered before the gateway's timeout (HTTP 502, 503, 504).", "Refusées avant toute décision d'un serveur : l'instance était plantée, aucune n'était disponible derrière la passerelle, ou elle n'a pas répondu avant le délai de la passerelle (HTTP 502, 503, 504).";
     MSpread => "clock spread", "écart des horloges";
     MSpreadTip => "Standard deviation of the servers' clock offsets: how far apart the clocks are.", "Écart type des décalages des horloges : à quel point les horloges sont éloignées.";
     MMean => "mean", "moyenne";
@@ -255,6 +358,9 @@ table! {
     HelpTitle => "Shortcuts and how to read the screen", "Raccourcis et lecture de l'écran";
     KeySpace => "Play or pause", "Lecture ou pause";
     KeyRight => "Step: process one event", "Pas à pas : traiter un événement";
+    KeyLeft => "Go back one event (the run is re-simulated to that point)", "Revenir d'un événement (la simulation est refaite jusque-là)";
+    KeyShiftArrows => "Previous / next mark of the timeline", "Marque précédente / suivante de la chronologie";
+    KeyHomeEnd => "On the timeline: the run's start / end", "Sur la chronologie : début / fin de la simulation";
     KeyR => "Restart with the same seed", "Recommencer avec la même graine";
     KeyHelp => "Show or hide this help", "Afficher ou masquer cette aide";
     KeyEsc => "Close this help", "Fermer cette aide";

@@ -29,7 +29,10 @@ pub fn Charts() -> impl IntoView {
 
 /// One chart with its title, legend, and what it will show before the run starts.
 #[component]
-fn Chart(kind: ChartKind) -> impl IntoView {
+pub fn Chart(
+    /// Which chart.
+    kind: ChartKind,
+) -> impl IntoView {
     let ctx = use_ctx();
     let (title, _, empty_text, id) = kind.texts();
     view! {

@@ -19,6 +19,13 @@ pub async fn mount() -> Element {
     root
 }
 
+/// Opens a view by its tab (`map`, `clocks`, `ntp`, `hall`, `measures`).
+pub async fn open_view(root: &Element, view: &str) {
+    click(root, &format!("tab-{view}")).await;
+    let shown = find(root, "view").get_attribute("data-view");
+    assert_eq!(shown.as_deref(), Some(view));
+}
+
 pub fn find(root: &Element, testid: &str) -> HtmlElement {
     root.query_selector(&format!("[data-testid='{testid}']"))
         .unwrap()

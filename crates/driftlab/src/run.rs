@@ -26,6 +26,10 @@ pub struct RunArgs {
     /// How long customers keep arriving, in seconds [default: 600].
     #[arg(long)]
     pub duration: Option<f64>,
+    /// Put a gateway in front of the servers, balancing with this algorithm:
+    /// round-robin, least-connections, weighted, hash-customer or two-choices.
+    #[arg(long, value_name = "ALGORITHM")]
+    pub gateway: Option<String>,
     /// Run NTP on every reservation server (`on`) or on none (`off`), whatever the
     /// preset says.
     #[arg(long, value_name = "on|off")]
@@ -118,6 +122,10 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
     if let Some(p) = &args.policy {
         cfg.policy = Policy::parse(p)?;
     }
+    if let Some(a) = &args.gateway {
+        cfg.gateway.enabled = true;
+        cfg.gateway.algorithm = driftlab_sim::gateway::Algorithm::parse(a)?;
+    }
     if let Some(n) = &args.ntp {
         cfg.ntp.enabled = match n.as_str() {
             "on" => true,
@@ -172,6 +180,21 @@ fn merge(base: &mut Value, over: Value) {
     }
 }
 
+/// The refusals by reason: the clocks' and the seat's, then the gateway's if any.
+fn refusals(r: &Report) -> String {
+    let mut s = format!(
+        "{} not open, {} token, {} taken",
+        r.not_open_refusals, r.token_refusals, r.taken_refusals
+    );
+    if r.gateway.is_some() || r.unavailable_refusals > 0 {
+        s.push_str(&format!(", {} unavailable", r.unavailable_refusals));
+    }
+    if r.rate_limited_refusals > 0 {
+        s.push_str(&format!(", {} rate-limited", r.rate_limited_refusals));
+    }
+    s
+}
+
 /// The run's first anomaly of each kind, one sentence each.
 pub fn explained(sim: &Sim) -> String {
     let cols = sim.config().hall.cols;
@@ -205,9 +228,13 @@ pub fn table(r: &Report) -> String {
         r.preset, r.policy, r.seed
     ));
     s.push_str(&format!(
-        "{:.0} s of true time, {} events, trace {}\n\n",
+        "{:.0} s of true time, {} events, trace {}\n",
         r.duration_s, r.events, r.trace_hash
     ));
+    match &r.gateway {
+        Some(a) => s.push_str(&format!("gateway: {a}\n\n")),
+        None => s.push_str("no gateway: browsers go round robin to the servers\n\n"),
+    }
     s.push_str("Traffic\n");
     line(
         &mut s,
@@ -222,15 +249,7 @@ pub fn table(r: &Report) -> String {
         "seats held for a customer",
     );
     line(&mut s, "paid", r.paid.to_string(), "seats sold");
-    line(
-        &mut s,
-        "refused",
-        r.refused.to_string(),
-        &format!(
-            "{} not open, {} token, {} taken",
-            r.not_open_refusals, r.token_refusals, r.taken_refusals
-        ),
-    );
+    line(&mut s, "refused", r.refused.to_string(), &refusals(r));
     line(
         &mut s,
         "timed out",
@@ -318,20 +337,33 @@ pub fn table(r: &Report) -> String {
         }
     }
     s.push_str(&format!(
-        "\n  {:<10}{:>12}{:>10}{:>11}{:>9}{:>10}{:>10}\n",
-        "server", "offset", "requests", "confirmed", "refused", "p50", "p99"
+        "\n  {:<10}{:>12}{:>10}{:>8}{:>11}{:>9}{:>10}{:>10}\n",
+        "server", "offset", "requests", "share", "confirmed", "refused", "p50", "p99"
     ));
     for v in &r.servers {
         s.push_str(&format!(
-            "  {:<10}{:>10.3} s{:>10}{:>11}{:>9}{:>7.1} ms{:>7.1} ms\n",
+            "  {:<10}{:>10.3} s{:>10}{:>6.1} %{:>11}{:>9}{:>7.1} ms{:>7.1} ms\n",
             v.id,
             v.offset_ms / 1000.0,
             v.requests,
+            v.share * 100.0,
             v.confirmed,
             v.refused,
             v.p50_ms,
             v.p99_ms
         ));
+    }
+    if r.gateway.is_some() {
+        s.push_str(&format!(
+            "\n  {:<10}{:>8}{:>14}\n",
+            "gateway", "errors", "marked down"
+        ));
+        for v in &r.servers {
+            s.push_str(&format!(
+                "  {:<10}{:>8}{:>12.1} s\n",
+                v.id, v.errors, v.marked_down_s
+            ));
+        }
     }
     if r.servers.iter().any(|v| v.ntp) {
         s.push_str(&format!(

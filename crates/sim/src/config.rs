@@ -164,46 +164,6 @@ impl SaleConfig {
     }
 }
 
-/// The customers: a flash crowd at the opening plus a Poisson trickle.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CrowdConfig {
-    /// Number of customers (default 2 000).
-    pub customers: u32,
-    /// Fraction of them in the flash crowd; the rest trickle in uniformly (default 0.8).
-    pub flash_fraction: f64,
-    /// Mean spread of the flash crowd's arrivals after `opening − eager_s`, seconds (default 20).
-    pub flash_spread_s: f64,
-    /// How early the eagerest customers load the page before the opening, seconds (default 5).
-    pub eager_s: f64,
-    /// Median time a customer looks at the seat map before clicking, seconds (default 6).
-    pub think_median_s: f64,
-    /// Clicks a customer makes at most before giving up (default 6).
-    pub max_attempts: u32,
-    /// Fraction of customers holding a seat who go on to pay (default 0.85).
-    pub pay_fraction: f64,
-    /// Median time from hold to payment, seconds (default 120; log-normal, σ 0.6).
-    pub pay_median_s: f64,
-    /// How long a customer waits for an answer before clicking again, seconds (default 5).
-    pub timeout_s: f64,
-}
-
-impl Default for CrowdConfig {
-    fn default() -> Self {
-        CrowdConfig {
-            customers: 2000,
-            flash_fraction: 0.8,
-            flash_spread_s: 20.0,
-            eager_s: 5.0,
-            think_median_s: 6.0,
-            max_attempts: 6,
-            pay_fraction: 0.85,
-            pay_median_s: 120.0,
-            timeout_s: 5.0,
-        }
-    }
-}
-
 /// A reservation server cut from the network (customers, peers, database) for a while.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -359,6 +319,10 @@ pub struct Config {
     pub commit_wait: CommitWaitConfig,
     /// `tso`: the timestamp oracle.
     pub tso: TsoConfig,
+    /// The gateway in front of the servers (default: none, round robin from browsers).
+    pub gateway: crate::gateway::config::GatewayConfig,
+    /// The servers as instances: their crashes, hangs and slowdowns (default none).
+    pub instances: crate::server::config::InstancesConfig,
 }
 
 impl Default for Config {
@@ -377,10 +341,13 @@ impl Default for Config {
             ntp: crate::timesync::NtpConfig::default(),
             commit_wait: CommitWaitConfig::default(),
             tso: TsoConfig::default(),
+            gateway: crate::gateway::config::GatewayConfig::default(),
+            instances: crate::server::config::InstancesConfig::default(),
         }
     }
 }
 
+pub use crate::crowd::config::{BotConfig, CrowdConfig};
 pub use crate::error::{check_range, ConfigError};
 
 impl Config {
@@ -464,16 +431,7 @@ impl Config {
         check_range("sale.hold_ttl_s", s.hold_ttl_s, 1.0, 3600.0, " s")?;
         check_range("sale.token_ttl_s", s.token_ttl_s, 1.0, 86_400.0, " s")?;
         check_range("sale.token_leeway_s", s.token_leeway_s, 0.0, 600.0, " s")?;
-        let c = &self.crowd;
-        check_range("crowd.customers", c.customers as f64, 0.0, 100_000.0, "")?;
-        check_range("crowd.flash_fraction", c.flash_fraction, 0.0, 1.0, "")?;
-        check_range("crowd.flash_spread_s", c.flash_spread_s, 0.0, 3600.0, " s")?;
-        check_range("crowd.eager_s", c.eager_s, 0.0, 600.0, " s")?;
-        check_range("crowd.think_median_s", c.think_median_s, 0.0, 600.0, " s")?;
-        check_range("crowd.max_attempts", c.max_attempts as f64, 1.0, 100.0, "")?;
-        check_range("crowd.pay_fraction", c.pay_fraction, 0.0, 1.0, "")?;
-        check_range("crowd.pay_median_s", c.pay_median_s, 1.0, 3600.0, " s")?;
-        check_range("crowd.timeout_s", c.timeout_s, 0.1, 600.0, " s")?;
+        self.crowd.validate()?;
         let w = &self.network;
         w.client.validate("network.client")?;
         w.lan.validate("network.lan")?;
@@ -507,6 +465,8 @@ impl Config {
             " ms",
         )?;
         self.tso.validate()?;
+        self.gateway.validate(n)?;
+        self.instances.validate(n)?;
         for (i, p) in w.partitions.iter().enumerate() {
             let f = |name: &str| format!("network.partitions[{i}].{name}");
             check_range(

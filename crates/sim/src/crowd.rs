@@ -2,19 +2,23 @@
 //! up waiting after a timeout, and pay for the seats they hold.
 //!
 //! One node for every customer (their browsers run on exact clocks: a customer's
-//! clock decides nothing in the model). The gateway in front of the servers is today
-//! a fixed round robin, done here; scripted customers always use one server.
+//! clock decides nothing in the model). Without a gateway, each browser goes round
+//! robin straight to the servers (as DNS round robin would); with one, every request
+//! goes to the gateway, which picks the server. Scripted customers always use one
+//! server.
+
+pub mod config;
 
 use crate::clock::{Clock, ClockConfig};
-use crate::config::{Config, CrowdConfig};
+use crate::config::{BotConfig, Config, CrowdConfig};
 use crate::hall::SeatId;
 use crate::host::Host;
 use crate::kernel::{Build, Cx, Kernel, Node, Route};
 use crate::log::Refusal;
 pub use crate::msg::crowd::Msg;
-use crate::msg::{server, Addr, Layer};
+use crate::msg::{gateway, server, Addr, Layer};
 use crate::net::Way;
-use crate::obs::{Decision, Obs};
+use crate::obs::{Decision, Obs, NOT_ROUTED};
 use crate::rng::Rng;
 use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId, ReqKind};
@@ -50,6 +54,8 @@ pub struct Crowd {
     cfg: CrowdConfig,
     servers: u8,
     next_server: u8,
+    /// Whether requests go through the gateway.
+    via_gateway: bool,
     customers: Vec<Customer>,
     sent: Vec<Sent>,
     /// Arrivals still to come (local time, customer), latest first.
@@ -60,6 +66,18 @@ pub struct Crowd {
     deadlines: std::collections::VecDeque<(Time, ReqId)>,
     /// The deadline the timer is armed for, if any.
     armed: Option<Time>,
+    /// The bot, if there is one: its customer id, the time between its claims and when
+    /// it stops (local).
+    bot: Option<Bot>,
+}
+
+/// A bot's schedule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Bot {
+    id: CustomerId,
+    start: Time,
+    every: i64,
+    until: Time,
 }
 
 impl Crowd {
@@ -90,12 +108,66 @@ impl Crowd {
             cfg: cfg.clone(),
             servers,
             next_server: 0,
+            via_gateway: false,
             customers: vec![Customer::default(); cfg.customers as usize],
             sent: Vec::with_capacity(cfg.customers as usize * 4),
             arrivals,
             deadlines: std::collections::VecDeque::new(),
             armed: None,
+            bot: None,
         }
+    }
+
+    /// Adds the bot of `cfg` (if its rate is above 0) as one more customer; returns its
+    /// id. It logs in when it starts.
+    pub fn add_bot(&mut self, cfg: &BotConfig) -> Option<CustomerId> {
+        if cfg.rate_per_s <= 0.0 || cfg.duration_s <= 0.0 {
+            return None;
+        }
+        self.customers.push(Customer::default());
+        let id = (self.customers.len() - 1) as CustomerId;
+        let start = Time::from_secs_f64(cfg.start_s);
+        self.bot = Some(Bot {
+            id,
+            start,
+            every: secs_to_nanos(1.0 / cfg.rate_per_s).max(1),
+            until: start + secs_to_nanos(cfg.duration_s),
+        });
+        Some(id)
+    }
+
+    /// Whether customer `c` clicks again after a refusal or a timeout (scripted
+    /// customers and the bot do not).
+    fn retries(&self, c: CustomerId) -> bool {
+        self.customers[c as usize].pinned.is_none() && !self.is_bot(c)
+    }
+
+    fn is_bot(&self, c: CustomerId) -> bool {
+        self.bot.is_some_and(|b| b.id == c)
+    }
+
+    fn on_bot_tick(&mut self, cx: &mut Cx<'_>) {
+        let Some(bot) = self.bot else { return };
+        let now = cx.local();
+        if now == bot.start || self.customers[bot.id as usize].token == Time(0) {
+            self.customers[bot.id as usize].token = now;
+            cx.observe(Obs::Login { customer: bot.id });
+        }
+        // A free seat if the map shows one; a script does not stop when it shows none.
+        let (board, rng) = cx.board_and_rng();
+        let seat = match board.pick_free(rng) {
+            Some(seat) => seat,
+            None => rng.below(board.len().max(1) as u64) as SeatId,
+        };
+        self.send(bot.id, seat, ReqKind::Claim, cx);
+        if now + bot.every < bot.until {
+            cx.wake_in(bot.every, Msg::BotTick);
+        }
+    }
+
+    /// Sends every request through the gateway from now on.
+    pub fn use_gateway(&mut self) {
+        self.via_gateway = true;
     }
 
     /// Adds a scripted customer pinned to `server` who wants `seat`; returns their id.
@@ -125,9 +197,13 @@ impl Crowd {
         self.customers.is_empty()
     }
 
-    /// Arms the timer of the first arrival.
+    /// Arms the timer of the first arrival (and the bot's first claim).
     pub fn start(&mut self, cx: &mut Cx<'_>) {
         self.next_arrival(cx);
+        if let Some(bot) = self.bot {
+            let now = cx.local();
+            cx.wake_in((bot.start - now).max(0), Msg::BotTick);
+        }
     }
 
     fn next_arrival(&mut self, cx: &mut Cx<'_>) {
@@ -169,12 +245,14 @@ impl Crowd {
         self.send(c, seat, ReqKind::Claim, cx);
     }
 
-    /// A request leaves the customer: the gateway picks a server round-robin.
+    /// A request leaves the customer: to the gateway if there is one, else to the next
+    /// server in turn.
     fn send(&mut self, customer: CustomerId, seat: SeatId, kind: ReqKind, cx: &mut Cx<'_>) {
         let cust = self.customers[customer as usize];
-        let server = match cust.pinned {
-            Some(s) => s,
-            None => {
+        let server = match (cust.pinned, self.via_gateway) {
+            (Some(s), _) => s,
+            (None, true) => NOT_ROUTED,
+            (None, false) => {
                 let s = self.next_server;
                 self.next_server = (self.next_server + 1) % self.servers;
                 s
@@ -192,18 +270,23 @@ impl Crowd {
             customer,
             seat,
             kind,
-            server,
+            server: if self.via_gateway { NOT_ROUTED } else { server },
         });
-        cx.send(
-            Addr::new(Layer::Server, server as u16),
-            server::Msg::Request(server::Request {
-                req,
-                customer,
-                seat,
-                kind,
-                nbf: cust.token,
-            }),
-        );
+        let rq = server::Request {
+            req,
+            customer,
+            seat,
+            kind,
+            nbf: cust.token,
+        };
+        if self.via_gateway {
+            cx.send(Addr::new(Layer::Gateway, 0), gateway::Msg::Request(rq));
+        } else {
+            cx.send(
+                Addr::new(Layer::Server, server as u16),
+                server::Msg::Request(rq),
+            );
+        }
         let due = cx.local() + secs_to_nanos(self.cfg.timeout_s);
         self.deadlines.push_back((due, req));
         self.arm(cx);
@@ -236,14 +319,15 @@ impl Crowd {
         cx.observe(Obs::Answered { req: r });
         let c = req.customer;
         match (req.kind, d) {
+            // A bot holds seats and never pays (they expire).
+            (ReqKind::Claim, Decision::Confirmed) if self.is_bot(c) => {}
             (ReqKind::Claim, Decision::Confirmed) => {
                 if cx.rng().chance(self.cfg.pay_fraction) {
                     let wait = secs_to_nanos(cx.rng().lognormal(self.cfg.pay_median_s, 0.6));
                     cx.wake_in(wait, Msg::Pay(c, r));
                 }
             }
-            (ReqKind::Claim, Decision::Refused(_))
-                if self.customers[c as usize].pinned.is_some() => {}
+            (ReqKind::Claim, Decision::Refused(_)) if !self.retries(c) => {}
             (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
                 // Reload the seat map and choose again, a little faster this time.
                 let (board, rng) = cx.board_and_rng();
@@ -281,8 +365,7 @@ impl Crowd {
             req.done = true;
             let req = *req;
             cx.observe(Obs::GaveUp { req: r });
-            if req.kind == ReqKind::Claim && self.customers[req.customer as usize].pinned.is_none()
-            {
+            if req.kind == ReqKind::Claim && self.retries(req.customer) {
                 cx.wake_in(0, Msg::Click(req.customer));
             }
         }
@@ -334,7 +417,12 @@ impl Build for Crowd {
                 + cfg.merge_bound_ns()) as f64
                 / 1e9;
         }
-        vec![Crowd::new(&c, cfg.servers.len() as u8, arrivals)]
+        let mut crowd = Crowd::new(&c, cfg.servers.len() as u8, arrivals);
+        if cfg.gateway.enabled {
+            crowd.use_gateway();
+        }
+        crowd.add_bot(&c.bot);
+        vec![crowd]
     }
 }
 
@@ -350,6 +438,7 @@ impl Node for Crowd {
                 self.send(c, seat, ReqKind::Pay(claim), cx);
             }
             Msg::Deadline => self.on_deadline(cx),
+            Msg::BotTick => self.on_bot_tick(cx),
             Msg::Response { req, decision } => self.on_response(req, decision, cx),
         }
     }
@@ -423,6 +512,30 @@ mod tests {
         let b = server_of(&bench.deliver(&mut c, ME, ME, Msg::Click(1)));
         assert_eq!((a[0].0, b[0].0), (0, 1));
         assert_eq!(a[0].1.nbf, T0 + SEC, "token issued at login");
+    }
+
+    #[test]
+    fn with_a_gateway_every_request_goes_to_it_unrouted() {
+        let mut bench = Bench::new(T0, 0);
+        let mut c = crowd(2, 3);
+        c.use_gateway();
+        bench.deliver(&mut c, ME, ME, Msg::Arrive(0));
+        let cmds = bench.deliver(&mut c, ME, ME, Msg::Click(0));
+        let gw = Addr::new(Layer::Gateway, 0);
+        match sends(&cmds).as_slice() {
+            [(to, AnyMsg::Gateway(gateway::Msg::Request(rq)))] => {
+                assert_eq!((*to, rq.req, rq.customer), (gw, 0, 0));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            observations(&cmds).as_slice(),
+            [Obs::Sent {
+                req: 0,
+                server: NOT_ROUTED,
+                ..
+            }]
+        ));
     }
 
     #[test]

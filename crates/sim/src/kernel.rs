@@ -201,8 +201,9 @@ impl Kernel {
         Some(ev)
     }
 
-    /// Carries out one send from node `from` (on its host) recorded at `now`.
-    pub(crate) fn send(&mut self, from: Addr, to: Addr, msg: Msg, depart: Depart) {
+    /// Carries out one send from node `from` (on its host) recorded at `now`; `bg`:
+    /// background traffic (health checks), which keeps nothing alive.
+    pub(crate) fn send(&mut self, from: Addr, to: Addr, msg: Msg, depart: Depart, bg: bool) {
         let fh = self.home(from);
         let th = self.home(to);
         let now = self.now;
@@ -235,7 +236,7 @@ impl Kernel {
                 .cut_wait(fh, to.layer, leave)
                 .max(self.topology.cut_wait(th, from.layer, leave));
             let d = link.delay_reliable(&mut host.rng, route.way);
-            let background = to.layer.background() || from.layer.background();
+            let background = bg || to.layer.background() || from.layer.background();
             self.push(
                 leave + wait + d,
                 Ev::Msg {
@@ -250,7 +251,7 @@ impl Kernel {
             let cut = self.topology.cut_wait(fh, to.layer, leave) > 0
                 || self.topology.cut_wait(th, from.layer, leave) > 0;
             if let (Some(d), false) = (d, cut) {
-                let background = to.layer.background() || from.layer.background();
+                let background = bg || to.layer.background() || from.layer.background();
                 self.push(
                     leave + d,
                     Ev::Msg {

@@ -22,6 +22,13 @@ pub enum Refusal {
     HoldLost,
     /// `tso`: no timestamp came from the oracle in time (down or cut off).
     NoTimestamp,
+    /// No instance could take the request: connection refused by a crashed instance,
+    /// or no instance up behind the gateway (HTTP 502/503).
+    Unavailable,
+    /// The gateway stopped waiting for the instance's answer (HTTP 504).
+    GatewayTimeout,
+    /// The customer sent more than the gateway's rate limit allows (HTTP 429).
+    RateLimited,
 }
 
 impl Refusal {
@@ -35,6 +42,9 @@ impl Refusal {
             Refusal::HoldExpired => "hold_expired",
             Refusal::HoldLost => "hold_lost",
             Refusal::NoTimestamp => "no_timestamp",
+            Refusal::Unavailable => "unavailable",
+            Refusal::GatewayTimeout => "gateway_timeout",
+            Refusal::RateLimited => "rate_limited",
         }
     }
 }

@@ -39,6 +39,11 @@ pub struct Metrics {
     pub token_refusals: u64,
     /// Refusals because the seat was taken.
     pub taken_refusals: u64,
+    /// Requests refused before any server decided them: connection refused by a crashed
+    /// instance, no instance up, or the gateway's timeout (HTTP 502, 503, 504).
+    pub unavailable: u64,
+    /// Requests the gateway refused for exceeding a customer's rate limit (HTTP 429).
+    pub rate_limited: u64,
     /// Holds judged expired before their time-to-live had passed in true time.
     pub premature_expiries: u64,
     /// Holds judged still valid after their time-to-live had passed in true time.
@@ -69,6 +74,9 @@ pub struct ServerStats {
     pub confirmed: u64,
     /// Requests it refused.
     pub refused: u64,
+    /// Requests routed to it that failed: connection refused, or no answer before the
+    /// gateway's timeout.
+    pub errors: u64,
     /// Response times (customer send → answer received), nanoseconds, in arrival order.
     pub response_ns: Vec<i64>,
 }
@@ -153,6 +161,24 @@ pub struct History {
     pub ntp_jitter_ms: Vec<Vec<f32>>,
     /// Each server's NTP round-trip delay to its system peer, ms (NaN while NTP is off).
     pub ntp_delay_ms: Vec<Vec<f32>>,
+}
+
+impl History {
+    /// Empty series for `servers` servers, with room for `samples` samples each.
+    pub fn with_capacity(servers: usize, samples: usize) -> History {
+        // Not `vec![Vec::with_capacity(..); n]`: a clone keeps no spare capacity.
+        fn series<T>(servers: usize, samples: usize) -> Vec<Vec<T>> {
+            (0..servers).map(|_| Vec::with_capacity(samples)).collect()
+        }
+        History {
+            t: Vec::with_capacity(samples),
+            offsets: series(servers, samples),
+            response_ms: series(servers, samples),
+            metrics: Vec::with_capacity(samples),
+            ntp_jitter_ms: series(servers, samples),
+            ntp_delay_ms: series(servers, samples),
+        }
+    }
 }
 
 #[cfg(test)]

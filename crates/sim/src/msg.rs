@@ -10,6 +10,7 @@
 
 pub mod crowd;
 pub mod database;
+pub mod gateway;
 pub mod ntp_client;
 pub mod server;
 pub mod time_server;
@@ -34,6 +35,8 @@ macro_rules! for_each_layer {
             NtpClient, ntp_clients, "ntp_clients", background: true, node: ntp_client::NtpClient, msg: ntp_client::Msg;
             /// The timestamp oracle (`tso` only): strictly increasing timestamps on request.
             Tso, tso, "tso", background: false, node: tso::Oracle, msg: tso::Msg;
+            /// The gateway in front of the servers, balancing their load (off by default).
+            Gateway, gateways, "gateway", background: false, node: gateway::Gateway, msg: gateway::Msg;
         }
     };
 }

@@ -22,6 +22,9 @@ pub enum Decision {
     Refused(Refusal),
 }
 
+/// The server of a request sent to the gateway, until the gateway routes it.
+pub const NOT_ROUTED: u8 = u8::MAX;
+
 /// One observation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "obs", rename_all = "snake_case")]
@@ -31,7 +34,8 @@ pub enum Obs {
         /// Who.
         customer: CustomerId,
     },
-    /// A customer sent a request, through the gateway, to `server`.
+    /// A customer sent a request: straight to `server`, or to the gateway (then
+    /// `server` is [`NOT_ROUTED`] until the gateway's [`Obs::Routed`]).
     Sent {
         /// The request's id.
         req: ReqId,
@@ -41,8 +45,39 @@ pub enum Obs {
         seat: SeatId,
         /// Claim or payment.
         kind: ReqKind,
-        /// The server it goes to (0-based).
+        /// The server it goes to (0-based), or [`NOT_ROUTED`].
         server: u8,
+    },
+    /// The gateway forwarded a request to `server`.
+    Routed {
+        /// The request.
+        req: ReqId,
+        /// The instance it goes to (0-based).
+        server: u8,
+    },
+    /// The request was refused before any server decided it: connection refused by a
+    /// crashed instance, no instance up, or the gateway stopped waiting.
+    Rejected {
+        /// The request.
+        req: ReqId,
+        /// Why (`unavailable` or `gateway_timeout`).
+        refusal: Refusal,
+    },
+    /// A request failed on instance `server`: the connection was refused (crashed), or
+    /// no answer came before the gateway's timeout (hung).
+    Failed {
+        /// The request.
+        req: ReqId,
+        /// The instance (0-based).
+        server: u8,
+    },
+    /// The gateway marked an instance down (`up`: false) or up again, by its health
+    /// checks.
+    Marked {
+        /// The instance (0-based).
+        server: u8,
+        /// Up or down.
+        up: bool,
     },
     /// A customer got the answer to a request.
     Answered {

@@ -20,6 +20,8 @@ use crate::clock::ClockConfig;
 use crate::config::{
     Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
 };
+use crate::gateway::config::Algorithm;
+use crate::server::config::{Becomes, InstanceFault};
 use crate::timesync::{Fault, NtpConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
@@ -31,11 +33,13 @@ pub enum Group {
     Baseline,
     /// NTP on, alone or with a fault to outvote or to suffer.
     Ntp,
+    /// The front of the system: a gateway balancing the load over the instances.
+    Gateway,
 }
 
 impl Group {
     /// Every group, in menu order.
-    pub const ALL: [Group; 3] = [Group::Drift, Group::Baseline, Group::Ntp];
+    pub const ALL: [Group; 4] = [Group::Drift, Group::Baseline, Group::Ntp, Group::Gateway];
 
     /// The group's stable lower-case name (`drift`, `baseline`, `ntp`), as the command
     /// line's help and the docs write it.
@@ -44,6 +48,7 @@ impl Group {
             Group::Drift => "drift",
             Group::Baseline => "baseline",
             Group::Ntp => "ntp",
+            Group::Gateway => "gateway",
         }
     }
 }
@@ -121,6 +126,8 @@ const MAJOR: &[f64] = &[0.0, -10.0, 5.0, -3.0];
 const EXTREME: &[f64] = &[0.0, -30.0, 15.0, -8.0, 12.0];
 const DEMO: &[f64] = &[0.0, -5.0, 3.0, -2.0];
 const EXACT: &[f64] = &[0.0, 0.0, 0.0];
+/// Five exact clocks (the gateway presets).
+const EXACT5: &[f64] = &[0.0, 0.0, 0.0, 0.0, 0.0];
 
 /// Every preset, in the order the app's menu shows them (group by group).
 pub const PRESETS: &[Preset] = &[
@@ -223,6 +230,50 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: ntp_unreachable,
     },
+    Preset {
+        name: "lb_weighted",
+        group: Group::Gateway,
+        label_en: "weighted",
+        label_fr: "pondéré",
+        summary_en: "A gateway in front of three exact servers, weights 3:1:1: exactly 300, 100 and 100 of every 500 requests.",
+        summary_fr: "Une passerelle devant trois serveurs à l'heure, poids 3:1:1 : exactement 300, 100 et 100 requêtes sur 500.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: lb_weighted,
+    },
+    Preset {
+        name: "instance_crash",
+        group: Group::Gateway,
+        label_en: "crash",
+        label_fr: "plantage",
+        summary_en: "server-3 of 5 crashes at 10:00:10 and restarts at 10:01:40: refused connections are retried elsewhere, health checks mark it down and up again.",
+        summary_fr: "server-3 sur 5 plante à 10:00:10 et redémarre à 10:01:40 : les connexions refusées sont retentées ailleurs, les contrôles de santé le marquent hors service puis de retour.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: instance_crash,
+    },
+    Preset {
+        name: "instance_hang",
+        group: Group::Gateway,
+        label_en: "hang",
+        label_fr: "blocage",
+        summary_en: "server-3 of 5 hangs from 10:00:10 to 10:01:40: requests sent to it wait out the gateway's timeout until the health checks mark it down.",
+        summary_fr: "server-3 sur 5 se bloque de 10:00:10 à 10:01:40 : les requêtes qu'il reçoit attendent la fin du délai de la passerelle, jusqu'à ce que les contrôles de santé l'écartent.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: instance_hang,
+    },
+    Preset {
+        name: "rate_limit",
+        group: Group::Gateway,
+        label_en: "rate limit",
+        label_fr: "limite de débit",
+        summary_en: "A bot sends 50 claims a second from 10:00:00 through a gateway that allows each customer 5 a second, bursts of 10: it gets at most 10 + 5·t through; the other customers never notice.",
+        summary_fr: "Un robot envoie 50 demandes par seconde dès 10:00:00 à une passerelle qui en permet 5 par seconde à chaque client, par rafales de 10 : il en passe au plus 10 + 5·t ; les autres clients ne s'en aperçoivent pas.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: rate_limit,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -283,6 +334,8 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         ntp: NtpConfig::default(),
         commit_wait: Default::default(),
         tso: Default::default(),
+        gateway: Default::default(),
+        instances: Default::default(),
     }
 }
 
@@ -311,6 +364,52 @@ fn start_demo() -> Config {
 
 fn reset() -> Config {
     clocks("reset", EXACT)
+}
+
+/// Preset `name`: `n` exact servers behind a gateway (round robin), one database with
+/// a unique constraint (the front of the system, where clocks decide nothing).
+fn behind_gateway(name: &str, offsets_s: &[f64]) -> Config {
+    let mut c = clocks(name, offsets_s);
+    c.policy = Policy::Unique;
+    c.gateway.enabled = true;
+    c
+}
+
+/// An instance failure under load: server-3 becomes `becomes` at 10:00:10 and is
+/// restarted at 10:01:40, behind a gateway with HAProxy's default active checks.
+fn instance_fails(name: &str, becomes: Becomes) -> Config {
+    let mut c = behind_gateway(name, EXACT5);
+    c.gateway.active.enabled = true;
+    let fault = |at_s, becomes| InstanceFault {
+        server: 3,
+        at_s,
+        becomes,
+        factor: 1,
+    };
+    c.instances.faults = vec![fault(36_010.0, becomes), fault(36_100.0, Becomes::Up)];
+    c
+}
+
+fn instance_crash() -> Config {
+    instance_fails("instance_crash", Becomes::Crashed)
+}
+
+fn instance_hang() -> Config {
+    instance_fails("instance_hang", Becomes::Hung)
+}
+
+fn rate_limit() -> Config {
+    let mut c = behind_gateway("rate_limit", EXACT5);
+    c.gateway.rate_limit.enabled = true;
+    c.crowd.bot.rate_per_s = 50.0;
+    c
+}
+
+fn lb_weighted() -> Config {
+    let mut c = behind_gateway("lb_weighted", EXACT);
+    c.gateway.algorithm = Algorithm::Weighted;
+    c.gateway.weights = vec![3, 1, 1];
+    c
 }
 
 fn synced() -> Config {

@@ -18,6 +18,13 @@ pub struct ServerReport {
     pub skew_ppm: f64,
     /// Requests that reached it.
     pub requests: u64,
+    /// Its share of the requests that reached a server (0 to 1).
+    pub share: f64,
+    /// Requests routed to it that failed: connection refused (crashed) or unanswered
+    /// before the gateway's timeout (hung).
+    pub errors: u64,
+    /// How long the gateway had it marked down, seconds (0 without a gateway).
+    pub marked_down_s: f64,
     /// Seats it confirmed and payments it accepted.
     pub confirmed: u64,
     /// Requests it refused.
@@ -134,6 +141,11 @@ pub struct Report {
     pub confirmation_p50_ms: f64,
     /// Its 99th percentile, ms.
     pub confirmation_p99_ms: f64,
+    /// Refusals because no instance could take the request: connection refused, no
+    /// instance up, or the gateway's timeout (HTTP 502, 503, 504).
+    pub unavailable_refusals: u64,
+    /// Refusals by the gateway's rate limit (HTTP 429).
+    pub rate_limited_refusals: u64,
     /// Standard deviation of the servers' clock offsets at the end, ms.
     pub offset_spread_ms: f64,
     /// Per server.
@@ -144,6 +156,8 @@ pub struct Report {
     pub consistency: Consistency,
     /// Alerts raised and cleared, clock steps and faults, in true-time order.
     pub alerts: Vec<AlertReport>,
+    /// The gateway's balancing algorithm (`null`: no gateway, browsers go round robin).
+    pub gateway: Option<String>,
     /// Events processed.
     pub events: u64,
     /// Hash of the whole trace: equal hashes, identical runs.
@@ -209,6 +223,7 @@ impl Sim {
             .map(|i| nanos_to_ms(self.clock(i).offset(now)))
             .collect();
         let names = self.time_server_names();
+        let reached: u64 = self.truth.stats.iter().map(|s| s.requests).sum();
         let servers = self
             .truth
             .stats
@@ -235,6 +250,13 @@ impl Sim {
                     offset_ms: offsets[i],
                     skew_ppm: self.clock(i).skew_ppm(),
                     requests: s.requests,
+                    share: if reached == 0 {
+                        0.0
+                    } else {
+                        s.requests as f64 / reached as f64
+                    },
+                    errors: s.errors,
+                    marked_down_s: self.marked_down_ns(i) as f64 / 1e9,
                     confirmed: s.confirmed,
                     refused: s.refused,
                     mean_ms: p.mean_ms,
@@ -299,6 +321,8 @@ impl Sim {
             confirmation_mean_ms: confirmation.mean_ms,
             confirmation_p50_ms: confirmation.p50_ms,
             confirmation_p99_ms: confirmation.p99_ms,
+            unavailable_refusals: m.unavailable,
+            rate_limited_refusals: m.rate_limited,
             offset_spread_ms: std_dev(&offsets),
             servers,
             seats,
@@ -308,6 +332,11 @@ impl Sim {
                 .iter()
                 .map(|e| self.describe(e))
                 .collect(),
+            gateway: self
+                .cfg
+                .gateway
+                .enabled
+                .then(|| self.cfg.gateway.algorithm.name().to_string()),
             events: self.events(),
             trace_hash: self.trace_hash(),
         }

@@ -44,15 +44,18 @@
 //! A hold's expiry is judged with the *granting* server's timestamp against the
 //! *judging* server's clock.
 
+pub mod config;
+
 use crate::clock::Clock;
 use crate::config::{Config, Policy};
 use crate::hall::SeatId;
 use crate::host::Host;
-use crate::kernel::{Build, Cut, Kernel, Route};
+use crate::kernel::{Build, Cut, Ev, Kernel, Route};
 use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
+pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request};
-use crate::msg::{crowd, database, tso, Addr, Layer};
+use crate::msg::{crowd, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -95,6 +98,10 @@ pub struct Server {
     id: u8,
     peers: u8,
     rules: Rules,
+    /// Whether requests come through the gateway (answers go back the same way).
+    behind_gateway: bool,
+    /// Up, crashed, hung or slow.
+    mode: Mode,
     /// Replicated policies: its replica, one record per seat.
     replica: Vec<Option<Record>>,
     /// `lamport`: its counter (`major`); `hlc`: its (l, c).
@@ -107,6 +114,7 @@ pub struct Server {
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
 const DB: Addr = Addr::new(Layer::Database, 0);
+const GATEWAY: Addr = Addr::new(Layer::Gateway, 0);
 const ORACLE: Addr = Addr::new(Layer::Tso, 0);
 
 impl Server {
@@ -116,6 +124,8 @@ impl Server {
             id,
             peers: servers,
             rules,
+            behind_gateway: false,
+            mode: Mode::Up,
             replica: if rules.policy.replicated() {
                 vec![None; seats]
             } else {
@@ -178,6 +188,16 @@ impl Server {
             }
             _ => {}
         }
+    }
+
+    /// Answers go back through the gateway from now on.
+    pub fn behind_gateway(&mut self) {
+        self.behind_gateway = true;
+    }
+
+    /// Its state: up, crashed, hung or slow.
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// Its replica's record of `seat` (`local-timestamp`).
@@ -274,13 +294,19 @@ impl Server {
     /// its queue and service time.
     fn answer(&mut self, r: ReqId, decision: Decision, cx: &mut Cx<'_>) {
         cx.observe(Obs::Decided { req: r, decision });
-        cx.send_at(
-            CROWD,
-            crowd::Msg::Response { req: r, decision },
-            Depart::Service {
-                mean_ns: self.rules.service_ns,
-            },
-        );
+        let factor = match self.mode {
+            Mode::Slow { factor } => factor as f64,
+            _ => 1.0,
+        };
+        let depart = Depart::Service {
+            mean_ns: self.rules.service_ns * factor,
+        };
+        if self.behind_gateway {
+            let reply = gateway::Msg::Reply { req: r, decision };
+            cx.send_at(GATEWAY, reply, depart);
+        } else {
+            cx.send_at(CROWD, crowd::Msg::Response { req: r, decision }, depart);
+        }
     }
 
     /// Whether this server, its clock reading `local_now` while handling `judge`, finds
@@ -566,7 +592,27 @@ impl Build for Server {
                     only: None,
                 });
             }
-            servers.push(Server::new(i as u8, n as u8, seats, rules));
+            // The instance's faults, delivered at their true instants.
+            let me = Addr::new(Layer::Server, i as u16);
+            for f in cfg
+                .instances
+                .faults
+                .iter()
+                .filter(|f| f.server as usize == i + 1)
+            {
+                let ev = Ev::Msg {
+                    to: me,
+                    from: me,
+                    background: false,
+                    msg: Msg::Fault(f.mode()).into(),
+                };
+                k.push(Time::from_secs_f64(f.at_s).max(cfg.sale.start()), ev);
+            }
+            let mut server = Server::new(i as u8, n as u8, seats, rules);
+            if cfg.gateway.enabled {
+                server.behind_gateway();
+            }
+            servers.push(server);
         }
         let client = k.topology.shared_link("client", &cfg.network.client);
         let lan = k.topology.shared_link("lan", &cfg.network.lan);
@@ -589,6 +635,9 @@ impl Node for Server {
     type Msg = Msg;
 
     fn on_msg(&mut self, _from: Addr, msg: Msg, cx: &mut Cx<'_>) {
+        if !matches!(self.mode, Mode::Up | Mode::Slow { .. }) {
+            return self.on_down(msg, cx);
+        }
         match msg {
             Msg::Request(rq) => self.on_request(rq, cx),
             Msg::DbReply { req, decision } => self.answer(req, decision, cx),
@@ -617,12 +666,21 @@ impl Node for Server {
                 ts,
             } => self.on_stamp(req, seat, stamp, ts, cx),
             Msg::OracleTimeout { req } => self.on_oracle_timeout(req, cx),
+            Msg::Fault(m) => self.mode = m,
+            Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
         }
     }
 
     fn figures(&self) -> Vec<(&'static str, f64)> {
+        let mut f = vec![(
+            "up",
+            matches!(self.mode, Mode::Up | Mode::Slow { .. }) as u8 as f64,
+        )];
+        if let Mode::Slow { factor } = self.mode {
+            f.push(("slow_factor", factor as f64));
+        }
         if self.replica.is_empty() {
-            return Vec::new();
+            return f;
         }
         let live = |r: &&Record| !r.released;
         let held = self
@@ -637,7 +695,39 @@ impl Node for Server {
             .flatten()
             .filter(live)
             .filter(|r| r.paid);
-        vec![("held", held.count() as f64), ("sold", sold.count() as f64)]
+        f.push(("held", held.count() as f64));
+        f.push(("sold", sold.count() as f64));
+        f
+    }
+}
+
+impl Server {
+    /// A crashed instance's machine refuses the connection (a TCP reset): the gateway
+    /// tries another; a browser shows an error.
+    fn refuse_connection(&mut self, req: ReqId, cx: &mut Cx<'_>) {
+        if self.behind_gateway {
+            cx.send(GATEWAY, gateway::Msg::ConnRefused { req });
+        } else {
+            let refusal = Refusal::Unavailable;
+            cx.observe(Obs::Rejected { req, refusal });
+            let decision = Decision::Refused(refusal);
+            cx.send(CROWD, crowd::Msg::Response { req, decision });
+        }
+    }
+
+    /// A message for a crashed or hung instance.
+    #[cold]
+    fn on_down(&mut self, msg: Msg, cx: &mut Cx<'_>) {
+        match (self.mode, msg) {
+            (_, Msg::Fault(m)) => self.mode = m,
+            // A crashed process: the machine refuses the connection at once.
+            (Mode::Crashed, Msg::Request(rq)) => self.refuse_connection(rq.req, cx),
+            (Mode::Crashed, Msg::Probe { seq }) => {
+                cx.send_background(GATEWAY, gateway::Msg::ProbeRefused { seq })
+            }
+            // Nothing else reaches a crashed process, and a hung one handles nothing.
+            _ => {}
+        }
     }
 }
 
@@ -710,6 +800,85 @@ mod tests {
             ]
         );
         assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    /// Crashed: the connection is refused (to the gateway, which retries; to a
+    /// browser, an error). Hung: nothing at all, not even a stamp. Slow ×5: the reply
+    /// waits five times the mean service time. Probes: answered unless hung.
+    #[test]
+    fn crashed_hung_and_slow_instances() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let gw = Addr::new(Layer::Gateway, 0);
+        let mut s = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        s.behind_gateway();
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Crashed));
+        let cmds = bench.deliver(&mut s, ME, gw, claim(1, 4, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ConnRefused { req: 1 }))]
+        );
+        assert!(
+            observations(&cmds).is_empty(),
+            "a crashed process stamps nothing"
+        );
+        let cmds = bench.deliver(&mut s, ME, gw, Msg::Probe { seq: 7 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ProbeRefused { seq: 7 }))]
+        );
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Hung));
+        assert!(bench
+            .deliver(&mut s, ME, gw, claim(2, 4, OPENING))
+            .is_empty());
+        assert!(bench
+            .deliver(&mut s, ME, gw, Msg::Probe { seq: 8 })
+            .is_empty());
+        assert_eq!(s.record(4), None);
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Slow { factor: 5 }));
+        let cmds = bench.deliver(&mut s, ME, gw, claim(3, 4, OPENING));
+        assert!(cmds.iter().any(|c| matches!(
+            c,
+            crate::kernel::Cmd::Send {
+                depart: Depart::Service { mean_ns },
+                ..
+            } if *mean_ns == 5e6
+        )));
+        let cmds = bench.deliver(&mut s, ME, gw, Msg::Probe { seq: 9 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ProbeOk { seq: 9 }))]
+        );
+        // Without a gateway, a browser's connection is refused: an error it sees.
+        let mut direct = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        bench.deliver(&mut direct, ME, ME, Msg::Fault(Mode::Crashed));
+        let cmds = bench.deliver(&mut direct, ME, CROWD, claim(4, 4, OPENING));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Unavailable));
+        assert_eq!(
+            observations(&cmds),
+            vec![Obs::Rejected {
+                req: 4,
+                refusal: Refusal::Unavailable
+            }]
+        );
+    }
+
+    #[test]
+    fn behind_a_gateway_the_answer_goes_back_through_it() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let mut s = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        s.behind_gateway();
+        let gw = Addr::new(Layer::Gateway, 0);
+        let cmds = bench.deliver(&mut s, ME, gw, claim(1, 4, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                gw,
+                AnyMsg::Gateway(gateway::Msg::Reply {
+                    req: 1,
+                    decision: Decision::Confirmed
+                })
+            )]
+        );
     }
 
     #[test]

@@ -6,15 +6,18 @@
 
 use crate::clock::{Clock, WANDER_STEP};
 use crate::config::{Config, ConfigError};
+use crate::gateway::Algorithm;
 use crate::hall::{Hall, SeatId};
 use crate::kernel::{Addr, Cut, Cx, Ev, Host, HostId, Kernel, Sys, Topology};
 use crate::layers::{Layer, Msg, Nodes};
 use crate::metrics::History;
+use crate::msg::{gateway, server};
 use crate::net::{Link, LinkConfig};
 use crate::ntp::{Client, ClientConfig};
 use crate::ntp_client::{self, NtpAgent};
 use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::rng::Rng;
+use crate::server::Mode;
 use crate::time::{ms_to_nanos, secs_to_nanos, Time, SEC};
 use crate::time_server;
 use crate::timesync::Fault;
@@ -58,6 +61,25 @@ pub enum Action {
     },
     /// Inject a fault.
     Inject(Fault),
+    /// Crash, hang, slow down or restart an instance.
+    Instance {
+        /// 0-based server.
+        server: usize,
+        /// Its new state.
+        mode: Mode,
+    },
+    /// Change the gateway's balancing algorithm.
+    Balance {
+        /// The new algorithm.
+        algorithm: Algorithm,
+    },
+    /// Switch the gateway's health checks on or off.
+    Checks {
+        /// Active checks (probes).
+        active: bool,
+        /// Passive checks (failed requests).
+        passive: bool,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -158,6 +180,9 @@ impl Sim {
 
         // Every layer builds its nodes, on hosts it adds, with its routes.
         let mut k = Kernel::new(start, end + AFTERMATH, Topology::new(0));
+        // One chart sample per second until the activity dies down: reserved at once,
+        // so the series never grow by copying during the run.
+        let samples = ((end + AFTERMATH - start) / SEC).max(0) as usize + 2;
         let nodes = Nodes::build(&cfg, &mut k);
         let judge = Judge {
             opening,
@@ -171,13 +196,7 @@ impl Sim {
             end,
             truth: Truth::new(judge, seats, n, customers),
             board: Hall::new(&cfg.hall),
-            history: History {
-                offsets: vec![Vec::new(); n],
-                response_ms: vec![Vec::new(); n],
-                ntp_jitter_ms: vec![Vec::new(); n],
-                ntp_delay_ms: vec![Vec::new(); n],
-                ..Default::default()
-            },
+            history: History::with_capacity(n, samples),
             faults: Vec::new(),
             actions: Vec::new(),
             replay: actions.iter().rev().cloned().collect(),
@@ -348,6 +367,19 @@ impl Sim {
         &self.actions
     }
 
+    /// Makes `all` (a list that begins with this run's [`Sim::actions`]) the run's
+    /// actions: those past are kept, the rest are replayed at their instants, and any
+    /// other action this run was due to replay is forgotten (the timeline, after a live
+    /// action made at an earlier position, rewrites the future).
+    pub(crate) fn replay_from(&mut self, all: &[Acted]) {
+        debug_assert!(all.starts_with(&self.actions), "the past is kept");
+        self.replay = all[self.actions.len().min(all.len())..]
+            .iter()
+            .rev()
+            .cloned()
+            .collect();
+    }
+
     /// Carries out the replayed actions due now: those recorded after exactly the
     /// events run so far, and (with `upto`) those of instants up to `upto`.
     fn replay_due(&mut self, upto: Option<Time>) {
@@ -441,6 +473,9 @@ impl Sim {
         }
         let crowd = Addr::new(Layer::Crowd, 0);
         let id = self.nodes.crowd[0].add_scripted(seat, server as u8, at);
+        if let Some(g) = self.nodes.gateways.first_mut() {
+            g.pin(id, server as u8);
+        }
         self.truth.login(id, at);
         self.k.push(
             at,
@@ -489,8 +524,57 @@ impl Sim {
                 }
                 self.k.mix(0xE3 << 56 | self.faults.len() as u64);
             }
+            Action::Instance { server, mode } if server < n => {
+                let a = Addr::new(Layer::Server, server as u16);
+                self.deliver(a, a, server::Msg::Fault(mode).into());
+                self.k.mix(0xE4 << 56 | server as u64);
+            }
+            Action::Balance { algorithm } if !self.nodes.gateways.is_empty() => {
+                let a = Addr::new(Layer::Gateway, 0);
+                self.deliver(a, a, gateway::Msg::SetAlgorithm(algorithm).into());
+                self.k.mix(0xE5 << 56 | algorithm as u64);
+            }
+            Action::Checks { active, passive } if !self.nodes.gateways.is_empty() => {
+                let a = Addr::new(Layer::Gateway, 0);
+                self.deliver(a, a, gateway::Msg::SetChecks { active, passive }.into());
+                self.k
+                    .mix(0xE6 << 56 | (active as u64) << 1 | passive as u64);
+            }
             _ => {}
         }
+    }
+
+    /// Crashes, hangs, slows down or restarts instance `server` (0-based) now; an
+    /// unknown server or a slowdown factor outside 1–100 is refused by name.
+    pub fn set_instance(&mut self, server: usize, mode: Mode) -> Result<(), ConfigError> {
+        let a = Action::Instance { server, mode };
+        validate_action(&a, &self.cfg, "instance")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// Changes the gateway's balancing algorithm now (nothing without a gateway).
+    pub fn set_balancing(&mut self, algorithm: Algorithm) {
+        if !self.nodes.gateways.is_empty() {
+            self.act(Action::Balance { algorithm });
+        }
+    }
+
+    /// Switches the gateway's health checks now (nothing without a gateway).
+    pub fn set_checks(&mut self, active: bool, passive: bool) {
+        if !self.nodes.gateways.is_empty() {
+            self.act(Action::Checks { active, passive });
+        }
+    }
+
+    /// The gateway, if the run has one.
+    pub fn gateway(&self) -> Option<&crate::gateway::Gateway> {
+        self.nodes.gateways.first()
+    }
+
+    /// Instance `server`'s state (up, crashed, hung, slow).
+    pub fn instance_mode(&self, server: usize) -> Option<Mode> {
+        self.nodes.servers.get(server).map(|s| s.mode())
     }
 
     /// Changes a server's clock offset now (a teacher's slider): a step.
@@ -513,6 +597,16 @@ impl Sim {
     }
 
     /// The host of reservation server `i` (0-based).
+    /// How long the gateway has had server `i` marked down so far, ns by its clock (0
+    /// without a gateway).
+    pub fn marked_down_ns(&self, i: usize) -> i64 {
+        let Some(g) = self.nodes.gateways.first() else {
+            return 0;
+        };
+        let h = self.k.home(Addr::new(Layer::Gateway, 0)) as usize;
+        g.down_ns(i, self.k.hosts[h].clock.read(self.k.now))
+    }
+
     fn server_host(&self, i: usize) -> HostId {
         self.k.home(Addr::new(Layer::Server, i as u16))
     }
@@ -776,5 +870,22 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             crate::config::check_range(&format!("{field}.ppm"), *ppm, -1000.0, 1000.0, " ppm")
         }
         Action::Inject(f) => f.validate(field, n, cfg.ntp.servers.len()),
+        Action::Instance { server: s, mode } => {
+            server(*s)?;
+            match mode {
+                Mode::Slow { factor } => crate::config::check_range(
+                    &format!("{field}.mode.factor"),
+                    *factor as f64,
+                    1.0,
+                    100.0,
+                    "",
+                ),
+                _ => Ok(()),
+            }
+        }
+        Action::Balance { .. } | Action::Checks { .. } if !cfg.gateway.enabled => Err(
+            ConfigError::new(field, "the scenario has no gateway".to_string()),
+        ),
+        Action::Balance { .. } | Action::Checks { .. } => Ok(()),
     }
 }

@@ -286,12 +286,32 @@ impl Truth {
                 });
                 self.metrics.requests += 1;
             }
+            Obs::Routed { req, server } => self.requests[req as usize].server = server,
+            Obs::Rejected { req, refusal } => {
+                if self.requests[req as usize].outcome == Outcome::Pending {
+                    self.metrics.refused += 1;
+                    if refusal == Refusal::RateLimited {
+                        self.metrics.rate_limited += 1;
+                    } else {
+                        self.metrics.unavailable += 1;
+                    }
+                    self.set_outcome(req, Outcome::Refused(refusal));
+                }
+            }
+            Obs::Failed { server, .. } => {
+                if let Some(st) = self.stats.get_mut(server as usize) {
+                    st.errors += 1;
+                }
+            }
+            Obs::Marked { .. } => {}
             Obs::Received { req } => {
                 let r = &mut self.requests[req as usize];
                 r.arrived = now;
                 r.stamp = local;
                 self.marks[req as usize].received = at;
-                self.stats[r.server as usize].requests += 1;
+                if let Some(s) = self.stats.get_mut(r.server as usize) {
+                    s.requests += 1;
+                }
             }
             Obs::Decided { req, decision } => self.decided(req, decision, now, local, at),
             Obs::Ordered { req, order } => self.requests[req as usize].order = Some(order),
@@ -301,10 +321,14 @@ impl Truth {
                 if r.kind == ReqKind::Claim && r.outcome == Outcome::Confirmed {
                     self.confirm_ns.push(rt);
                 }
+                // A request never routed (lost on the way to the gateway) was answered
+                // by nobody.
                 let s = r.server as usize;
-                self.stats[s].response_ns.push(rt);
-                self.windows[s].0 += rt;
-                self.windows[s].1 += 1;
+                if let (Some(st), Some(w)) = (self.stats.get_mut(s), self.windows.get_mut(s)) {
+                    st.response_ns.push(rt);
+                    w.0 += rt;
+                    w.1 += 1;
+                }
             }
             Obs::GaveUp { req } => {
                 if self.requests[req as usize].outcome == Outcome::Pending {
@@ -507,7 +531,11 @@ impl Truth {
                         self.metrics.unstamped_refusals += 1;
                         false
                     }
-                    Refusal::HoldExpired | Refusal::HoldLost => false,
+                    Refusal::HoldExpired
+                    | Refusal::HoldLost
+                    | Refusal::Unavailable
+                    | Refusal::GatewayTimeout
+                    | Refusal::RateLimited => false,
                 };
                 if wrongly {
                     self.metrics.wrongly_refused += 1;

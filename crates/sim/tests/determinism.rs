@@ -134,3 +134,52 @@ fn live_actions_replay_to_the_same_run() {
         "actions[1]"
     );
 }
+
+/// The gateway's live actions (an instance crashed and restarted, the algorithm and
+/// the checks switched) replay to the same run too, and only where they make sense.
+#[test]
+fn gateway_actions_replay_to_the_same_run() {
+    use driftlab_sim::gateway::Algorithm;
+    use driftlab_sim::server::Mode;
+    use driftlab_sim::time::SEC;
+    let mut c = presets::preset("lb_weighted").unwrap();
+    c.crowd.customers = 500;
+    let opening = c.sale.opening();
+    let mut live = Sim::new(c.clone()).unwrap();
+    live.run_until(opening + 10 * SEC);
+    live.set_instance(1, Mode::Crashed).unwrap();
+    live.set_checks(true, false);
+    live.run_until(opening + 20 * SEC);
+    live.set_balancing(Algorithm::LeastConnections);
+    live.set_instance(1, Mode::Up).unwrap();
+    live.run();
+    assert_eq!(live.actions().len(), 4);
+    assert_eq!(
+        live.gateway().unwrap().algorithm(),
+        Algorithm::LeastConnections
+    );
+    assert!(live.report().servers[1].marked_down_s > 0.0);
+    let json = serde_json::to_string(live.actions()).unwrap();
+    let back: Vec<driftlab_sim::Acted> = serde_json::from_str(&json).unwrap();
+    let mut replay = Sim::with_actions(c.clone(), &back).unwrap();
+    replay.run();
+    assert_eq!(replay.report(), live.report());
+    // A slowdown factor out of range, an unknown server: refused by name.
+    let mut s = Sim::new(c.clone()).unwrap();
+    assert_eq!(
+        s.set_instance(0, Mode::Slow { factor: 0 })
+            .unwrap_err()
+            .field(),
+        "instance.mode.factor"
+    );
+    assert_eq!(
+        s.set_instance(9, Mode::Up).unwrap_err().field(),
+        "instance.server"
+    );
+    // Without a gateway, the gateway's actions are refused on replay.
+    let plain = presets::preset("reset").unwrap();
+    assert_eq!(
+        Sim::with_actions(plain, &back[1..2]).err().unwrap().field(),
+        "actions[0]"
+    );
+}

@@ -263,13 +263,15 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "database",
             "time_servers",
             "ntp_clients",
-            "tso"
+            "tso",
+            "gateway"
         ]
     );
     assert!(
         layers[5].nodes.is_empty(),
         "no oracle unless the policy is tso"
     );
+    assert!(layers[6].nodes.is_empty(), "no gateway unless asked for");
     let servers = &layers[1].nodes;
     assert_eq!(servers.len(), 2);
     assert_eq!(
@@ -278,7 +280,12 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
     );
     assert_eq!((servers[0].offset_ns, servers[1].offset_ns), (0, -2 * SEC));
     for s in servers {
-        assert_eq!(s.figures, vec![("held", 1.0), ("sold", 0.0)], "{}", s.host);
+        assert_eq!(
+            s.figures,
+            vec![("up", 1.0), ("held", 1.0), ("sold", 0.0)],
+            "{}",
+            s.host
+        );
     }
     let crowd = &layers[0].nodes[0];
     assert_eq!(

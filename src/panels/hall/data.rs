@@ -72,6 +72,9 @@ pub fn refusal_text(r: Refusal) -> Txt {
         Refusal::HoldExpired => Txt::RHoldExpired,
         Refusal::HoldLost => Txt::RHoldLost,
         Refusal::NoTimestamp => Txt::RNoTimestamp,
+        Refusal::Unavailable => Txt::RUnavailable,
+        Refusal::GatewayTimeout => Txt::RGatewayTimeout,
+        Refusal::RateLimited => Txt::RRateLimited,
     }
 }
 

@@ -115,7 +115,7 @@ pub const SERIAL: [Figure; 2] = [
 ];
 
 /// Refusals by reason.
-pub const REFUSALS: [Figure; 3] = [
+pub const REFUSALS: [Figure; 5] = [
     (
         "not_open_refusals",
         Txt::MNotOpen,
@@ -135,6 +135,20 @@ pub const REFUSALS: [Figure; 3] = [
         Txt::MTaken,
         Txt::MTakenTip,
         |m| m.taken_refusals,
+        false,
+    ),
+    (
+        "unavailable_refusals",
+        Txt::MUnavailable,
+        Txt::MUnavailableTip,
+        |m| m.unavailable,
+        false,
+    ),
+    (
+        "rate_limited_refusals",
+        Txt::MRateLimited,
+        Txt::MRateLimitedTip,
+        |m| m.rate_limited,
         false,
     ),
 ];
@@ -194,6 +208,8 @@ mod tests {
             not_open_refusals: 15,
             token_refusals: 16,
             taken_refusals: 17,
+            unavailable: 18,
+            rate_limited: 19,
             ..Metrics::default()
         };
         let all: Vec<(&str, u64, bool)> = [&TRAFFIC[..], &CLOCK, &SERIAL, &REFUSALS]
@@ -201,15 +217,17 @@ mod tests {
             .iter()
             .map(|f| (f.0, (f.3)(&m), f.4))
             .collect();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 19);
         assert_eq!(all[0], ("requests", 1, false));
         assert_eq!(all[5], ("wrong_winners", 6, true));
         assert_eq!(all[11], ("expiries", 12, false));
         assert_eq!(all[12], ("double_bookings", 13, true));
         assert_eq!(all[16], ("taken_refusals", 17, false));
-        // Each id names its own field: the values run 1..=17 in the panel's order.
+        assert_eq!(all[17], ("unavailable_refusals", 18, false));
+        assert_eq!(all[18], ("rate_limited_refusals", 19, false));
+        // Each id names its own field: the values run 1..=19 in the panel's order.
         let values: Vec<u64> = all.iter().map(|f| f.1).collect();
-        assert_eq!(values, (1..=17).collect::<Vec<u64>>());
+        assert_eq!(values, (1..=19).collect::<Vec<u64>>());
     }
 
     #[test]

@@ -207,8 +207,26 @@ impl<'a> Cx<'a> {
     pub fn send_at(&mut self, to: Addr, msg: impl Into<Msg>, depart: Depart) {
         let msg = msg.into();
         match &mut self.sink {
-            Sink::Live { kernel, .. } => kernel.send(self.me, to, msg, depart),
+            Sink::Live { kernel, .. } => kernel.send(self.me, to, msg, depart, false),
             Sink::Record { out, .. } => out.push(Cmd::Send { to, msg, depart }),
+        }
+    }
+
+    /// Sends `msg` to `to` now as background traffic (a health check): it does not keep
+    /// the run alive, and neither does the answer it gets.
+    pub fn send_background(&mut self, to: Addr, msg: impl Into<Msg>) {
+        let msg = msg.into();
+        match &mut self.sink {
+            Sink::Live { kernel, .. } => {
+                if kernel.alive() {
+                    kernel.send(self.me, to, msg, Depart::Now, true)
+                }
+            }
+            Sink::Record { out, .. } => out.push(Cmd::Send {
+                to,
+                msg,
+                depart: Depart::Now,
+            }),
         }
     }
 

@@ -22,4 +22,6 @@ pub enum Msg {
         /// The answer.
         decision: Decision,
     },
+    /// Timer: the bot sends its next claim.
+    BotTick,
 }

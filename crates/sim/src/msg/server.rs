@@ -2,6 +2,7 @@
 
 use crate::hall::SeatId;
 use crate::obs::Decision;
+pub use crate::server::config::Mode;
 use crate::time::Time;
 use crate::world::{CustomerId, Order, Record, ReqId, ReqKind};
 
@@ -88,5 +89,12 @@ pub enum Msg {
     OracleTimeout {
         /// The claim.
         req: ReqId,
+    },
+    /// The instance changes state: a crash, a hang, a slowdown, a restart.
+    Fault(Mode),
+    /// The gateway's active health check.
+    Probe {
+        /// The check's number.
+        seq: u32,
     },
 }

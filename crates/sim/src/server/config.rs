@@ -1,0 +1,132 @@
+//! The instances' configuration: what happens to them during a run (beside the server
+//! node, importing nothing of it: the run's [`crate::config::Config`] holds it).
+
+use crate::error::{check_range, ConfigError};
+use serde::{Deserialize, Serialize};
+
+/// What state an instance is in (its faults: from a scenario or the app).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Mode {
+    /// Serving normally (and after a restart).
+    #[default]
+    Up,
+    /// The process is gone: connections are refused at once.
+    Crashed,
+    /// Accepts connections and never answers (a deadlock, a full disk).
+    Hung,
+    /// Serves, with every service time multiplied by `factor`.
+    Slow {
+        /// The factor, from 1 to 100.
+        factor: u32,
+    },
+}
+
+/// The state an instance goes into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Becomes {
+    /// Serving again (a restart).
+    Up,
+    /// Crashed: connections refused.
+    Crashed,
+    /// Hung: accepts connections, never answers.
+    Hung,
+    /// Slow: service times × `factor`.
+    Slow,
+}
+
+/// A fault of one instance, at an instant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceFault {
+    /// Which instance: 1 for `server-1`.
+    pub server: u32,
+    /// When, seconds since midnight (e.g. 36 030 = 10:00:30).
+    pub at_s: f64,
+    /// What it becomes.
+    pub becomes: Becomes,
+    /// `slow`: the service time's factor, 1 to 100 (default 1).
+    #[serde(default = "one")]
+    pub factor: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl InstanceFault {
+    /// The instance's mode after the fault.
+    pub fn mode(&self) -> Mode {
+        match self.becomes {
+            Becomes::Up => Mode::Up,
+            Becomes::Crashed => Mode::Crashed,
+            Becomes::Hung => Mode::Hung,
+            Becomes::Slow => Mode::Slow {
+                factor: self.factor,
+            },
+        }
+    }
+}
+
+/// The instances (the reservation servers seen as processes behind a gateway).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InstancesConfig {
+    /// Crashes, hangs, slowdowns and restarts, at their instants (default none).
+    pub faults: Vec<InstanceFault>,
+}
+
+impl InstancesConfig {
+    /// Checks the fields against a run of `servers` servers.
+    pub fn validate(&self, servers: usize) -> Result<(), ConfigError> {
+        for (i, f) in self.faults.iter().enumerate() {
+            let name = |n: &str| format!("instances.faults[{i}].{n}");
+            check_range(
+                &name("server"),
+                f.server as f64,
+                1.0,
+                servers as f64,
+                " (a server number)",
+            )?;
+            check_range(&name("at_s"), f.at_s, 0.0, 86_400.0, " s since midnight")?;
+            check_range(&name("factor"), f.factor as f64, 1.0, 100.0, "")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_reads_as_json_and_is_checked() {
+        let f: InstanceFault =
+            serde_json::from_str(r#"{"server": 2, "at_s": 36030, "becomes": "slow", "factor": 5}"#)
+                .unwrap();
+        assert_eq!(f.mode(), Mode::Slow { factor: 5 });
+        let c: InstanceFault =
+            serde_json::from_str(r#"{"server": 1, "at_s": 1, "becomes": "crashed"}"#).unwrap();
+        assert_eq!((c.mode(), c.factor), (Mode::Crashed, 1));
+        let cfg = InstancesConfig {
+            faults: vec![f.clone(), c],
+        };
+        cfg.validate(3).unwrap();
+        assert_eq!(
+            cfg.validate(1).unwrap_err().field(),
+            "instances.faults[0].server"
+        );
+        let bad = InstancesConfig {
+            faults: vec![InstanceFault { factor: 0, ..f }],
+        };
+        assert_eq!(
+            bad.validate(3).unwrap_err().field(),
+            "instances.faults[0].factor"
+        );
+        assert!(serde_json::from_str::<InstanceFault>(
+            r#"{"server": 1, "at_s": 1, "becomes": "exploded"}"#
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,230 @@
+//! The gateway panel: the algorithm and the health checks, chosen live, and one card
+//! per instance with what it is (up, crashed, hung, slow), what the gateway sees (marked
+//! down or not), its share of the traffic, requests in progress, errors and the time it
+//! spent marked down; buttons to crash, hang, slow down or restart it.
+//!
+//! Without a gateway it says so and how to get one. Its feed reads the gateway every
+//! frame.
+
+pub mod data;
+
+use crate::components::term::Term;
+use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
+use crate::i18n::Txt;
+use crate::palette::{server_colour, server_name};
+use data::{algorithm_texts, mode_text, GatewayView, InstanceView, SLOW_FACTOR};
+use driftlab_sim::gateway::Algorithm;
+use driftlab_sim::server::Mode;
+use leptos::prelude::*;
+
+/// The gateway panel (nothing when the run has no gateway).
+#[component]
+pub fn GatewayPanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let view = ctx
+        .feed(Spec::new(Cadence::EveryFrame), |src| {
+            GatewayView::of(src.sim())
+        })
+        .signal();
+    let present = Memo::new(move |_| view.with(|v| v.is_some()));
+    let count = Memo::new(move |_| view.with(|v| v.as_ref().map_or(0, |v| v.instances.len())));
+    let algorithm = Memo::new(move |_| view.with(|v| v.as_ref().map(|v| v.algorithm)));
+    let checks = Memo::new(move |_| {
+        view.with(|v| v.as_ref().map_or((false, false), |v| (v.active, v.passive)))
+    });
+    let refused = RwSignal::new(None::<String>);
+    let options = move || {
+        Algorithm::ALL
+            .into_iter()
+            .map(|a| {
+                let (label, _) = algorithm_texts(a);
+                view! {
+                    <option value=a.name() selected=move || algorithm.get() == Some(a)>
+                        {move || ctx.t(label)}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show
+            when=move || present.get()
+            fallback=move || {
+                view! {
+                    <section class="panel gateway" data-testid="gateway-none">
+                        <h2>{move || ctx.t(Txt::Gateway)}</h2>
+                        <p class="hint">{move || ctx.t(Txt::GwNone)}</p>
+                    </section>
+                }
+            }
+        >
+            <section class="panel gateway" aria-labelledby="gateway-title" data-testid="gateway">
+                <header class="panel-head">
+                    <h2 id="gateway-title">{move || ctx.t(Txt::Gateway)}</h2>
+                    <div class="gw-controls">
+                        <label>
+                            <Term label=Txt::GwAlgorithm tip=Txt::GwAlgorithmTip />
+                            " "
+                            <select
+                                data-testid="gw-algorithm"
+                                on:change=move |ev| {
+                                    if let Ok(a) = Algorithm::parse(&event_target_value(&ev)) {
+                                        ctx.set_balancing(a);
+                                    }
+                                }
+                            >
+                                {options()}
+                            </select>
+                        </label>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid="gw-active"
+                                prop:checked=move || checks.get().0
+                                on:change=move |ev| {
+                                    ctx.set_checks(event_target_checked(&ev), checks.get_untracked().1)
+                                }
+                            />
+                            <Term label=Txt::GwActive tip=Txt::GwActiveTip />
+                        </label>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid="gw-passive"
+                                prop:checked=move || checks.get().1
+                                on:change=move |ev| {
+                                    ctx.set_checks(checks.get_untracked().0, event_target_checked(&ev))
+                                }
+                            />
+                            <Term label=Txt::GwPassive tip=Txt::GwPassiveTip />
+                        </label>
+                    </div>
+                </header>
+                {move || {
+                    view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
+                        .map(|(rate, burst)| {
+                            view! {
+                                <p class="gw-limit" data-testid="gw-rate-limit">
+                                    <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
+                                    {format!(": {rate} /s, burst {burst}")}
+                                </p>
+                            }
+                        })
+                }}
+                <p class="hint" data-testid="gw-algorithm-tip">
+                    {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
+                </p>
+                <div class="instances">
+                    <For each=move || 0..count.get() key=|i| *i let:i>
+                        <InstanceCard i=i view=view refused=refused />
+                    </For>
+                </div>
+                {move || {
+                    refused
+                        .get()
+                        .map(|why| {
+                            view! {
+                                <p class="error" role="alert" data-testid="gw-error">
+                                    {ctx.t(Txt::FlRefused)}
+                                    " "
+                                    {why}
+                                </p>
+                            }
+                        })
+                }}
+            </section>
+        </Show>
+    }
+}
+
+/// One instance's card.
+#[component]
+fn InstanceCard(
+    i: usize,
+    view: ReadSignal<Option<GatewayView>>,
+    refused: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let me =
+        Memo::new(move |_| view.with(|v| v.as_ref().and_then(|v| v.instances.get(i).cloned())));
+    let get =
+        move |f: fn(&InstanceView) -> String| me.with(|m| m.as_ref().map(f).unwrap_or_default());
+    let set = move |mode: Mode| refused.set(ctx.set_instance(i, mode).err());
+    let mode = Memo::new(move |_| me.with(|m| m.as_ref().map(|m| m.mode).unwrap_or_default()));
+    let down = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.marked_down)));
+    let button = move |label: Txt, tip: Txt, id: &'static str, m: Mode| {
+        view! {
+            <button
+                class="fault"
+                data-testid=format!("instance-{id}-{i}")
+                title=move || ctx.t(tip)
+                on:click=move |_| set(m)
+            >
+                {move || ctx.t(label)}
+            </button>
+        }
+    };
+    view! {
+        <div
+            class="instance"
+            class:marked-down=move || down.get()
+            style=format!("--server: {}", server_colour(i))
+            data-testid=format!("instance-{i}")
+        >
+            <div class="instance-head">
+                <span class="swatch"></span>
+                <strong class="server-name">{server_name(i)}</strong>
+                <span
+                    class=move || format!("badge mode {}", mode_text(mode.get()).1)
+                    data-testid=format!("instance-mode-{i}")
+                >
+                    {move || {
+                        let m = mode.get();
+                        let text = ctx.t(mode_text(m).0).to_string();
+                        match m {
+                            Mode::Slow { factor } => format!("{text} ×{factor}"),
+                            _ => text,
+                        }
+                    }}
+                </span>
+                <span
+                    class="badge seen"
+                    class:down=move || down.get()
+                    data-testid=format!("instance-seen-{i}")
+                    title=move || ctx.t(Txt::GwSeenTip)
+                >
+                    {move || ctx.t(if down.get() { Txt::GwMarkedDown } else { Txt::GwMarkedUp })}
+                </span>
+            </div>
+            <dl class="instance-figures">
+                <div>
+                    <dt><Term label=Txt::GwShare tip=Txt::GwShareTip /></dt>
+                    <dd data-testid=format!("instance-share-{i}")>
+                        {move || get(|m| format!("{:.0} %", m.share * 100.0))}
+                    </dd>
+                </div>
+                <div>
+                    <dt><Term label=Txt::GwInProgress tip=Txt::GwInProgressTip /></dt>
+                    <dd>{move || get(|m| m.in_progress.to_string())}</dd>
+                </div>
+                <div>
+                    <dt><Term label=Txt::GwErrors tip=Txt::GwErrorsTip /></dt>
+                    <dd data-testid=format!("instance-errors-{i}")>
+                        {move || get(|m| m.errors.to_string())}
+                    </dd>
+                </div>
+                <div>
+                    <dt><Term label=Txt::GwDown tip=Txt::GwDownTip /></dt>
+                    <dd>{move || get(|m| format!("{:.0} s", m.down_s))}</dd>
+                </div>
+            </dl>
+            <div class="instance-buttons">
+                {button(Txt::GwCrash, Txt::GwCrashTip, "crash", Mode::Crashed)}
+                {button(Txt::GwHang, Txt::GwHangTip, "hang", Mode::Hung)}
+                {button(Txt::GwSlowDown, Txt::GwSlowDownTip, "slow", Mode::Slow { factor: SLOW_FACTOR })}
+                {button(Txt::GwRestart, Txt::GwRestartTip, "restart", Mode::Up)}
+            </div>
+        </div>
+    }
+}

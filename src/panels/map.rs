@@ -1,0 +1,192 @@
+//! Home: the live diagram of the architecture. Every layer of the kernel's list is a
+//! box (a layer added to the core appears here with no change to this file), with its
+//! nodes: each host's clock error, its named figures, and the anomalies found there.
+//! A layer the scenario does not use is drawn greyed. Clicking a box opens its view.
+
+pub mod data;
+
+use crate::ctx::{use_ctx, Ctx};
+use crate::feed::{Cadence, Spec};
+use crate::i18n::{Lang, Txt};
+use crate::palette::server_colour;
+use data::{LayerBox, NodeBox};
+use driftlab_sim::Layer;
+use leptos::prelude::*;
+
+/// A layer's title (a layer the app does not know yet: its name in the core's list).
+fn layer_title(lang: Lang, b: &LayerBox) -> String {
+    let key = match b.name {
+        "crowd" => Some(Txt::LayerCrowd),
+        "servers" => Some(Txt::LayerServers),
+        "database" => Some(Txt::LayerDatabase),
+        "time_servers" => Some(Txt::LayerTimeServers),
+        "ntp_clients" => Some(Txt::LayerNtpClients),
+        _ => None,
+    };
+    key.map_or_else(|| b.name.replace('_', " "), |k| lang.t(k).to_string())
+}
+
+/// A figure's label (an unknown one: the core's name).
+fn figure_label(lang: Lang, name: &'static str) -> &'static str {
+    let key = match name {
+        "arrived" => Txt::FigArrived,
+        "waiting" => Txt::FigWaiting,
+        "gone" => Txt::FigGone,
+        "held" => Txt::FigHeld,
+        "sold" => Txt::FigSold,
+        "stratum" => Txt::FigStratum,
+        "lie_ms" => Txt::FigLie,
+        "on" => Txt::FigOn,
+        _ => return name,
+    };
+    lang.t(key)
+}
+
+fn figure_text(lang: Lang, name: &str, x: f64) -> String {
+    if name == "on" {
+        return if x != 0.0 { "✓" } else { "—" }.to_string();
+    }
+    let decimals = if x.fract() == 0.0 { 0 } else { 1 };
+    lang.num(x, decimals)
+}
+
+/// One node's line in its layer's box.
+fn node_view(lang: Lang, n: &NodeBox, show_offset: bool) -> impl IntoView {
+    let colour = n.server.map(server_colour);
+    let a = n.anomalies;
+    let figures = n
+        .figures
+        .iter()
+        .map(|&(name, x)| {
+            view! {
+                <span class="fig">
+                    <span class="fig-name">{figure_label(lang, name)}</span>
+                    " "
+                    <b>{figure_text(lang, name, x)}</b>
+                </span>
+            }
+        })
+        .collect_view();
+    let offset_class = if n.offset_ns == 0 {
+        "offset zero"
+    } else {
+        "offset"
+    };
+    let class = if a.total() > 0 {
+        "node anomalous"
+    } else {
+        "node"
+    };
+    view! {
+        <li class=class data-host=n.host.clone()>
+            <span class="host">
+                {colour.map(|c| view! { <span class="dot" style:background=c></span> })}
+                {n.host.clone()}
+            </span>
+            {show_offset.then(|| view! {
+                <span class=offset_class title=lang.t(Txt::ClockError)>
+                    "Δ " {lang.offset(n.offset_ns)}
+                </span>
+            })}
+            <span class="figs">{figures}</span>
+            {(a.total() > 0).then(|| view! {
+                <span class="node-anomalies" title=lang.t(Txt::AnomaliesHere)>
+                    {(a.wrong_winners > 0).then(|| view! {
+                        <span class="badge wrong">"! " {lang.int(a.wrong_winners.into())}</span>
+                    })}
+                    {(a.double_bookings > 0).then(|| view! {
+                        <span class="badge double">"✖ " {lang.int(a.double_bookings.into())}</span>
+                    })}
+                    {(a.other > 0).then(|| view! {
+                        <span class="badge other">"⚠ " {lang.int(a.other.into())}</span>
+                    })}
+                </span>
+            })}
+        </li>
+    }
+}
+
+/// A layer's box: a button that opens its view.
+fn layer_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
+    let lang = ctx.ui.lang.get();
+    let view = b.view;
+    let unused = b.nodes.is_empty();
+    // A layer with one node per host of another (the crowd) shows no clock: it is not
+    // one machine. Time servers and servers do.
+    let show_offset = b.layer != Layer::Crowd;
+    let title = layer_title(lang, &b);
+    // A layer with many nodes gets more room.
+    let grow = format!("{}", 1.0 + b.nodes.len() as f64 / 2.0);
+    let label = format!("{title}: {}", lang.t(view.label()));
+    let nodes = b
+        .nodes
+        .iter()
+        .map(|n| node_view(lang, n, show_offset))
+        .collect_view();
+    view! {
+        <button
+            class="layer"
+            class:unused=unused
+            data-layer=b.name
+            data-testid=format!("layer-{}", b.name)
+            aria-label=label
+            style:flex-grow=grow
+            on:click=move |_| ctx.open(view)
+        >
+            <span class="layer-head">
+                <span class="layer-title">{title}</span>
+                <span class="layer-open">{lang.t(Txt::MapOpen)} " → " {lang.t(view.label())}</span>
+            </span>
+            {if unused {
+                view! { <span class="unused-note">{lang.t(Txt::MapUnused)}</span> }.into_any()
+            } else {
+                view! { <ul class="nodes">{nodes}</ul> }.into_any()
+            }}
+        </button>
+    }
+}
+
+/// The architecture's diagram.
+#[component]
+pub fn MapPanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let diagram = ctx
+        .feed(Spec::new(Cadence::Every(4)), |src| data::diagram(src.sim()))
+        .signal();
+    let path = move || {
+        let d = diagram.get();
+        let n = d.path.len();
+        d.path
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                view! {
+                    {layer_view(ctx, b)}
+                    {(i + 1 < n).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
+                }
+            })
+            .collect_view()
+    };
+    let beside = move || {
+        diagram
+            .get()
+            .beside
+            .into_iter()
+            .map(|b| layer_view(ctx, b))
+            .collect_view()
+    };
+    view! {
+        <section class="panel map" aria-labelledby="map-title" data-testid="map">
+            <header class="panel-head">
+                <h2 id="map-title">{move || ctx.t(Txt::MapTitle)}</h2>
+                <p class="hint">{move || ctx.t(Txt::MapHint)}</p>
+            </header>
+            <div class="map-path" data-testid="map-path">{path}</div>
+            <div class="map-link">
+                <h3 class="map-beside-title">"↓ " {move || ctx.t(Txt::MapBeside)}</h3>
+                <p class="map-back" aria-hidden="true">"↩ " {move || ctx.t(Txt::MapBack)}</p>
+            </div>
+            <div class="map-beside" data-testid="map-beside">{beside}</div>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! The app's views: the architecture's map (home) and one view per part of it. The
+//! view is part of the URL (`?view=clocks`), so a link opens it and the browser's Back
+//! button returns to the previous one.
+
+use crate::i18n::Txt;
+use driftlab_sim::Layer;
+
+/// A view of the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum View {
+    /// The live diagram of the architecture (home).
+    #[default]
+    Map,
+    /// The servers' clocks and their offsets over time.
+    Clocks,
+    /// The gateway and its instances: balancing, health checks, faults.
+    Gateway,
+    /// NTP: the monitor, its charts, one exchange.
+    Ntp,
+    /// The hall, a seat's story, the anomalies over time.
+    Hall,
+    /// Every measure, the response times and the servers' log.
+    Measures,
+}
+
+impl View {
+    /// Every view, in the order of the tabs.
+    pub const ALL: [View; 6] = [
+        View::Map,
+        View::Clocks,
+        View::Gateway,
+        View::Ntp,
+        View::Hall,
+        View::Measures,
+    ];
+
+    /// The view's name in the URL.
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Map => "map",
+            View::Clocks => "clocks",
+            View::Gateway => "gateway",
+            View::Ntp => "ntp",
+            View::Hall => "hall",
+            View::Measures => "measures",
+        }
+    }
+
+    /// The view named `slug`, if any.
+    pub fn parse(slug: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.slug() == slug)
+    }
+
+    /// Its tab's label.
+    pub fn label(self) -> Txt {
+        match self {
+            View::Map => Txt::ViewMap,
+            View::Clocks => Txt::ViewClocks,
+            View::Gateway => Txt::ViewGateway,
+            View::Ntp => Txt::ViewNtp,
+            View::Hall => Txt::ViewHall,
+            View::Measures => Txt::ViewMeasures,
+        }
+    }
+
+    /// The view that shows a layer of the architecture in detail: where a click on its
+    /// box in the diagram leads. A layer without a view of its own (a new one) opens the
+    /// measures, where every figure of the run is.
+    pub fn of_layer(layer: Layer) -> View {
+        match layer.name() {
+            "crowd" => View::Hall,
+            "servers" => View::Clocks,
+            "gateway" => View::Gateway,
+            "time_servers" | "ntp_clients" => View::Ntp,
+            _ => View::Measures,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_round_trip_and_unknown_ones_are_none() {
+        for v in View::ALL {
+            assert_eq!(View::parse(v.slug()), Some(v));
+        }
+        assert_eq!(View::parse("clocks"), Some(View::Clocks));
+        assert_eq!(View::parse("Clocks"), None);
+        assert_eq!(View::parse(""), None);
+    }
+
+    #[test]
+    fn every_layer_opens_a_view() {
+        assert_eq!(View::of_layer(Layer::Server), View::Clocks);
+        assert_eq!(View::of_layer(Layer::Crowd), View::Hall);
+        assert_eq!(View::of_layer(Layer::TimeServer), View::Ntp);
+        assert_eq!(View::of_layer(Layer::NtpClient), View::Ntp);
+        assert_eq!(View::of_layer(Layer::Database), View::Measures);
+        assert_eq!(View::of_layer(Layer::Gateway), View::Gateway);
+    }
+}
