@@ -19,6 +19,10 @@ pub struct Host {
     pub rng: Rng,
     /// When its CPU is done with the work queued so far (true time: the CPU is physics).
     pub busy_until: Time,
+    /// The bound on its clock's error that its NTP daemon last stated, as Linux's
+    /// `adjtimex` keeps `maxerror`: (the root distance in ns, the local time it was
+    /// stated). `None` while NTP is off or unsynchronised.
+    pub max_error: Option<(i64, Time)>,
 }
 
 impl Host {
@@ -27,6 +31,7 @@ impl Host {
         Host {
             name: name.into(),
             busy_until: Time(i64::MIN / 2),
+            max_error: None,
             clock,
             rng,
         }

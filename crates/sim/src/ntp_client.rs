@@ -79,6 +79,18 @@ impl NtpAgent {
         }
         let cmds = client.on_reply(source as usize, reply, t4);
         self.apply(cmds, cx, wake);
+        self.state_max_error(cx);
+    }
+
+    /// States the host's clock error bound (`adjtimex`'s `maxerror`): the root
+    /// distance while synchronised, none otherwise. Commit-wait reads it as ε.
+    fn state_max_error(&self, cx: &mut Cx<'_>) {
+        let local = cx.local();
+        let bound = self.client.as_ref().and_then(|c| {
+            let sv = c.system_vars(local);
+            (sv.stratum < 16).then_some(sv.root_delay_ns / 2 + sv.root_disp_ns)
+        });
+        cx.set_max_error(bound);
     }
 
     fn apply(&mut self, cmds: Vec<Command>, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
@@ -181,6 +193,7 @@ impl Node for NtpClient {
                     self.agent.switch_on(&self.cfg, cx, wake);
                 } else {
                     self.agent.switch_off();
+                    cx.set_max_error(None);
                 }
             }
         }

@@ -205,7 +205,16 @@ impl Server {
         self.replica.get(seat as usize).copied().flatten()
     }
 
+    /// `commit-wait`: ε now: the bound on this clock's error its NTP daemon states (the
+    /// root distance, growing while unrefreshed), else the configured ε.
+    fn refresh_epsilon(&mut self, cx: &mut Cx<'_>) {
+        if self.rules.policy == Policy::CommitWait {
+            self.epsilon = cx.max_error().unwrap_or(self.rules.epsilon);
+        }
+    }
+
     fn on_request(&mut self, rq: Request, cx: &mut Cx<'_>) {
+        self.refresh_epsilon(cx);
         let stamp = cx.local();
         cx.observe(Obs::Received { req: rq.req });
         let r = rq.req;
@@ -439,6 +448,7 @@ impl Server {
     /// has passed its stamp (plus the merge bound) and the replica still gives it the
     /// seat; refused as taken if a claim stamped earlier took it meanwhile.
     fn on_commit_wait(&mut self, r: ReqId, seat: SeatId, order: Order, cx: &mut Cx<'_>) {
+        self.refresh_epsilon(cx);
         let now = cx.local();
         if now.0 - self.epsilon <= order.major + self.rules.merge_bound {
             // Not yet by this clock (a coarse tick reads behind, or the clock was slewed

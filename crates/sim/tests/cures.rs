@@ -345,3 +345,44 @@ fn commit_wait_with_an_epsilon_under_the_true_error_revokes_again() {
         .iter()
         .all(|&w| w > 2 * SEC + bound && w < 2 * SEC + bound + MS));
 }
+
+#[test]
+fn commit_wait_with_epsilon_from_ntp_revokes_nothing_and_waits_milliseconds() {
+    // `synced`: extreme drift with NTP on. Once a server is synchronised its ε is its
+    // NTP client's root distance (milliseconds), so the wait is 2ε plus the 201.25 ms
+    // replication bound: far less than the 62 s of a set ε of 31 s.
+    let bound = 201_250_000;
+    let mut revoked = 0;
+    let mut waits = Vec::new();
+    for seed in 1..=20 {
+        let mut c = presets::preset("synced").unwrap();
+        c.policy = Policy::CommitWait;
+        c.seed = seed;
+        let mut sim = Sim::new(c).unwrap();
+        sim.run();
+        let r = sim.report();
+        revoked += r.revoked;
+        assert_eq!(r.double_bookings, 0, "seed {seed}");
+        // A wrong winner came less than the two servers' ε (each claim's stamp minus
+        // its clock reading) after the first: commit-wait does not order those.
+        for a in &sim.truth().anomalies {
+            if a.kind == AnomalyKind::WrongWinner {
+                let (w, f) = winner_and_first(&sim, a);
+                let q = sim.requests();
+                let eps = |i: usize| q[i].order.unwrap().major - q[i].stamp.0;
+                assert!(
+                    q[w].arrived - q[f].arrived <= eps(w) + eps(f),
+                    "seed {seed}"
+                );
+            }
+        }
+        assert_eq!(r.consistency.requests_without_outcome, 0);
+        waits.extend(confirmation_waits(&sim));
+    }
+    assert_eq!(revoked, 0);
+    let after_sync: Vec<i64> = waits.into_iter().filter(|&w| w < bound + SEC).collect();
+    assert!(!after_sync.is_empty());
+    let mean = after_sync.iter().sum::<i64>() / after_sync.len() as i64;
+    // 2ε with ε a root distance of a few ms: the wait is the bound plus tens of ms.
+    assert!(mean > bound && mean < bound + 100 * MS, "{mean}");
+}

@@ -140,6 +140,23 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Its NTP daemon states the bound on this host's clock error (the root distance,
+    /// now), or withdraws it (`None`: NTP off or unsynchronised), as `adjtimex` sets
+    /// `maxerror`. Not a command: nothing travels, no event is scheduled.
+    pub fn set_max_error(&mut self, ns: Option<i64>) {
+        let now = self.local();
+        self.host().max_error = ns.map(|e| (e, now));
+    }
+
+    /// The bound on this host's clock error now, ns, if its NTP daemon states one: the
+    /// root distance it last stated, grown since at NTP's 15 ppm (PHI), as dispersion
+    /// grows while nothing refreshes it.
+    pub fn max_error(&mut self) -> Option<i64> {
+        let now = self.local();
+        let (e, at) = self.host().max_error?;
+        Some(e + crate::ntp::phi((now - at).max(0)))
+    }
+
     /// This node's address.
     pub fn me(&self) -> Addr {
         self.me
