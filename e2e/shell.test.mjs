@@ -9,7 +9,7 @@ import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
-const VIEWS = ['map', 'clocks', 'ntp', 'hall', 'measures'];
+const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures'];
 // The core's list of layers (for_each_layer! in crates/sim/src/msg.rs) and the view
 // each opens.
 const LAYERS = {
@@ -18,6 +18,8 @@ const LAYERS = {
   database: 'measures',
   time_servers: 'ntp',
   ntp_clients: 'ntp',
+  tso: 'measures',
+  gateway: 'gateway',
 };
 
 async function open(page, baseUrl, query) {

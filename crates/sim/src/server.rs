@@ -54,7 +54,7 @@ use crate::kernel::{Build, Cut, Ev, Kernel, Route};
 use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
-pub use crate::msg::server::{Msg, Request};
+pub use crate::msg::server::{Msg, Request, Synced};
 use crate::msg::{crowd, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
@@ -494,11 +494,11 @@ impl Server {
                 let msg = if self.rules.policy == Policy::LocalTimestamp {
                     Msg::Replicate { seat, rec }
                 } else {
-                    Msg::Sync {
+                    Msg::Sync(Box::new(Synced {
                         seat,
                         rec,
                         clock: self.clock,
-                    }
+                    }))
                 };
                 cx.send_at(
                     Addr::new(Layer::Server, to as u16),
@@ -653,7 +653,8 @@ impl Node for Server {
                 self.on_read_reply(req, seat, stamp, newest, any_paid, cx)
             }
             Msg::Replicate { seat, rec } => self.on_replicate(seat, rec, cx),
-            Msg::Sync { seat, rec, clock } => {
+            Msg::Sync(sync) => {
+                let Synced { seat, rec, clock } = *sync;
                 let pt = cx.local();
                 self.on_clock(clock, pt);
                 self.on_replicate(seat, rec, cx)

@@ -97,7 +97,12 @@ pub struct Request {
 /// hybrid logical clock (`hlc`: `major` = l in ns, `minor` = c), the latest true time
 /// the request could have arrived (`commit-wait`: clock + ε), or the timestamp oracle's
 /// stamp (`tso`).
+///
+/// Packed to 12 bytes (4-byte aligned), so that a [`Record`] with its order stays 32
+/// bytes and a replication message fits the 40 bytes every message fits in: every
+/// event of every run moves them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[repr(C, packed(4))]
 pub struct Order {
     /// The main component (ns, or a counter).
     pub major: i64,

@@ -383,6 +383,8 @@ fn commit_wait_with_epsilon_from_ntp_revokes_nothing_and_waits_milliseconds() {
     let after_sync: Vec<i64> = waits.into_iter().filter(|&w| w < bound + SEC).collect();
     assert!(!after_sync.is_empty());
     let mean = after_sync.iter().sum::<i64>() / after_sync.len() as i64;
-    // 2ε with ε a root distance of a few ms: the wait is the bound plus tens of ms.
-    assert!(mean > bound && mean < bound + 100 * MS, "{mean}");
+    // 2ε with ε the root distance: with the RFC's dispersion (it grows between polls)
+    // ε is about 0.1 s once synchronised, so the wait is the bound plus about 0.2 s
+    // (0.41 s in all over seeds 1–20 at this writing), not 2 × 31 s.
+    assert!(mean > bound && mean < bound + 500 * MS, "{mean}");
 }

@@ -21,8 +21,19 @@ pub struct Request {
     pub nbf: Time,
 }
 
-/// A server's messages.
+/// A peer's record of a seat and the peer's clock ([`Msg::Sync`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Synced {
+    /// The seat.
+    pub seat: SeatId,
+    /// The peer's record.
+    pub rec: Record,
+    /// The sender's clock (Lamport counter, HLC (l, c); unused by the others).
+    pub clock: Order,
+}
+
+/// A server's messages.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     /// A customer's request.
     Request(Request),
@@ -57,14 +68,9 @@ pub enum Msg {
     },
     /// A peer's record of a seat, with the peer's logical clock when it sent it
     /// (`lamport`, `hlc`, `commit-wait`, `tso`; `local-timestamp` uses `Replicate`).
-    Sync {
-        /// The seat.
-        seat: SeatId,
-        /// The peer's record.
-        rec: Record,
-        /// The sender's clock (Lamport counter, HLC (l, c); unused by the others).
-        clock: Order,
-    },
+    /// Boxed: it is bigger than every other message, and every event would carry its
+    /// size (it hashes as its fields would unboxed).
+    Sync(Box<Synced>),
     /// Timer (`commit-wait`): the wait of claim `req`, stamped `order`, may be over.
     CommitWait {
         /// The claim.
