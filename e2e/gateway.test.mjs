@@ -41,7 +41,7 @@ async function playUntil(page, hms) {
 for (const size of SIZES) {
   const tag = `${size.width}x${size.height}`;
   test(`a crashed instance is marked down, at ${tag}`, () => withPage(async (page, baseUrl) => {
-    await page.goto(`${baseUrl}?lang=en&speed=50&preset=instance_crash`);
+    await page.goto(`${baseUrl}?lang=en&speed=50&preset=instance_crash&view=gateway`);
     await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
     assert.equal(await text(page, 'instance-mode-2'), 'up');
     // server-3 crashes at 10:00:10; three failed probes 2 s apart mark it down.
@@ -61,7 +61,7 @@ for (const size of SIZES) {
 test('switching the algorithm live moves the shares; a crash from the panel is noticed', () =>
   withPage(async (page, baseUrl) => {
     // ×10: the switch comes early in the flash crowd (it starts at 09:59:55).
-    await page.goto(`${baseUrl}?lang=en&speed=10&preset=lb_weighted`);
+    await page.goto(`${baseUrl}?lang=en&speed=10&preset=lb_weighted&view=gateway`);
     await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
     // With weights 3:1:1, server-1 has 3 requests in 5.
     await playUntil(page, '09:59:57');

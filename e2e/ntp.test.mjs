@@ -146,7 +146,7 @@ test('an unsynchronised client shows its root distance as at least 16 s, in Fren
   withPage(async (page, baseUrl) => {
     // ntpd's loop without a drift file: stepped in the burst, then 300 s of frequency
     // watch during which the client is unsynchronised (stratum 16).
-    await page.goto(`${baseUrl}?lang=fr&speed=20&preset=ntp_lan_one_source_ntpd`);
+    await page.goto(`${baseUrl}?lang=fr&speed=20&preset=ntp_lan_one_source_ntpd&view=ntp`);
     await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
     await playUntil(page, () => {
       const t = document.querySelector('[data-testid="true-time"]').textContent;
@@ -162,7 +162,7 @@ test('an unsynchronised client shows its root distance as at least 16 s, in Fren
 
 test('ntpq -p shows the tally codes of a falseticker run', () =>
   withPage(async (page, baseUrl) => {
-    await page.goto(`${baseUrl}?lang=en&speed=1000&preset=ntp_falseticker`);
+    await page.goto(`${baseUrl}?lang=en&speed=1000&preset=ntp_falseticker&view=ntp`);
     await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
     await playUntil(page, () => {
       const t = document.querySelector('[data-testid="true-time"]').textContent;

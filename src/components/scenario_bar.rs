@@ -215,7 +215,19 @@ fn PolicyGuarantees() -> impl IntoView {
     let ctx = use_ctx();
     let texts = move || guarantees_text(ctx.ui.scenario.with(|c| c.policy));
     view! {
-        <p class="policy-guarantees" data-testid="policy-guarantees">
+        <p
+            class="policy-guarantees"
+            data-testid="policy-guarantees"
+            title=move || {
+                format!(
+                    "{} {}\n{} {}",
+                    ctx.t(Txt::Guarantees),
+                    ctx.t(texts().0),
+                    ctx.t(Txt::NotGuaranteed),
+                    ctx.t(texts().1)
+                )
+            }
+        >
             <span class="guar-yes">
                 <strong>{move || ctx.t(Txt::Guarantees)}</strong>
                 " "

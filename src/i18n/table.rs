@@ -71,7 +71,7 @@ table! {
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";
     PresetsDrift => "Drift", "Dérive";
-    PresetsGateway => "Load balancing", "Répartition de charge";
+    PresetsGateway => "Gateway", "Passerelle";
     Policy => "Policy", "Politique";
     PolicyTip => "How a seat that two customers want at once is settled.", "Comment se règle une place que deux clients veulent en même temps.";
     PolLocal => "local timestamp (multi-leader)", "horodatage local (multi-leader)";
@@ -160,6 +160,11 @@ table! {
     FigStratum => "stratum", "strate";
     FigLie => "lie, ms", "mensonge, ms";
     FigOn => "NTP on", "NTP actif";
+    FigDown => "down", "en panne";
+    FigSlow => "slow ×", "lent ×";
+    FigRequests => "requests", "requêtes";
+    FigInProgress => "in progress", "en cours";
+    FigMarkedDown => "marked down", "écartées";
     ClockError => "clock error", "erreur d'horloge";
     AnomaliesHere => "anomalies found at this node", "anomalies trouvées sur ce nœud";
     Timeline => "Timeline", "Chronologie";

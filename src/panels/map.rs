@@ -37,6 +37,11 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
         "stratum" => Txt::FigStratum,
         "lie_ms" => Txt::FigLie,
         "on" => Txt::FigOn,
+        "down" => Txt::FigDown,
+        "slow_factor" => Txt::FigSlow,
+        "requests" => Txt::FigRequests,
+        "in_progress" => Txt::FigInProgress,
+        "marked_down" => Txt::FigMarkedDown,
         _ => return name,
     };
     lang.t(key)

@@ -673,13 +673,12 @@ impl Node for Server {
     }
 
     fn figures(&self) -> Vec<(&'static str, f64)> {
-        let mut f = vec![(
-            "up",
-            matches!(self.mode, Mode::Up | Mode::Slow { .. }) as u8 as f64,
-        )];
-        if let Mode::Slow { factor } = self.mode {
-            f.push(("slow_factor", factor as f64));
-        }
+        // Its state only when it is not simply up (a crashed, hung or slow instance).
+        let mut f = match self.mode {
+            Mode::Up => Vec::new(),
+            Mode::Crashed | Mode::Hung => vec![("down", 1.0)],
+            Mode::Slow { factor } => vec![("slow_factor", factor as f64)],
+        };
         if self.replica.is_empty() {
             return f;
         }

@@ -105,7 +105,9 @@ pub fn diagram(sim: &Sim) -> Diagram {
             view: View::of_layer(lv.layer),
             nodes,
         };
-        if lv.layer.background() {
+        // Background layers, and layers this run does not use, go beside the path:
+        // the request path keeps the room it needs.
+        if lv.layer.background() || b.nodes.is_empty() {
             d.beside.push(b);
         } else {
             d.path.push(b);
