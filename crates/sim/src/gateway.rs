@@ -411,7 +411,7 @@ impl Gateway {
             req,
             server: i as u8,
         });
-        let p = self.cfg.passive.clone();
+        let p = self.cfg.passive;
         if !p.enabled || self.health[i].passive_until.is_some() {
             return;
         }
@@ -452,7 +452,7 @@ impl Gateway {
     }
 
     fn on_tick(&mut self, cx: &mut Cx<'_>) {
-        let a = self.cfg.active.clone();
+        let a = self.cfg.active;
         if !a.enabled {
             return;
         }

@@ -103,7 +103,7 @@ impl Default for GatewayConfig {
 /// has a bucket of `burst` tokens, refilled at `rate_per_s`; a request takes one, and
 /// with none left the gateway answers 429 (Too Many Requests). Over any `t` seconds a
 /// customer gets at most `burst + rate_per_s × t` requests through.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimit {
     /// Whether the gateway limits each customer's rate (default false).
@@ -127,7 +127,7 @@ impl Default for RateLimit {
 /// Active health checks, as HAProxy (`inter`, `timeout check`, `fall`, `rise`) and
 /// Kong (`interval`, `timeout`, `unhealthy.*_failures`, `healthy.successes`) name them.
 /// Judged by the gateway's own clock.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ActiveCheck {
     /// Whether the gateway probes the instances (default false).
@@ -157,7 +157,7 @@ impl Default for ActiveCheck {
 /// Passive health checks, as nginx's `max_fails` and `fail_timeout`: `failures`
 /// failed requests (refused, or unanswered before the gateway's timeout) within
 /// `window_s` mark an instance down for `window_s`; then it is tried again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PassiveCheck {
     /// Whether the gateway watches its requests' failures (default false).

@@ -205,28 +205,25 @@ impl<'a> Cx<'a> {
     /// Sends `msg` to `to`, leaving as `depart` says.
     #[inline]
     pub fn send_at(&mut self, to: Addr, msg: impl Into<Msg>, depart: Depart) {
-        let msg = msg.into();
-        match &mut self.sink {
-            Sink::Live { kernel, .. } => kernel.send(self.me, to, msg, depart, false),
-            Sink::Record { out, .. } => out.push(Cmd::Send { to, msg, depart }),
-        }
+        self.send_as(to, msg.into(), depart, false);
     }
 
     /// Sends `msg` to `to` now as background traffic (a health check): it does not keep
-    /// the run alive, and neither does the answer it gets.
+    /// the run alive, and neither does the answer it gets; once the run winds down it
+    /// is not sent at all.
     pub fn send_background(&mut self, to: Addr, msg: impl Into<Msg>) {
-        let msg = msg.into();
+        self.send_as(to, msg.into(), Depart::Now, true);
+    }
+
+    #[inline]
+    fn send_as(&mut self, to: Addr, msg: Msg, depart: Depart, background: bool) {
         match &mut self.sink {
             Sink::Live { kernel, .. } => {
-                if kernel.alive() {
-                    kernel.send(self.me, to, msg, Depart::Now, true)
+                if !background || kernel.alive() {
+                    kernel.send(self.me, to, msg, depart, background)
                 }
             }
-            Sink::Record { out, .. } => out.push(Cmd::Send {
-                to,
-                msg,
-                depart: Depart::Now,
-            }),
+            Sink::Record { out, .. } => out.push(Cmd::Send { to, msg, depart }),
         }
     }
 
