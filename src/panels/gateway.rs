@@ -34,6 +34,32 @@ pub fn GatewayPanel() -> impl IntoView {
         view.with(|v| v.as_ref().map_or((false, false), |v| (v.active, v.passive)))
     });
     let refused = RwSignal::new(None::<String>);
+    // One health check's switch (`active`: the active checks, else the passive ones).
+    let check = move |id: &'static str, label: Txt, tip: Txt, active: bool| {
+        let on = move || {
+            let (a, p) = checks.get();
+            if active {
+                a
+            } else {
+                p
+            }
+        };
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid=id
+                    prop:checked=on
+                    on:change=move |ev| {
+                        let (a, p) = checks.get_untracked();
+                        let v = event_target_checked(&ev);
+                        if active { ctx.set_checks(v, p) } else { ctx.set_checks(a, v) }
+                    }
+                />
+                <Term label=label tip=tip />
+            </label>
+        }
+    };
     let options = move || {
         Algorithm::ALL
             .into_iter()
@@ -77,28 +103,8 @@ pub fn GatewayPanel() -> impl IntoView {
                                 {options()}
                             </select>
                         </label>
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                data-testid="gw-active"
-                                prop:checked=move || checks.get().0
-                                on:change=move |ev| {
-                                    ctx.set_checks(event_target_checked(&ev), checks.get_untracked().1)
-                                }
-                            />
-                            <Term label=Txt::GwActive tip=Txt::GwActiveTip />
-                        </label>
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                data-testid="gw-passive"
-                                prop:checked=move || checks.get().1
-                                on:change=move |ev| {
-                                    ctx.set_checks(checks.get_untracked().0, event_target_checked(&ev))
-                                }
-                            />
-                            <Term label=Txt::GwPassive tip=Txt::GwPassiveTip />
-                        </label>
+                        {check("gw-active", Txt::GwActive, Txt::GwActiveTip, true)}
+                        {check("gw-passive", Txt::GwPassive, Txt::GwPassiveTip, false)}
                     </div>
                 </header>
                 {move || {
