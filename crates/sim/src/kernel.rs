@@ -73,14 +73,14 @@ pub enum Sys {
 /// One pending event.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ev {
-    /// A message (or a timer) for a node.
+    /// A message (or a timer) for a node. Whether it is background activity (it does
+    /// not keep the run alive) is kept beside it in the queue, so every event stays 48
+    /// bytes.
     Msg {
         /// The node it is for.
         to: Addr,
         /// Who sent it (the node itself for a timer).
         from: Addr,
-        /// Background activity (does not keep the run alive).
-        background: bool,
         /// The message.
         msg: Msg,
     },
@@ -88,13 +88,10 @@ pub enum Ev {
     Sys(Sys),
 }
 
-impl Ev {
+impl Sys {
     /// Background events keep nothing alive: the run ends when only they remain.
     pub fn background(&self) -> bool {
-        match self {
-            Ev::Msg { background, .. } => *background,
-            Ev::Sys(s) => !matches!(s, Sys::MapExpire(_)),
-        }
+        !matches!(self, Sys::MapExpire(_))
     }
 }
 
@@ -171,19 +168,21 @@ impl Kernel {
         self.pending > 0 || self.now < self.linger_until
     }
 
-    /// Schedules `ev` at true time `at`.
-    pub fn push(&mut self, at: Time, ev: Ev) {
-        if !ev.background() {
+    /// Schedules `ev` at true time `at`; `background`: it keeps nothing alive (the run
+    /// ends when only such events remain).
+    pub fn push(&mut self, at: Time, ev: Ev, background: bool) {
+        if !background {
             self.pending += 1;
         }
-        self.queue.push(at, ev);
+        self.queue.push_flagged(at, ev, background);
     }
 
     /// Removes the next event, advances true time to it and mixes it into the trace
     /// hash: (true time, destination, message), the same way for every layer.
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Ev> {
-        let (at, ev) = self.queue.pop()?;
-        if !ev.background() {
+        let (at, ev, background) = self.queue.pop_flagged()?;
+        if !background {
             self.pending -= 1;
         }
         self.now = at;
@@ -237,30 +236,14 @@ impl Kernel {
                 .max(self.topology.cut_wait(th, from.layer, leave));
             let d = link.delay_reliable(&mut host.rng, route.way);
             let background = bg || to.layer.background() || from.layer.background();
-            self.push(
-                leave + wait + d,
-                Ev::Msg {
-                    to,
-                    from,
-                    background,
-                    msg,
-                },
-            );
+            self.push(leave + wait + d, Ev::Msg { to, from, msg }, background);
         } else {
             let d = link.delay(&mut host.rng, route.way);
             let cut = self.topology.cut_wait(fh, to.layer, leave) > 0
                 || self.topology.cut_wait(th, from.layer, leave) > 0;
             if let (Some(d), false) = (d, cut) {
                 let background = bg || to.layer.background() || from.layer.background();
-                self.push(
-                    leave + d,
-                    Ev::Msg {
-                        to,
-                        from,
-                        background,
-                        msg,
-                    },
-                );
+                self.push(leave + d, Ev::Msg { to, from, msg }, background);
             }
         }
     }
@@ -280,19 +263,18 @@ impl Kernel {
             Ev::Msg {
                 to: me,
                 from: me,
-                background,
                 msg,
             },
+            background,
         );
     }
 
     /// Schedules a kernel event; background ones only while the run is alive.
     pub(crate) fn schedule(&mut self, at: Time, s: Sys) {
-        let ev = Ev::Sys(s);
-        if ev.background() && !self.alive() {
+        if s.background() && !self.alive() {
             return;
         }
-        self.push(at, ev);
+        self.push(at, Ev::Sys(s), s.background());
     }
 
     /// Mixes a word into the trace hash (live actions, the hierarchy's warm-up).

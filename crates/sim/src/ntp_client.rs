@@ -71,10 +71,13 @@ impl NtpAgent {
         let Some(client) = self.client.as_mut() else {
             return;
         };
-        if reply.kiss_code().is_none() {
+        if let (None, Ok(served_ns)) = (reply.kiss_code(), u32::try_from(reply.t3 - reply.t2)) {
+            // t4 is the observation's clock reading.
             cx.observe(Obs::NtpExchange {
                 source,
-                t: [reply.t1, reply.t2, reply.t3, t4],
+                served_ns,
+                t1: reply.t1,
+                t2: reply.t2,
             });
         }
         let cmds = client.on_reply(source as usize, reply, t4);

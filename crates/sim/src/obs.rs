@@ -178,12 +178,19 @@ pub enum Obs {
         /// The lie added to `t2` and `t3`, ns.
         lie_ns: i64,
     },
-    /// An NTP client got a reply: the four timestamps of one exchange.
+    /// An NTP client got a reply: the four timestamps of one exchange. `t4` is the
+    /// observation's own clock reading, and `t3` is `t2 + served_ns`, so an observation
+    /// stays 24 bytes (every run keeps thousands). A reply whose `t3 − t2` is negative
+    /// or over 4.29 s (no server of the model sends one) is not observed.
     NtpExchange {
         /// The time server.
         source: u8,
-        /// `t1`, `t2`, `t3`, `t4`.
-        t: [Time; 4],
+        /// `t3 − t2`: how long the server took by its own clock, ns.
+        served_ns: u32,
+        /// `t1`: when the client sent the request, by its clock.
+        t1: Time,
+        /// `t2`: when the server received it, by the server's clock.
+        t2: Time,
     },
     /// A discipline stepped its clock by this many nanoseconds.
     Stepped {

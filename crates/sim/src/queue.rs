@@ -1,8 +1,10 @@
 //! The event queue: a heap ordered by true time, ties broken by insertion order.
 //!
-//! The heaps hold 16-byte keys (time, then sequence number and a slot) packed into one
-//! `u128`, so ordering two keys is one wide comparison, and the events sit in a slab
-//! beside them, so sifting moves small values whatever the event's size.
+//! The heaps hold 16-byte keys (time, then sequence number, a flag and a slot) packed
+//! into one `u128`, so ordering two keys is one wide comparison, and the events sit in a
+//! slab beside them, so sifting moves small values whatever the event's size. The flag
+//! is one bit the caller keeps with an event without making every event bigger (the
+//! kernel's "background activity").
 //!
 //! Two heaps: events due within [`HORIZON`] of the last one popped (messages in flight,
 //! the next sample) go in a small *near* heap; later ones (think times, payments, hold
@@ -18,9 +20,11 @@ use std::collections::BinaryHeap;
 /// Events due within this much true time of the last one popped go in the near heap.
 pub const HORIZON: i64 = crate::time::SEC;
 
-/// Bits of a key's low word that name the slot; the sequence number is above them.
+/// Bits of a key's low word that name the slot; the flag is the bit above them, and the
+/// sequence number is above the flag.
 const SLOT_BITS: u32 = 24;
 const SLOT_MASK: u64 = (1 << SLOT_BITS) - 1;
+const FLAG: u64 = 1 << SLOT_BITS;
 
 /// Pending events. Two events at the same instant pop in the order they were
 /// scheduled, so a run never depends on the heap's internal layout.
@@ -48,11 +52,16 @@ impl<E> Default for Queue<E> {
     }
 }
 
-/// Packs `(at, seq, slot)` so that keys compare as `(at, seq)` do: the time's sign bit
-/// is flipped so negative instants sort before positive ones as unsigned numbers.
-fn key(at: Time, seq: u64, slot: u32) -> u128 {
+/// Packs `(at, seq, flag, slot)` so that keys compare as `(at, seq)` do: the time's
+/// sign bit is flipped so negative instants sort before positive ones as unsigned
+/// numbers.
+fn key(at: Time, seq: u64, flag: bool, slot: u32) -> u128 {
     let time = (at.0 as u64 ^ 1 << 63) as u128;
-    time << 64 | (seq << SLOT_BITS | slot as u64) as u128
+    time << 64 | (seq << (SLOT_BITS + 1) | (flag as u64) << SLOT_BITS | slot as u64) as u128
+}
+
+fn key_flag(k: u128) -> bool {
+    k as u64 & FLAG != 0
 }
 
 fn key_time(k: u128) -> Time {
@@ -68,7 +77,15 @@ impl<E> Queue<E> {
     ///
     /// # Panics
     /// If more than 16 million events are pending at once (a broken model).
+    #[inline]
     pub fn push(&mut self, at: Time, event: E) {
+        self.push_flagged(at, event, false);
+    }
+
+    /// Schedules `event` at true time `at`, with a flag that [`Queue::pop_flagged`]
+    /// gives back.
+    #[inline]
+    pub fn push_flagged(&mut self, at: Time, event: E, flag: bool) {
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slab[s as usize] = Some(event);
@@ -81,7 +98,7 @@ impl<E> Queue<E> {
         };
         assert!((slot as u64) <= SLOT_MASK, "more than 16M pending events");
         self.seq += 1;
-        let k = Reverse(key(at, self.seq, slot));
+        let k = Reverse(key(at, self.seq, flag, slot));
         if at.0.saturating_sub(self.last) < HORIZON {
             self.near.push(k);
         } else {
@@ -106,6 +123,12 @@ impl<E> Queue<E> {
 
     /// Removes and returns the next event.
     pub fn pop(&mut self) -> Option<(Time, E)> {
+        self.pop_flagged().map(|(at, e, _)| (at, e))
+    }
+
+    /// Removes and returns the next event, with its flag.
+    #[inline(always)]
+    pub fn pop_flagged(&mut self) -> Option<(Time, E, bool)> {
         let near_first = match (self.near.peek(), self.far.peek()) {
             (Some(a), Some(b)) => a.0 < b.0,
             (Some(_), None) => true,
@@ -124,7 +147,7 @@ impl<E> Queue<E> {
         let event = self.slab[slot as usize]
             .take()
             .expect("a queued slot holds its event");
-        Some((key_time(top), event))
+        Some((key_time(top), event, key_flag(top)))
     }
 
     /// Number of pending events.
@@ -159,14 +182,36 @@ mod tests {
     }
 
     #[test]
+    fn an_event_keeps_its_flag() {
+        let mut q = Queue::default();
+        q.push_flagged(Time(2), 'a', true);
+        q.push_flagged(Time(1), 'b', false);
+        q.push_flagged(Time(2), 'c', false);
+        assert_eq!(q.pop_flagged(), Some((Time(1), 'b', false)));
+        assert_eq!(q.pop_flagged(), Some((Time(2), 'a', true)));
+        assert_eq!(q.pop_flagged(), Some((Time(2), 'c', false)));
+        assert_eq!(q.pop_flagged(), None);
+    }
+
+    #[test]
     fn keys_order_as_time_then_sequence() {
         let times = [i64::MIN, -(SLOT_MASK as i64), -1, 0, 1, 1 << 40, i64::MAX];
         for w in times.windows(2) {
-            assert!(key(Time(w[0]), 9, 5) < key(Time(w[1]), 1, 0), "{w:?}");
-            assert_eq!(key_time(key(Time(w[0]), 3, 7)), Time(w[0]));
+            assert!(
+                key(Time(w[0]), 9, true, 5) < key(Time(w[1]), 1, false, 0),
+                "{w:?}"
+            );
+            assert_eq!(key_time(key(Time(w[0]), 3, false, 7)), Time(w[0]));
         }
-        assert!(key(Time(7), 1, SLOT_MASK as u32) < key(Time(7), 2, 0));
-        assert_eq!(key_slot(key(Time(-7), 2, 12345)), 12345);
+        assert!(key(Time(7), 1, true, SLOT_MASK as u32) < key(Time(7), 2, false, 0));
+        assert_eq!(key_slot(key(Time(-7), 2, true, 12345)), 12345);
+        assert!(key_flag(key(Time(-7), 2, true, SLOT_MASK as u32)));
+        assert!(!key_flag(key(
+            Time(-7),
+            u64::MAX >> 25,
+            false,
+            SLOT_MASK as u32
+        )));
     }
 
     /// Against a sorted list, with interleaved pushes and pops, many ties and

@@ -603,10 +603,9 @@ impl Build for Server {
                 let ev = Ev::Msg {
                     to: me,
                     from: me,
-                    background: false,
                     msg: Msg::Fault(f.mode()).into(),
                 };
-                k.push(Time::from_secs_f64(f.at_s).max(cfg.sale.start()), ev);
+                k.push(Time::from_secs_f64(f.at_s).max(cfg.sale.start()), ev, false);
             }
             let mut server = Server::new(i as u8, n as u8, seats, rules);
             if cfg.gateway.enabled {

@@ -215,11 +215,13 @@ impl Sim {
             }
         }
         sim.ntp_init();
-        sim.k.push(start, Ev::Sys(Sys::Sample));
+        sim.k
+            .push(start, Ev::Sys(Sys::Sample), Sys::Sample.background());
         for h in 0..sim.k.hosts.len() {
             if sim.k.hosts[h].clock.wanders() {
+                let wander = Sys::Wander(h as HostId);
                 sim.k
-                    .push(start + WANDER_STEP, Ev::Sys(Sys::Wander(h as HostId)));
+                    .push(start + WANDER_STEP, Ev::Sys(wander), wander.background());
             }
         }
         Ok(sim)
@@ -482,9 +484,9 @@ impl Sim {
             Ev::Msg {
                 to: crowd,
                 from: crowd,
-                background: false,
                 msg: crate::crowd::Msg::Click(id).into(),
             },
+            false,
         );
         Some(id)
     }
@@ -715,9 +717,9 @@ impl Sim {
         }
         // What the hierarchy still has in flight joins the run's queue.
         let mut rest = std::mem::replace(&mut self.k.queue, main);
-        while let Some((at, ev)) = rest.pop() {
-            debug_assert!(ev.background(), "only NTP traffic runs during the warm-up");
-            self.k.queue.push(at, ev);
+        while let Some((at, ev, background)) = rest.pop_flagged() {
+            debug_assert!(background, "only NTP traffic runs during the warm-up");
+            self.k.queue.push_flagged(at, ev, background);
         }
         self.k.pending = pending;
         self.k.now = now;

@@ -17,6 +17,7 @@ use crate::msg::{Addr, Layer};
 use crate::ntp::Alert;
 use crate::ntp_run::{Exchange, Node, TimeEvent, TimeEventKind};
 use crate::obs::{Decision, Obs};
+use crate::tape::Tape;
 use crate::time::Time;
 use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth};
 use serde::Serialize;
@@ -104,7 +105,7 @@ pub struct Judge {
 pub struct Truth {
     judge: Judge,
     /// Every observation so far that can prove an anomaly (see [`Truth::observe`]).
-    pub history: Vec<Stamped>,
+    pub history: Tape<Stamped>,
     /// Every request so far, by id.
     pub requests: Vec<Request>,
     marks: Vec<Marks>,
@@ -166,7 +167,7 @@ impl Truth {
     pub fn new(judge: Judge, seats: usize, servers: usize, customers: usize) -> Truth {
         Truth {
             judge,
-            history: Vec::with_capacity(customers * 2),
+            history: Tape::new(),
             requests: Vec::with_capacity(customers * 4),
             marks: Vec::with_capacity(customers * 4),
             tokens: vec![Time(0); customers],
@@ -418,7 +419,15 @@ impl Truth {
                     f.served = Some((now, lie_ns));
                 }
             }
-            Obs::NtpExchange { source, t } => self.ntp_exchange(from, source, t, now, env),
+            Obs::NtpExchange {
+                source,
+                served_ns,
+                t1,
+                t2,
+            } => {
+                let t = [t1, t2, t2 + served_ns as i64, local];
+                self.ntp_exchange(from, source, t, now, env)
+            }
             Obs::Stepped { delta_ns } => {
                 self.time_event(from, now, TimeEventKind::Stepped(delta_ns))
             }

@@ -268,7 +268,8 @@ impl<'a> Cx<'a> {
                 };
                 truth.observe(now, me, local, obs, &mut env);
                 while let Some((at, r)) = k.map_expiries.pop() {
-                    k.push(at, super::Ev::Sys(super::Sys::MapExpire(r)));
+                    let s = super::Sys::MapExpire(r);
+                    k.push(at, super::Ev::Sys(s), s.background());
                 }
             }
             Sink::Record { out, .. } => out.push(Cmd::Observe { local, obs }),
