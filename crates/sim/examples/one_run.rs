@@ -1,5 +1,9 @@
 //! One default run of a preset (`extreme_drift` unless named), for profilers:
 //! `valgrind --tool=callgrind target/release/examples/one_run [PRESET [POLICY]]`.
+//!
+//! `REPEAT=N` runs it N times in one process, as a benchmark's loop does: the
+//! difference between `REPEAT=6` and `REPEAT=1`, divided by 5, is what one run costs
+//! once the allocator and the caches are warm.
 fn main() {
     let name = std::env::args()
         .nth(1)
@@ -12,18 +16,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
-    let t0 = std::time::Instant::now();
-    let mut s = driftlab_sim::Sim::new(c.clone()).unwrap();
-    s.run();
-    for _ in 1..n {
-        s = driftlab_sim::Sim::new(c.clone()).unwrap();
+    let mut events = 0;
+    for _ in 0..n.max(1) {
+        let mut s = driftlab_sim::Sim::new(c.clone()).unwrap();
         s.run();
+        events = s.events();
     }
-    if n > 1 {
-        eprintln!(
-            "{:.3} ms per run",
-            t0.elapsed().as_secs_f64() * 1e3 / n as f64
-        );
-    }
-    println!("{} events", s.events());
+    println!("{events} events");
 }

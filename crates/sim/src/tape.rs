@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(t.last(), Some(&((n - 1) * 3)));
         let all: Vec<usize> = t.iter().copied().collect();
         assert_eq!(all, (0..n).map(|i| i * 3).collect::<Vec<_>>());
-        assert_eq!(t.iter().rev().next(), Some(&((n - 1) * 3)));
+        assert_eq!(t.iter().next_back(), Some(&((n - 1) * 3)));
     }
 
     #[test]
