@@ -269,6 +269,12 @@ impl Kernel {
         );
     }
 
+    /// Schedules a kernel event whether or not the run is alive (faults and strobes,
+    /// set up in advance).
+    pub(crate) fn schedule_always(&mut self, at: Time, s: Sys) {
+        self.push(at, Ev::Sys(s), s.background());
+    }
+
     /// Schedules a kernel event; background ones only while the run is alive.
     pub(crate) fn schedule(&mut self, at: Time, s: Sys) {
         if s.background() && !self.alive() {

@@ -73,17 +73,17 @@ fn key_slot(k: u128) -> u32 {
 }
 
 impl<E> Queue<E> {
-    /// Schedules `event` at true time `at`.
-    ///
-    /// # Panics
-    /// If more than 16 million events are pending at once (a broken model).
-    #[inline]
+    /// Schedules `event` at true time `at` (unflagged).
+    #[cfg(test)]
     pub fn push(&mut self, at: Time, event: E) {
         self.push_flagged(at, event, false);
     }
 
     /// Schedules `event` at true time `at`, with a flag that [`Queue::pop_flagged`]
     /// gives back.
+    ///
+    /// # Panics
+    /// If more than 16 million events are pending at once (a broken model).
     #[inline]
     pub fn push_flagged(&mut self, at: Time, event: E, flag: bool) {
         let slot = match self.free.pop() {
@@ -122,6 +122,7 @@ impl<E> Queue<E> {
     }
 
     /// Removes and returns the next event.
+    #[cfg(test)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.pop_flagged().map(|(at, e, _)| (at, e))
     }

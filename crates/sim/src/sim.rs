@@ -215,13 +215,11 @@ impl Sim {
             }
         }
         sim.ntp_init();
-        sim.k
-            .push(start, Ev::Sys(Sys::Sample), Sys::Sample.background());
+        sim.k.schedule_always(start, Sys::Sample);
         for h in 0..sim.k.hosts.len() {
             if sim.k.hosts[h].clock.wanders() {
-                let wander = Sys::Wander(h as HostId);
                 sim.k
-                    .push(start + WANDER_STEP, Ev::Sys(wander), wander.background());
+                    .schedule_always(start + WANDER_STEP, Sys::Wander(h as HostId));
             }
         }
         Ok(sim)
@@ -734,7 +732,7 @@ impl Sim {
         let idx = self.faults.len() as u16;
         self.faults.push(fault);
         if at > self.k.now {
-            self.k.queue.push(at, Ev::Sys(Sys::Fault(idx)));
+            self.k.schedule_always(at, Sys::Fault(idx));
         }
     }
 
@@ -809,13 +807,13 @@ impl Sim {
                 let (mut t, mut k) = (a, 0u32);
                 while t < b {
                     let d = if k % 2 == 0 { amp } else { -amp };
-                    self.k.queue.push(t, Ev::Sys(Sys::Strobe(h, d)));
+                    self.k.schedule_always(t, Sys::Strobe(h, d));
                     t += period;
                     k += 1;
                 }
                 if k % 2 == 1 {
                     // Leave the clock where it started.
-                    self.k.queue.push(b, Ev::Sys(Sys::Strobe(h, -amp)));
+                    self.k.schedule_always(b, Sys::Strobe(h, -amp));
                 }
                 Node::Res(i as u8)
             }
