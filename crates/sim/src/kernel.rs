@@ -181,7 +181,8 @@ impl Kernel {
     /// hash: (true time, destination, message), the same way for every layer.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<Ev> {
-        let (at, ev, background) = self.queue.pop_flagged()?;
+        let (at, slot, background) = self.queue.pop_slot()?;
+        let ev = self.queue.take(slot);
         if !background {
             self.pending -= 1;
         }

@@ -130,6 +130,14 @@ impl<E> Queue<E> {
     /// Removes and returns the next event, with its flag.
     #[inline(always)]
     pub fn pop_flagged(&mut self) -> Option<(Time, E, bool)> {
+        let (at, slot, flag) = self.pop_slot()?;
+        Some((at, self.take(slot), flag))
+    }
+
+    /// Takes the next event off the heaps: its time, its slot (for [`Queue::take`])
+    /// and its flag. Taking the event itself apart lets the caller move it once.
+    #[inline(always)]
+    pub fn pop_slot(&mut self) -> Option<(Time, u32, bool)> {
         let near_first = match (self.near.peek(), self.far.peek()) {
             (Some(a), Some(b)) => a.0 < b.0,
             (Some(_), None) => true,
@@ -145,10 +153,18 @@ impl<E> Queue<E> {
         self.last = key_time(top).0;
         let slot = key_slot(top);
         self.free.push(slot);
-        let event = self.slab[slot as usize]
+        Some((key_time(top), slot, key_flag(top)))
+    }
+
+    /// The event in `slot`, just popped by [`Queue::pop_slot`].
+    ///
+    /// # Panics
+    /// If the slot holds no event.
+    #[inline(always)]
+    pub fn take(&mut self, slot: u32) -> E {
+        self.slab[slot as usize]
             .take()
-            .expect("a queued slot holds its event");
-        Some((key_time(top), event, key_flag(top)))
+            .expect("a queued slot holds its event")
     }
 
     /// Number of pending events.
