@@ -103,6 +103,7 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     if args.json {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
         v["anomalies"] = anomalies_json(&sim);
+        offset_series_json(&sim, &mut v["servers"]);
         let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
         println!("{text}");
     } else {
@@ -115,6 +116,27 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         print!("{}", ntpq(&sim));
     }
     Ok(())
+}
+
+/// Adds to each server of the report its clock's true offset sampled every second:
+/// `offset_series`, a list of `[seconds since the sale's start, offset in ms]`, so that
+/// convergence and steady-state error can be computed outside Driftlab.
+fn offset_series_json(sim: &Sim, servers: &mut serde_json::Value) {
+    let h = sim.history();
+    let Some(&t0) = h.t.first() else {
+        return;
+    };
+    let Some(servers) = servers.as_array_mut() else {
+        return;
+    };
+    for (s, offsets) in servers.iter_mut().zip(&h.offsets) {
+        let series: Vec<[f64; 2]> =
+            h.t.iter()
+                .zip(offsets)
+                .map(|(&t, &ns)| [(t - t0) as f64 / 1e9, ns as f64 / 1e6])
+                .collect();
+        s["offset_series"] = serde_json::json!(series);
+    }
 }
 
 /// Every reservation server's `ntpq -p`, at the end of the run.

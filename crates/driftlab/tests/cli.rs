@@ -54,6 +54,29 @@ fn json_report_has_every_documented_key() {
     assert!(r["wrong_winners"].as_u64().unwrap() > 0);
 }
 
+/// `offset_series`: one sample a second from the sale's start, each server's true
+/// offset. Without NTP, `extreme_drift`'s clocks keep their set offsets (no skew); on
+/// `ntp_lan_one_source`, the server starts 15 s ahead and its chrony-style client steps
+/// it within the iburst, then keeps it within 5 ms of true time (issue's figure).
+#[test]
+fn json_carries_each_servers_offset_every_second() {
+    let r = json(&["run", "--preset", "extreme_drift", "--json"]);
+    let s = r["servers"][1]["offset_series"].as_array().unwrap();
+    assert!(s.len() > 600, "a sample a second over a 10-minute sale");
+    for (k, p) in s.iter().enumerate() {
+        assert_eq!(p[0].as_f64().unwrap(), k as f64, "one second apart");
+        assert_eq!(p[1].as_f64().unwrap(), -30_000.0, "server-2 is 30 s behind");
+    }
+    let r = json(&["run", "--preset", "ntp_lan_one_source", "--json"]);
+    let s = r["servers"][0]["offset_series"].as_array().unwrap();
+    let at = |k: usize| s[k][1].as_f64().unwrap();
+    assert_eq!(at(0), 15_000.0, "15 s ahead at the start");
+    assert!(s.len() >= 7200, "two hours");
+    for k in 30..s.len() {
+        assert!(at(k).abs() < 5.0, "{} ms off at {k} s", at(k));
+    }
+}
+
 #[test]
 fn same_seed_same_hash_and_flags_override() {
     let a = json(&["run", "--preset", "major_drift", "--seed", "9", "--json"]);
