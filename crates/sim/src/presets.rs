@@ -213,6 +213,17 @@ pub const PRESETS: &[Preset] = &[
         build: ntp_falseticker,
     },
     Preset {
+        name: "ntp_subtle_falseticker",
+        group: Group::Ntp,
+        label_en: "subtle liar",
+        label_fr: "menteur discret",
+        summary_en: "NTP with one time server only 0.8 s off: averaged in while the intervals are wide, found out as they shrink.",
+        summary_fr: "NTP avec un serveur de temps décalé de 0,8 s seulement : pris dans la moyenne tant que les intervalles sont larges, démasqué quand ils se resserrent.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_subtle_falseticker,
+    },
+    Preset {
         name: "ntp_asymmetric",
         group: Group::Ntp,
         label_en: "asymmetry",
@@ -448,6 +459,18 @@ fn ntp_falseticker() -> Config {
     c.ntp.faults.push(Fault::Falseticker {
         source: NTP_B,
         lie_ms: 10_000.0,
+        at_s: AT_START,
+    });
+    c
+}
+
+/// `ntp-b` is only 0.8 s off from the start: within the first, wide intervals of the
+/// iburst, found out as they shrink.
+fn ntp_subtle_falseticker() -> Config {
+    let mut c = with_ntp("ntp_subtle_falseticker", EXTREME);
+    c.ntp.faults.push(Fault::Falseticker {
+        source: NTP_B,
+        lie_ms: 800.0,
         at_s: AT_START,
     });
     c
