@@ -268,6 +268,17 @@ pub const PRESETS: &[Preset] = &[
         build: ntp_lan_one_source_ntpd,
     },
     Preset {
+        name: "ntp_cold_start",
+        group: Group::Ntp,
+        label_en: "cold start",
+        label_fr: "démarrage à froid",
+        summary_en: "One server 15 s ahead at +50 ppm, no drift file, the usual time servers: stepped at once, five minutes watching the drift (a few ppm short), then ntpd's slow loop.",
+        summary_fr: "Un serveur en avance de 15 s à +50 ppm, sans fichier de dérive, sur les serveurs de temps habituels : recalé tout de suite, cinq minutes à mesurer la dérive (à quelques ppm près), puis la boucle lente de ntpd.",
+        offsets_s: ONE_AHEAD,
+        alarming: false,
+        build: ntp_cold_start,
+    },
+    Preset {
         name: "lb_weighted",
         group: Group::Gateway,
         label_en: "weighted",
@@ -523,6 +534,16 @@ fn lan_one_source(name: &str, kind: DisciplineKind) -> Config {
         discipline: kind,
         ..Default::default()
     };
+    c
+}
+
+/// ntpd's first start: one reservation server 15 s ahead and 50 ppm fast, no drift
+/// file, on the run's usual hierarchy (three time servers), for an hour of sale.
+fn ntp_cold_start() -> Config {
+    let mut c = with_ntp("ntp_cold_start", ONE_AHEAD);
+    c.servers[0].clock.skew_ppm = 50.0;
+    c.sale.duration_s = 3600.0;
+    c.ntp.client.drift_ppm = None;
     c
 }
 
