@@ -246,6 +246,17 @@ pub const PRESETS: &[Preset] = &[
         build: ntp_unreachable,
     },
     Preset {
+        name: "ntp_unsynced_primary",
+        group: Group::Ntp,
+        label_en: "lost reference",
+        label_fr: "référence perdue",
+        summary_en: "NTP with a primary time server that answers but has lost its reference (stratum 16): refused, and a fallback takes over.",
+        summary_fr: "NTP avec un serveur de temps principal qui répond mais a perdu sa référence (strate 16) : refusé, un serveur de secours prend le relais.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_unsynced_primary,
+    },
+    Preset {
         name: "ntp_lan_one_source",
         group: Group::Ntp,
         label_en: "chrony",
@@ -509,6 +520,13 @@ fn ntp_unreachable() -> Config {
         from_s: AT_START,
         to_s: 86_400.0,
     });
+    c
+}
+
+/// `ntp-a` has lost its reference all day: it answers, as unsynchronised.
+fn ntp_unsynced_primary() -> Config {
+    let mut c = with_ntp("ntp_unsynced_primary", EXTREME);
+    c.ntp.servers[NTP_A].unsynchronized = vec![[AT_START, 86_400.0]];
     c
 }
 

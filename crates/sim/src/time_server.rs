@@ -28,6 +28,8 @@ pub struct TimeServer {
     pub refid: RefId,
     /// Its own NTP client (stratum 2 and more).
     pub agent: NtpAgent,
+    /// It has lost its reference: it answers as unsynchronised (leap 3, stratum 16).
+    pub reference_lost: bool,
 }
 
 impl TimeServer {
@@ -46,6 +48,7 @@ impl TimeServer {
             lie_ns,
             agent,
             refid: RefId::clock("GPS"),
+            reference_lost: false,
         }
     }
 
@@ -58,6 +61,7 @@ impl TimeServer {
         let t2 = own + self.lie_ns;
         let t3 = t2 + PROCESSING;
         let sys = match &self.agent.client {
+            _ if self.reference_lost => SystemVars::unsynchronized(),
             None if self.stratum == 1 => SystemVars::primary_with(self.refid),
             None => SystemVars::unsynchronized(),
             Some(c) => c.system_vars(own),
@@ -112,6 +116,20 @@ impl Build for TimeServer {
             let mut node = TimeServer::new(j as u8, s.stratum, state, lie, NtpAgent::default());
             node.refid = RefId::clock(&s.name);
             nodes.push(node);
+            // Its reference lost and back, at true instants (background: it keeps no
+            // run alive).
+            let me = Addr::new(Layer::TimeServer, j as u16);
+            for w in &s.unsynchronized {
+                for (at, ok) in [(w[0], false), (w[1], true)] {
+                    let msg = Msg::Reference(ok).into();
+                    let ev = crate::kernel::Ev::Msg {
+                        to: me,
+                        from: me,
+                        msg,
+                    };
+                    k.push(Time::from_secs_f64(at), ev, true);
+                }
+            }
         }
         let own = |way| Route {
             link: None,
@@ -141,12 +159,20 @@ impl Node for TimeServer {
                 self.agent.on_reply(source, &reply, cx, wake);
             }
             Msg::Lie(ns) => self.lie_ns = ns,
+            Msg::Reference(ok) => self.reference_lost = !ok,
         }
     }
 
     fn figures(&self) -> Vec<(&'static str, f64)> {
         vec![
-            ("stratum", self.stratum as f64),
+            (
+                "stratum",
+                if self.reference_lost {
+                    16.0
+                } else {
+                    self.stratum as f64
+                },
+            ),
             ("lie_ms", self.lie_ns as f64 / 1e6),
         ]
     }
@@ -176,6 +202,24 @@ mod tests {
             }] if *to == CLIENT => **reply,
             other => panic!("a reply to the client expected: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_server_that_lost_its_reference_answers_unsynchronised_until_it_is_back() {
+        let now = Time::from_hms(10, 0, 0);
+        let mut bench = Bench::new(now, 0);
+        let mut s = TimeServer::new(0, 1, ServerState::default(), 0, NtpAgent::default());
+        assert!(bench
+            .deliver(&mut s, ME, ME, Msg::Reference(false))
+            .is_empty());
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now)));
+        // RFC 5905: leap 3 (alarm), stratum 16; a client's packet checks refuse it.
+        assert_eq!((r.stratum, r.leap), (16, Leap::Unsynchronized));
+        assert_eq!(s.figures()[0], ("stratum", 16.0));
+        bench.deliver(&mut s, ME, ME, Msg::Reference(true));
+        bench.advance(64 * SEC); // one poll later: not rate-limited
+        let r = the_reply(&bench.deliver(&mut s, ME, CLIENT, request(now + 64 * SEC)));
+        assert_eq!((r.stratum, r.leap), (1, Leap::NoWarning));
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct TimeServerConfig {
     pub down: Vec<[f64; 2]>,
     /// Its rate limit; a client polling faster gets a Kiss-o'-Death `RATE`.
     pub rate_limit: Option<RateLimit>,
+    /// Windows of true time (seconds since midnight) when it has lost its reference (a
+    /// GPS receiver unplugged, a daemon restarted without its upstreams): it answers,
+    /// but as unsynchronised (leap 3, stratum 16), which clients refuse.
+    pub unsynchronized: Vec<[f64; 2]>,
 }
 
 impl Default for TimeServerConfig {
@@ -46,6 +50,7 @@ impl Default for TimeServerConfig {
             lie_ms: 0.0,
             down: Vec::new(),
             rate_limit: Some(RateLimit::default()),
+            unsynchronized: Vec::new(),
         }
     }
 }
@@ -368,6 +373,22 @@ impl NtpConfig {
             for (k, w) in s.down.iter().enumerate() {
                 check_range(
                     &f(&format!("down[{k}][1]")),
+                    w[1],
+                    w[0],
+                    86_400.0,
+                    " s since midnight, after the start",
+                )?;
+            }
+            for (k, w) in s.unsynchronized.iter().enumerate() {
+                check_range(
+                    &f(&format!("unsynchronized[{k}][0]")),
+                    w[0],
+                    0.0,
+                    86_400.0,
+                    " s since midnight",
+                )?;
+                check_range(
+                    &f(&format!("unsynchronized[{k}][1]")),
                     w[1],
                     w[0],
                     86_400.0,

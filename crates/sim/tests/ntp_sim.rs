@@ -224,6 +224,49 @@ fn an_unreachable_primary_is_replaced_by_a_fallback() {
     assert!(max_abs_offset(&s) < 5 * MS);
 }
 
+/// `ntp-a` answers every poll, but as unsynchronised (leap 3, stratum 16): the packet
+/// checks refuse its replies before the reach bit (RFC 5905 A.5.1.1), so it is never
+/// reached, never selected, and a fallback is mobilised as for a server down.
+#[test]
+fn an_unsynchronised_primary_answers_but_is_refused_and_replaced() {
+    let ntp_a = 2;
+    let mut s = sim("ntp_unsynced_primary");
+    let start = s.now();
+    let mut t = start + 30 * SEC;
+    while t <= start + 15 * 60 * SEC {
+        s.run_until(t);
+        for i in 0..5 {
+            let st = s.ntp_status(i).unwrap();
+            assert_ne!(st.selected, Some(ntp_a), "server-{} at {t}", i + 1);
+            let a = st.sources.iter().find(|x| x.id == ntp_a).unwrap();
+            assert_eq!(
+                a.reach,
+                0,
+                "server-{} reached the unsynchronised server",
+                i + 1
+            );
+            assert!(st.synchronized(), "server-{} at {t}", i + 1);
+        }
+        t += 30 * SEC;
+    }
+    // It answers (a packet came in seconds ago, with stratum 16 and the kiss-like
+    // refid INIT, as ntpq shows it), and the clients moved to a fallback.
+    let st = s.ntp_status(0).unwrap();
+    let a = st.sources.iter().find(|x| x.id == ntp_a).unwrap();
+    assert_eq!(a.stratum, 16, "{a:?}");
+    assert!(a.when_s.is_some_and(|w| w < 1 << a.poll_log2), "{a:?}");
+    assert!(st
+        .sources
+        .iter()
+        .any(|x| x.fallback && x.state != SourceState::Idle));
+    assert!(s.time_events().iter().any(|e| e.node == Node::Res(0)
+        && matches!(
+            e.what,
+            TimeEventKind::Raised(Alert::FallbackMobilised { .. })
+        )));
+    assert!(max_abs_offset(&s) < 5 * MS);
+}
+
 #[test]
 fn switching_ntp_on_mid_run_brings_clocks_back_and_alerts_settle() {
     let mut s = sim("extreme_drift");

@@ -21,4 +21,7 @@ pub enum Msg {
     },
     /// Fault: from now on, every timestamp it sends is off by this many ns.
     Lie(i64),
+    /// Its reference is lost (`false`: from now on it answers as unsynchronised) or
+    /// back (`true`).
+    Reference(bool),
 }
