@@ -357,7 +357,7 @@ impl Config {
     /// `commit-wait`: how long a peer's record takes at most to arrive once its claim
     /// reached the peer, ns: the replication lag, plus the LAN's base delay, plus 20
     /// times its mean jitter (an exponential jitter exceeds that once in 5·10⁸
-    /// messages; a log-normal one: 6 σ above the median). A partition holds
+    /// messages; a log-normal one: 6 σ above the median; spikes: plus a whole spike). A partition holds
     /// replication up beyond any bound: the model does not cover it.
     pub fn merge_bound_ns(&self) -> i64 {
         let lan = &self.network.lan;
@@ -365,6 +365,9 @@ impl Config {
             Jitter::None => 0.0,
             Jitter::Exponential { mean_ms } => 20.0 * mean_ms,
             Jitter::LogNormal { median_ms, sigma } => median_ms * (6.0 * sigma).exp(),
+            Jitter::Spikes {
+                mean_ms, spike_ms, ..
+            } => 20.0 * mean_ms + spike_ms,
         };
         let base = lan.base_ms.max(lan.return_base_ms.unwrap_or(0.0));
         crate::time::ms_to_nanos(self.network.replication_lag_ms + base + jitter_ms)

@@ -246,6 +246,17 @@ pub const PRESETS: &[Preset] = &[
         build: ntp_unreachable,
     },
     Preset {
+        name: "ntp_popcorn",
+        group: Group::Ntp,
+        label_en: "spikes",
+        label_fr: "pics",
+        summary_en: "NTP over paths where one packet in ten waits 50 ms more: the filter and the popcorn suppressor keep the spikes out of the clocks.",
+        summary_fr: "NTP sur des chemins où un paquet sur dix attend 50 ms de plus : le filtre et l'anti-pics gardent ces pics hors des horloges.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_popcorn,
+    },
+    Preset {
         name: "ntp_unsynced_primary",
         group: Group::Ntp,
         label_en: "lost reference",
@@ -520,6 +531,20 @@ fn ntp_unreachable() -> Config {
         from_s: AT_START,
         to_s: 86_400.0,
     });
+    c
+}
+
+/// The paths to the three stratum-2 servers: their usual jitter, plus a 50 ms spike
+/// for one packet in ten, either way.
+fn ntp_popcorn() -> Config {
+    let mut c = with_ntp("ntp_popcorn", EXTREME);
+    for s in [NTP_A, NTP_B, NTP_B + 1] {
+        c.ntp.servers[s].link.jitter = Jitter::Spikes {
+            mean_ms: 0.05,
+            probability: 0.1,
+            spike_ms: 50.0,
+        };
+    }
     c
 }
 
