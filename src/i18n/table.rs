@@ -253,6 +253,7 @@ table! {
     RUnavailable => "no instance could take it (502/503)", "aucune instance disponible (502/503)";
     RGatewayTimeout => "the instance never answered (504)", "l'instance n'a jamais répondu (504)";
     RRateLimited => "too many requests (429)", "trop de requêtes (429)";
+    RUnsynchronized => "time not synchronised (fail closed)", "heure non synchronisée (refus par sécurité)";
 
     // Charts
     ChartOffsets => "Clock offsets over true time", "Décalage des horloges au fil du temps vrai";

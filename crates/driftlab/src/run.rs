@@ -374,6 +374,14 @@ pub fn table(r: &Report) -> String {
                 r.confirmation_p50_ms, r.confirmation_p99_ms
             ),
         );
+        if r.unsynchronized_refusals > 0 {
+            line(
+                &mut s,
+                "unsynchronised",
+                r.unsynchronized_refusals.to_string(),
+                "fail closed: refused while NTP was not synchronised",
+            );
+        }
         if r.policy == "tso" {
             let note = if r.unstamped_refusals > 0 {
                 "stamping stopped: the oracle was unreachable"

@@ -29,6 +29,9 @@ pub enum Refusal {
     GatewayTimeout,
     /// The customer sent more than the gateway's rate limit allows (HTTP 429).
     RateLimited,
+    /// Fail closed (`ntp.fail_closed`): the server's NTP client is not synchronised, so
+    /// it refuses to tell the time, and to sell (the original report's `TimeService`).
+    Unsynchronized,
 }
 
 impl Refusal {
@@ -45,6 +48,7 @@ impl Refusal {
             Refusal::Unavailable => "unavailable",
             Refusal::GatewayTimeout => "gateway_timeout",
             Refusal::RateLimited => "rate_limited",
+            Refusal::Unsynchronized => "unsynchronized",
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct Metrics {
     pub expiries: u64,
     /// `tso`: claims refused because no timestamp came from the oracle in time.
     pub unstamped_refusals: u64,
+    /// Fail closed: requests refused because the server's NTP client was not
+    /// synchronised.
+    pub unsynchronized_refusals: u64,
 }
 
 impl Metrics {

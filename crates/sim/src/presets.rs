@@ -268,6 +268,17 @@ pub const PRESETS: &[Preset] = &[
         build: ntp_unsynced_primary,
     },
     Preset {
+        name: "ntp_fail_closed",
+        group: Group::Ntp,
+        label_en: "fail closed",
+        label_fr: "refus par sécurité",
+        summary_en: "Extreme drift, NTP on, servers that refuse to sell while unsynchronised: a few refusals at the start and while server-2's NTP is off, no sale by a wrong clock.",
+        summary_fr: "Dérive extrême, NTP actif, des serveurs qui refusent de vendre tant qu'ils ne sont pas synchronisés : quelques refus au départ et pendant que le NTP du serveur 2 est coupé, aucune vente sur une horloge fausse.",
+        offsets_s: EXTREME,
+        alarming: false,
+        build: ntp_fail_closed,
+    },
+    Preset {
         name: "ntp_lan_one_source",
         group: Group::Ntp,
         label_en: "chrony",
@@ -545,6 +556,25 @@ fn ntp_popcorn() -> Config {
             spike_ms: 50.0,
         };
     }
+    c
+}
+
+/// `synced`, failing closed, with server-2's NTP switched off from 10:02:00 to
+/// 10:04:00 (its clock keeps its last correction; what stops is synchronisation).
+fn ntp_fail_closed() -> Config {
+    let mut c = with_ntp("ntp_fail_closed", EXTREME);
+    c.ntp.fail_closed = true;
+    let at = |m: f64| 36_000.0 + 60.0 * m;
+    c.ntp.faults.push(Fault::Switch {
+        server: 2,
+        on: false,
+        at_s: at(2.0),
+    });
+    c.ntp.faults.push(Fault::Switch {
+        server: 2,
+        on: true,
+        at_s: at(4.0),
+    });
     c
 }
 

@@ -146,6 +146,9 @@ pub struct Report {
     pub unavailable_refusals: u64,
     /// Refusals by the gateway's rate limit (HTTP 429).
     pub rate_limited_refusals: u64,
+    /// Fail closed (`ntp.fail_closed`): refusals because the server's NTP client was not
+    /// synchronised.
+    pub unsynchronized_refusals: u64,
     /// Standard deviation of the servers' clock offsets at the end, ms.
     pub offset_spread_ms: f64,
     /// Per server.
@@ -318,6 +321,7 @@ impl Sim {
             token_refusals: m.token_refusals,
             taken_refusals: m.taken_refusals,
             unstamped_refusals: m.unstamped_refusals,
+            unsynchronized_refusals: m.unsynchronized_refusals,
             confirmation_mean_ms: confirmation.mean_ms,
             confirmation_p50_ms: confirmation.p50_ms,
             confirmation_p99_ms: confirmation.p99_ms,

@@ -90,6 +90,8 @@ pub struct Rules {
     pub merge_bound: i64,
     /// `tso`: how long a server waits for the oracle before refusing, ns.
     pub tso_timeout: i64,
+    /// Fail closed: refuse requests while this host's NTP client is not synchronised.
+    pub fail_closed: bool,
 }
 
 /// A reservation server.
@@ -218,6 +220,11 @@ impl Server {
         let stamp = cx.local();
         cx.observe(Obs::Received { req: rq.req });
         let r = rq.req;
+        // Fail closed: no synchronised time (the NTP daemon states no error bound), no
+        // answer but a refusal.
+        if self.rules.fail_closed && cx.max_error().is_none() {
+            return self.answer(r, Decision::Refused(Refusal::Unsynchronized), cx);
+        }
         let policy = self.rules.policy;
         let order = self.order_for(stamp);
         if matches!(policy, Policy::Lamport | Policy::Hlc | Policy::CommitWait) {
@@ -570,6 +577,7 @@ impl Build for Server {
             epsilon: ms_to_nanos(cfg.commit_wait.epsilon_ms),
             merge_bound: cfg.merge_bound_ns(),
             tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
+            fail_closed: cfg.ntp.fail_closed,
         };
         let n = cfg.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
@@ -753,6 +761,7 @@ mod tests {
             epsilon: SEC,
             merge_bound: 201 * MS,
             tso_timeout: SEC,
+            fail_closed: false,
         }
     }
 
@@ -799,6 +808,27 @@ mod tests {
             ]
         );
         assert_eq!(s.record(4), None, "nothing held");
+    }
+
+    /// Fail closed: while its NTP daemon states no error bound (not synchronised), the
+    /// server refuses even a claim its clock would accept; once synchronised it sells.
+    /// Fail open, the same server sells at once.
+    #[test]
+    fn fail_closed_refuses_until_the_clock_is_synchronised() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let mut closed = rules(Policy::LocalTimestamp);
+        closed.fail_closed = true;
+        let mut s = Server::new(0, 1, 200, closed);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 4, OPENING));
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Unsynchronized));
+        assert_eq!(s.record(4), None);
+        bench.with(ME, |cx| cx.set_max_error(Some(2 * MS)));
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(2, 4, OPENING));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        let mut open = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let cmds = bench.deliver(&mut open, ME, CROWD, claim(3, 4, OPENING));
+        assert_eq!(answer(&cmds), Decision::Confirmed);
     }
 
     /// Crashed: the connection is refused (to the gateway, which retries; to a

@@ -282,6 +282,11 @@ pub struct NtpConfig {
     pub client: ClientConfig,
     /// Faults to inject during the run.
     pub faults: Vec<Fault>,
+    /// Fail closed, as the original report's `TimeService`: a reservation server whose
+    /// NTP client is not synchronised refuses requests ("time not synchronised") rather
+    /// than serve them by whatever its clock says (fail open, the default). With NTP
+    /// off, a server is never synchronised and refuses everything.
+    pub fail_closed: bool,
 }
 
 impl Default for NtpConfig {
@@ -320,6 +325,7 @@ impl Default for NtpConfig {
                 ..Default::default()
             },
             faults: Vec::new(),
+            fail_closed: false,
         }
     }
 }

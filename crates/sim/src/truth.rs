@@ -540,6 +540,10 @@ impl Truth {
                         self.metrics.unstamped_refusals += 1;
                         false
                     }
+                    Refusal::Unsynchronized => {
+                        self.metrics.unsynchronized_refusals += 1;
+                        false
+                    }
                     Refusal::HoldExpired
                     | Refusal::HoldLost
                     | Refusal::Unavailable

@@ -75,6 +75,7 @@ pub fn refusal_text(r: Refusal) -> Txt {
         Refusal::Unavailable => Txt::RUnavailable,
         Refusal::GatewayTimeout => Txt::RGatewayTimeout,
         Refusal::RateLimited => Txt::RRateLimited,
+        Refusal::Unsynchronized => Txt::RUnsynchronized,
     }
 }
 
