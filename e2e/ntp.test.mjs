@@ -4,7 +4,7 @@
 // target/screenshots/ntp-*.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
+import { choosePreset, cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -100,7 +100,7 @@ test('NTP switched on during extreme drift: offsets settle, alerts raised then c
 test('ntp_falseticker: ntp-b is flagged and never followed', () =>
   withPage(async (page, baseUrl) => {
     await open(page, baseUrl);
-    await page.click('[data-testid="preset-ntp_falseticker"]');
+    await choosePreset(page, 'ntp_falseticker');
     await playUntil(page, () => {
       const c = document.querySelector('[data-testid="ntp-falsetickers-1"]');
       return c && c.textContent.includes('ntp-b');
@@ -118,7 +118,7 @@ test('ntp_falseticker: ntp-b is flagged and never followed', () =>
 test('ntp_asymmetric: the exchange view says NTP cannot see the bias', () =>
   withPage(async (page, baseUrl) => {
     await open(page, baseUrl);
-    await page.click('[data-testid="preset-ntp_asymmetric"]');
+    await choosePreset(page, 'ntp_asymmetric');
     await playUntil(page, () => document.querySelector('[data-testid="exchange-cannot-see"]') !== null);
     assert.match(await page.textContent('[data-testid="exchange-cannot-see"]'), /NTP cannot see this/);
     assert.match(await page.textContent('[data-testid="exchange-theta"]'), /ms/);
@@ -131,7 +131,7 @@ test('ntp_asymmetric: the exchange view says NTP cannot see the bias', () =>
 test('a live fault strikes now and shows in the alerts; French labels', () =>
   withPage(async (page, baseUrl) => {
     await open(page, baseUrl);
-    await page.click('[data-testid="preset-synced"]');
+    await choosePreset(page, 'synced');
     await page.click('[data-testid="step"]');
     await page.click('[data-testid="fault-bump"]');
     await page.waitForSelector('[data-testid="fault-done"]');

@@ -51,7 +51,7 @@ async fn switches_turn_ntp_on_and_off_per_server_and_for_all() {
 async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
     let root = mount().await;
     open_view(&root, "ntp").await;
-    click(&root, "preset-synced").await;
+    choose_preset(&root, "synced").await;
     click(&root, "play").await;
     let svg = wait_for(&root, "exchange-svg").await;
     click(&root, "play").await;
@@ -69,7 +69,7 @@ async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
 async fn a_fault_strikes_now_and_is_listed() {
     let root = mount().await;
     open_view(&root, "ntp").await;
-    click(&root, "preset-synced").await;
+    choose_preset(&root, "synced").await;
     click(&root, "fault-partition").await;
     assert!(text(&root, "fault-done").contains("Injected at"));
     let alerts = text(&root, "ntp-alerts");

@@ -131,6 +131,16 @@ export async function withPage(fn, { viewport = { width: 1400, height: 900 } } =
   }
 }
 
+/**
+ * Chooses preset `name` as a teacher would: a preset of a short group is a button of
+ * the bar; one of a long group (NTP, gateway…) is in its group's menu, opened first.
+ */
+export async function choosePreset(page, name) {
+  const toggle = page.locator(`[data-presets~="${name}"]`);
+  if ((await toggle.count()) > 0) await toggle.click();
+  await page.click(`[data-testid="preset-${name}"]`);
+}
+
 /** The errors `page` has reported so far (uncaught exceptions and console errors). */
 export function pageErrors(page) {
   return errorsByPage.get(page) ?? [];

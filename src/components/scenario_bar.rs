@@ -18,6 +18,9 @@ fn preset_lang(ctx: Ctx) -> presets::Lang {
     }
 }
 
+/// Groups of up to this many presets show them as buttons; longer ones as a menu.
+const INLINE_MAX: usize = 3;
+
 /// The name shown before a group of presets (the baseline group has none).
 fn group_text(g: Group) -> Option<Txt> {
     match g {
@@ -95,22 +98,91 @@ pub fn ScenarioBar() -> impl IntoView {
             }
         }
     };
-    // The groups one after the other, each led by its name (an empty one for the
-    // baseline, which only separates it from the drift group).
+    // The groups one after the other. A group of a few presets shows them as buttons,
+    // led by its name (an empty one for the baseline, which only separates it from the
+    // drift group); a longer one is a single button, its name and the chosen preset,
+    // that opens the list of its presets, each with what it shows.
+    let open = RwSignal::new(None::<Group>);
     let groups = Group::ALL
         .into_iter()
         .map(|g| {
-            let buttons = (0..PRESETS.len())
+            let members: Vec<usize> = (0..PRESETS.len())
                 .filter(|&i| PRESETS[i].group == g)
-                .map(button)
-                .collect_view();
+                .collect();
             let label = group_text(g);
-            view! {
-                <span class="group-name" aria-hidden=label.is_none().then_some("true")>
-                    {move || label.map(|l| ctx.t(l))}
-                </span>
-                {buttons}
+            if members.len() <= INLINE_MAX {
+                let buttons = members.into_iter().map(button).collect_view();
+                return view! {
+                    <span class="group-name" aria-hidden=label.is_none().then_some("true")>
+                        {move || label.map(|l| ctx.t(l))}
+                    </span>
+                    {buttons}
+                }
+                .into_any();
             }
+            let names = members
+                .iter()
+                .map(|&i| PRESETS[i].name)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let chosen = move || current().filter(|&i| PRESETS[i].group == g);
+            let is_open = move || open.get() == Some(g);
+            let items = members
+                .into_iter()
+                .map(|i| {
+                    let p = &PRESETS[i];
+                    let name = p.name;
+                    let active = move || current() == Some(i);
+                    view! {
+                        <button
+                            class="preset menu-item"
+                            class:active=active
+                            role="menuitemradio"
+                            aria-checked=move || active().to_string()
+                            data-testid=format!("preset-{name}")
+                            on:click=move |_| {
+                                open.set(None);
+                                ctx.preset(name);
+                            }
+                        >
+                            <span class="item-label">{move || p.label(preset_lang(ctx))}</span>
+                            <span class="item-summary">{move || summary(ctx, i)}</span>
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! {
+                <span class="preset-group">
+                    <button
+                        class="preset group-toggle"
+                        class:active=move || chosen().is_some()
+                        aria-haspopup="menu"
+                        aria-expanded=move || is_open().to_string()
+                        data-testid=format!("group-{}", g.name())
+                        data-presets=names
+                        on:click=move |_| open.update(|o| *o = if *o == Some(g) { None } else { Some(g) })
+                    >
+                        {move || label.map(|l| ctx.t(l))}
+                        {move || chosen().map(|i| format!(" · {}", PRESETS[i].label(preset_lang(ctx))))}
+                        " ▾"
+                    </button>
+                    <Show when=is_open>
+                        <div class="menu-backdrop" on:click=move |_| open.set(None)></div>
+                        <div
+                            class="preset-menu"
+                            role="menu"
+                            on:keydown=move |e| {
+                                if e.key() == "Escape" {
+                                    open.set(None);
+                                }
+                            }
+                        >
+                            {items.clone()}
+                        </div>
+                    </Show>
+                </span>
+            }
+            .into_any()
         })
         .collect_view();
     let shown = move || hovered.get().or_else(current).map(|i| summary(ctx, i));

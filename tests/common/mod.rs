@@ -46,6 +46,19 @@ pub async fn click(root: &Element, testid: &str) {
     tick().await;
 }
 
+/// Chooses preset `name` as a teacher would: a preset of a short group is a button of
+/// the bar; one of a long group (NTP, gateway…) is in its group's menu, opened first.
+pub async fn choose_preset(root: &Element, name: &str) {
+    if let Some(toggle) = root
+        .query_selector(&format!("[data-presets~='{name}']"))
+        .unwrap()
+    {
+        toggle.unchecked_into::<HtmlElement>().click();
+        tick().await;
+    }
+    click(root, &format!("preset-{name}")).await;
+}
+
 /// Types `value` into a text field and commits it (as Enter would).
 pub async fn type_into(root: &Element, testid: &str, value: &str) {
     let input: HtmlInputElement = find(root, testid).unchecked_into();
