@@ -526,4 +526,7 @@ table! {
     RcApplyTip => "Set simulated server-1's clock to run like this machine: its offset becomes minus the measured offset.", "Régler l'horloge simulée de server-1 comme celle de cette machine : son décalage devient l'opposé du décalage mesuré.";
     RcApplied => "server-1's offset is now", "le décalage de server-1 est maintenant";
     RcWait => "Asked too soon; try again in", "Demandé trop tôt ; réessayez dans";
+    // ----- the front: worker threads, hashing by client address (issue 11) -----
+    GwHashClient => "hash by client address", "hachage par adresse du client";
+    GwHashClientTip => "Hash by client address (HAProxy's balance source): every customer behind one address, a load generator or a company's NAT, reaches the same instance.", "Hachage par adresse du client (balance source de HAProxy) : tous les clients derrière une même adresse, un générateur de charge ou le NAT d'une entreprise, arrivent sur la même instance.";
 }

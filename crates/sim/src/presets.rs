@@ -300,6 +300,28 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: rate_limit,
     },
+    Preset {
+        name: "lb_slow_instance",
+        group: Group::Gateway,
+        label_en: "slow instance",
+        label_fr: "instance lente",
+        summary_en: "Five instances with worker threads, server-3 five times slower, a steady 300 requests a second: round robin still sends it a fifth and its queue overflows (errors); least connections and two choices send it less and nothing fails.",
+        summary_fr: "Cinq instances avec des fils de travail, server-3 cinq fois plus lent, 300 requêtes par seconde en continu : le tourniquet lui en envoie toujours un cinquième et sa file déborde (erreurs) ; moins de connexions et deux choix lui en envoient moins et rien n'échoue.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: lb_slow_instance,
+    },
+    Preset {
+        name: "lb_hash_one_client",
+        group: Group::Gateway,
+        label_en: "hash, one client",
+        label_fr: "hachage, un client",
+        summary_en: "Hashing by client address while every customer comes from one load generator's address: every request lands on one instance, whatever the number of instances.",
+        summary_fr: "Hachage par adresse du client alors que tous les clients viennent de l'adresse d'un seul générateur de charge : chaque requête arrive sur la même instance, quel que soit le nombre d'instances.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: lb_hash_one_client,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -435,6 +457,39 @@ fn lb_weighted() -> Config {
     let mut c = behind_gateway("lb_weighted", EXACT);
     c.gateway.algorithm = Algorithm::Weighted;
     c.gateway.weights = vec![3, 1, 1];
+    c
+}
+
+/// Instances with worker threads (2 each, a machine of 2 cores each, a queue of 64,
+/// 10 ms of service on average) behind a gateway, a steady bot instead of the crowd.
+fn threaded(name: &str, rate_per_s: f64) -> Config {
+    let mut c = behind_gateway(name, EXACT5);
+    c.policy = Policy::LocalTimestamp;
+    c.crowd.customers = 0;
+    c.crowd.bot.rate_per_s = rate_per_s;
+    c.network.service_ms = 10.0;
+    c.instances.workers.threads = 2;
+    c
+}
+
+/// server-3 is 5 times slower from the start: 2 workers at 50 ms serve 40 a second,
+/// and round robin sends it 60.
+fn lb_slow_instance() -> Config {
+    let mut c = threaded("lb_slow_instance", 300.0);
+    c.instances.faults = vec![InstanceFault {
+        server: 3,
+        at_s: AT_START,
+        becomes: Becomes::Slow,
+        factor: 5,
+    }];
+    c
+}
+
+/// Every customer behind one address (a load generator), hashed by address.
+fn lb_hash_one_client() -> Config {
+    let mut c = behind_gateway("lb_hash_one_client", EXACT5);
+    c.gateway.algorithm = Algorithm::HashClient;
+    c.gateway.client_addresses = 1;
     c
 }
 

@@ -80,6 +80,7 @@ pub fn algorithm_texts(a: Algorithm) -> (Txt, Txt) {
         Algorithm::Weighted => (Txt::GwWeighted, Txt::GwWeightedTip),
         Algorithm::HashCustomer => (Txt::GwHash, Txt::GwHashTip),
         Algorithm::TwoChoices => (Txt::GwTwoChoices, Txt::GwTwoChoicesTip),
+        Algorithm::HashClient => (Txt::GwHashClient, Txt::GwHashClientTip),
     }
 }
 
