@@ -41,6 +41,10 @@ pub struct Database {
     seats: Vec<Vec<ReqId>>,
     /// Per claim id, its row (if it has one).
     rows: Vec<Option<Row>>,
+    /// `no-lock` with a global lock: who holds it (the server and its claim).
+    lock: Option<(Addr, ReqId)>,
+    /// Claims waiting for the lock, in the order they asked.
+    lock_queue: std::collections::VecDeque<(Addr, ReqId)>,
 }
 
 impl Database {
@@ -52,6 +56,8 @@ impl Database {
             audit_every,
             seats: vec![Vec::new(); seats],
             rows: Vec::new(),
+            lock: None,
+            lock_queue: std::collections::VecDeque::new(),
         }
     }
 
@@ -275,6 +281,22 @@ impl Node for Database {
                 self.reply(from, req, decision, cx);
             }
             Msg::Audit => self.on_audit(cx),
+            Msg::Lock { req } => {
+                if self.lock.is_none() {
+                    self.lock = Some((from, req));
+                    cx.send(from, server::Msg::Locked { req });
+                } else {
+                    self.lock_queue.push_back((from, req));
+                }
+            }
+            Msg::Unlock { req } => {
+                if self.lock.is_some_and(|(_, r)| r == req) {
+                    self.lock = self.lock_queue.pop_front();
+                    if let Some((to, next)) = self.lock {
+                        cx.send(to, server::Msg::Locked { req: next });
+                    }
+                }
+            }
         }
     }
 
@@ -472,6 +494,38 @@ mod tests {
         assert_eq!(
             reply(&bench.deliver(&mut db, ME, server(0), pay(6, 9, T0))).1,
             Decision::Refused(Refusal::HoldLost)
+        );
+    }
+
+    /// The global lock goes to one claim at a time, in the order they asked; an
+    /// unlock by a claim that does not hold it changes nothing.
+    #[test]
+    fn the_global_lock_is_granted_in_turn() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        let cmds = bench.deliver(&mut db, ME, server(0), Msg::Lock { req: 1 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(0), AnyMsg::Server(server::Msg::Locked { req: 1 }))]
+        );
+        assert!(bench
+            .deliver(&mut db, ME, server(1), Msg::Lock { req: 2 })
+            .is_empty());
+        assert!(bench
+            .deliver(&mut db, ME, server(2), Msg::Lock { req: 3 })
+            .is_empty());
+        assert!(bench
+            .deliver(&mut db, ME, server(1), Msg::Unlock { req: 2 })
+            .is_empty());
+        let cmds = bench.deliver(&mut db, ME, server(0), Msg::Unlock { req: 1 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(1), AnyMsg::Server(server::Msg::Locked { req: 2 }))]
+        );
+        let cmds = bench.deliver(&mut db, ME, server(1), Msg::Unlock { req: 2 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(2), AnyMsg::Server(server::Msg::Locked { req: 3 }))]
         );
     }
 }

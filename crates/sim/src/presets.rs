@@ -24,7 +24,7 @@ use crate::config::{
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
 use crate::ntp::{ClientConfig, DisciplineKind};
-use crate::server::config::{Becomes, InstanceFault};
+use crate::server::config::{Becomes, InstanceFault, LockKind};
 use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
@@ -322,6 +322,28 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: lb_hash_one_client,
     },
+    Preset {
+        name: "lock_per_instance",
+        group: Group::Gateway,
+        label_en: "lock per instance",
+        label_fr: "verrou par instance",
+        summary_en: "No unique constraint, a lock inside each of three instances around check-then-insert: it stops the races inside one process, not those between processes (double bookings remain; with one instance, none).",
+        summary_fr: "Sans contrainte d'unicité, un verrou dans chacune des trois instances autour de « vérifier puis insérer » : il empêche les courses dans un processus, pas entre processus (il reste des doubles réservations ; avec une seule instance, aucune).",
+        offsets_s: EXACT,
+        alarming: true,
+        build: lock_per_instance,
+    },
+    Preset {
+        name: "lock_global",
+        group: Group::Gateway,
+        label_en: "global lock",
+        label_fr: "verrou global",
+        summary_en: "One lock for all three instances, kept by the database: no double booking, but one check-then-insert at a time (about 24 a second): the flash crowd waits and many customers give up.",
+        summary_fr: "Un seul verrou pour les trois instances, tenu par la base de données : aucune double réservation, mais une seule vérification-insertion à la fois (environ 24 par seconde) : la foule attend et beaucoup de clients abandonnent.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: lock_global,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -491,6 +513,25 @@ fn lb_hash_one_client() -> Config {
     c.gateway.algorithm = Algorithm::HashClient;
     c.gateway.client_addresses = 1;
     c
+}
+
+/// `no-lock` on exact clocks, with a lock around check-then-insert.
+fn locked(name: &str, lock: LockKind) -> Config {
+    let mut c = clocks(name, EXACT);
+    c.policy = Policy::NoLock;
+    c.instances.lock = lock;
+    // A hall as big as the crowd: most clicks find a free seat and insert.
+    c.hall.rows = 40;
+    c.hall.cols = 50;
+    c
+}
+
+fn lock_per_instance() -> Config {
+    locked("lock_per_instance", LockKind::Instance)
+}
+
+fn lock_global() -> Config {
+    locked("lock_global", LockKind::Global)
 }
 
 fn synced() -> Config {

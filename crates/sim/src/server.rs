@@ -62,7 +62,7 @@ use crate::rng::Rng;
 use crate::time::Time;
 use crate::time::{ms_to_nanos, secs_to_nanos};
 use crate::world::{Order, Record, ReqId, ReqKind, NO_REQ};
-pub use config::{ServiceTime, Workers};
+pub use config::{LockKind, ServiceTime, Workers};
 
 /// The rules a server applies, in nanoseconds and local time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,6 +91,8 @@ pub struct Rules {
     pub merge_bound: i64,
     /// `tso`: how long a server waits for the oracle before refusing, ns.
     pub tso_timeout: i64,
+    /// `no-lock`: the lock around check-then-insert.
+    pub lock: LockKind,
 }
 
 /// A reservation server.
@@ -113,6 +115,10 @@ pub struct Server {
     asking: Vec<ReqId>,
     /// Its worker threads and accept queue, if instances have them.
     pool: Option<Pool>,
+    /// `no-lock` with a lock: the claim of this instance that holds it.
+    holder: Option<ReqId>,
+    /// Claims waiting for the lock: (claim, seat, stamp), in turn.
+    waiting: std::collections::VecDeque<(ReqId, SeatId, Time)>,
 }
 
 /// An instance's worker threads and accept queue (`instances.workers`).
@@ -190,6 +196,8 @@ impl Server {
             epsilon: rules.epsilon,
             asking: Vec::new(),
             pool: None,
+            holder: None,
+            waiting: std::collections::VecDeque::new(),
         }
     }
 
@@ -255,6 +263,69 @@ impl Server {
             cx.send(GATEWAY, gateway::Msg::Reply { req, decision });
         } else {
             cx.send(CROWD, crowd::Msg::Response { req, decision });
+        }
+    }
+
+    /// `no-lock`: claim `r` reads the seat, then inserts: straight away without a lock;
+    /// under the instance's lock when it is free (else it waits its turn); under the
+    /// global lock once the database grants it.
+    fn check_then_insert(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        let read = database::Msg::Read {
+            req: r,
+            seat,
+            stamp,
+        };
+        match self.rules.lock {
+            LockKind::None => cx.send(DB, read),
+            LockKind::Instance if self.holder.is_none() => {
+                self.holder = Some(r);
+                cx.send(DB, read);
+            }
+            LockKind::Instance => self.waiting.push_back((r, seat, stamp)),
+            LockKind::Global => {
+                self.waiting.push_back((r, seat, stamp));
+                cx.send(DB, database::Msg::Lock { req: r });
+            }
+        }
+    }
+
+    /// The database grants the global lock to claim `r`: it reads the seat.
+    fn on_locked(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        if let Some(k) = self.waiting.iter().position(|w| w.0 == r) {
+            let (r, seat, stamp) = self.waiting.remove(k).expect("present");
+            self.holder = Some(r);
+            cx.send(
+                DB,
+                database::Msg::Read {
+                    req: r,
+                    seat,
+                    stamp,
+                },
+            );
+        }
+    }
+
+    /// Claim `r` is done with its check-then-insert: if it holds the lock, the lock
+    /// goes to the next claim waiting.
+    fn unlock(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        if self.holder != Some(r) {
+            return;
+        }
+        self.holder = None;
+        match self.rules.lock {
+            LockKind::Instance => {
+                if let Some((next, seat, stamp)) = self.waiting.pop_front() {
+                    self.holder = Some(next);
+                    let read = database::Msg::Read {
+                        req: next,
+                        seat,
+                        stamp,
+                    };
+                    cx.send(DB, read);
+                }
+            }
+            LockKind::Global => cx.send(DB, database::Msg::Unlock { req: r }),
+            LockKind::None => {}
         }
     }
 
@@ -396,14 +467,7 @@ impl Server {
                             stamp,
                         },
                     ),
-                    Policy::NoLock => cx.send(
-                        DB,
-                        database::Msg::Read {
-                            req: r,
-                            seat,
-                            stamp,
-                        },
-                    ),
+                    Policy::NoLock => self.check_then_insert(r, seat, stamp, cx),
                 }
             }
             ReqKind::Pay(claim) => match self.rules.policy {
@@ -690,6 +754,7 @@ impl Server {
                 Depart::After(self.rules.check_to_insert),
             );
         } else {
+            self.unlock(r, cx);
             self.answer(r, Decision::Refused(Refusal::Taken), cx);
         }
     }
@@ -713,6 +778,7 @@ impl Build for Server {
             epsilon: ms_to_nanos(cfg.commit_wait.epsilon_ms),
             merge_bound: cfg.merge_bound_ns(),
             tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
+            lock: cfg.instances.lock,
         };
         let n = cfg.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
@@ -794,7 +860,10 @@ impl Node for Server {
         }
         match msg {
             Msg::Request(rq) => self.accept(rq, cx),
-            Msg::DbReply { req, decision } => self.answer(req, decision, cx),
+            Msg::DbReply { req, decision } => {
+                self.unlock(req, cx);
+                self.answer(req, decision, cx)
+            }
             Msg::ReadReply {
                 req,
                 seat,
@@ -825,6 +894,7 @@ impl Node for Server {
             Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
             Msg::Freed { epoch } => self.on_freed(epoch, cx),
             Msg::QueueTimeout { req } => self.on_queue_timeout(req, cx),
+            Msg::Locked { req } => self.on_locked(req, cx),
         }
     }
 
@@ -914,6 +984,7 @@ mod tests {
             epsilon: SEC,
             merge_bound: 201 * MS,
             tso_timeout: SEC,
+            lock: LockKind::None,
         }
     }
 
@@ -1124,6 +1195,61 @@ mod tests {
             ns: MS,
             msg: AnyMsg::Server(Msg::Freed { epoch: 2 }),
         }));
+    }
+
+    /// The lock inside an instance: claim 2 waits while claim 1 reads and inserts;
+    /// when 1 is answered, 2 reads. A claim that finds the seat taken lets go too.
+    #[test]
+    fn the_instances_lock_lets_one_check_then_insert_at_a_time() {
+        let mut bench = Bench::new(OPENING + SEC, 0);
+        let mut r = rules(Policy::NoLock);
+        r.lock = LockKind::Instance;
+        let mut s = Server::new(0, 1, 10, r);
+        let read = |req, seat| {
+            AnyMsg::Database(database::Msg::Read {
+                req,
+                seat,
+                stamp: OPENING + SEC,
+            })
+        };
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 1, OPENING));
+        assert_eq!(sends(&cmds), vec![(DB, read(1, 1))]);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(2, 1, OPENING));
+        assert!(sends(&cmds).is_empty(), "2 waits for the lock: {cmds:?}");
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 2, OPENING));
+        assert!(sends(&cmds).is_empty(), "so does 3");
+        let free = Msg::ReadReply {
+            req: 1,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: NO_REQ,
+            newest_stamp: Time(0),
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, free);
+        assert!(matches!(
+            sends(&cmds).as_slice(),
+            [(DB, AnyMsg::Database(database::Msg::Insert { req: 1, .. }))]
+        ));
+        let done = Msg::DbReply {
+            req: 1,
+            decision: Decision::Confirmed,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, done);
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        assert!(sends(&cmds).contains(&(DB, read(2, 1))), "2's turn");
+        // 2 finds seat 1 held by 1: refused, and the lock goes to 3.
+        let taken = Msg::ReadReply {
+            req: 2,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: 1,
+            newest_stamp: OPENING + SEC,
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, taken);
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Taken));
+        assert!(sends(&cmds).contains(&(DB, read(3, 2))), "3's turn");
     }
 
     #[test]

@@ -48,4 +48,14 @@ pub enum Msg {
     },
     /// Timer (`no-lock`): audit duplicate rows.
     Audit,
+    /// `no-lock` with a global lock: claim `req` asks for the lock (granted in turn).
+    Lock {
+        /// The claim.
+        req: ReqId,
+    },
+    /// `no-lock` with a global lock: claim `req` is done with the lock.
+    Unlock {
+        /// The claim.
+        req: ReqId,
+    },
 }

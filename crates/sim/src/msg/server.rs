@@ -114,4 +114,9 @@ pub enum Msg {
         /// The request.
         req: ReqId,
     },
+    /// `no-lock` with a global lock: the database grants the lock to claim `req`.
+    Locked {
+        /// The claim.
+        req: ReqId,
+    },
 }

@@ -78,6 +78,25 @@ pub struct InstancesConfig {
     /// Worker threads, an accept queue and the machines' cores (default off: each
     /// instance handles every request at once and queues only for its one CPU).
     pub workers: Workers,
+    /// `no-lock`: a lock around the check-then-insert (seed 001; default none). The
+    /// other policies do not check then insert, and ignore it (so a preset's lock
+    /// stays put while the policy is switched).
+    pub lock: LockKind,
+}
+
+/// A lock around `no-lock`'s check-then-insert (read the seat, work, insert).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockKind {
+    /// No lock: two requests for a seat can both read it free and both insert.
+    #[default]
+    None,
+    /// A lock inside each instance (a `threading.Lock` of the process): one
+    /// check-then-insert at a time per instance; it protects nothing across instances.
+    Instance,
+    /// One lock for every instance, kept by the database (an advisory lock): one
+    /// check-then-insert at a time in the whole system.
+    Global,
 }
 
 /// How a service time is drawn around its mean (`network.service_ms`).
