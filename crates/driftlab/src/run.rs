@@ -287,6 +287,14 @@ pub fn table(r: &Report) -> String {
         r.timed_out.to_string(),
         "lost in the network",
     );
+    if r.orphaned_holds > 0 {
+        line(
+            &mut s,
+            "orphaned holds",
+            r.orphaned_holds.to_string(),
+            "held for a customer who never heard of it",
+        );
+    }
     s.push_str("\nWhat the clocks broke\n");
     line(
         &mut s,

@@ -344,6 +344,17 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: lock_global,
     },
+    Preset {
+        name: "lost_reply_retry",
+        group: Group::Gateway,
+        label_en: "lost reply",
+        label_fr: "réponse perdue",
+        summary_en: "5 % of the answers are lost on the way back and customers click again: without an idempotency key the seat they were given stays held for nobody until it expires; with one, the retry gets the same hold.",
+        summary_fr: "5 % des réponses se perdent au retour et les clients cliquent à nouveau : sans clé d'idempotence, la place qu'ils avaient obtenue reste bloquée pour personne jusqu'à expiration ; avec une clé, la nouvelle tentative reçoit la même réservation.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: lost_reply_retry,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -532,6 +543,14 @@ fn lock_per_instance() -> Config {
 
 fn lock_global() -> Config {
     locked("lock_global", LockKind::Global)
+}
+
+/// A unique constraint on exact clocks, 5 % of answers lost, no idempotency key.
+fn lost_reply_retry() -> Config {
+    let mut c = clocks("lost_reply_retry", EXACT);
+    c.policy = Policy::Unique;
+    c.instances.reply_loss = 0.05;
+    c
 }
 
 fn synced() -> Config {

@@ -93,6 +93,10 @@ pub struct Rules {
     pub tso_timeout: i64,
     /// `no-lock`: the lock around check-then-insert.
     pub lock: LockKind,
+    /// The fraction of answers lost on their way back.
+    pub reply_loss: f64,
+    /// `unique`: claims carry an idempotency key.
+    pub idempotency_keys: bool,
 }
 
 /// A reservation server.
@@ -459,6 +463,15 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
+                    Policy::Unique if self.rules.idempotency_keys => cx.send(
+                        DB,
+                        database::Msg::ClaimKeyed {
+                            req: r,
+                            seat,
+                            stamp,
+                            customer: rq.customer,
+                        },
+                    ),
                     Policy::Unique => cx.send(
                         DB,
                         database::Msg::Claim {
@@ -507,6 +520,11 @@ impl Server {
             let done = cx.compute(work);
             depart = Depart::After(done);
             cx.after(done, Msg::Freed { epoch: p.epoch });
+        }
+        let loss = self.rules.reply_loss;
+        if loss > 0.0 && cx.rng().chance(loss) {
+            // Decided, and lost on the way back: the customer never hears of it.
+            return;
         }
         if self.behind_gateway {
             let reply = gateway::Msg::Reply { req: r, decision };
@@ -779,6 +797,8 @@ impl Build for Server {
             merge_bound: cfg.merge_bound_ns(),
             tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
             lock: cfg.instances.lock,
+            reply_loss: cfg.instances.reply_loss,
+            idempotency_keys: cfg.instances.idempotency_keys,
         };
         let n = cfg.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
@@ -985,6 +1005,8 @@ mod tests {
             merge_bound: 201 * MS,
             tso_timeout: SEC,
             lock: LockKind::None,
+            reply_loss: 0.0,
+            idempotency_keys: false,
         }
     }
 

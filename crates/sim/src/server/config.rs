@@ -82,6 +82,14 @@ pub struct InstancesConfig {
     /// other policies do not check then insert, and ignore it (so a preset's lock
     /// stays put while the policy is switched).
     pub lock: LockKind,
+    /// The fraction of answers lost on their way back to the customer (a connection
+    /// cut after the commit), 0 to 0.5 (default 0). The customer, unanswered, clicks
+    /// again once their patience runs out.
+    pub reply_loss: f64,
+    /// `unique`: claims carry an idempotency key, the same when a customer retries a
+    /// click on the same seat, and the database answers a retry with the hold its key
+    /// already has instead of a new decision (default false).
+    pub idempotency_keys: bool,
 }
 
 /// A lock around `no-lock`'s check-then-insert (read the seat, work, insert).
@@ -210,6 +218,7 @@ impl InstancesConfig {
             " (0: one per instance)",
         )?;
         check_range("instances.workers.cores", w.cores as f64, 1.0, 1024.0, "")?;
+        check_range("instances.reply_loss", self.reply_loss, 0.0, 0.5, "")?;
         Ok(())
     }
 }
