@@ -355,6 +355,17 @@ pub const PRESETS: &[Preset] = &[
         alarming: true,
         build: lost_reply_retry,
     },
+    Preset {
+        name: "load_test",
+        group: Group::Gateway,
+        label_en: "load test",
+        label_fr: "test de charge",
+        summary_en: "50 closed-loop users against 5 single-threaded instances on one 4-core machine, 10 ms of work per request: Little's law holds, and past 4 instances throughput stops growing (driftlab sweep runs the whole matrix).",
+        summary_fr: "50 utilisateurs en boucle fermée contre 5 instances à un seul fil sur une machine à 4 cœurs, 10 ms de travail par requête : la loi de Little tient, et au-delà de 4 instances le débit ne croît plus (driftlab sweep parcourt toute la matrice).",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: load_test,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -550,6 +561,21 @@ fn lost_reply_retry() -> Config {
     let mut c = clocks("lost_reply_retry", EXACT);
     c.policy = Policy::Unique;
     c.instances.reply_loss = 0.05;
+    c
+}
+
+/// Seed 003's load test: closed-loop users (think 50 ms) for 60 s through a gateway
+/// to single-threaded instances sharing one 4-core machine, a constant 10 ms of work.
+fn load_test() -> Config {
+    let mut c = behind_gateway("load_test", EXACT5);
+    c.crowd.customers = 0;
+    c.crowd.users.count = 50;
+    c.network.service_ms = 10.0;
+    let w = &mut c.instances.workers;
+    w.threads = 1;
+    w.machines = 1;
+    w.cores = 4;
+    w.service = crate::server::config::ServiceTime::Constant;
     c
 }
 
