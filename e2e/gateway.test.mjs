@@ -85,3 +85,28 @@ test('switching the algorithm live moves the shares; a crash from the panel is n
     assert.equal(await text(page, 'instance-seen-1'), 'in rotation');
     assert.deepEqual(pageErrors(page), []);
   }));
+
+// lb_slow_instance: the cards show each instance's threads, queue and p50/p99; the
+// response chart beside them keeps most of the view's height. Screenshots:
+// target/screenshots/view-gateway-slow-{1280x720,1920x1080}.png.
+for (const size of SIZES) {
+  const tag = `${size.width}x${size.height}`;
+  test(`a slow instance's queue and latency, and a tall chart, at ${tag}`, () =>
+    withPage(async (page, baseUrl) => {
+      await page.goto(`${baseUrl}?lang=en&speed=20&preset=lb_slow_instance&view=gateway`);
+      await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
+      await playUntil(page, '10:00:20');
+      assert.match(await text(page, 'instance-workers-0'), /^\d\/2 · \d+$/);
+      const [, p99Slow] = (await text(page, 'instance-latency-2')).split(' / ').map(parseFloat);
+      const [, p99Fast] = (await text(page, 'instance-latency-0')).split(' / ').map(parseFloat);
+      assert.ok(p99Slow > 2 * p99Fast, `slow p99 ${p99Slow} ms against fast p99 ${p99Fast} ms`);
+      const chart = await page.evaluate(() => {
+        const c = document.querySelector('.view-gateway canvas');
+        return c ? c.getBoundingClientRect().height : 0;
+      });
+      assert.ok(chart >= 0.4 * size.height, `the chart is ${chart} px high`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, `view-gateway-slow-${tag}`);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: size }));
+}

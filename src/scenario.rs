@@ -78,14 +78,21 @@ impl Field {
 }
 
 /// Preset `name` (its servers and clock-synchronisation setup) with the bar's settings
-/// of `current` kept: policy, seed, sale times, customers, hall.
+/// of `current` kept: policy, seed, sale times, customers, hall. A preset of the
+/// gateway group keeps its own policy, crowd (a bot, closed-loop users) and hall: its
+/// lesson depends on them.
 pub fn with_preset(current: &Config, name: &str) -> Result<Config, String> {
     let mut c = presets::preset(name)?;
-    c.policy = current.policy;
+    let whole = presets::PRESETS
+        .iter()
+        .any(|p| p.name == name && p.group == presets::Group::Gateway);
     c.seed = current.seed;
     c.sale = current.sale.clone();
-    c.crowd = current.crowd.clone();
-    c.hall = current.hall.clone();
+    if !whole {
+        c.policy = current.policy;
+        c.crowd = current.crowd.clone();
+        c.hall = current.hall.clone();
+    }
     Ok(c)
 }
 
@@ -231,5 +238,13 @@ mod tests {
         assert_eq!((c.seed, c.policy, c.servers.len()), (7, Policy::Unique, 5));
         assert_eq!(c.preset, "extreme_drift");
         assert!(with_preset(&cfg, "nope").is_err());
+        // A gateway preset's lesson needs its own crowd and policy (a steady bot, no
+        // flash crowd; a unique constraint).
+        let c = with_preset(&cfg, "lb_slow_instance").unwrap();
+        assert_eq!(c.seed, 7);
+        assert_eq!((c.crowd.customers, c.crowd.bot.rate_per_s), (0, 300.0));
+        assert_eq!(c.policy, Policy::LocalTimestamp);
+        let c = with_preset(&cfg, "lock_global").unwrap();
+        assert_eq!((c.policy, c.hall.rows), (Policy::NoLock, 40));
     }
 }

@@ -527,4 +527,11 @@ table! {
     RcApplyTip => "Set simulated server-1's clock to run like this machine: its offset becomes minus the measured offset.", "Régler l'horloge simulée de server-1 comme celle de cette machine : son décalage devient l'opposé du décalage mesuré.";
     RcApplied => "server-1's offset is now", "le décalage de server-1 est maintenant";
     RcWait => "Asked too soon; try again in", "Demandé trop tôt ; réessayez dans";
+    // ----- the front: worker threads, hashing by client address (issue 11) -----
+    GwHashClient => "hash by client address", "hachage par adresse du client";
+    GwHashClientTip => "Hash by client address (HAProxy's balance source): every customer behind one address, a load generator or a company's NAT, reaches the same instance.", "Hachage par adresse du client (balance source de HAProxy) : tous les clients derrière une même adresse, un générateur de charge ou le NAT d'une entreprise, arrivent sur la même instance.";
+    GwLatency => "p50 / p99", "p50 / p99";
+    GwLatencyTip => "Response time of this instance's answers as customers saw them: the median (half were faster) and the 99th percentile (one in a hundred was slower).", "Temps de réponse des réponses de cette instance, vu par les clients : la médiane (la moitié était plus rapide) et le 99e centile (une sur cent était plus lente).";
+    GwWorkers => "threads · queue", "fils · file";
+    GwWorkersTip => "Worker threads busy out of the instance's threads, and requests waiting in its accept queue for a free one (a full queue refuses; a long wait gets a 503).", "Fils de travail occupés sur ceux de l'instance, et requêtes en attente d'un fil libre dans sa file d'acceptation (une file pleine refuse ; une longue attente reçoit un 503).";
 }

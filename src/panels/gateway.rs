@@ -1,7 +1,8 @@
 //! The gateway panel: the algorithm and the health checks, chosen live, and one card
 //! per instance with what it is (up, crashed, hung, slow), what the gateway sees (marked
-//! down or not), its share of the traffic, requests in progress, errors and the time it
-//! spent marked down; buttons to crash, hang, slow down or restart it.
+//! down or not), its share of the traffic, requests in progress, errors, the time it
+//! spent marked down, its answers' p50/p99 and, with worker threads, its threads busy and
+//! its queue; buttons to crash, hang, slow down or restart it.
 //!
 //! Without a gateway it says so and how to get one. Its feed reads the gateway every
 //! frame.
@@ -224,6 +225,25 @@ fn InstanceCard(
                     <dt><Term label=Txt::GwDown tip=Txt::GwDownTip /></dt>
                     <dd>{move || get(|m| format!("{:.0} s", m.down_s))}</dd>
                 </div>
+                <div class="wide">
+                    <dt><Term label=Txt::GwLatency tip=Txt::GwLatencyTip /></dt>
+                    <dd data-testid=format!("instance-latency-{i}")>
+                        {move || get(|m| format!("{:.0} / {:.0} ms", m.p50_ms, m.p99_ms))}
+                    </dd>
+                </div>
+                {move || {
+                    me.with(|m| m.as_ref().and_then(|m| m.workers))
+                        .map(|(busy, threads, queued)| {
+                            view! {
+                                <div class="wide">
+                                    <dt><Term label=Txt::GwWorkers tip=Txt::GwWorkersTip /></dt>
+                                    <dd data-testid=format!("instance-workers-{i}")>
+                                        {format!("{busy}/{threads} · {queued}")}
+                                    </dd>
+                                </div>
+                            }
+                        })
+                }}
             </dl>
             <div class="instance-buttons">
                 {button(Txt::GwCrash, Txt::GwCrashTip, "crash", Mode::Crashed)}

@@ -2,6 +2,7 @@
 
 mod run;
 mod serve;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,6 +22,9 @@ enum Command {
     Run(run::RunArgs),
     /// Serve the app and a time API backed by real NTP servers (see docs/COMPANION.md).
     Serve(serve::ServeArgs),
+    /// Run a load test's matrix (algorithms × instances × users) on every core (see
+    /// docs/LOAD_TESTS.md).
+    Sweep(sweep::SweepArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Serve(args) => serve::serve(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,7 +27,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub duration: Option<f64>,
     /// Put a gateway in front of the servers, balancing with this algorithm:
-    /// round-robin, least-connections, weighted, hash-customer or two-choices.
+    /// round-robin, least-connections, weighted, hash-customer, two-choices or
+    /// hash-client.
     #[arg(long, value_name = "ALGORITHM")]
     pub gateway: Option<String>,
     /// Run NTP on every reservation server (`on`) or on none (`off`), whatever the
@@ -308,6 +309,14 @@ pub fn table(r: &Report) -> String {
         r.timed_out.to_string(),
         "lost in the network",
     );
+    if r.orphaned_holds > 0 {
+        line(
+            &mut s,
+            "orphaned holds",
+            r.orphaned_holds.to_string(),
+            "held for a customer who never heard of it",
+        );
+    }
     s.push_str("\nWhat the clocks broke\n");
     line(
         &mut s,

@@ -351,8 +351,8 @@ pub use crate::crowd::config::{BotConfig, CrowdConfig};
 pub use crate::error::{check_range, ConfigError};
 
 impl Config {
-    /// The most servers a run may have.
-    pub const MAX_SERVERS: usize = 8;
+    /// The most servers a run may have (16: the load tests of seed 003 go to 15).
+    pub const MAX_SERVERS: usize = 16;
 
     /// `commit-wait`: how long a peer's record takes at most to arrive once its claim
     /// reached the peer, ns: the replication lag, plus the LAN's base delay, plus 20

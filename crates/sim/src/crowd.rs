@@ -22,6 +22,7 @@ use crate::obs::{Decision, Obs, NOT_ROUTED};
 use crate::rng::Rng;
 use crate::time::{secs_to_nanos, Time};
 use crate::world::{CustomerId, ReqId, ReqKind};
+use config::UsersConfig;
 
 /// A customer's progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -69,6 +70,18 @@ pub struct Crowd {
     /// The bot, if there is one: its customer id, the time between its claims and when
     /// it stops (local).
     bot: Option<Bot>,
+    /// Closed-loop users, if any.
+    users: Option<Users>,
+}
+
+/// Closed-loop users: customers `first .. first + count`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Users {
+    first: CustomerId,
+    count: u32,
+    start: Time,
+    think: i64,
+    until: Time,
 }
 
 /// A bot's schedule.
@@ -115,6 +128,7 @@ impl Crowd {
             deadlines: std::collections::VecDeque::new(),
             armed: None,
             bot: None,
+            users: None,
         }
     }
 
@@ -136,10 +150,60 @@ impl Crowd {
         Some(id)
     }
 
+    /// Adds the closed-loop users of `cfg` as customers; they log in when they start.
+    pub fn add_users(&mut self, cfg: &UsersConfig) {
+        if cfg.count == 0 || cfg.duration_s <= 0.0 {
+            return;
+        }
+        let first = self.customers.len() as CustomerId;
+        self.customers
+            .extend((0..cfg.count).map(|_| Customer::default()));
+        let start = Time::from_secs_f64(cfg.start_s);
+        self.users = Some(Users {
+            first,
+            count: cfg.count,
+            start,
+            think: secs_to_nanos(cfg.think_s),
+            until: start + secs_to_nanos(cfg.duration_s),
+        });
+    }
+
+    fn is_user(&self, c: CustomerId) -> bool {
+        self.users
+            .is_some_and(|u| c >= u.first && c - u.first < u.count)
+    }
+
+    /// A closed-loop user sends their next claim (a free seat if the map shows one),
+    /// until their time is up.
+    fn on_user_tick(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        let Some(u) = self.users else { return };
+        let now = cx.local();
+        if now >= u.until {
+            return;
+        }
+        if self.customers[c as usize].token == Time(0) {
+            self.customers[c as usize].token = now;
+            cx.observe(Obs::Login { customer: c });
+        }
+        let (board, rng) = cx.board_and_rng();
+        let seat = match board.pick_free(rng) {
+            Some(seat) => seat,
+            None => rng.below(board.len().max(1) as u64) as SeatId,
+        };
+        self.send(c, seat, ReqKind::Claim, cx);
+    }
+
+    /// A user's request is over (answered or given up): they think, then send again.
+    fn user_done(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        if let Some(u) = self.users {
+            cx.wake_in(u.think, Msg::UserTick(c));
+        }
+    }
+
     /// Whether customer `c` clicks again after a refusal or a timeout (scripted
-    /// customers and the bot do not).
+    /// customers, the bot and closed-loop users do not).
     fn retries(&self, c: CustomerId) -> bool {
-        self.customers[c as usize].pinned.is_none() && !self.is_bot(c)
+        self.customers[c as usize].pinned.is_none() && !self.is_bot(c) && !self.is_user(c)
     }
 
     fn is_bot(&self, c: CustomerId) -> bool {
@@ -203,6 +267,12 @@ impl Crowd {
         if let Some(bot) = self.bot {
             let now = cx.local();
             cx.wake_in((bot.start - now).max(0), Msg::BotTick);
+        }
+        if let Some(u) = self.users {
+            let now = cx.local();
+            for c in u.first..u.first + u.count {
+                cx.wake_in((u.start - now).max(0), Msg::UserTick(c));
+            }
         }
     }
 
@@ -318,6 +388,9 @@ impl Crowd {
         let req = *req;
         cx.observe(Obs::Answered { req: r });
         let c = req.customer;
+        if self.is_user(c) {
+            return self.user_done(c, cx);
+        }
         match (req.kind, d) {
             // A bot holds seats and never pays (they expire).
             (ReqKind::Claim, Decision::Confirmed) if self.is_bot(c) => {}
@@ -367,6 +440,9 @@ impl Crowd {
             cx.observe(Obs::GaveUp { req: r });
             if req.kind == ReqKind::Claim && self.retries(req.customer) {
                 cx.wake_in(0, Msg::Click(req.customer));
+            }
+            if self.is_user(req.customer) {
+                self.user_done(req.customer, cx);
             }
         }
         self.arm(cx);
@@ -422,6 +498,7 @@ impl Build for Crowd {
             crowd.use_gateway();
         }
         crowd.add_bot(&c.bot);
+        crowd.add_users(&c.users);
         vec![crowd]
     }
 }
@@ -439,6 +516,7 @@ impl Node for Crowd {
             }
             Msg::Deadline => self.on_deadline(cx),
             Msg::BotTick => self.on_bot_tick(cx),
+            Msg::UserTick(c) => self.on_user_tick(c, cx),
             Msg::Response { req, decision } => self.on_response(req, decision, cx),
         }
     }

@@ -22,7 +22,7 @@ use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
 use crate::time::secs_to_nanos;
 use crate::time::Time;
-use crate::world::{Hold, ReqId, NO_REQ};
+use crate::world::{CustomerId, Hold, ReqId, NO_REQ};
 
 /// One hold row.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -41,6 +41,14 @@ pub struct Database {
     seats: Vec<Vec<ReqId>>,
     /// Per claim id, its row (if it has one).
     rows: Vec<Option<Row>>,
+    /// `no-lock` with a global lock: who holds it (the server and its claim).
+    lock: Option<(Addr, ReqId)>,
+    /// Claims waiting for the lock, in the order they asked.
+    lock_queue: std::collections::VecDeque<(Addr, ReqId)>,
+    /// Idempotency keys: (customer, seat) → the claim that holds with that key.
+    keys: std::collections::BTreeMap<(CustomerId, SeatId), ReqId>,
+    /// Retries answered with an earlier claim's hold: retry → that claim.
+    aliases: std::collections::BTreeMap<ReqId, ReqId>,
 }
 
 impl Database {
@@ -52,6 +60,10 @@ impl Database {
             audit_every,
             seats: vec![Vec::new(); seats],
             rows: Vec::new(),
+            lock: None,
+            lock_queue: std::collections::VecDeque::new(),
+            keys: std::collections::BTreeMap::new(),
+            aliases: std::collections::BTreeMap::new(),
         }
     }
 
@@ -133,6 +145,28 @@ impl Database {
             if row.state == Hold::Held && server_now - row.stamp > self.ttl {
                 self.release(q, by, cx);
             }
+        }
+    }
+
+    /// `unique`: holds `seat` for claim `req` if it is free (or its hold expired by
+    /// the server's clock, which read `stamp`).
+    fn claim(
+        &mut self,
+        req: ReqId,
+        seat: SeatId,
+        stamp: Time,
+        server: u8,
+        cx: &mut Cx<'_>,
+    ) -> Decision {
+        let (newest, any_paid) = self.state(seat);
+        let taken = any_paid || newest.is_some_and(|(q, _)| !self.judge_expired(q, stamp, req, cx));
+        if taken {
+            cx.observe(Obs::FoundTaken { req });
+            Decision::Refused(Refusal::Taken)
+        } else {
+            self.release_expired(seat, stamp, server, cx);
+            self.insert(req, seat, stamp, server, cx);
+            Decision::Confirmed
         }
     }
 
@@ -228,16 +262,34 @@ impl Node for Database {
                 );
             }
             Msg::Claim { req, seat, stamp } => {
-                let (newest, any_paid) = self.state(seat);
-                let taken =
-                    any_paid || newest.is_some_and(|(q, _)| !self.judge_expired(q, stamp, req, cx));
-                let decision = if taken {
-                    cx.observe(Obs::FoundTaken { req });
-                    Decision::Refused(Refusal::Taken)
-                } else {
-                    self.release_expired(seat, stamp, server, cx);
-                    self.insert(req, seat, stamp, server, cx);
-                    Decision::Confirmed
+                let decision = self.claim(req, seat, stamp, server, cx);
+                self.reply(from, req, decision, cx);
+            }
+            Msg::ClaimKeyed {
+                req,
+                seat,
+                stamp,
+                customer,
+            } => {
+                let key = (customer, seat);
+                let decision = match self.keys.get(&key).copied() {
+                    // A retry of a claim that holds: the same hold, no new decision.
+                    Some(claim)
+                        if self.hold(claim) == Hold::Paid
+                            || (self.hold(claim) == Hold::Held
+                                && !self.judge_expired(claim, stamp, req, cx)) =>
+                    {
+                        self.aliases.insert(req, claim);
+                        cx.observe(Obs::Deduplicated { req, claim });
+                        Decision::Confirmed
+                    }
+                    _ => {
+                        let d = self.claim(req, seat, stamp, server, cx);
+                        if d == Decision::Confirmed {
+                            self.keys.insert(key, req);
+                        }
+                        d
+                    }
                 };
                 self.reply(from, req, decision, cx);
             }
@@ -258,6 +310,8 @@ impl Node for Database {
                 claim,
                 server_now,
             } => {
+                // A retry answered with an earlier claim's hold pays for that hold.
+                let claim = self.aliases.get(&claim).copied().unwrap_or(claim);
                 let decision = match self.hold(claim) {
                     Hold::Paid => Decision::Confirmed,
                     Hold::Held if self.judge_expired(claim, server_now, req, cx) => {
@@ -275,6 +329,22 @@ impl Node for Database {
                 self.reply(from, req, decision, cx);
             }
             Msg::Audit => self.on_audit(cx),
+            Msg::Lock { req } => {
+                if self.lock.is_none() {
+                    self.lock = Some((from, req));
+                    cx.send(from, server::Msg::Locked { req });
+                } else {
+                    self.lock_queue.push_back((from, req));
+                }
+            }
+            Msg::Unlock { req } => {
+                if self.lock.is_some_and(|(_, r)| r == req) {
+                    self.lock = self.lock_queue.pop_front();
+                    if let Some((to, next)) = self.lock {
+                        cx.send(to, server::Msg::Locked { req: next });
+                    }
+                }
+            }
         }
     }
 
@@ -473,5 +543,79 @@ mod tests {
             reply(&bench.deliver(&mut db, ME, server(0), pay(6, 9, T0))).1,
             Decision::Refused(Refusal::HoldLost)
         );
+    }
+
+    /// The global lock goes to one claim at a time, in the order they asked; an
+    /// unlock by a claim that does not hold it changes nothing.
+    #[test]
+    fn the_global_lock_is_granted_in_turn() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        let cmds = bench.deliver(&mut db, ME, server(0), Msg::Lock { req: 1 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(0), AnyMsg::Server(server::Msg::Locked { req: 1 }))]
+        );
+        assert!(bench
+            .deliver(&mut db, ME, server(1), Msg::Lock { req: 2 })
+            .is_empty());
+        assert!(bench
+            .deliver(&mut db, ME, server(2), Msg::Lock { req: 3 })
+            .is_empty());
+        assert!(bench
+            .deliver(&mut db, ME, server(1), Msg::Unlock { req: 2 })
+            .is_empty());
+        let cmds = bench.deliver(&mut db, ME, server(0), Msg::Unlock { req: 1 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(1), AnyMsg::Server(server::Msg::Locked { req: 2 }))]
+        );
+        let cmds = bench.deliver(&mut db, ME, server(1), Msg::Unlock { req: 2 });
+        assert_eq!(
+            sends(&cmds),
+            vec![(server(2), AnyMsg::Server(server::Msg::Locked { req: 3 }))]
+        );
+    }
+
+    /// Idempotency keys: a retry of customer 7's claim on seat 3 gets the hold of
+    /// the first claim (no new decision), and paying for the retry pays that hold.
+    /// Another customer's claim on the seat is refused as usual.
+    #[test]
+    fn a_retry_with_the_same_key_gets_the_same_hold() {
+        let mut bench = Bench::new(T0, 0);
+        let mut db = Database::new(10, TTL, None);
+        let keyed = |req, customer| Msg::ClaimKeyed {
+            req,
+            seat: 3,
+            stamp: T0,
+            customer,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), keyed(1, 7));
+        assert_eq!(reply(&cmds), (server(0), Decision::Confirmed));
+        let cmds = bench.deliver(&mut db, ME, server(1), keyed(2, 7));
+        assert_eq!(reply(&cmds), (server(1), Decision::Confirmed));
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::ExpiryJudged {
+                    claim: 1,
+                    judge: 2,
+                    expired: false
+                },
+                Obs::Deduplicated { req: 2, claim: 1 }
+            ]
+        );
+        assert_eq!(db.hold(2), Hold::None, "no second hold");
+        let cmds = bench.deliver(&mut db, ME, server(2), keyed(3, 8));
+        assert_eq!(reply(&cmds), (server(2), Decision::Refused(Refusal::Taken)));
+        let pay = Msg::Pay {
+            req: 4,
+            claim: 2,
+            server_now: T0,
+        };
+        let cmds = bench.deliver(&mut db, ME, server(0), pay);
+        assert_eq!(reply(&cmds), (server(0), Decision::Confirmed));
+        assert!(observations(&cmds).contains(&Obs::Paid { claim: 1, pay: 4 }));
+        assert_eq!(db.hold(1), Hold::Paid);
     }
 }

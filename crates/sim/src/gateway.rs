@@ -15,7 +15,9 @@
 //! - `hash-customer`: a hash of the customer's id, so a customer always reaches the same
 //!   instance (sticky sessions), and adding an instance moves most customers;
 //! - `two-choices`: two different instances drawn at random, the one with fewer
-//!   requests in progress (the "power of two choices"; nginx's `random two`).
+//!   requests in progress (the "power of two choices"; nginx's `random two`);
+//! - `hash-client`: a hash of the client's address (HAProxy's `balance source`): all
+//!   the customers behind one address (a load generator) reach one instance.
 
 pub mod config;
 
@@ -111,8 +113,9 @@ impl Balancer {
                 self.current[best] -= total;
                 best
             }
-            Algorithm::HashCustomer => {
-                // The customer's instance, or the next one that may take it.
+            Algorithm::HashCustomer | Algorithm::HashClient => {
+                // The key's instance, or the next one that may take it (for
+                // `hash-client` the caller passes the client's address as the key).
                 let h = (mix(customer as u64) % n as u64) as usize;
                 (0..n)
                     .map(|k| (h + k) % n)
@@ -273,6 +276,10 @@ impl Gateway {
         let n = self.forwarded.len();
         let pinned = f.pinned.filter(|&s| (s as usize) < n);
         let tried = f.tried;
+        let key = match (self.cfg.algorithm, self.cfg.client_addresses) {
+            (Algorithm::HashClient, a) if a > 0 => f.rq.customer % a,
+            _ => f.rq.customer,
+        };
         let health = &self.health;
         let pick = match pinned {
             Some(s) if tried & 1 << s == 0 => {
@@ -280,9 +287,9 @@ impl Gateway {
                 Some(s as usize)
             }
             Some(_) => None,
-            None => self.balancer.pick(f.rq.customer, cx.rng(), |i| {
-                tried & 1 << i == 0 && !health[i].down()
-            }),
+            None => self
+                .balancer
+                .pick(key, cx.rng(), |i| tried & 1 << i == 0 && !health[i].down()),
         };
         let r = f.rq.req;
         let Some(i) = pick else {
@@ -719,6 +726,40 @@ mod tests {
             .filter(|&c| any(&mut b5, c, &mut rng) != first[c as usize])
             .count();
         assert!(moved > 600, "{moved} of 1000 moved");
+    }
+
+    /// Hash by client address: 1 000 customers behind one address (a load generator)
+    /// all reach one instance, with 3 instances as with 10; behind 4 addresses, at most
+    /// 4 instances get any.
+    #[test]
+    fn hashing_by_client_address_sends_one_address_to_one_instance() {
+        let mut bench = Bench::new(T0, 0);
+        for (addresses, instances, most) in [(1, 3, 1), (1, 10, 1), (4, 10, 4)] {
+            let cfg = GatewayConfig {
+                enabled: true,
+                algorithm: Algorithm::HashClient,
+                client_addresses: addresses,
+                ..Default::default()
+            };
+            let mut g = Gateway::new(&cfg, instances);
+            for c in 0..1000 {
+                let rq = server::Request {
+                    req: c,
+                    customer: c,
+                    seat: 0,
+                    kind: ReqKind::Claim,
+                    nbf: T0,
+                };
+                bench.deliver(&mut g, ME, CROWD, Msg::Request(rq));
+            }
+            let used = g.forwarded().iter().filter(|&&n| n > 0).count();
+            assert!(
+                used <= most && used >= 1,
+                "{addresses} → {:?}",
+                g.forwarded()
+            );
+            assert_eq!(g.forwarded().iter().sum::<u64>(), 1000);
+        }
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Host {
     /// `adjtimex` keeps `maxerror`: (the root distance in ns, the local time it was
     /// stated). `None` while NTP is off or unsynchronised.
     pub max_error: Option<(i64, Time)>,
+    /// The machine whose cores its worker threads run on (`Kernel::machines`), when
+    /// instances have worker threads; `None` otherwise.
+    pub machine: Option<u16>,
 }
 
 impl Host {
@@ -32,6 +35,7 @@ impl Host {
             name: name.into(),
             busy_until: Time(i64::MIN / 2),
             max_error: None,
+            machine: None,
             clock,
             rng,
         }

@@ -118,6 +118,9 @@ pub struct Kernel {
     pub events: u64,
     /// Seat-map updates the checkers asked for, to schedule.
     pub(crate) map_expiries: Vec<(Time, u32)>,
+    /// Machines shared by hosts (instances with worker threads): when each of a
+    /// machine's cores is done with the work queued on it (true time).
+    pub machines: Vec<Vec<Time>>,
 }
 
 impl Kernel {
@@ -134,6 +137,7 @@ impl Kernel {
             hash: TraceHash::default(),
             events: 0,
             map_expiries: Vec::new(),
+            machines: Vec::new(),
         }
     }
 
@@ -274,6 +278,40 @@ impl Kernel {
     /// set up in advance).
     pub(crate) fn schedule_always(&mut self, at: Time, s: Sys) {
         self.push(at, Ev::Sys(s), s.background());
+    }
+
+    /// `work_ns` of CPU work for node `me`: on the first free core of its host's
+    /// machine, after the work queued there (first come, first served, no
+    /// preemption). Returns the true delay until it is done, ns. A host on no machine
+    /// has cores to spare.
+    pub(crate) fn compute(&mut self, me: Addr, work_ns: i64) -> i64 {
+        let h = self.home(me);
+        let Some(m) = self.hosts[h as usize].machine else {
+            return work_ns.max(0);
+        };
+        let now = self.now;
+        let cores = &mut self.machines[m as usize];
+        let Some(core) = cores.iter_mut().min() else {
+            return work_ns.max(0);
+        };
+        let done = (*core).max(now) + work_ns.max(0);
+        *core = done;
+        done - now
+    }
+
+    /// `msg` comes back to node `me` after `ns` of true time (work done on a CPU:
+    /// physics, not a clock reading).
+    pub(crate) fn after(&mut self, me: Addr, ns: i64, msg: Msg) {
+        let at = self.now + ns.max(0);
+        self.push(
+            at,
+            Ev::Msg {
+                to: me,
+                from: me,
+                msg,
+            },
+            false,
+        );
     }
 
     /// Schedules a kernel event; background ones only while the run is alive.

@@ -27,6 +27,7 @@ pub mod rng;
 pub mod server;
 mod sim;
 pub mod snapshot;
+pub mod sweep;
 pub mod tape;
 pub mod time;
 pub mod time_server;

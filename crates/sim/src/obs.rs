@@ -209,4 +209,12 @@ pub enum Obs {
         /// On or off.
         on: bool,
     },
+    /// With idempotency keys: claim `req` carried the key of claim `claim`, already
+    /// held (a retry after a lost reply): it gets that hold instead of a new one.
+    Deduplicated {
+        /// The retry.
+        req: ReqId,
+        /// The claim whose hold it gets.
+        claim: ReqId,
+    },
 }

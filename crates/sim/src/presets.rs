@@ -24,7 +24,7 @@ use crate::config::{
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
 use crate::ntp::{ClientConfig, DisciplineKind};
-use crate::server::config::{Becomes, InstanceFault};
+use crate::server::config::{Becomes, InstanceFault, LockKind};
 use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
@@ -355,6 +355,72 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: rate_limit,
     },
+    Preset {
+        name: "lb_slow_instance",
+        group: Group::Gateway,
+        label_en: "slow instance",
+        label_fr: "instance lente",
+        summary_en: "Five instances with worker threads, server-3 five times slower, a steady 300 requests a second: round robin still sends it a fifth and its queue overflows (errors); least connections and two choices send it less and nothing fails.",
+        summary_fr: "Cinq instances avec des fils de travail, server-3 cinq fois plus lent, 300 requêtes par seconde en continu : le tourniquet lui en envoie toujours un cinquième et sa file déborde (erreurs) ; moins de connexions et deux choix lui en envoient moins et rien n'échoue.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: lb_slow_instance,
+    },
+    Preset {
+        name: "lb_hash_one_client",
+        group: Group::Gateway,
+        label_en: "hash, one client",
+        label_fr: "hachage, un client",
+        summary_en: "Hashing by client address while every customer comes from one load generator's address: every request lands on one instance, whatever the number of instances.",
+        summary_fr: "Hachage par adresse du client alors que tous les clients viennent de l'adresse d'un seul générateur de charge : chaque requête arrive sur la même instance, quel que soit le nombre d'instances.",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: lb_hash_one_client,
+    },
+    Preset {
+        name: "lock_per_instance",
+        group: Group::Gateway,
+        label_en: "lock per instance",
+        label_fr: "verrou par instance",
+        summary_en: "No unique constraint, a lock inside each of three instances around check-then-insert: it stops the races inside one process, not those between processes (double bookings remain; with one instance, none).",
+        summary_fr: "Sans contrainte d'unicité, un verrou dans chacune des trois instances autour de « vérifier puis insérer » : il empêche les courses dans un processus, pas entre processus (il reste des doubles réservations ; avec une seule instance, aucune).",
+        offsets_s: EXACT,
+        alarming: true,
+        build: lock_per_instance,
+    },
+    Preset {
+        name: "lock_global",
+        group: Group::Gateway,
+        label_en: "global lock",
+        label_fr: "verrou global",
+        summary_en: "One lock for all three instances, kept by the database: no double booking, but one check-then-insert at a time (about 24 a second): the flash crowd waits and many customers give up.",
+        summary_fr: "Un seul verrou pour les trois instances, tenu par la base de données : aucune double réservation, mais une seule vérification-insertion à la fois (environ 24 par seconde) : la foule attend et beaucoup de clients abandonnent.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: lock_global,
+    },
+    Preset {
+        name: "lost_reply_retry",
+        group: Group::Gateway,
+        label_en: "lost reply",
+        label_fr: "réponse perdue",
+        summary_en: "5 % of the answers are lost on the way back and customers click again: without an idempotency key the seat they were given stays held for nobody until it expires; with one, the retry gets the same hold.",
+        summary_fr: "5 % des réponses se perdent au retour et les clients cliquent à nouveau : sans clé d'idempotence, la place qu'ils avaient obtenue reste bloquée pour personne jusqu'à expiration ; avec une clé, la nouvelle tentative reçoit la même réservation.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: lost_reply_retry,
+    },
+    Preset {
+        name: "load_test",
+        group: Group::Gateway,
+        label_en: "load test",
+        label_fr: "test de charge",
+        summary_en: "50 closed-loop users against 5 single-threaded instances on one 4-core machine, 10 ms of work per request: Little's law holds, and past 4 instances throughput stops growing (driftlab sweep runs the whole matrix).",
+        summary_fr: "50 utilisateurs en boucle fermée contre 5 instances à un seul fil sur une machine à 4 cœurs, 10 ms de travail par requête : la loi de Little tient, et au-delà de 4 instances le débit ne croît plus (driftlab sweep parcourt toute la matrice).",
+        offsets_s: EXACT5,
+        alarming: false,
+        build: load_test,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -490,6 +556,81 @@ fn lb_weighted() -> Config {
     let mut c = behind_gateway("lb_weighted", EXACT);
     c.gateway.algorithm = Algorithm::Weighted;
     c.gateway.weights = vec![3, 1, 1];
+    c
+}
+
+/// Instances with worker threads (2 each, a machine of 2 cores each, a queue of 64,
+/// 10 ms of service on average) behind a gateway, a steady bot instead of the crowd.
+fn threaded(name: &str, rate_per_s: f64) -> Config {
+    let mut c = behind_gateway(name, EXACT5);
+    c.policy = Policy::LocalTimestamp;
+    c.crowd.customers = 0;
+    c.crowd.bot.rate_per_s = rate_per_s;
+    c.network.service_ms = 10.0;
+    c.instances.workers.threads = 2;
+    c
+}
+
+/// server-3 is 5 times slower from the start: 2 workers at 50 ms serve 40 a second,
+/// and round robin sends it 60.
+fn lb_slow_instance() -> Config {
+    let mut c = threaded("lb_slow_instance", 300.0);
+    c.instances.faults = vec![InstanceFault {
+        server: 3,
+        at_s: AT_START,
+        becomes: Becomes::Slow,
+        factor: 5,
+    }];
+    c
+}
+
+/// Every customer behind one address (a load generator), hashed by address.
+fn lb_hash_one_client() -> Config {
+    let mut c = behind_gateway("lb_hash_one_client", EXACT5);
+    c.gateway.algorithm = Algorithm::HashClient;
+    c.gateway.client_addresses = 1;
+    c
+}
+
+/// `no-lock` on exact clocks, with a lock around check-then-insert.
+fn locked(name: &str, lock: LockKind) -> Config {
+    let mut c = clocks(name, EXACT);
+    c.policy = Policy::NoLock;
+    c.instances.lock = lock;
+    // A hall as big as the crowd: most clicks find a free seat and insert.
+    c.hall.rows = 40;
+    c.hall.cols = 50;
+    c
+}
+
+fn lock_per_instance() -> Config {
+    locked("lock_per_instance", LockKind::Instance)
+}
+
+fn lock_global() -> Config {
+    locked("lock_global", LockKind::Global)
+}
+
+/// A unique constraint on exact clocks, 5 % of answers lost, no idempotency key.
+fn lost_reply_retry() -> Config {
+    let mut c = clocks("lost_reply_retry", EXACT);
+    c.policy = Policy::Unique;
+    c.instances.reply_loss = 0.05;
+    c
+}
+
+/// Seed 003's load test: closed-loop users (think 50 ms) for 60 s through a gateway
+/// to single-threaded instances sharing one 4-core machine, a constant 10 ms of work.
+fn load_test() -> Config {
+    let mut c = behind_gateway("load_test", EXACT5);
+    c.crowd.customers = 0;
+    c.crowd.users.count = 50;
+    c.network.service_ms = 10.0;
+    let w = &mut c.instances.workers;
+    w.threads = 1;
+    w.machines = 1;
+    w.cores = 4;
+    w.service = crate::server::config::ServiceTime::Constant;
     c
 }
 

@@ -4,7 +4,8 @@ use crate::metrics::{percentiles, std_dev};
 use crate::ntp_run::{Node, TimeEvent, TimeEventKind};
 use crate::sim::Sim;
 use crate::time::nanos_to_ms;
-use crate::world::{Hold, Outcome};
+use crate::truth::Truth;
+use crate::world::{Hold, Outcome, ReqId};
 use serde::Serialize;
 
 /// One server's line in the report.
@@ -165,6 +166,10 @@ pub struct Report {
     pub events: u64,
     /// Hash of the whole trace: equal hashes, identical runs.
     pub trace_hash: String,
+    /// Holds granted that their customer never learned of (the answer was lost and no
+    /// retry was given the same hold) and that were never paid: seats kept from sale
+    /// until they expire.
+    pub orphaned_holds: u64,
 }
 
 impl Report {
@@ -343,6 +348,27 @@ impl Sim {
                 .then(|| self.cfg.gateway.algorithm.name().to_string()),
             events: self.events(),
             trace_hash: self.trace_hash(),
+            orphaned_holds: orphaned_holds(self.truth()),
         }
     }
+}
+
+/// Holds granted that no answer told their customer about and that were never paid:
+/// a hold is known if its claim's answer reached the customer, or the answer of a
+/// retry given the same hold (idempotency keys) did.
+pub fn orphaned_holds(t: &Truth) -> u64 {
+    let heard = |r: ReqId| t.heard.get(r as usize).copied().unwrap_or(false);
+    let mut known = vec![false; t.requests.len()];
+    for &(retry, claim) in &t.deduplicated {
+        if heard(retry) {
+            known[claim as usize] = true;
+        }
+    }
+    t.requests
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            matches!(r.hold, Hold::Held | Hold::Expired) && !heard(*i as ReqId) && !known[*i]
+        })
+        .count() as u64
 }

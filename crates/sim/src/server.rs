@@ -62,6 +62,7 @@ use crate::rng::Rng;
 use crate::time::Time;
 use crate::time::{ms_to_nanos, secs_to_nanos};
 use crate::world::{Order, Record, ReqId, ReqKind, NO_REQ};
+pub use config::{LockKind, ServiceTime, Workers};
 
 /// The rules a server applies, in nanoseconds and local time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,6 +93,12 @@ pub struct Rules {
     pub tso_timeout: i64,
     /// Fail closed: refuse requests while this host's NTP client is not synchronised.
     pub fail_closed: bool,
+    /// `no-lock`: the lock around check-then-insert.
+    pub lock: LockKind,
+    /// The fraction of answers lost on their way back.
+    pub reply_loss: f64,
+    /// `unique`: claims carry an idempotency key.
+    pub idempotency_keys: bool,
 }
 
 /// A reservation server.
@@ -112,6 +119,64 @@ pub struct Server {
     epsilon: i64,
     /// `tso`: claims waiting for the oracle's timestamp.
     asking: Vec<ReqId>,
+    /// Its worker threads and accept queue, if instances have them.
+    pool: Option<Pool>,
+    /// `no-lock` with a lock: the claim of this instance that holds it.
+    holder: Option<ReqId>,
+    /// Claims waiting for the lock: (claim, seat, stamp), in turn.
+    waiting: std::collections::VecDeque<(ReqId, SeatId, Time)>,
+}
+
+/// An instance's worker threads and accept queue (`instances.workers`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pool {
+    /// Worker threads.
+    pub threads: u32,
+    /// The accept queue's size.
+    pub capacity: u32,
+    /// How long a request may wait in the queue, local ns (0: no limit).
+    timeout: i64,
+    /// How service times are drawn.
+    service: ServiceTime,
+    /// Workers busy with a request.
+    pub busy: u32,
+    /// Requests waiting for a worker, oldest first.
+    queue: std::collections::VecDeque<Request>,
+    /// The process's life (a restart starts a new one).
+    epoch: u32,
+    /// Connections refused because the queue was full.
+    pub refused: u64,
+    /// Requests answered 503 after waiting too long in the queue.
+    pub timed_out: u64,
+}
+
+impl Pool {
+    /// A pool as `w` configures it.
+    pub fn new(w: &Workers) -> Pool {
+        Pool {
+            threads: w.threads,
+            capacity: w.queue,
+            timeout: secs_to_nanos(w.queue_timeout_s),
+            service: w.service,
+            busy: 0,
+            queue: std::collections::VecDeque::new(),
+            epoch: 0,
+            refused: 0,
+            timed_out: 0,
+        }
+    }
+
+    /// Requests waiting in the accept queue.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The process dies or restarts: its workers and its queue are gone.
+    fn reset(&mut self) {
+        self.busy = 0;
+        self.queue.clear();
+        self.epoch += 1;
+    }
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
@@ -136,7 +201,151 @@ impl Server {
             clock: Order::default(),
             epsilon: rules.epsilon,
             asking: Vec::new(),
+            pool: None,
+            holder: None,
+            waiting: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Gives the instance worker threads and an accept queue.
+    pub fn with_workers(&mut self, w: &Workers) {
+        self.pool = w.enabled().then(|| Pool::new(w));
+    }
+
+    /// Its worker threads and accept queue, if it has them.
+    pub fn pool(&self) -> Option<&Pool> {
+        self.pool.as_ref()
+    }
+
+    /// A request arrives at an instance with worker threads: a free worker takes it,
+    /// or it waits in the accept queue, or, the queue full, the connection is refused.
+    fn accept(&mut self, rq: Request, cx: &mut Cx<'_>) {
+        let Some(p) = self.pool.as_mut() else {
+            return self.on_request(rq, cx);
+        };
+        if p.busy < p.threads {
+            p.busy += 1;
+            self.on_request(rq, cx)
+        } else if p.queue.len() < p.capacity as usize {
+            p.queue.push_back(rq);
+            if p.timeout > 0 {
+                cx.wake_in(p.timeout, Msg::QueueTimeout { req: rq.req });
+            }
+        } else {
+            p.refused += 1;
+            self.refuse_connection(rq.req, cx)
+        }
+    }
+
+    /// A worker is free: it takes the oldest request in the queue.
+    fn on_freed(&mut self, epoch: u32, cx: &mut Cx<'_>) {
+        let Some(p) = self.pool.as_mut().filter(|p| p.epoch == epoch) else {
+            return;
+        };
+        p.busy = p.busy.saturating_sub(1);
+        if let Some(rq) = p.queue.pop_front() {
+            p.busy += 1;
+            self.on_request(rq, cx);
+        }
+    }
+
+    /// Request `req` waited its time in the queue: if still there, 503 (an error of
+    /// this instance).
+    fn on_queue_timeout(&mut self, req: ReqId, cx: &mut Cx<'_>) {
+        let Some(p) = self.pool.as_mut() else { return };
+        let Some(k) = p.queue.iter().position(|q| q.req == req) else {
+            return;
+        };
+        p.queue.remove(k);
+        p.timed_out += 1;
+        let refusal = Refusal::Unavailable;
+        cx.observe(Obs::Failed {
+            req,
+            server: self.id,
+        });
+        cx.observe(Obs::Rejected { req, refusal });
+        let decision = Decision::Refused(refusal);
+        if self.behind_gateway {
+            cx.send(GATEWAY, gateway::Msg::Reply { req, decision });
+        } else {
+            cx.send(CROWD, crowd::Msg::Response { req, decision });
+        }
+    }
+
+    /// `no-lock`: claim `r` reads the seat, then inserts: straight away without a lock;
+    /// under the instance's lock when it is free (else it waits its turn); under the
+    /// global lock once the database grants it.
+    fn check_then_insert(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        let read = database::Msg::Read {
+            req: r,
+            seat,
+            stamp,
+        };
+        match self.rules.lock {
+            LockKind::None => cx.send(DB, read),
+            LockKind::Instance if self.holder.is_none() => {
+                self.holder = Some(r);
+                cx.send(DB, read);
+            }
+            LockKind::Instance => self.waiting.push_back((r, seat, stamp)),
+            LockKind::Global => {
+                self.waiting.push_back((r, seat, stamp));
+                cx.send(DB, database::Msg::Lock { req: r });
+            }
+        }
+    }
+
+    /// The database grants the global lock to claim `r`: it reads the seat.
+    fn on_locked(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        if let Some(k) = self.waiting.iter().position(|w| w.0 == r) {
+            let (r, seat, stamp) = self.waiting.remove(k).expect("present");
+            self.holder = Some(r);
+            cx.send(
+                DB,
+                database::Msg::Read {
+                    req: r,
+                    seat,
+                    stamp,
+                },
+            );
+        }
+    }
+
+    /// Claim `r` is done with its check-then-insert: if it holds the lock, the lock
+    /// goes to the next claim waiting.
+    fn unlock(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        if self.holder != Some(r) {
+            return;
+        }
+        self.holder = None;
+        match self.rules.lock {
+            LockKind::Instance => {
+                if let Some((next, seat, stamp)) = self.waiting.pop_front() {
+                    self.holder = Some(next);
+                    let read = database::Msg::Read {
+                        req: next,
+                        seat,
+                        stamp,
+                    };
+                    cx.send(DB, read);
+                }
+            }
+            LockKind::Global => cx.send(DB, database::Msg::Unlock { req: r }),
+            LockKind::None => {}
+        }
+    }
+
+    /// The instance changes state; a crash or a restart loses its workers' work and
+    /// its queue.
+    fn set_mode(&mut self, m: Mode) {
+        let restart = matches!(self.mode, Mode::Crashed | Mode::Hung)
+            && matches!(m, Mode::Up | Mode::Slow { .. });
+        if restart || (m == Mode::Crashed && self.mode != Mode::Crashed) {
+            if let Some(p) = self.pool.as_mut() {
+                p.reset();
+            }
+        }
+        self.mode = m;
     }
 
     /// Its logical clock (`lamport`: the counter in `major`; `hlc`: (l, c)).
@@ -261,6 +470,15 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
+                    Policy::Unique if self.rules.idempotency_keys => cx.send(
+                        DB,
+                        database::Msg::ClaimKeyed {
+                            req: r,
+                            seat,
+                            stamp,
+                            customer: rq.customer,
+                        },
+                    ),
                     Policy::Unique => cx.send(
                         DB,
                         database::Msg::Claim {
@@ -269,14 +487,7 @@ impl Server {
                             stamp,
                         },
                     ),
-                    Policy::NoLock => cx.send(
-                        DB,
-                        database::Msg::Read {
-                            req: r,
-                            seat,
-                            stamp,
-                        },
-                    ),
+                    Policy::NoLock => self.check_then_insert(r, seat, stamp, cx),
                 }
             }
             ReqKind::Pay(claim) => match self.rules.policy {
@@ -305,9 +516,23 @@ impl Server {
             Mode::Slow { factor } => factor as f64,
             _ => 1.0,
         };
-        let depart = Depart::Service {
-            mean_ns: self.rules.service_ns * factor,
-        };
+        let mean_ns = self.rules.service_ns * factor;
+        let mut depart = Depart::Service { mean_ns };
+        if let Some(p) = &self.pool {
+            // A worker's service time, on a core of its machine; then it is free.
+            let work = match p.service {
+                ServiceTime::Exponential => cx.rng().exp(mean_ns) as i64,
+                ServiceTime::Constant => mean_ns as i64,
+            };
+            let done = cx.compute(work);
+            depart = Depart::After(done);
+            cx.after(done, Msg::Freed { epoch: p.epoch });
+        }
+        let loss = self.rules.reply_loss;
+        if loss > 0.0 && cx.rng().chance(loss) {
+            // Decided, and lost on the way back: the customer never hears of it.
+            return;
+        }
         if self.behind_gateway {
             let reply = gateway::Msg::Reply { req: r, decision };
             cx.send_at(GATEWAY, reply, depart);
@@ -554,6 +779,7 @@ impl Server {
                 Depart::After(self.rules.check_to_insert),
             );
         } else {
+            self.unlock(r, cx);
             self.answer(r, Decision::Refused(Refusal::Taken), cx);
         }
     }
@@ -578,6 +804,9 @@ impl Build for Server {
             merge_bound: cfg.merge_bound_ns(),
             tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
             fail_closed: cfg.ntp.fail_closed,
+            lock: cfg.instances.lock,
+            reply_loss: cfg.instances.reply_loss,
+            idempotency_keys: cfg.instances.idempotency_keys,
         };
         let n = cfg.servers.len();
         let seats = (cfg.hall.rows * cfg.hall.cols) as usize;
@@ -616,6 +845,17 @@ impl Build for Server {
                 k.push(Time::from_secs_f64(f.at_s).max(cfg.sale.start()), ev, false);
             }
             let mut server = Server::new(i as u8, n as u8, seats, rules);
+            let w = &cfg.instances.workers;
+            if w.enabled() {
+                // Its machine's cores, shared with the instances on the same machine.
+                let m = w.machine_of(i, n);
+                if k.machines.len() <= m {
+                    let idle = vec![Time(i64::MIN / 2); w.cores as usize];
+                    k.machines.resize(m + 1, idle);
+                }
+                k.hosts[h as usize].machine = Some(m as u16);
+                server.with_workers(w);
+            }
             if cfg.gateway.enabled {
                 server.behind_gateway();
             }
@@ -646,8 +886,11 @@ impl Node for Server {
             return self.on_down(msg, cx);
         }
         match msg {
-            Msg::Request(rq) => self.on_request(rq, cx),
-            Msg::DbReply { req, decision } => self.answer(req, decision, cx),
+            Msg::Request(rq) => self.accept(rq, cx),
+            Msg::DbReply { req, decision } => {
+                self.unlock(req, cx);
+                self.answer(req, decision, cx)
+            }
             Msg::ReadReply {
                 req,
                 seat,
@@ -674,8 +917,11 @@ impl Node for Server {
                 ts,
             } => self.on_stamp(req, seat, stamp, ts, cx),
             Msg::OracleTimeout { req } => self.on_oracle_timeout(req, cx),
-            Msg::Fault(m) => self.mode = m,
+            Msg::Fault(m) => self.set_mode(m),
             Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
+            Msg::Freed { epoch } => self.on_freed(epoch, cx),
+            Msg::QueueTimeout { req } => self.on_queue_timeout(req, cx),
+            Msg::Locked { req } => self.on_locked(req, cx),
         }
     }
 
@@ -686,6 +932,10 @@ impl Node for Server {
             Mode::Crashed | Mode::Hung => vec![("down", 1.0)],
             Mode::Slow { factor } => vec![("slow_factor", factor as f64)],
         };
+        if let Some(p) = &self.pool {
+            f.push(("threads_busy", p.busy as f64));
+            f.push(("queue", p.queue.len() as f64));
+        }
         if self.replica.is_empty() {
             return f;
         }
@@ -726,7 +976,7 @@ impl Server {
     #[cold]
     fn on_down(&mut self, msg: Msg, cx: &mut Cx<'_>) {
         match (self.mode, msg) {
-            (_, Msg::Fault(m)) => self.mode = m,
+            (_, Msg::Fault(m)) => self.set_mode(m),
             // A crashed process: the machine refuses the connection at once.
             (Mode::Crashed, Msg::Request(rq)) => self.refuse_connection(rq.req, cx),
             (Mode::Crashed, Msg::Probe { seq }) => {
@@ -741,7 +991,7 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::testing::{observations, sends, Bench};
+    use crate::kernel::testing::{observations, sends, timers, Bench};
     use crate::msg::Msg as AnyMsg;
     use crate::time::{MS, SEC};
 
@@ -762,6 +1012,9 @@ mod tests {
             merge_bound: 201 * MS,
             tso_timeout: SEC,
             fail_closed: false,
+            lock: LockKind::None,
+            reply_loss: 0.0,
+            idempotency_keys: false,
         }
     }
 
@@ -889,6 +1142,165 @@ mod tests {
                 refusal: Refusal::Unavailable
             }]
         );
+    }
+
+    /// Two worker threads, an accept queue of two, one second of patience in the
+    /// queue, a constant 1 ms of service: requests 1 and 2 start at once (each reply
+    /// leaves after 1 ms, and the worker is freed then), 3 and 4 wait, 5 finds the
+    /// queue full and its connection is refused (the gateway tries elsewhere). A freed
+    /// worker takes 3; 4 waits out its second and gets a 503, an error of this
+    /// instance; a worker freed by a life before a crash frees nothing after it.
+    #[test]
+    fn a_worker_pools_queue_at_capacity() {
+        let mut bench = Bench::new(OPENING + 5 * SEC, 0);
+        let gw = Addr::new(Layer::Gateway, 0);
+        let mut s = Server::new(0, 1, 200, rules(Policy::LocalTimestamp));
+        s.behind_gateway();
+        s.with_workers(&Workers {
+            threads: 2,
+            queue: 2,
+            queue_timeout_s: 1.0,
+            service: ServiceTime::Constant,
+            ..Default::default()
+        });
+        let replied = |cmds: &[crate::kernel::Cmd], req: ReqId| {
+            cmds.iter().any(|c| {
+                matches!(c, crate::kernel::Cmd::Send {
+                    to,
+                    msg: AnyMsg::Gateway(gateway::Msg::Reply { req: r, .. }),
+                    depart: Depart::After(MS),
+                } if *to == gw && *r == req)
+            }) && cmds.contains(&crate::kernel::Cmd::After {
+                ns: MS,
+                msg: AnyMsg::Server(Msg::Freed { epoch: 0 }),
+            })
+        };
+        for req in [1, 2] {
+            let cmds = bench.deliver(&mut s, ME, gw, claim(req, req as SeatId, OPENING));
+            assert!(
+                replied(&cmds, req),
+                "request {req} starts at once: {cmds:?}"
+            );
+        }
+        for req in [3, 4] {
+            let cmds = bench.deliver(&mut s, ME, gw, claim(req, req as SeatId, OPENING));
+            assert_eq!(
+                timers(&cmds),
+                vec![(SEC, AnyMsg::Server(Msg::QueueTimeout { req }))],
+                "request {req} waits, at most a second"
+            );
+            assert!(observations(&cmds).is_empty(), "not stamped while waiting");
+        }
+        let p = s.pool().unwrap();
+        assert_eq!((p.busy, p.queued()), (2, 2));
+        let cmds = bench.deliver(&mut s, ME, gw, claim(5, 5, OPENING));
+        assert_eq!(
+            sends(&cmds),
+            vec![(gw, AnyMsg::Gateway(gateway::Msg::ConnRefused { req: 5 }))]
+        );
+        assert_eq!(s.pool().unwrap().refused, 1);
+        // 1 ms later a worker is free: request 3 starts, stamped now.
+        bench.advance(MS);
+        let cmds = bench.deliver(&mut s, ME, ME, Msg::Freed { epoch: 0 });
+        assert!(replied(&cmds, 3), "{cmds:?}");
+        assert_eq!(observations(&cmds)[0], Obs::Received { req: 3 });
+        let p = s.pool().unwrap();
+        assert_eq!((p.busy, p.queued()), (2, 1));
+        // Request 3's timer finds it gone from the queue: nothing.
+        bench.advance(SEC - MS);
+        assert!(bench
+            .deliver(&mut s, ME, ME, Msg::QueueTimeout { req: 3 })
+            .is_empty());
+        // Request 4 waited its second: 503.
+        let cmds = bench.deliver(&mut s, ME, ME, Msg::QueueTimeout { req: 4 });
+        let refusal = Refusal::Unavailable;
+        assert_eq!(
+            sends(&cmds),
+            vec![(
+                gw,
+                AnyMsg::Gateway(gateway::Msg::Reply {
+                    req: 4,
+                    decision: Decision::Refused(refusal)
+                })
+            )]
+        );
+        assert_eq!(
+            observations(&cmds),
+            vec![
+                Obs::Failed { req: 4, server: 0 },
+                Obs::Rejected { req: 4, refusal }
+            ]
+        );
+        assert_eq!(s.pool().unwrap().timed_out, 1);
+        // A crash loses the workers and the queue; an older life's worker frees nothing.
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Crashed));
+        bench.deliver(&mut s, ME, ME, Msg::Fault(Mode::Up));
+        assert!(bench
+            .deliver(&mut s, ME, ME, Msg::Freed { epoch: 0 })
+            .is_empty());
+        let p = s.pool().unwrap();
+        assert_eq!((p.busy, p.queued()), (0, 0));
+        // The new life's worker takes request 6 at once.
+        let cmds = bench.deliver(&mut s, ME, gw, claim(6, 6, OPENING));
+        assert!(cmds.contains(&crate::kernel::Cmd::After {
+            ns: MS,
+            msg: AnyMsg::Server(Msg::Freed { epoch: 2 }),
+        }));
+    }
+
+    /// The lock inside an instance: claim 2 waits while claim 1 reads and inserts;
+    /// when 1 is answered, 2 reads. A claim that finds the seat taken lets go too.
+    #[test]
+    fn the_instances_lock_lets_one_check_then_insert_at_a_time() {
+        let mut bench = Bench::new(OPENING + SEC, 0);
+        let mut r = rules(Policy::NoLock);
+        r.lock = LockKind::Instance;
+        let mut s = Server::new(0, 1, 10, r);
+        let read = |req, seat| {
+            AnyMsg::Database(database::Msg::Read {
+                req,
+                seat,
+                stamp: OPENING + SEC,
+            })
+        };
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(1, 1, OPENING));
+        assert_eq!(sends(&cmds), vec![(DB, read(1, 1))]);
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(2, 1, OPENING));
+        assert!(sends(&cmds).is_empty(), "2 waits for the lock: {cmds:?}");
+        let cmds = bench.deliver(&mut s, ME, CROWD, claim(3, 2, OPENING));
+        assert!(sends(&cmds).is_empty(), "so does 3");
+        let free = Msg::ReadReply {
+            req: 1,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: NO_REQ,
+            newest_stamp: Time(0),
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, free);
+        assert!(matches!(
+            sends(&cmds).as_slice(),
+            [(DB, AnyMsg::Database(database::Msg::Insert { req: 1, .. }))]
+        ));
+        let done = Msg::DbReply {
+            req: 1,
+            decision: Decision::Confirmed,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, done);
+        assert_eq!(answer(&cmds), Decision::Confirmed);
+        assert!(sends(&cmds).contains(&(DB, read(2, 1))), "2's turn");
+        // 2 finds seat 1 held by 1: refused, and the lock goes to 3.
+        let taken = Msg::ReadReply {
+            req: 2,
+            seat: 1,
+            stamp: OPENING + SEC,
+            newest: 1,
+            newest_stamp: OPENING + SEC,
+            any_paid: false,
+        };
+        let cmds = bench.deliver(&mut s, ME, DB, taken);
+        assert_eq!(answer(&cmds), Decision::Refused(Refusal::Taken));
+        assert!(sends(&cmds).contains(&(DB, read(3, 2))), "3's turn");
     }
 
     #[test]

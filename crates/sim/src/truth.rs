@@ -137,6 +137,10 @@ pub struct Truth {
     ntp_flight: Vec<NtpFlight>,
     /// The highest log stamp so far and the line that holds it.
     max_stamp: Option<(Time, u32)>,
+    /// Per request: whether its answer reached the customer.
+    pub heard: Vec<bool>,
+    /// Retries given an earlier claim's hold (idempotency keys): (retry, claim).
+    pub deduplicated: Vec<(ReqId, ReqId)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -183,6 +187,8 @@ impl Truth {
             last_exchange: vec![None; servers],
             ntp_flight: Vec::new(),
             max_stamp: None,
+            heard: Vec::new(),
+            deduplicated: Vec::new(),
         }
     }
 
@@ -305,6 +311,7 @@ impl Truth {
                 }
             }
             Obs::Marked { .. } => {}
+            Obs::Deduplicated { req, claim } => self.deduplicated.push((req, claim)),
             Obs::Received { req } => {
                 let r = &mut self.requests[req as usize];
                 r.arrived = now;
@@ -317,6 +324,11 @@ impl Truth {
             Obs::Decided { req, decision } => self.decided(req, decision, now, local, at),
             Obs::Ordered { req, order } => self.requests[req as usize].order = Some(order),
             Obs::Answered { req } => {
+                let i = req as usize;
+                if self.heard.len() <= i {
+                    self.heard.resize(i + 1, false);
+                }
+                self.heard[i] = true;
                 let r = self.requests[req as usize];
                 let rt = now - r.sent;
                 if r.kind == ReqKind::Claim && r.outcome == Outcome::Confirmed {

@@ -262,3 +262,69 @@ fn a_token_bucket_holds_a_bot_to_its_rate_and_spares_everyone_else() {
         assert_eq!(open.truth().metrics.rate_limited, 0);
     }
 }
+
+/// `lb_slow_instance`, run with `algorithm`: requests forwarded to each instance, the
+/// errors of each (queue full or waited too long), and all customer-visible errors.
+fn slow_instance(algorithm: Algorithm, seed: u64) -> (Vec<u64>, Vec<u64>, u64) {
+    let mut cfg = presets::preset("lb_slow_instance").unwrap();
+    cfg.seed = seed;
+    cfg.gateway.algorithm = algorithm;
+    let mut sim = Sim::new(cfg).unwrap();
+    sim.run();
+    let f = sim.nodes().gateways[0].forwarded().to_vec();
+    let errors = sim.truth().stats.iter().map(|s| s.errors).collect();
+    (f, errors, sim.truth().metrics.unavailable)
+}
+
+/// `lb_slow_instance`: 300 requests a second for 60 s (18 001 with the one at t = 0),
+/// five instances of 2 workers and 2 cores, 10 ms of service on average, server-3 five
+/// times slower (50 ms: 2 / 50 ms = 40 a second at most).
+/// - Round robin sends it exactly a fifth (3 600, 60 a second): more than it can serve.
+///   In the 60 s of traffic and the 1 s a queued request may wait it serves about
+///   40 × 61 = 2 440 (the sum of exponential service times varies by about 50, so at
+///   most 2 600 with a wide margin): at least 1 000 of its requests fail (queue
+///   overflow or 1 s in the queue), and those are all the errors the customers see.
+/// - Least connections and two choices send it what it can take: less than 15 % of the
+///   requests (measured: 6.5-6.9 % and 9.2-9.6 %), and nothing fails anywhere.
+#[test]
+fn least_connections_and_two_choices_spare_a_slow_instance_round_robin_does_not() {
+    for seed in [1, 2, 3] {
+        let (f, errors, unavailable) = slow_instance(Algorithm::RoundRobin, seed);
+        let n: u64 = f.iter().sum();
+        assert_eq!(n, 18_001, "seed {seed}");
+        assert!(f[2].abs_diff(n / 5) <= 1, "seed {seed}: {f:?}");
+        assert!(errors[2] >= 1_000, "seed {seed}: {errors:?}");
+        assert_eq!(errors.iter().sum::<u64>() - errors[2], 0, "seed {seed}");
+        assert_eq!(unavailable, errors[2], "seed {seed}");
+        for a in [Algorithm::LeastConnections, Algorithm::TwoChoices] {
+            let (f, errors, unavailable) = slow_instance(a, seed);
+            let n: u64 = f.iter().sum();
+            assert!(f[2] * 100 < 15 * n, "{a:?}, seed {seed}: {f:?}");
+            assert_eq!(errors, vec![0; 5], "{a:?}, seed {seed}");
+            assert_eq!(unavailable, 0, "{a:?}, seed {seed}");
+        }
+    }
+}
+
+/// `lb_hash_one_client`: 2 000 customers behind one address, hashed by address: every
+/// request reaches one instance, with 3, 5 or 10 instances (adding instances adds
+/// nothing). Hashed by customer instead, every one of the 10 gets some.
+#[test]
+fn hashing_one_load_generators_address_uses_one_instance() {
+    for seed in [1, 2] {
+        for n in [3, 5, 10] {
+            let mut cfg = presets::preset("lb_hash_one_client").unwrap();
+            cfg.servers = vec![driftlab_sim::config::ServerConfig::default(); n];
+            let (f, received) = shares(cfg.clone(), seed);
+            let total: u64 = f.iter().sum();
+            assert!(total > 1_500, "{total}");
+            assert_eq!(f.iter().filter(|&&k| k > 0).count(), 1, "{n}: {f:?}");
+            assert_eq!(received, f);
+            if n == 10 {
+                cfg.gateway.algorithm = Algorithm::HashCustomer;
+                let (f, _) = shares(cfg, seed);
+                assert!(f.iter().all(|&k| k > 0), "{f:?}");
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::i18n::Txt;
 use driftlab_sim::gateway::Algorithm;
+use driftlab_sim::metrics::percentiles;
 use driftlab_sim::server::Mode;
 use driftlab_sim::Sim;
 
@@ -23,6 +24,12 @@ pub struct InstanceView {
     pub errors: u64,
     /// How long the gateway has had it marked down, seconds.
     pub down_s: f64,
+    /// Median and 99th-percentile response time of its answers, ms (0 before any).
+    pub p50_ms: f64,
+    /// 99th-percentile response time, ms.
+    pub p99_ms: f64,
+    /// With worker threads: (workers busy, workers, requests in the accept queue).
+    pub workers: Option<(u32, u32, usize)>,
 }
 
 /// The gateway at a glance; `None` when the run has no gateway.
@@ -46,6 +53,12 @@ impl GatewayView {
         let g = sim.gateway()?;
         let total: u64 = g.forwarded().iter().sum();
         let stats = &sim.truth().stats;
+        let latency = |i: usize| {
+            stats
+                .get(i)
+                .map(|s| percentiles(&s.response_ns))
+                .unwrap_or_default()
+        };
         let instances = (0..g.forwarded().len())
             .map(|i| InstanceView {
                 mode: sim.instance_mode(i).unwrap_or_default(),
@@ -59,6 +72,14 @@ impl GatewayView {
                 in_progress: g.in_progress()[i],
                 errors: stats.get(i).map_or(0, |s| s.errors),
                 down_s: sim.marked_down_ns(i) as f64 / 1e9,
+                p50_ms: latency(i).p50_ms,
+                p99_ms: latency(i).p99_ms,
+                workers: sim
+                    .nodes()
+                    .servers
+                    .get(i)
+                    .and_then(|s| s.pool())
+                    .map(|p| (p.busy, p.threads, p.queued())),
             })
             .collect();
         let (active, passive) = g.checks();
@@ -80,6 +101,7 @@ pub fn algorithm_texts(a: Algorithm) -> (Txt, Txt) {
         Algorithm::Weighted => (Txt::GwWeighted, Txt::GwWeightedTip),
         Algorithm::HashCustomer => (Txt::GwHash, Txt::GwHashTip),
         Algorithm::TwoChoices => (Txt::GwTwoChoices, Txt::GwTwoChoicesTip),
+        Algorithm::HashClient => (Txt::GwHashClient, Txt::GwHashClientTip),
     }
 }
 
@@ -131,5 +153,32 @@ mod tests {
         let total: f64 = v.instances.iter().map(|x| x.share).sum();
         assert!((total - 1.0).abs() < 1e-9);
         assert_eq!(mode_text(s3.mode).1, "crashed");
+    }
+
+    /// `lb_slow_instance` 20 s in: every instance shows its 2 workers; the slow one
+    /// (server-3, 50 ms a request against 10 ms) has a queue and the worst latency;
+    /// no view without worker threads shows any.
+    #[test]
+    fn worker_threads_and_latency_per_instance() {
+        let cfg = presets::preset("lb_slow_instance").unwrap();
+        let mut sim = Sim::new(cfg.clone()).unwrap();
+        sim.run_until(cfg.sale.opening() + 20 * SEC);
+        let v = GatewayView::of(&sim).unwrap();
+        assert!(v
+            .instances
+            .iter()
+            .all(|x| x.workers.map(|w| w.1) == Some(2)));
+        let s3 = &v.instances[2];
+        assert!(s3.workers.unwrap().2 > 0, "{:?}", s3.workers);
+        for (i, x) in v.instances.iter().enumerate() {
+            assert!(x.p50_ms > 0.0 && x.p99_ms >= x.p50_ms);
+            if i != 2 {
+                assert!(s3.p50_ms > x.p99_ms, "{i}: {} vs {}", s3.p50_ms, x.p99_ms);
+            }
+        }
+        let mut sim = Sim::new(presets::preset("instance_crash").unwrap()).unwrap();
+        sim.run_until(cfg.sale.opening() + 5 * SEC);
+        let v = GatewayView::of(&sim).unwrap();
+        assert!(v.instances.iter().all(|x| x.workers.is_none()));
     }
 }

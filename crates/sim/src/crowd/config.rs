@@ -28,6 +28,36 @@ pub struct CrowdConfig {
     pub timeout_s: f64,
     /// A bot hammering the gateway with claims (default: none).
     pub bot: BotConfig,
+    /// Closed-loop virtual users, as a load test has them (default: none).
+    pub users: UsersConfig,
+}
+
+/// Closed-loop virtual users (a load generator's, as Locust or JMeter run them): each
+/// sends a claim, waits for the answer (or its `timeout_s`), thinks `think_s`, and
+/// sends again, from `start_s` for `duration_s`. Their load follows the system's
+/// speed: by Little's law, users = throughput × (response time + think time).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsersConfig {
+    /// How many (default 0: none).
+    pub count: u32,
+    /// Think time between an answer and the next request, seconds (default 0.05).
+    pub think_s: f64,
+    /// When they start, seconds since midnight (default 36 000 = 10:00:00).
+    pub start_s: f64,
+    /// How long they keep going, seconds (default 60).
+    pub duration_s: f64,
+}
+
+impl Default for UsersConfig {
+    fn default() -> Self {
+        UsersConfig {
+            count: 0,
+            think_s: 0.05,
+            start_s: 36_000.0,
+            duration_s: 60.0,
+        }
+    }
 }
 
 impl Default for CrowdConfig {
@@ -43,6 +73,7 @@ impl Default for CrowdConfig {
             pay_median_s: 120.0,
             timeout_s: 5.0,
             bot: BotConfig::default(),
+            users: UsersConfig::default(),
         }
     }
 }
@@ -95,6 +126,23 @@ impl CrowdConfig {
         check_range(
             "crowd.bot.duration_s",
             b.duration_s,
+            0.0,
+            6.0 * 3600.0,
+            " s",
+        )?;
+        let u = &self.users;
+        check_range("crowd.users.count", u.count as f64, 0.0, 10_000.0, "")?;
+        check_range("crowd.users.think_s", u.think_s, 0.0, 600.0, " s")?;
+        check_range(
+            "crowd.users.start_s",
+            u.start_s,
+            0.0,
+            86_400.0,
+            " s since midnight",
+        )?;
+        check_range(
+            "crowd.users.duration_s",
+            u.duration_s,
             0.0,
             6.0 * 3600.0,
             " s",

@@ -19,16 +19,21 @@ pub enum Algorithm {
     HashCustomer,
     /// Two instances at random, the less busy of the two.
     TwoChoices,
+    /// By a hash of the client's address (HAProxy's `balance source`): every
+    /// customer behind one address (a load generator, a company's NAT) reaches the
+    /// same instance.
+    HashClient,
 }
 
 impl Algorithm {
     /// Every algorithm, in menu order.
-    pub const ALL: [Algorithm; 5] = [
+    pub const ALL: [Algorithm; 6] = [
         Algorithm::RoundRobin,
         Algorithm::LeastConnections,
         Algorithm::Weighted,
         Algorithm::HashCustomer,
         Algorithm::TwoChoices,
+        Algorithm::HashClient,
     ];
 
     /// Its name as scenario files and the command line spell it.
@@ -39,6 +44,7 @@ impl Algorithm {
             Algorithm::Weighted => "weighted",
             Algorithm::HashCustomer => "hash-customer",
             Algorithm::TwoChoices => "two-choices",
+            Algorithm::HashClient => "hash-client",
         }
     }
 
@@ -82,6 +88,10 @@ pub struct GatewayConfig {
     pub passive: PassiveCheck,
     /// Per-customer rate limiting (default off).
     pub rate_limit: RateLimit,
+    /// `hash-client`: how many client addresses the customers come from, customer
+    /// `c` from address `c mod client_addresses` (default 0: each customer from an
+    /// address of their own; 1: one load generator, or one NAT, for everyone).
+    pub client_addresses: u32,
 }
 
 impl Default for GatewayConfig {
@@ -95,6 +105,7 @@ impl Default for GatewayConfig {
             active: ActiveCheck::default(),
             passive: PassiveCheck::default(),
             rate_limit: RateLimit::default(),
+            client_addresses: 0,
         }
     }
 }
@@ -218,6 +229,13 @@ impl GatewayConfig {
             "",
         )?;
         check_range("gateway.passive.window_s", p.window_s, 0.1, 3600.0, " s")?;
+        check_range(
+            "gateway.client_addresses",
+            self.client_addresses as f64,
+            0.0,
+            1e9,
+            " (0: one per customer)",
+        )?;
         if self.weights.is_empty() {
             return Ok(());
         }

@@ -58,6 +58,13 @@ pub enum Cmd {
     Slew(i64),
     /// The host clock's frequency correction was set, ppm.
     SetFrequency(f64),
+    /// Come back with `msg` after `ns` of true time (work done on a CPU).
+    After {
+        /// True nanoseconds from now.
+        ns: i64,
+        /// The message.
+        msg: Msg,
+    },
 }
 
 /// Where a context's commands go.
@@ -247,6 +254,29 @@ impl<'a> Cx<'a> {
     /// A background timer (periodic work that does not keep the run alive).
     pub fn wake_in_background(&mut self, local_ns: i64, msg: impl Into<Msg>) {
         self.wake(local_ns, msg.into(), true);
+    }
+
+    /// Runs `work_ns` of CPU work on a core of this host's machine, queued behind the
+    /// work already there (every instance on the machine shares its cores). Returns
+    /// the true delay until it is done, ns. In a test built with [`Cx::recording`]
+    /// the machine has cores to spare: the delay is the work.
+    pub fn compute(&mut self, work_ns: i64) -> i64 {
+        let me = self.me;
+        match &mut self.sink {
+            Sink::Live { kernel, .. } => kernel.compute(me, work_ns),
+            Sink::Record { .. } => work_ns.max(0),
+        }
+    }
+
+    /// `msg` comes back to this node after `ns` of true time: the end of work on a
+    /// CPU (physics, not a clock reading). It keeps the run alive.
+    pub fn after(&mut self, ns: i64, msg: impl Into<Msg>) {
+        let me = self.me;
+        let msg = msg.into();
+        match &mut self.sink {
+            Sink::Live { kernel, .. } => kernel.after(me, ns, msg),
+            Sink::Record { out, .. } => out.push(Cmd::After { ns, msg }),
+        }
     }
 
     /// Records an observation for the checkers, stamped with this node's clock.

@@ -24,4 +24,6 @@ pub enum Msg {
     },
     /// Timer: the bot sends its next claim.
     BotTick,
+    /// Timer: a closed-loop user sends their next claim.
+    UserTick(CustomerId),
 }

@@ -2,7 +2,7 @@
 
 use crate::hall::SeatId;
 use crate::time::Time;
-use crate::world::ReqId;
+use crate::world::{CustomerId, ReqId};
 
 /// The database's messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,4 +48,26 @@ pub enum Msg {
     },
     /// Timer (`no-lock`): audit duplicate rows.
     Audit,
+    /// `no-lock` with a global lock: claim `req` asks for the lock (granted in turn).
+    Lock {
+        /// The claim.
+        req: ReqId,
+    },
+    /// `no-lock` with a global lock: claim `req` is done with the lock.
+    Unlock {
+        /// The claim.
+        req: ReqId,
+    },
+    /// `unique` with idempotency keys: a claim and its key (the customer and the seat:
+    /// a retry of the same click carries the same key).
+    ClaimKeyed {
+        /// The claim.
+        req: ReqId,
+        /// The seat.
+        seat: SeatId,
+        /// The claim's stamp, by the server's clock.
+        stamp: Time,
+        /// Who sent it.
+        customer: CustomerId,
+    },
 }

@@ -103,4 +103,20 @@ pub enum Msg {
         /// The check's number.
         seq: u32,
     },
+    /// Worker threads: a worker finished its request's service time and is free
+    /// (`epoch`: the process's life it started in; a restart forgets older ones).
+    Freed {
+        /// The process's life.
+        epoch: u32,
+    },
+    /// Worker threads: request `req` may have waited too long in the accept queue.
+    QueueTimeout {
+        /// The request.
+        req: ReqId,
+    },
+    /// `no-lock` with a global lock: the database grants the lock to claim `req`.
+    Locked {
+        /// The claim.
+        req: ReqId,
+    },
 }

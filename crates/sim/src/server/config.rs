@@ -75,6 +75,102 @@ impl InstanceFault {
 pub struct InstancesConfig {
     /// Crashes, hangs, slowdowns and restarts, at their instants (default none).
     pub faults: Vec<InstanceFault>,
+    /// Worker threads, an accept queue and the machines' cores (default off: each
+    /// instance handles every request at once and queues only for its one CPU).
+    pub workers: Workers,
+    /// `no-lock`: a lock around the check-then-insert (seed 001; default none). The
+    /// other policies do not check then insert, and ignore it (so a preset's lock
+    /// stays put while the policy is switched).
+    pub lock: LockKind,
+    /// The fraction of answers lost on their way back to the customer (a connection
+    /// cut after the commit), 0 to 0.5 (default 0). The customer, unanswered, clicks
+    /// again once their patience runs out.
+    pub reply_loss: f64,
+    /// `unique`: claims carry an idempotency key, the same when a customer retries a
+    /// click on the same seat, and the database answers a retry with the hold its key
+    /// already has instead of a new decision (default false).
+    pub idempotency_keys: bool,
+}
+
+/// A lock around `no-lock`'s check-then-insert (read the seat, work, insert).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockKind {
+    /// No lock: two requests for a seat can both read it free and both insert.
+    #[default]
+    None,
+    /// A lock inside each instance (a `threading.Lock` of the process): one
+    /// check-then-insert at a time per instance; it protects nothing across instances.
+    Instance,
+    /// One lock for every instance, kept by the database (an advisory lock): one
+    /// check-then-insert at a time in the whole system.
+    Global,
+}
+
+/// How a service time is drawn around its mean (`network.service_ms`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceTime {
+    /// Exponential: most requests quick, a few long (the default).
+    #[default]
+    Exponential,
+    /// Always exactly the mean (a load test's fixed work).
+    Constant,
+}
+
+/// An instance as a process with worker threads (seed 001: one thread per client;
+/// seed 003: instances sharing a machine). Each instance has `threads` workers and an
+/// accept queue of `queue` requests; a request waits in the queue for a free worker,
+/// at most `queue_timeout_s` by the instance's clock (then 503); a full queue refuses
+/// the connection (the gateway tries another instance). A worker's service time runs
+/// on one of its machine's `cores`, which every instance on the machine shares, so an
+/// instance serves at most min(threads, cores) / service time requests a second, and a
+/// machine at most cores / service time whatever the number of instances on it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Workers {
+    /// Worker threads per instance (default 0: off, the model without threads).
+    pub threads: u32,
+    /// The accept queue's size per instance (default 64, as a listen backlog).
+    pub queue: u32,
+    /// How long a request may wait in the queue, seconds by the instance's clock
+    /// (default 1; 0: as long as it takes).
+    pub queue_timeout_s: f64,
+    /// How service times are drawn (default exponential).
+    pub service: ServiceTime,
+    /// Machines the instances share, instance `i` on machine `i mod machines` (default
+    /// 0: each instance on a machine of its own).
+    pub machines: u32,
+    /// CPU cores per machine (default 2).
+    pub cores: u32,
+}
+
+impl Default for Workers {
+    fn default() -> Self {
+        Workers {
+            threads: 0,
+            queue: 64,
+            queue_timeout_s: 1.0,
+            service: ServiceTime::Exponential,
+            machines: 0,
+            cores: 2,
+        }
+    }
+}
+
+impl Workers {
+    /// Whether instances have worker threads.
+    pub fn enabled(&self) -> bool {
+        self.threads > 0
+    }
+
+    /// The machine instance `i` (0-based) runs on, of `instances`.
+    pub fn machine_of(&self, i: usize, instances: usize) -> usize {
+        match self.machines {
+            0 => i,
+            m => i % (m as usize).min(instances.max(1)),
+        }
+    }
 }
 
 impl InstancesConfig {
@@ -92,6 +188,37 @@ impl InstancesConfig {
             check_range(&name("at_s"), f.at_s, 0.0, 86_400.0, " s since midnight")?;
             check_range(&name("factor"), f.factor as f64, 1.0, 100.0, "")?;
         }
+        let w = &self.workers;
+        check_range(
+            "instances.workers.threads",
+            w.threads as f64,
+            0.0,
+            1024.0,
+            "",
+        )?;
+        check_range(
+            "instances.workers.queue",
+            w.queue as f64,
+            0.0,
+            100_000.0,
+            "",
+        )?;
+        check_range(
+            "instances.workers.queue_timeout_s",
+            w.queue_timeout_s,
+            0.0,
+            600.0,
+            " s",
+        )?;
+        check_range(
+            "instances.workers.machines",
+            w.machines as f64,
+            0.0,
+            servers as f64,
+            " (0: one per instance)",
+        )?;
+        check_range("instances.workers.cores", w.cores as f64, 1.0, 1024.0, "")?;
+        check_range("instances.reply_loss", self.reply_loss, 0.0, 0.5, "")?;
         Ok(())
     }
 }
@@ -111,6 +238,7 @@ mod tests {
         assert_eq!((c.mode(), c.factor), (Mode::Crashed, 1));
         let cfg = InstancesConfig {
             faults: vec![f.clone(), c],
+            ..Default::default()
         };
         cfg.validate(3).unwrap();
         assert_eq!(
@@ -119,6 +247,7 @@ mod tests {
         );
         let bad = InstancesConfig {
             faults: vec![InstanceFault { factor: 0, ..f }],
+            ..Default::default()
         };
         assert_eq!(
             bad.validate(3).unwrap_err().field(),
