@@ -1,5 +1,6 @@
 //! `driftlab`: run a Driftlab scenario from the command line, or serve the app.
 
+mod compare;
 mod run;
 mod serve;
 
@@ -21,6 +22,9 @@ enum Command {
     Run(run::RunArgs),
     /// Serve the app and a time API backed by real NTP servers (see docs/COMPANION.md).
     Serve(serve::ServeArgs),
+    /// Run the same crowd and seed twice, differing in one thing (the policy, NTP, ε,
+    /// the preset), and print the figures side by side with their difference.
+    Compare(compare::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Serve(args) => serve::serve(&args),
+        Command::Compare(args) => compare::compare(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
