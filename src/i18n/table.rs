@@ -183,7 +183,7 @@ table! {
     LinkWhyPreset => "no such preset", "préréglage inconnu";
     LinkWhyPolicy => "no such policy", "politique inconnue";
     LinkWhySpeed => "speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
-    LinkWhyView => "views are map, clocks, ntp, hall, measures", "les vues sont map, clocks, ntp, hall, measures";
+    LinkWhyView => "views are map, clocks, gateway, ntp, hall, measures, anomalies, compare", "les vues sont map, clocks, gateway, ntp, hall, measures, anomalies, compare";
     LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
     LinkNotice => "About this link", "À propos de ce lien";
     LinkRunStart => "the run's start", "le début de la simulation";
@@ -526,4 +526,48 @@ table! {
     RcApplyTip => "Set simulated server-1's clock to run like this machine: its offset becomes minus the measured offset.", "Régler l'horloge simulée de server-1 comme celle de cette machine : son décalage devient l'opposé du décalage mesuré.";
     RcApplied => "server-1's offset is now", "le décalage de server-1 est maintenant";
     RcWait => "Asked too soon; try again in", "Demandé trop tôt ; réessayez dans";
+
+    // Anomalies explained, and side by side (issue 10)
+    ViewAnomalies => "Why?", "Pourquoi ?";
+    ViewCompare => "Side by side", "Côte à côte";
+    AnTitle => "Anomalies, explained", "Anomalies, expliquées";
+    AnFound => "found so far", "trouvées jusqu'ici";
+    AnKind => "Kind", "Type";
+    AnAny => "any", "tous";
+    AnNone => "No anomaly yet: press ▶ Play (try the “extreme” preset), or move the timeline further.", "Pas encore d'anomalie : appuyez sur ▶ Lecture (essayez le préréglage « extrême »), ou avancez la ligne de temps.";
+    AnPick => "Choose an anomaly in the list to read why it happened and see its time-space diagram.", "Choisissez une anomalie dans la liste pour lire pourquoi elle est arrivée et voir son diagramme espace-temps.";
+    AnSeat => "Seat", "Place";
+    AnGoto => "go to", "aller à";
+    AnGotoTip => "Move the timeline to the instant this anomaly was found (true time).", "Placer la ligne de temps à l'instant où cette anomalie a été trouvée (temps vrai).";
+    AnWrongWinner => "wrong winner", "mauvais gagnant";
+    AnDoubleBooking => "double booking", "double vente";
+    AnEarlySale => "early sale", "vente anticipée";
+    AnWronglyRefused => "wrongly refused", "refus à tort";
+    AnPrematureExpiry => "expired too early", "expirée trop tôt";
+    AnLateExpiry => "expired too late", "expirée trop tard";
+    AnOrderInversion => "order inversion", "inversion d'ordre";
+    DgHint => "True time goes down, one row per millisecond in which something happened (not to scale). Each line is a customer or a server, with its clock's error; beside each point, what happened and the server's clock reading (red: not the true time). Arrows: requests; dashed: a replication. Bold: the timestamps that decided it.", "Le temps vrai descend, une ligne par milliseconde où il s'est passé quelque chose (pas à l'échelle). Chaque trait est un client ou un serveur, avec l'erreur de son horloge ; à côté de chaque point, ce qui s'est passé et la lecture de l'horloge du serveur (rouge : pas l'heure vraie). Flèches : requêtes ; pointillés : une réplication. En gras : les horodatages qui ont décidé.";
+    DgLegend => "↓ true time, one row per millisecond (not to scale) · → a request · ⇢ a replication · ● the timestamps that decided it · red: a clock reading that is not the true time", "↓ temps vrai, une ligne par milliseconde (pas à l'échelle) · → une requête · ⇢ une réplication · ● les horodatages qui ont décidé · rouge : une lecture d'horloge qui n'est pas l'heure vraie";
+    DgClock => "clock", "horloge";
+    DgSent => "click", "clic";
+    DgReceived => "stamped", "horodatée";
+    DgOrdered => "ordered", "ordonnée";
+    DgConfirmed => "confirmed", "confirmée";
+    DgRefused => "refused", "refusée";
+    DgHold => "hold", "réservation";
+    DgFoundTaken => "found taken", "trouvée prise";
+    DgRevoked => "taken back", "reprise";
+    DgJudged => "expiry judged", "expiration jugée";
+    DgReleased => "released", "libérée";
+    DgPaid => "paid", "payée";
+    CmpTitle => "Side by side: the same crowd, another cure", "Côte à côte : la même foule, un autre remède";
+    CmpHint => "a is the scenario above; b is the same crowd and seed under the policy chosen here. Both are run to the end.", "a est le scénario ci-dessus ; b est la même foule et la même graine avec la politique choisie ici. Les deux sont joués jusqu'au bout.";
+    CmpEpsTip => "commit-wait's clock uncertainty ε, in milliseconds (with NTP on, each server's root distance is used instead). It must cover the true clock error: the view starts one second above the largest clock offset.", "L'incertitude d'horloge ε de commit-wait, en millisecondes (avec NTP, la distance racine de chaque serveur la remplace). Elle doit couvrir l'erreur réelle des horloges : la vue part d'une seconde au-dessus du plus grand décalage.";
+    CmpEpsBad => "ε must be a number of milliseconds above 0 and at most 600000.", "ε doit être un nombre de millisecondes supérieur à 0 et d'au plus 600000.";
+    CmpRevoked => "holds taken back", "réservations reprises";
+    CmpDouble => "double bookings", "doubles ventes";
+    CmpMean => "confirmation, mean", "confirmation, moyenne";
+    CmpP99 => "confirmation, p99", "confirmation, p99";
+    CmpRefused => "refused", "refusées";
+    CmpSummary => "Seats that ended with another holder: {seats}. Anomalies only in a: {only_a}; only in b: {only_b} (same kind, seat and customer).", "Places finies chez un autre détenteur : {seats}. Anomalies seulement dans a : {only_a} ; seulement dans b : {only_b} (même type, place et client).";
 }

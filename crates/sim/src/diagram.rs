@@ -5,13 +5,15 @@
 //! (its own and those of its proof): the customers' sends, the servers' arrivals (the
 //! stamps), orders, decisions, holds, revocations, expiries and payments. Each node
 //! involved is a lane (customers first, then servers, then the database or the
-//! oracle); true time goes down, one row per distinct instant (not to scale: a 200 ms
-//! replication and a 6 s gap both take a row). A request is an arrow from its
+//! oracle); true time goes down, one row per millisecond in which something happened
+//! (not to scale: a 200 ms replication and a 6 s gap both take a row). A request is an arrow from its
 //! customer's send to the server's arrival. A replication the history proves is an
 //! arrow too: a hold taken back on a server by a record that came from another one (a
 //! revocation that no arrival on that server caused at the same instant), from the
 //! grant of the latest hold on another server that displaced it. The observations of
 //! the anomaly's proof are marked decisive: they are the timestamps that decided it.
+//! Only the witness's nodes are drawn: the customers, the servers their requests
+//! reached, and the nodes where the proof was observed.
 //!
 //! Pure: the same history gives the same diagram; the app draws it as it is.
 
@@ -19,7 +21,7 @@ use crate::explain::{node, req_of};
 use crate::hall::{seat_label, SeatId};
 use crate::msg::{Addr, Layer};
 use crate::obs::{Decision, Obs};
-use crate::time::Time;
+use crate::time::{Time, MS};
 use crate::truth::{Anomaly, AnomalyKind, Truth};
 use crate::world::{CustomerId, Order, ReqId};
 use serde::Serialize;
@@ -120,7 +122,8 @@ pub struct Diagram {
     pub requests: Vec<ReqId>,
     /// The nodes, left to right.
     pub lanes: Vec<Lane>,
-    /// The distinct true instants, in order: row `i` is `rows[i]`.
+    /// The rows: the first instant of each millisecond (of true time) in which
+    /// something was drawn, in order.
     pub rows: Vec<Time>,
     /// Every observation drawn, in true-time order.
     pub points: Vec<Point>,
@@ -203,13 +206,17 @@ pub fn diagram(truth: &Truth, cols: u32, a: &Anomaly) -> Diagram {
             _ => (None, s.from),
         }
     };
+    // Only the nodes of the witness: the customers, the servers the requests reached,
+    // and wherever an observation of the proof was made.
     let mut keys: Vec<(Option<CustomerId>, Addr)> = Vec::new();
-    for &(i, ..) in &picked {
+    for &(i, m, ..) in &picked {
         let k = lane_key(i);
-        if !keys.contains(&k) {
+        let witness = matches!(m, Mark::Sent | Mark::Received) || evidence.contains(&(i as u32));
+        if witness && !keys.contains(&k) {
             keys.push(k);
         }
     }
+    picked.retain(|&(i, ..)| keys.contains(&lane_key(i)));
     keys.sort_by_key(lane_rank);
     let lanes: Vec<Lane> = keys
         .iter()
@@ -229,15 +236,16 @@ pub fn diagram(truth: &Truth, cols: u32, a: &Anomaly) -> Diagram {
             }
         })
         .collect();
+    // One row per millisecond of true time: its first instant.
     let mut rows: Vec<Time> = picked.iter().map(|&(i, ..)| h[i].t).collect();
-    rows.dedup();
+    rows.dedup_by_key(|t| t.0.div_euclid(MS));
     let points: Vec<Point> = picked
         .iter()
         .map(|&(i, mark, confirmed, order)| {
             let s = &h[i];
             Point {
                 lane: keys.iter().position(|&k| k == lane_key(i)).unwrap_or(0),
-                row: rows.partition_point(|&t| t < s.t),
+                row: rows.partition_point(|&t| t.0.div_euclid(MS) < s.t.0.div_euclid(MS)),
                 t: s.t,
                 local: s.local,
                 req: subject(&s.obs).unwrap_or(a.req),
