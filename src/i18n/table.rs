@@ -529,7 +529,7 @@ table! {
 
     // Anomalies explained, and side by side (issue 10)
     ViewAnomalies => "Why?", "Pourquoi ?";
-    ViewCompare => "Side by side", "Côte à côte";
+    ViewCompare => "Compare", "Comparer";
     AnTitle => "Anomalies, explained", "Anomalies, expliquées";
     AnFound => "found so far", "trouvées jusqu'ici";
     AnKind => "Kind", "Type";
@@ -547,7 +547,7 @@ table! {
     AnLateExpiry => "expired too late", "expirée trop tard";
     AnOrderInversion => "order inversion", "inversion d'ordre";
     DgHint => "True time goes down, one row per millisecond in which something happened (not to scale). Each line is a customer or a server, with its clock's error; beside each point, what happened and the server's clock reading (red: not the true time). Arrows: requests; dashed: a replication. Bold: the timestamps that decided it.", "Le temps vrai descend, une ligne par milliseconde où il s'est passé quelque chose (pas à l'échelle). Chaque trait est un client ou un serveur, avec l'erreur de son horloge ; à côté de chaque point, ce qui s'est passé et la lecture de l'horloge du serveur (rouge : pas l'heure vraie). Flèches : requêtes ; pointillés : une réplication. En gras : les horodatages qui ont décidé.";
-    DgLegend => "↓ true time, one row per millisecond (not to scale) · → a request · ⇢ a replication · ● the timestamps that decided it · red: a clock reading that is not the true time", "↓ temps vrai, une ligne par milliseconde (pas à l'échelle) · → une requête · ⇢ une réplication · ● les horodatages qui ont décidé · rouge : une lecture d'horloge qui n'est pas l'heure vraie";
+    DgLegend => "↓ true time, a row per ms (not to scale) · → request · ⇢ replication · ● decisive stamp · red: clock ≠ true time", "↓ temps vrai, une ligne par ms (pas à l'échelle) · → requête · ⇢ réplication · ● horodatage décisif · rouge : horloge ≠ heure vraie";
     DgClock => "clock", "horloge";
     DgSent => "click", "clic";
     DgReceived => "stamped", "horodatée";
@@ -561,7 +561,7 @@ table! {
     DgReleased => "released", "libérée";
     DgPaid => "paid", "payée";
     CmpTitle => "Side by side: the same crowd, another cure", "Côte à côte : la même foule, un autre remède";
-    CmpHint => "a is the scenario above; b is the same crowd and seed under the policy chosen here. Both are run to the end.", "a est le scénario ci-dessus ; b est la même foule et la même graine avec la politique choisie ici. Les deux sont joués jusqu'au bout.";
+    CmpHint => "b: the same crowd and seed under another policy; both run to the end.", "b : la même foule et la même graine sous une autre politique ; les deux jouées jusqu'au bout.";
     CmpEpsTip => "commit-wait's clock uncertainty ε, in milliseconds (with NTP on, each server's root distance is used instead). It must cover the true clock error: the view starts one second above the largest clock offset.", "L'incertitude d'horloge ε de commit-wait, en millisecondes (avec NTP, la distance racine de chaque serveur la remplace). Elle doit couvrir l'erreur réelle des horloges : la vue part d'une seconde au-dessus du plus grand décalage.";
     CmpEpsBad => "ε must be a number of milliseconds above 0 and at most 600000.", "ε doit être un nombre de millisecondes supérieur à 0 et d'au plus 600000.";
     CmpRevoked => "holds taken back", "réservations reprises";

@@ -139,10 +139,19 @@ pub fn AnomaliesPanel() -> impl IntoView {
                             let plan = layout(&d.diagram, d.counter, l);
                             view! {
                                 <div class="an-head">
-                                    <span class="an-seat-big" data-testid="anomaly-seat">
+                                    <span
+                                        class="an-seat-big"
+                                        data-testid="anomaly-seat"
+                                        title=l.t(kind_txt(d.kind))
+                                    >
                                         {format!("{} {}", l.t(Txt::AnSeat), d.diagram.seat_label)}
                                     </span>
-                                    <strong>{l.t(kind_txt(d.kind))}</strong>
+                                    <p class="an-text" data-testid="anomaly-text">{d.text.clone()}</p>
+                                </div>
+                                <div class="an-legend">
+                                    <p class="hint dg-legend" title=l.t(Txt::DgHint)>
+                                        {l.t(Txt::DgLegend)}
+                                    </p>
                                     <button
                                         data-testid="anomaly-goto"
                                         title=l.t(Txt::AnGotoTip)
@@ -151,10 +160,6 @@ pub fn AnomaliesPanel() -> impl IntoView {
                                         {format!("{} {}", l.t(Txt::AnGoto), t)}
                                     </button>
                                 </div>
-                                <p class="an-text" data-testid="anomaly-text">{d.text.clone()}</p>
-                                <p class="hint dg-legend" title=l.t(Txt::DgHint)>
-                                    {l.t(Txt::DgLegend)}
-                                </p>
                                 <div class="an-diagram">
                                     <Drawing plan=plan />
                                 </div>
@@ -237,8 +242,9 @@ fn Drawing(plan: Layout) -> impl IntoView {
             class="dg"
             data-testid="anomaly-diagram"
             viewBox=format!("0 0 {w} {h}")
-            width=w
-            height=h
+            style=format!(
+                "width: 100%; height: auto; min-width: {w}px; max-width: {}px", w * 1.3
+            )
             role="img"
         >
             <defs>

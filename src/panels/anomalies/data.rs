@@ -140,11 +140,13 @@ pub fn detail(sim: &Sim, index: usize, lang: Lang) -> Option<Detail> {
 }
 
 /// Left margin (the true-time labels), px of the drawing.
-pub const LEFT: f64 = 120.0;
+pub const LEFT: f64 = 110.0;
 /// Top margin (the lanes' names and clock errors).
 pub const TOP: f64 = 56.0;
-/// Distance between lanes.
+/// Distance from a server's lane to the next (room for its labels).
 pub const LANE_GAP: f64 = 215.0;
+/// Distance from a customer's lane to the next.
+pub const CUSTOMER_GAP: f64 = 150.0;
 /// Distance between rows.
 pub const ROW_GAP: f64 = 38.0;
 
@@ -228,7 +230,18 @@ fn mark_txt(m: Mark, confirmed: Option<bool>) -> Txt {
 
 /// Lays `d` out for drawing, in `lang`; `counter`: orders are Lamport counters.
 pub fn layout(d: &Diagram, counter: bool, lang: Lang) -> Layout {
-    let lane_x = |i: usize| LEFT + 70.0 + i as f64 * LANE_GAP;
+    // A customer's lane holds only a click: narrower than a server's.
+    let mut xs = Vec::with_capacity(d.lanes.len());
+    let mut x = LEFT + 50.0;
+    for l in &d.lanes {
+        xs.push(x);
+        x += if l.customer.is_some() {
+            CUSTOMER_GAP
+        } else {
+            LANE_GAP
+        };
+    }
+    let lane_x = |i: usize| xs[i];
     let row_y = |r: usize| TOP + 24.0 + r as f64 * ROW_GAP;
     let lanes = d
         .lanes
@@ -310,7 +323,7 @@ pub fn layout(d: &Diagram, counter: bool, lang: Lang) -> Layout {
         })
         .collect();
     Layout {
-        width: lane_x(d.lanes.len().saturating_sub(1)) + LANE_GAP - 20.0,
+        width: xs.last().map_or(LEFT, |x| x + LANE_GAP + 40.0),
         height: row_y(d.rows.len()),
         lanes,
         rows,
@@ -389,18 +402,19 @@ mod tests {
         assert!(names[0].starts_with("customer #"));
         assert_eq!(l.lanes[3].clock, "clock −2.000\u{a0}s");
         assert_eq!(l.lanes[3].colour, server_colour(1));
-        // Lanes 215 px apart from x = 190; rows 38 px apart from y = 80.
+        // Lanes from x = 160: customers' 150 px apart, servers' 215; rows 38 px apart
+        // from y = 80.
         assert_eq!(
             l.lanes.iter().map(|l| l.x).collect::<Vec<_>>(),
-            [190.0, 405.0, 620.0, 835.0]
+            [160.0, 310.0, 460.0, 675.0]
         );
         assert_eq!(l.rows[0].0, 80.0);
         // Bob's stamp on server-2 is off (2 s slow) and decisive; a request arrow goes
-        // from his lane (x 405) to server-2's (x 835), downwards.
+        // from his lane (x 310) to server-2's (x 675), downwards.
         let bob_stamp = l
             .points
             .iter()
-            .find(|p| p.x == 835.0 && p.what.starts_with("stamped"))
+            .find(|p| p.x == 675.0 && p.what.starts_with("stamped"))
             .unwrap();
         // In the same instant server-2 stamps Bob's click, takes Alice's hold back
         // (Bob's stamp is earlier), holds the seat for Bob and confirms: one point.
@@ -409,11 +423,11 @@ mod tests {
         assert!(l
             .arrows
             .iter()
-            .any(|a| a.x1 == 405.0 && a.x2 == 835.0 && a.y2 > a.y1 && !a.replication));
+            .any(|a| a.x1 == 310.0 && a.x2 == 675.0 && a.y2 > a.y1 && !a.replication));
         assert!(l
             .arrows
             .iter()
-            .any(|a| a.replication && a.x1 == 835.0 && a.x2 == 620.0));
+            .any(|a| a.replication && a.x1 == 675.0 && a.x2 == 460.0));
         assert!(detail(&sim, 99, Lang::En).is_none());
     }
 }
