@@ -80,6 +80,11 @@ for (const size of SIZES) {
     assert.match(await page.locator('[data-testid="compare-summary"]').textContent(),
       /Seats that ended with another holder: \d+/);
     await screenshot(page, `compare-commit-wait-${tag}`);
+    // Every figure, on demand: what else the wait changed.
+    await page.click('[data-testid="compare-all"] summary');
+    assert.equal(await page.locator('[data-testid="compare-all"] tbody tr').count(), 14);
+    assert.match(await page.locator('[data-testid="compare-all"] tr[data-key="late_expiries"]').textContent(),
+      /holds expired too late/);
 
     // ε below the true error: the holds taken back come back. A bad ε is refused.
     await page.fill('[data-testid="compare-eps"]', 'lots');

@@ -568,6 +568,8 @@ table! {
     CmpDouble => "double bookings", "doubles ventes";
     CmpMean => "confirmation, mean", "confirmation, moyenne";
     CmpP99 => "confirmation, p99", "confirmation, p99";
+    CmpP50 => "confirmation, median", "confirmation, médiane";
+    CmpAll => "Every figure of both runs", "Tous les chiffres des deux parties";
     CmpRefused => "refused", "refusées";
     CmpSummary => "Seats that ended with another holder: {seats}. Anomalies only in a: {only_a}; only in b: {only_b} (same kind, seat and customer).", "Places finies chez un autre détenteur : {seats}. Anomalies seulement dans a : {only_a} ; seulement dans b : {only_b} (même type, place et client).";
 }

@@ -14,7 +14,7 @@ use crate::components::scenario_bar::policy_text;
 use crate::ctx::use_ctx;
 use crate::i18n::{Lang, Txt};
 use crate::url;
-use data::{default_eps_ms, parse_eps, side_by_side, PANE};
+use data::{default_eps_ms, name_of, parse_eps, side_by_side, PANE};
 use driftlab_sim::compare::Comparison;
 use driftlab_sim::Policy;
 use leptos::prelude::*;
@@ -175,11 +175,40 @@ fn panes(l: Lang, c: Comparison, pa: Policy, pb: Policy) -> impl IntoView {
         .replace("{seats}", &l.int(c.seats_changed.len() as u64))
         .replace("{only_a}", &l.int(c.only_a.len() as u64))
         .replace("{only_b}", &l.int(c.only_b.len() as u64));
+    let all = c
+        .rows
+        .iter()
+        .map(|r| {
+            let ms = r.key.ends_with("_ms");
+            view! {
+                <tr data-key=r.key>
+                    <th scope="row">{name_of(r.key).map_or(r.key, |t| l.t(t))}</th>
+                    <td>{figure(l, r.a, ms)}</td>
+                    <td>{figure(l, r.b, ms)}</td>
+                    <td>{diff(l, r.diff, ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <div class="cmp-panes">
             {pane('a', l.t(policy_text(pa)))}
             {pane('b', l.t(policy_text(pb)))}
         </div>
         <p class="cmp-summary" data-testid="compare-summary">{summary}</p>
+        <details class="cmp-all" data-testid="compare-all">
+            <summary>{l.t(Txt::CmpAll)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th></th>
+                        <th scope="col">"a"</th>
+                        <th scope="col">"b"</th>
+                        <th scope="col">"b − a"</th>
+                    </tr>
+                </thead>
+                <tbody>{all}</tbody>
+            </table>
+        </details>
     }
 }

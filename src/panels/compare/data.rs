@@ -57,6 +57,27 @@ pub const PANE: [(&str, Txt, bool); 6] = [
     ("refused", Txt::CmpRefused, false),
 ];
 
+/// Every figure's name, for the full table (`None` for a key it does not know).
+pub fn name_of(key: &str) -> Option<Txt> {
+    Some(match key {
+        "wrong_winners" => Txt::MWrongWinners,
+        "revoked" => Txt::MRevoked,
+        "double_bookings" => Txt::MDouble,
+        "early_sales" => Txt::MEarlySales,
+        "wrongly_refused" => Txt::MWronglyRefused,
+        "premature_expiries" => Txt::MPremature,
+        "late_expiries" => Txt::MLate,
+        "order_inversions" => Txt::MInversions,
+        "confirmed" => Txt::MConfirmed,
+        "refused" => Txt::MRefused,
+        "unstamped_refusals" => Txt::RNoTimestamp,
+        "confirmation_mean_ms" => Txt::CmpMean,
+        "confirmation_p50_ms" => Txt::CmpP50,
+        "confirmation_p99_ms" => Txt::CmpP99,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +123,9 @@ mod tests {
         for (key, ..) in PANE {
             assert!(cmp.row(key).is_some(), "{key}");
         }
+        assert!(
+            cmp.rows.iter().all(|r| name_of(r.key).is_some()),
+            "every figure named"
+        );
     }
 }
