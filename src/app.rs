@@ -8,8 +8,10 @@ use crate::components::scenario_bar::ScenarioBar;
 use crate::components::tabs::ViewTabs;
 use crate::ctx::Ctx;
 use crate::i18n::{Lang, Txt};
+use crate::panels::anomalies::AnomaliesPanel;
 use crate::panels::charts::data::ChartKind;
 use crate::panels::charts::Chart;
+use crate::panels::compare::ComparePanel;
 use crate::panels::event_log::EventLog;
 use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
@@ -57,6 +59,8 @@ fn view_body(view: View) -> AnyView {
             <EventLog />
         }
         .into_any(),
+        View::Anomalies => view! { <AnomaliesPanel /> }.into_any(),
+        View::Compare => view! { <ComparePanel /> }.into_any(),
     }
 }
 

@@ -3,7 +3,9 @@
 //! sub-components beside it. Each panel declares its feeds ([`crate::ctx::Ctx::feed`]):
 //! what it reads from the run, and how often.
 
+pub mod anomalies;
 pub mod charts;
+pub mod compare;
 pub mod event_log;
 pub mod gateway;
 pub mod hall;

@@ -29,6 +29,8 @@ pub struct Start {
     pub at: Option<Time>,
     /// What the link asked for that was not used as given.
     pub notices: Vec<Notice>,
+    /// The side-by-side view's second run: its policy (`vs`) and ε in ms (`eps`).
+    pub vs: (Option<Policy>, Option<f64>),
 }
 
 /// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
@@ -126,6 +128,7 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         view: View::default(),
         at: None,
         notices: Vec::new(),
+        vs: (None, None),
     };
     let mut notices = Vec::new();
     let mut refuse = |key: &str, value: &str, why: Txt, used: String| {
@@ -174,6 +177,25 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
                 match parse_instant(v) {
                     Some(t) => start.at = Some(t),
                     None => refuse(k, v, Txt::LinkWhyTime, String::new()),
+                }
+                continue;
+            }
+            "vs" => {
+                match Policy::parse(v) {
+                    Ok(p) => start.vs.0 = Some(p),
+                    Err(_) => refuse(k, v, Txt::LinkWhyPolicy, Policy::CommitWait.name().into()),
+                }
+                continue;
+            }
+            "eps" => {
+                match crate::panels::compare::data::parse_eps(v) {
+                    Some(e) => start.vs.1 = Some(e),
+                    None => refuse(
+                        k,
+                        v,
+                        Txt::CmpEpsBad,
+                        crate::panels::compare::data::default_eps_ms(&cfg).to_string(),
+                    ),
                 }
                 continue;
             }
@@ -279,6 +301,25 @@ pub fn push_view(view: View) {
     }
 }
 
+/// Sets `key=value` pairs in the page's URL, replacing the current entry (the rest of
+/// the query string is kept).
+pub fn set_params(pairs: &[(&str, String)]) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let search = w.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    for (k, v) in pairs {
+        params.set(k, v);
+    }
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,7 +414,7 @@ mod tests {
             vec![
                 "The link's “preset=extreme” was refused (no such preset); start_demo is used instead.",
                 "The link's “speed=3” was refused (speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000); 10 is used instead.",
-                "The link's “view=nowhere” was refused (views are map, clocks, ntp, hall, measures); ntp is used instead.",
+                "The link's “view=nowhere” was refused (views are map, clocks, gateway, ntp, hall, measures, anomalies, compare); ntp is used instead.",
                 "The link's “rows=41” was refused (Enter a whole number from 1 to 40); 10 is used instead.",
                 "The link's “t=25:00:00” was refused (a true time HH:MM:SS within the run); the run's start is used instead.",
                 "The link's parameter “customerz” is unknown: it was ignored.",
@@ -386,6 +427,27 @@ mod tests {
         assert!(parse(&pairs(&[("preset", "reset"), ("lang", "fr")]))
             .notices
             .is_empty());
+    }
+
+    #[test]
+    fn the_side_by_side_takes_a_policy_and_an_epsilon() {
+        let s = parse(&pairs(&[
+            ("view", "compare"),
+            ("vs", "commit-wait"),
+            ("eps", "31000"),
+        ]));
+        assert_eq!(s.view, View::Compare);
+        assert_eq!(s.vs, (Some(Policy::CommitWait), Some(31_000.0)));
+        assert!(s.notices.is_empty());
+        let s = parse(&pairs(&[("vs", "mutex"), ("eps", "-1")]));
+        assert_eq!(s.vs, (None, None));
+        let en: Vec<String> = s.notices.iter().map(|n| n.text(Lang::En)).collect();
+        assert_eq!(en.len(), 2);
+        assert!(en[0].starts_with("The link's “vs=mutex” was refused (no such policy)"));
+        assert!(en[0].ends_with("commit-wait is used instead."), "{}", en[0]);
+        assert!(en[1].starts_with("The link's “eps=-1” was refused (ε must be a number"));
+        // start_demo's clocks are up to 5 s off: one second more.
+        assert!(en[1].ends_with("6000 is used instead."), "{}", en[1]);
     }
 
     #[test]

@@ -21,17 +21,23 @@ pub enum View {
     Hall,
     /// Every measure, the response times and the servers' log.
     Measures,
+    /// Every anomaly, explained in a sentence and a time-space diagram.
+    Anomalies,
+    /// Two runs of the same crowd side by side: what a cure fixes and costs.
+    Compare,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 8] = [
         View::Map,
         View::Clocks,
         View::Gateway,
         View::Ntp,
         View::Hall,
         View::Measures,
+        View::Anomalies,
+        View::Compare,
     ];
 
     /// The view's name in the URL.
@@ -43,6 +49,8 @@ impl View {
             View::Ntp => "ntp",
             View::Hall => "hall",
             View::Measures => "measures",
+            View::Anomalies => "anomalies",
+            View::Compare => "compare",
         }
     }
 
@@ -60,6 +68,8 @@ impl View {
             View::Ntp => Txt::ViewNtp,
             View::Hall => Txt::ViewHall,
             View::Measures => Txt::ViewMeasures,
+            View::Anomalies => Txt::ViewAnomalies,
+            View::Compare => Txt::ViewCompare,
         }
     }
 

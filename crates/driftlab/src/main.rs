@@ -1,5 +1,6 @@
 //! `driftlab`: run a Driftlab scenario from the command line, or serve the app.
 
+mod compare;
 mod run;
 mod serve;
 mod sweep;
@@ -25,6 +26,9 @@ enum Command {
     /// Run a load test's matrix (algorithms × instances × users) on every core (see
     /// docs/LOAD_TESTS.md).
     Sweep(sweep::SweepArgs),
+    /// Run the same crowd and seed twice, differing in one thing (the policy, NTP, ε,
+    /// the preset), and print the figures side by side with their difference.
+    Compare(compare::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Compare(args) => compare::compare(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -358,3 +358,83 @@ fn ntpq_prints_each_servers_sources_with_their_tally_codes() {
     let out = driftlab(&["run", "--preset", "reset", "--ntpq"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("ntpq -p"));
 }
+
+#[test]
+fn compare_prints_both_runs_figures_as_run_reports_them() {
+    let c = json(&[
+        "compare",
+        "--preset",
+        "extreme_drift",
+        "--seed",
+        "7",
+        "--a",
+        "policy=local-timestamp",
+        "--b",
+        "policy=commit-wait,epsilon-ms=31000",
+        "--json",
+    ]);
+    let a = json(&[
+        "run",
+        "--seed",
+        "7",
+        "--policy",
+        "local-timestamp",
+        "--json",
+    ]);
+    let b = json(&[
+        "run",
+        "--seed",
+        "7",
+        "--policy",
+        "commit-wait",
+        "--epsilon-ms",
+        "31000",
+        "--json",
+    ]);
+    let rows = c["rows"].as_array().unwrap();
+    assert!(rows.len() >= 10);
+    for row in rows {
+        let key = row["key"].as_str().unwrap();
+        let (x, y) = (a[key].as_f64().unwrap(), b[key].as_f64().unwrap());
+        assert_eq!(row["a"].as_f64(), Some(x), "{key}");
+        assert_eq!(row["b"].as_f64(), Some(y), "{key}");
+        assert!(
+            (row["diff"].as_f64().unwrap() - (y - x)).abs() < 1e-9,
+            "{key}"
+        );
+    }
+    assert_eq!(b["revoked"], 0);
+    assert!(a["revoked"].as_u64().unwrap() > 0);
+    assert_eq!(c["seed"], 7);
+    assert!(!c["seats_changed"].as_array().unwrap().is_empty());
+    let out = driftlab(&[
+        "compare",
+        "--a",
+        "policy=local-timestamp",
+        "--b",
+        "policy=hlc",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a: policy=local-timestamp") && text.contains("b: policy=hlc"));
+    assert!(
+        text.contains("revoked holds") && text.contains("b - a"),
+        "{text}"
+    );
+}
+
+#[test]
+fn compare_refuses_bad_settings_with_a_message() {
+    for (b, says) in [
+        ("policy=mutex", "local-timestamp, no-lock, unique"),
+        ("colour=red", "unknown setting \"colour\""),
+        ("hlc", "is not KEY=VALUE"),
+        ("epsilon-ms=lots", "epsilon-ms takes a number"),
+        ("ntp=maybe", "--ntp takes on or off"),
+    ] {
+        let out = driftlab(&["compare", "--b", b]);
+        assert!(!out.status.success(), "{b}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{b}: {err}");
+    }
+}

@@ -114,7 +114,7 @@ impl Writer {
     }
 }
 
-fn node(a: Addr) -> String {
+pub(crate) fn node(a: Addr) -> String {
     match a.layer {
         Layer::Server => format!("server-{}", a.index + 1),
         Layer::Database => "database".into(),
@@ -134,7 +134,7 @@ fn line(s: &Stamped) -> (String, Time) {
 }
 
 /// The request an observation concerns.
-fn req_of(o: &Obs) -> Option<ReqId> {
+pub(crate) fn req_of(o: &Obs) -> Option<ReqId> {
     match *o {
         Obs::Sent { req, .. }
         | Obs::Received { req }

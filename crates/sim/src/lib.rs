@@ -2,9 +2,11 @@
 #![warn(missing_docs)]
 //! Driftlab's simulation core.
 pub mod clock;
+pub mod compare;
 pub mod config;
 pub mod crowd;
 pub mod database;
+pub mod diagram;
 pub mod error;
 pub mod explain;
 pub mod gateway;

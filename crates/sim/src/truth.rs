@@ -37,7 +37,7 @@ pub struct Stamped {
 }
 
 /// What kind of anomaly a checker found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnomalyKind {
     /// A seat settled on a customer who was not the first to ask.

@@ -1,8 +1,9 @@
 //! Every anomaly explained: the sentences quote the observations' numbers.
 
 use driftlab_sim::explain::{explain, Explanation, Lang};
+use driftlab_sim::obs::Obs;
 use driftlab_sim::time::SEC;
-use driftlab_sim::truth::AnomalyKind;
+use driftlab_sim::truth::{AnomalyKind, Stamped};
 use driftlab_sim::{presets, Policy, Sim, Time};
 
 fn explanations(sim: &Sim, lang: Lang) -> Vec<Explanation> {
@@ -54,6 +55,24 @@ fn the_wrong_winner_of_two_servers_two_seconds_apart_in_words() {
     )));
 }
 
+/// The first observation of the whole history matching `f`.
+fn first_obs(sim: &Sim, f: impl Fn(&Obs) -> bool) -> Stamped {
+    *sim.truth()
+        .history
+        .iter()
+        .find(|s| f(&s.obs))
+        .expect("in the history")
+}
+
+/// An observation of the history at true instant `t` matching `f`.
+fn history_at(sim: &Sim, t: Time, f: impl Fn(&Obs) -> bool) -> Stamped {
+    *sim.truth()
+        .history
+        .iter()
+        .find(|s| s.t == t && f(&s.obs))
+        .expect("in the history")
+}
+
 #[test]
 fn every_anomaly_of_extreme_drift_quotes_its_observations() {
     // NTP off, constant offsets: a server's clock error is its configured offset.
@@ -62,6 +81,9 @@ fn every_anomaly_of_extreme_drift_quotes_its_observations() {
         Policy::NoLock,
         Policy::Unique,
         Policy::CommitWait,
+        Policy::Lamport,
+        Policy::Hlc,
+        Policy::Tso,
     ] {
         let mut c = presets::preset("extreme_drift").unwrap();
         c.policy = policy;
@@ -110,18 +132,39 @@ fn every_anomaly_of_extreme_drift_quotes_its_observations() {
                         assert_eq!(fig("true_time"), Some(r.arrived.0));
                         assert_eq!(fig("stamp"), Some(r.stamp.0));
                     }
-                    AnomalyKind::PrematureExpiry => {
+                    AnomalyKind::PrematureExpiry | AnomalyKind::LateExpiry => {
+                        // Read from the whole history, not the proof: the hold's grant
+                        // and a judgement of it at the instant the anomaly was found.
+                        let granted =
+                            first_obs(&sim, |o| *o == Obs::HoldGranted { req: e.requests[0] });
+                        let judged = history_at(&sim, e.t, |o| {
+                            matches!(*o,
+                            Obs::ExpiryJudged { claim, .. } | Obs::Released { claim, .. } if claim == e.requests[0])
+                        });
                         let age = fig("true_age").unwrap();
-                        assert!(age <= 300 * SEC && age > 0, "{age}");
-                    }
-                    AnomalyKind::LateExpiry => {
-                        assert!(fig("true_age").unwrap() > 300 * SEC);
+                        assert_eq!(age, judged.t - granted.t);
+                        if e.kind == AnomalyKind::PrematureExpiry {
+                            assert!(age <= 300 * SEC && age > 0, "{age}");
+                        } else {
+                            assert!(age > 300 * SEC, "{age}");
+                        }
+                        assert_eq!(fig("ttl"), Some(300 * SEC));
+                        if let Some(stamp) = fig("granted_stamp") {
+                            assert_eq!(stamp, granted.local.0);
+                        }
                     }
                     AnomalyKind::OrderInversion => {
                         assert!(fig("stamp").unwrap() < fig("earlier_line_stamp").unwrap());
                         assert!(fig("gap").unwrap() >= 0);
                     }
                     AnomalyKind::DoubleBooking => {
+                        // The other holder's grant, read from the whole history.
+                        let other = e.requests[1];
+                        let first = first_obs(&sim, |o| *o == Obs::HoldGranted { req: other });
+                        let this =
+                            first_obs(&sim, |o| *o == Obs::HoldGranted { req: e.requests[0] });
+                        assert_eq!(fig("first_hold"), Some(first.t.0));
+                        assert_eq!(fig("gap"), Some(this.t - first.t));
                         let gap = fig("gap").unwrap();
                         assert!((0..60 * SEC).contains(&gap), "{gap}");
                     }

@@ -1,0 +1,102 @@
+// End-to-end: every anomaly explained, and two cures side by side.
+// - Open an anomaly of extreme_drift: its sentence (English, then French) and its
+//   time-space diagram (the servers as lines, the decisive stamps), its seat named.
+// - Open the side-by-side of extreme_drift, local-timestamp against commit-wait with
+//   ε = 31 s: the holds taken back vanish in the second pane, and the latency cost shows.
+// Screenshots to look at: target/screenshots/explain-{wrong-winner,fr}-*.png and
+// compare-commit-wait-*.png, at 1280x720 and 1920x1080.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
+
+after(cleanup);
+
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+];
+
+const num = (s) => Number(s.replace(/[^0-9.−-]/g, '').replace('−', '-'));
+
+for (const size of SIZES) {
+  const tag = `${size.width}x${size.height}`;
+
+  test(`an anomaly opens with its sentence and its diagram at ${tag}`, () => withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&view=anomalies&t=10:02:00`);
+    await page.waitForSelector('[data-testid="anomaly-item"]', { timeout: 20_000 });
+    assert.match(await page.locator('[data-testid="anomaly-detail"]').textContent(),
+      /Choose an anomaly/);
+    // Only the wrong winners, then the first of them.
+    await page.selectOption('[data-testid="anomaly-kind"]', 'wrong_winner');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="anomaly-item"]')]
+      .every((e) => e.dataset.kind === 'wrong_winner'));
+    const items = page.locator('[data-testid="anomaly-item"]');
+    assert.ok(await items.count() > 0);
+    await items.first().click();
+    await page.waitForSelector('[data-testid="anomaly-diagram"]');
+    const text = await page.locator('[data-testid="anomaly-text"]').textContent();
+    assert.match(text, /^Seat [A-Z]+\d+ went to customer #\d+ through server-\d, whose clock was ([\d.]+ s (slow|fast)|exact)/);
+    assert.match(text, /had asked [\d.]+ s earlier in true time/);
+    const seat = text.match(/^Seat ([A-Z]+\d+)/)[1];
+    assert.equal(await page.locator('[data-testid="anomaly-seat"]').textContent(), `Seat ${seat}`);
+    // The diagram: the servers named in the sentence are lanes, the decisive stamps
+    // are marked, and there is at least one request arrow.
+    const svg = page.locator('[data-testid="anomaly-diagram"]');
+    const names = await svg.locator('.dg-name').allTextContents();
+    for (const s of text.match(/server-\d/g)) assert.ok(names.includes(s), `${s} in ${names}`);
+    assert.ok(await svg.locator('[data-decisive="true"]').count() >= 2);
+    assert.ok(await svg.locator('.dg-arrow').count() >= 2);
+    const stamps = await svg.locator('.dg-stamp.decisive').allTextContents();
+    const quoted = text.match(/stamped (\d\d:\d\d:\d\d\.\d{3})/g).map((s) => s.slice(8));
+    for (const q of quoted) assert.ok(stamps.includes(q), `${q} drawn among ${stamps}`);
+    await screenshot(page, `explain-wrong-winner-${tag}`);
+
+    // In French, the same anomaly.
+    await page.click('[data-testid="lang-fr"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="anomaly-text"]')
+      ?.textContent.startsWith('La place'));
+    assert.match(await page.locator('[data-testid="anomaly-text"]').textContent(),
+      new RegExp(`^La place ${seat} est allée au client n°\\d+ via server-\\d`));
+    await screenshot(page, `explain-fr-${tag}`);
+
+    // Go to its instant: the timeline moves there.
+    await page.click('[data-testid="anomaly-goto"]');
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: size }));
+
+  test(`side by side, commit-wait takes back no hold and costs 2ε at ${tag}`, () => withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=commit-wait&eps=31000`);
+    await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
+    const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+    assert.ok(await value('cmp-a-revoked') > 50, 'local timestamps take holds back');
+    assert.equal(await value('cmp-b-revoked'), 0, 'commit-wait takes none back');
+    assert.equal(await value('cmp-b-double_bookings'), 0);
+    const [a, b] = [await value('cmp-a-confirmation_mean_ms'), await value('cmp-b-confirmation_mean_ms')];
+    assert.ok(a > 40 && a < 70, `${a}`);
+    // 2ε + 200 ms of replication lag + 1.25 ms of LAN bound more.
+    assert.ok(Math.abs(b - a - 62_201.25) < 20, `${b - a}`);
+    assert.match(await page.locator('[data-testid="compare-pane-b"]').textContent(),
+      /holds taken back\s*0/);
+    assert.match(await page.locator('[data-testid="compare-summary"]').textContent(),
+      /Seats that ended with another holder: \d+/);
+    await screenshot(page, `compare-commit-wait-${tag}`);
+    // Every figure, on demand: what else the wait changed.
+    await page.click('[data-testid="compare-all"] summary');
+    assert.equal(await page.locator('[data-testid="compare-all"] tbody tr').count(), 14);
+    assert.match(await page.locator('[data-testid="compare-all"] tr[data-key="late_expiries"]').textContent(),
+      /holds expired too late/);
+
+    // ε below the true error: the holds taken back come back. A bad ε is refused.
+    await page.fill('[data-testid="compare-eps"]', 'lots');
+    await page.press('[data-testid="compare-eps"]', 'Enter');
+    await page.waitForSelector('[data-testid="compare-eps-error"]');
+    assert.equal(await value('cmp-b-revoked'), 0, 'nothing changed');
+    await page.fill('[data-testid="compare-eps"]', '1000');
+    await page.press('[data-testid="compare-eps"]', 'Enter');
+    await page.waitForFunction(() => Number(document
+      .querySelector('[data-testid="cmp-b-revoked"]').textContent.replace(/\D/g, '')) > 0);
+    assert.match(page.url(), /eps=1000/);
+    assert.match(page.url(), /vs=commit-wait/);
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: size }));
+}

@@ -1,0 +1,214 @@
+//! Side by side: the scenario on screen (a) and the same crowd and seed under another
+//! policy (b), both run to their end, in two panes: what the cure fixed (holds taken
+//! back, wrong winners, double bookings) and what it cost (confirmation time,
+//! refusals), each of b's figures with its difference; under them the seats that
+//! ended with another holder and the anomalies found in one run only. The second
+//! policy and its ε are in the URL (`?view=compare&vs=commit-wait&eps=31000`).
+//!
+//! Not a feed: both runs are computed from the scenario (a pure call into the core)
+//! when the view opens or the scenario, the policy or ε changes.
+
+pub mod data;
+
+use crate::components::scenario_bar::policy_text;
+use crate::ctx::use_ctx;
+use crate::i18n::{Lang, Txt};
+use crate::url;
+use data::{default_eps_ms, name_of, parse_eps, side_by_side, PANE};
+use driftlab_sim::compare::Comparison;
+use driftlab_sim::Policy;
+use leptos::prelude::*;
+
+fn figure(l: Lang, x: f64, ms: bool) -> String {
+    if ms {
+        format!("{} ms", l.num(x, 1))
+    } else {
+        l.int(x.max(0.0) as u64)
+    }
+}
+
+fn diff(l: Lang, d: f64, ms: bool) -> String {
+    let s = if ms { l.num(d, 1) } else { l.num(d, 0) };
+    let sign = if d > 0.0 {
+        "+"
+    } else if d == 0.0 {
+        "±"
+    } else {
+        ""
+    };
+    format!("{sign}{s}{}", if ms { " ms" } else { "" })
+}
+
+/// The side-by-side panel.
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let ui = ctx.ui;
+    let link = url::parse(&url::query_pairs()).vs;
+    let vs = RwSignal::new(link.0.unwrap_or(Policy::CommitWait));
+    let eps = RwSignal::new(
+        link.1
+            .unwrap_or_else(|| ui.scenario.with_untracked(default_eps_ms)),
+    );
+    let eps_text = RwSignal::new(eps.get_untracked().to_string());
+    let eps_bad = RwSignal::new(false);
+    let result = Memo::new(move |_| {
+        let (p, e) = (vs.get(), eps.get());
+        ui.scenario
+            .with(|c| side_by_side(c, p, e))
+            .map_err(|e| e.to_string())
+    });
+    Effect::new(move |_| {
+        let (p, e) = (vs.get(), eps.get());
+        url::set_params(&[("vs", p.name().to_string()), ("eps", e.to_string())]);
+    });
+    let commit = move |text: String| match parse_eps(&text) {
+        Some(v) => {
+            eps_bad.set(false);
+            eps.set(v);
+        }
+        None => eps_bad.set(true),
+    };
+    view! {
+        <section class="panel compare" aria-labelledby="cmp-title" data-testid="compare">
+            <header class="panel-head">
+                <h2 id="cmp-title">{move || ctx.t(Txt::CmpTitle)}</h2>
+                <p class="hint">{move || ctx.t(Txt::CmpHint)}</p>
+            </header>
+            <div class="cmp-controls">
+                <span>
+                    "a: "
+                    <strong data-testid="compare-a">
+                        {move || ctx.t(policy_text(ui.scenario.with(|c| c.policy)))}
+                    </strong>
+                </span>
+                <label>
+                    "b: "
+                    <select
+                        data-testid="compare-policy"
+                        on:change=move |ev| {
+                            if let Ok(p) = Policy::parse(&event_target_value(&ev)) {
+                                vs.set(p);
+                            }
+                        }
+                    >
+                        {Policy::ALL
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=p.name() selected=move || vs.get() == p>
+                                        {move || ctx.t(policy_text(p))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label title=move || ctx.t(Txt::CmpEpsTip)>
+                    "ε "
+                    <input
+                        class="num"
+                        data-testid="compare-eps"
+                        size="7"
+                        prop:value=move || eps_text.get()
+                        on:input=move |ev| eps_text.set(event_target_value(&ev))
+                        on:change=move |ev| commit(event_target_value(&ev))
+                        on:keydown=move |ev| {
+                            if ev.key() == "Escape" {
+                                eps_text.set(eps.get_untracked().to_string());
+                                eps_bad.set(false);
+                            }
+                        }
+                    />
+                    " ms"
+                </label>
+                <Show when=move || eps_bad.get()>
+                    <span class="field-error" role="alert" data-testid="compare-eps-error">
+                        {move || ctx.t(Txt::CmpEpsBad)}
+                    </span>
+                </Show>
+            </div>
+            {move || match result.get() {
+                Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
+                Ok(c) => {
+                    panes(ui.lang.get(), c, ui.scenario.with(|c| c.policy), vs.get()).into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+fn panes(l: Lang, c: Comparison, pa: Policy, pb: Policy) -> impl IntoView {
+    let pane = |side: char, label: &str| {
+        let cards = PANE
+            .iter()
+            .map(|&(key, name, ms)| {
+                let row = c.row(key).cloned();
+                let (v, d) = row.map_or((0.0, 0.0), |r| (if side == 'a' { r.a } else { r.b }, r.diff));
+                // Fewer is better for every figure shown.
+                let tone = if side == 'a' || d == 0.0 {
+                    "same"
+                } else if d < 0.0 {
+                    "better"
+                } else {
+                    "worse"
+                };
+                view! {
+                    <div class="cmp-fig" data-key=key>
+                        <span class="cmp-name">{l.t(name)}</span>
+                        <span class="cmp-value" data-testid=format!("cmp-{side}-{key}")>{figure(l, v, ms)}</span>
+                        {(side == 'b')
+                            .then(|| view! { <span class=format!("cmp-diff {tone}")>{diff(l, d, ms)}</span> })}
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class=format!("cmp-pane pane-{side}") data-testid=format!("compare-pane-{side}")>
+                <h3>{format!("{side}: {label}")}</h3>
+                {cards}
+            </div>
+        }
+    };
+    let summary = l
+        .t(Txt::CmpSummary)
+        .replace("{seats}", &l.int(c.seats_changed.len() as u64))
+        .replace("{only_a}", &l.int(c.only_a.len() as u64))
+        .replace("{only_b}", &l.int(c.only_b.len() as u64));
+    let all = c
+        .rows
+        .iter()
+        .map(|r| {
+            let ms = r.key.ends_with("_ms");
+            view! {
+                <tr data-key=r.key>
+                    <th scope="row">{name_of(r.key).map_or(r.key, |t| l.t(t))}</th>
+                    <td>{figure(l, r.a, ms)}</td>
+                    <td>{figure(l, r.b, ms)}</td>
+                    <td>{diff(l, r.diff, ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="cmp-panes">
+            {pane('a', l.t(policy_text(pa)))}
+            {pane('b', l.t(policy_text(pb)))}
+        </div>
+        <p class="cmp-summary" data-testid="compare-summary">{summary}</p>
+        <details class="cmp-all" data-testid="compare-all">
+            <summary>{l.t(Txt::CmpAll)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th></th>
+                        <th scope="col">"a"</th>
+                        <th scope="col">"b"</th>
+                        <th scope="col">"b − a"</th>
+                    </tr>
+                </thead>
+                <tbody>{all}</tbody>
+            </table>
+        </details>
+    }
+}

@@ -1,0 +1,131 @@
+//! The side-by-side view's data: the scenario on screen (run a) and the same crowd and
+//! seed under another policy (run b), both run to their end by the core and compared
+//! (`driftlab_sim::compare`). Tested natively.
+
+use crate::i18n::Txt;
+use driftlab_sim::compare::{compare, Comparison};
+use driftlab_sim::{Config, Policy, Sim};
+
+/// The largest ε the view accepts, ms (ten minutes).
+pub const EPS_MAX_MS: f64 = 600_000.0;
+
+/// ε typed in a field or a link, ms: a number above 0 and at most [`EPS_MAX_MS`].
+pub fn parse_eps(text: &str) -> Option<f64> {
+    let v: f64 = text.trim().replace(',', ".").parse().ok()?;
+    (v.is_finite() && v > 0.0 && v <= EPS_MAX_MS).then_some(v)
+}
+
+/// The ε the view starts with for `cfg`: one second above the largest configured clock
+/// offset, so that with NTP off it covers the true error at the start (commit-wait's
+/// condition); the scenario's own ε if that is larger.
+pub fn default_eps_ms(cfg: &Config) -> f64 {
+    let worst = cfg
+        .servers
+        .iter()
+        .map(|s| s.clock.offset_ms.abs())
+        .fold(0.0, f64::max);
+    ((worst / 1000.0).ceil() * 1000.0 + 1000.0).max(cfg.commit_wait.epsilon_ms)
+}
+
+/// Run b's scenario: `cfg` with policy `vs` and ε `eps_ms`.
+pub fn variant(cfg: &Config, vs: Policy, eps_ms: f64) -> Config {
+    let mut b = cfg.clone();
+    b.policy = vs;
+    b.commit_wait.epsilon_ms = eps_ms;
+    b
+}
+
+/// Both runs, to their end, compared; an invalid scenario is a message.
+pub fn side_by_side(cfg: &Config, vs: Policy, eps_ms: f64) -> Result<Comparison, String> {
+    let run = |c: Config| -> Result<Sim, String> {
+        let mut sim = Sim::new(c).map_err(|e| e.to_string())?;
+        sim.run();
+        Ok(sim)
+    };
+    let a = run(cfg.clone())?;
+    let b = run(variant(cfg, vs, eps_ms))?;
+    Ok(compare(&a, &b, cfg.policy.name(), vs.name()))
+}
+
+/// The figures each pane shows, with their names; `true` for times (ms).
+pub const PANE: [(&str, Txt, bool); 6] = [
+    ("revoked", Txt::CmpRevoked, false),
+    ("wrong_winners", Txt::MWrongWinners, false),
+    ("double_bookings", Txt::CmpDouble, false),
+    ("confirmation_mean_ms", Txt::CmpMean, true),
+    ("confirmation_p99_ms", Txt::CmpP99, true),
+    ("refused", Txt::CmpRefused, false),
+];
+
+/// Every figure's name, for the full table (`None` for a key it does not know).
+pub fn name_of(key: &str) -> Option<Txt> {
+    Some(match key {
+        "wrong_winners" => Txt::MWrongWinners,
+        "revoked" => Txt::MRevoked,
+        "double_bookings" => Txt::MDouble,
+        "early_sales" => Txt::MEarlySales,
+        "wrongly_refused" => Txt::MWronglyRefused,
+        "premature_expiries" => Txt::MPremature,
+        "late_expiries" => Txt::MLate,
+        "order_inversions" => Txt::MInversions,
+        "confirmed" => Txt::MConfirmed,
+        "refused" => Txt::MRefused,
+        "unstamped_refusals" => Txt::RNoTimestamp,
+        "confirmation_mean_ms" => Txt::CmpMean,
+        "confirmation_p50_ms" => Txt::CmpP50,
+        "confirmation_p99_ms" => Txt::CmpP99,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use driftlab_sim::presets;
+
+    #[test]
+    fn eps_is_a_positive_number_of_milliseconds() {
+        assert_eq!(parse_eps("31000"), Some(31_000.0));
+        assert_eq!(parse_eps(" 2,5 "), Some(2.5));
+        assert_eq!(parse_eps("0"), None);
+        assert_eq!(parse_eps("-5"), None);
+        assert_eq!(parse_eps("abc"), None);
+        assert_eq!(parse_eps("NaN"), None);
+        assert_eq!(parse_eps("600001"), None);
+    }
+
+    #[test]
+    fn extreme_drift_starts_with_an_eps_over_its_thirty_seconds() {
+        // extreme_drift's clocks are off by up to 30 s (MODEL.md, presets): 31 s.
+        let c = presets::preset("extreme_drift").unwrap();
+        assert_eq!(default_eps_ms(&c), 31_000.0);
+        // reset's clocks are exact: the scenario's own ε (1 s) is larger than 0 + 1 s.
+        let c = presets::preset("reset").unwrap();
+        assert_eq!(default_eps_ms(&c), 1_000.0);
+    }
+
+    #[test]
+    fn commit_wait_beside_local_timestamp_revokes_nothing_and_waits() {
+        let mut c = presets::preset("extreme_drift").unwrap();
+        c.crowd.customers = 600;
+        c.policy = Policy::LocalTimestamp;
+        let cmp = side_by_side(&c, Policy::CommitWait, 31_000.0).unwrap();
+        let revoked = cmp.row("revoked").unwrap();
+        assert!(revoked.a > 0.0);
+        assert_eq!(revoked.b, 0.0);
+        // 2ε + 201.25 ms more per confirmation.
+        let mean = cmp.row("confirmation_mean_ms").unwrap();
+        assert!((mean.diff - 62_201.25).abs() < 20.0, "{}", mean.diff);
+        assert_eq!(
+            (cmp.a_label.as_str(), cmp.b_label.as_str()),
+            ("local-timestamp", "commit-wait")
+        );
+        for (key, ..) in PANE {
+            assert!(cmp.row(key).is_some(), "{key}");
+        }
+        assert!(
+            cmp.rows.iter().all(|r| name_of(r.key).is_some()),
+            "every figure named"
+        );
+    }
+}
