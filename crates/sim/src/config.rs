@@ -323,6 +323,8 @@ pub struct Config {
     pub gateway: crate::gateway::config::GatewayConfig,
     /// The servers as instances: their crashes, hangs and slowdowns (default none).
     pub instances: crate::server::config::InstancesConfig,
+    /// The data path: a primary and replicas behind proxies (default off).
+    pub data: crate::data::config::DataConfig,
 }
 
 impl Default for Config {
@@ -343,6 +345,7 @@ impl Default for Config {
             tso: TsoConfig::default(),
             gateway: crate::gateway::config::GatewayConfig::default(),
             instances: crate::server::config::InstancesConfig::default(),
+            data: crate::data::config::DataConfig::default(),
         }
     }
 }
@@ -467,6 +470,7 @@ impl Config {
         self.tso.validate()?;
         self.gateway.validate(n)?;
         self.instances.validate(n)?;
+        self.data.validate(n)?;
         for (i, p) in w.partitions.iter().enumerate() {
             let f = |name: &str| format!("network.partitions[{i}].{name}");
             check_range(

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod config;
 pub mod crowd;
+pub mod data;
 pub mod database;
 pub mod error;
 pub mod explain;

@@ -361,6 +361,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         commit_wait: Default::default(),
         tso: Default::default(),
         gateway: Default::default(),
+        data: Default::default(),
         instances: Default::default(),
     }
 }

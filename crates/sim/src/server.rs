@@ -55,7 +55,7 @@ use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request, Synced};
-use crate::msg::{crowd, database, gateway, tso, Addr, Layer};
+use crate::msg::{crowd, data, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -110,6 +110,8 @@ pub struct Server {
     epsilon: i64,
     /// `tso`: claims waiting for the oracle's timestamp.
     asking: Vec<ReqId>,
+    /// Whether database statements go to its proxy on the data path.
+    data_path: bool,
 }
 
 const CROWD: Addr = Addr::new(Layer::Crowd, 0);
@@ -134,6 +136,7 @@ impl Server {
             clock: Order::default(),
             epsilon: rules.epsilon,
             asking: Vec::new(),
+            data_path: false,
         }
     }
 
@@ -187,6 +190,21 @@ impl Server {
                 self.clock = Order { major: l, minor: c };
             }
             _ => {}
+        }
+    }
+
+    /// Database statements go to its proxy on the data path from now on.
+    pub fn on_data_path(&mut self) {
+        self.data_path = true;
+    }
+
+    /// Sends a statement to the database, or to its proxy on the data path.
+    fn to_db(&self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+        if self.data_path {
+            let proxy = Addr::new(Layer::DataProxy, self.id as u16);
+            cx.send_at(proxy, data::ProxyMsg::Sql(m), depart);
+        } else {
+            cx.send_at(DB, m, depart);
         }
     }
 
@@ -254,21 +272,23 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
-                    Policy::Unique => cx.send(
-                        DB,
+                    Policy::Unique => self.to_db(
                         database::Msg::Claim {
                             req: r,
                             seat,
                             stamp,
                         },
+                        Depart::Now,
+                        cx,
                     ),
-                    Policy::NoLock => cx.send(
-                        DB,
+                    Policy::NoLock => self.to_db(
                         database::Msg::Read {
                             req: r,
                             seat,
                             stamp,
                         },
+                        Depart::Now,
+                        cx,
                     ),
                 }
             }
@@ -278,13 +298,14 @@ impl Server {
                 | Policy::Hlc
                 | Policy::CommitWait
                 | Policy::Tso => self.pay_local(r, claim, rq.seat, stamp, cx),
-                Policy::Unique | Policy::NoLock => cx.send(
-                    DB,
+                Policy::Unique | Policy::NoLock => self.to_db(
                     database::Msg::Pay {
                         req: r,
                         claim,
                         server_now: stamp,
                     },
+                    Depart::Now,
+                    cx,
                 ),
             },
         }
@@ -536,8 +557,7 @@ impl Server {
             });
         if free {
             // The race window: the server works a while between its check and its insert.
-            cx.send_at(
-                DB,
+            self.to_db(
                 database::Msg::Insert {
                     req: r,
                     seat,
@@ -545,6 +565,7 @@ impl Server {
                     server_now: local_now,
                 },
                 Depart::After(self.rules.check_to_insert),
+                cx,
             );
         } else {
             self.answer(r, Decision::Refused(Refusal::Taken), cx);
@@ -611,6 +632,9 @@ impl Build for Server {
             let mut server = Server::new(i as u8, n as u8, seats, rules);
             if cfg.gateway.enabled {
                 server.behind_gateway();
+            }
+            if cfg.data.enabled {
+                server.on_data_path();
             }
             servers.push(server);
         }

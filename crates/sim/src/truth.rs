@@ -21,6 +21,9 @@ use crate::time::Time;
 use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth};
 use serde::Serialize;
 
+pub mod data;
+pub use data::DataTruth;
+
 /// An observation as the history keeps it: when (true time), where, with what clock
 /// reading, and what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -136,6 +139,8 @@ pub struct Truth {
     ntp_flight: Vec<NtpFlight>,
     /// The highest log stamp so far and the line that holds it.
     max_stamp: Option<(Time, u32)>,
+    /// The data path's checkers.
+    pub data: DataTruth,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -182,6 +187,7 @@ impl Truth {
             last_exchange: vec![None; servers],
             ntp_flight: Vec::new(),
             max_stamp: None,
+            data: DataTruth::default(),
         }
     }
 
@@ -242,6 +248,8 @@ impl Truth {
                 | Obs::GaveUp { .. }
                 | Obs::NtpSent { .. }
                 | Obs::NtpServed { .. }
+                | Obs::DataRead { .. }
+                | Obs::MapApplied { .. }
         );
         if kept {
             self.history.push(Stamped {
@@ -250,6 +258,10 @@ impl Truth {
                 local,
                 obs,
             });
+        }
+        if from.layer == Layer::Data && matches!(obs, Obs::FoundTaken { .. } | Obs::Paid { .. }) {
+            // A primary decided a write again: the outage is over.
+            self.data.write_served(now);
         }
         match obs {
             Obs::Login { customer } => self.set_token(customer, now),
@@ -430,6 +442,12 @@ impl Truth {
                 }
                 self.time_event(from, now, TimeEventKind::Switched(on));
             }
+            Obs::Committed { .. }
+            | Obs::Promoted { .. }
+            | Obs::Demoted { .. }
+            | Obs::DataCrashed { .. }
+            | Obs::DataRead { .. }
+            | Obs::MapApplied { .. } => self.on_data(now, from, obs, env),
         }
     }
 
@@ -531,9 +549,12 @@ impl Truth {
                         self.metrics.unstamped_refusals += 1;
                         false
                     }
+                    Refusal::Unavailable => {
+                        self.data.refused(now);
+                        false
+                    }
                     Refusal::HoldExpired
                     | Refusal::HoldLost
-                    | Refusal::Unavailable
                     | Refusal::GatewayTimeout
                     | Refusal::RateLimited => false,
                 };
@@ -600,6 +621,7 @@ impl Truth {
 
     fn hold_start(&mut self, r: ReqId, now: Time, at: u32, env: &mut Env<'_>) {
         let req = self.requests[r as usize];
+        self.data_granted(req.seat);
         self.requests[r as usize].hold = Hold::Held;
         self.marks[r as usize].granted = at;
         let t = &mut self.seats[req.seat as usize];
@@ -617,7 +639,9 @@ impl Truth {
             let ev = [self.marks[other as usize].granted, at];
             self.anomaly(AnomalyKind::DoubleBooking, r, ev, now);
         }
-        env.board.set_shown_free(req.seat, false);
+        if !self.data.maps_from_replica {
+            env.board.set_shown_free(req.seat, false);
+        }
         // Seat maps come from every server in turn, so a hold shows free again as soon
         // as the first server's clock finds it expired.
         let fastest = env.homes[Layer::Server as usize]
@@ -669,7 +693,9 @@ impl Truth {
         }
         if t.holders.is_empty() && !keep_window {
             t.first = None;
-            env.board.set_shown_free(req.seat, true);
+            if !self.data.maps_from_replica {
+                env.board.set_shown_free(req.seat, true);
+            }
         }
         true
     }
