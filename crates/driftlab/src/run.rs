@@ -292,7 +292,7 @@ fn data_table(d: &driftlab_sim::report::DataReport) -> String {
         ),
     );
     s.push_str(&format!(
-        "\n  {:<10}{:>9}{:>9}{:>12}{:>11}{:>11}\n",
+        "\n  {:<10}{:>9}{:>9}{:>12}{:>13}{:>13}\n",
         "database", "role", "applied", "offset", "lag mean", "lag max"
     ));
     for n in &d.nodes {
@@ -301,7 +301,7 @@ fn data_table(d: &driftlab_sim::report::DataReport) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         s.push_str(&format!(
-            "  {:<10}{:>9}{:>9}{:>10.3} s{:>8.1} ms{:>8.1} ms\n",
+            "  {:<10}{:>9}{:>9}{:>10.3} s{:>10.1} ms{:>10.1} ms\n",
             n.id,
             role,
             n.applied,

@@ -27,7 +27,8 @@
 //!   own clock says the reading is older than `ttl_s`, writes itself as leader (a
 //!   compare-and-set on the key's version) and promotes itself. A primary whose write
 //!   fails demotes itself; with `fencing`, so does one whose own clock says its lease
-//!   is over. Without fencing, a primary cut off keeps taking writes: two primaries.
+//!   would end before its next loop. Without fencing, a primary cut off keeps taking
+//!   writes: two primaries.
 //!
 //! Simplifications (docs/MODEL.md, "The data path"): the other replicas are not
 //! re-attached to a promoted primary; a demoted primary stays out (no rewind); the
@@ -201,8 +202,9 @@ pub struct DbNode {
     upstream: Option<u8>,
     /// The nodes it ships its log to (the primary).
     downstream: Vec<u8>,
-    /// Writes waiting for the synchronous replica: (position, server, request, decision).
-    waiting: Vec<(u32, u8, ReqId, Decision)>,
+    /// Writes waiting for the synchronous replica: (position, server, request,
+    /// decision, what to record once it is confirmed).
+    waiting: Vec<(u32, u8, ReqId, Decision, Option<Obs>)>,
     /// Whether the customers' seat maps come from it.
     serves_maps: bool,
     lease: Option<Lease>,
@@ -316,15 +318,27 @@ impl DbNode {
         }
     }
 
-    /// Answers a statement, now or once the synchronous replica has position `lsn`.
-    fn reply(&mut self, server: u8, req: ReqId, decision: Decision, lsn: u32, cx: &mut Cx<'_>) {
+    /// Answers a statement, now or once the synchronous replica has position `lsn`;
+    /// `done` (a hold granted, a seat paid) is recorded when the answer leaves.
+    fn reply(
+        &mut self,
+        server: u8,
+        req: ReqId,
+        decision: Decision,
+        lsn: u32,
+        done: Option<Obs>,
+        cx: &mut Cx<'_>,
+    ) {
         let sync = self
             .rules
             .sync
             .is_some_and(|s| self.downstream.contains(&s));
         if sync && lsn > 0 {
-            self.waiting.push((lsn, server, req, decision));
+            self.waiting.push((lsn, server, req, decision, done));
         } else {
+            if let Some(o) = done {
+                cx.observe(o);
+            }
             let to = Addr::new(Layer::Server, server as u16);
             cx.send(to, server::Msg::DbReply { req, decision });
         }
@@ -376,7 +390,6 @@ impl DbNode {
 
     fn insert(&mut self, req: ReqId, seat: SeatId, now: Time, cx: &mut Cx<'_>) -> u32 {
         let lsn = self.write(Entry::Insert { req, seat, at: now }, cx);
-        cx.observe(Obs::HoldGranted { req });
         cx.observe(Obs::Committed { req, lsn });
         lsn
     }
@@ -425,11 +438,12 @@ impl DbNode {
                     || newest.is_some_and(|(q, at)| !self.judge_expired(q, at, now, req, cx));
                 if taken {
                     cx.observe(Obs::FoundTaken { req });
-                    self.reply(server, req, Decision::Refused(Refusal::Taken), 0, cx);
+                    self.reply(server, req, Decision::Refused(Refusal::Taken), 0, None, cx);
                 } else {
                     self.release_expired(seat, now, server, cx);
                     let lsn = self.insert(req, seat, now, cx);
-                    self.reply(server, req, Decision::Confirmed, lsn, cx);
+                    let granted = Some(Obs::HoldGranted { req });
+                    self.reply(server, req, Decision::Confirmed, lsn, granted, cx);
                 }
             }
             database::Msg::Insert { req, seat, .. } => {
@@ -437,9 +451,11 @@ impl DbNode {
                 self.store.active(seat);
                 self.release_expired(seat, now, server, cx);
                 let lsn = self.insert(req, seat, now, cx);
-                self.reply(server, req, Decision::Confirmed, lsn, cx);
+                let granted = Some(Obs::HoldGranted { req });
+                self.reply(server, req, Decision::Confirmed, lsn, granted, cx);
             }
             database::Msg::Pay { req, claim, .. } => {
+                let mut done = None;
                 let (decision, lsn) = match self.store.row(claim) {
                     Some(Row {
                         state: RowState::Paid,
@@ -461,7 +477,7 @@ impl DbNode {
                                 },
                                 cx,
                             );
-                            cx.observe(Obs::Paid { claim, pay: req });
+                            done = Some(Obs::Paid { claim, pay: req });
                             (Decision::Confirmed, lsn)
                         }
                     }
@@ -471,7 +487,7 @@ impl DbNode {
                     }) => (Decision::Refused(Refusal::HoldExpired), 0),
                     None => (Decision::Refused(Refusal::HoldLost), 0),
                 };
-                self.reply(server, req, decision, lsn, cx);
+                self.reply(server, req, decision, lsn, done, cx);
             }
             database::Msg::Read { .. } | database::Msg::Audit => {}
         }
@@ -525,9 +541,12 @@ impl DbNode {
     fn on_ack(&mut self, lsn: u32, cx: &mut Cx<'_>) {
         let mut i = 0;
         while i < self.waiting.len() {
-            let (l, server, req, decision) = self.waiting[i];
+            let (l, server, req, decision, done) = self.waiting[i];
             if l <= lsn {
                 self.waiting.remove(i);
+                if let Some(o) = done {
+                    cx.observe(o);
+                }
                 let to = Addr::new(Layer::Server, server as u16);
                 cx.send(to, server::Msg::DbReply { req, decision });
             } else {
@@ -565,8 +584,9 @@ impl DbNode {
         let now = cx.local();
         match self.role {
             Role::Primary => {
-                if lease.fencing && lease.until.is_some_and(|u| now > u) {
-                    // Its own clock says the lease is over: it stops taking writes.
+                if lease.fencing && lease.until.is_some_and(|u| now + lease.loop_wait >= u) {
+                    // Its own clock says the lease would be over before its next loop
+                    // could renew it: it stops taking writes.
                     self.demote(cx);
                 } else {
                     if let Some(l) = &mut self.lease {
@@ -1365,6 +1385,8 @@ mod tests {
         );
         let cmds = bench.deliver(&mut p, PRIMARY, REPLICA, Msg::Ack { lsn: 1 });
         assert_eq!(decisions(&cmds), vec![(1, Decision::Confirmed)]);
+        // The customer's hold starts when the confirmation leaves, not at the commit.
+        assert_eq!(observations(&cmds), vec![Obs::HoldGranted { req: 1 }]);
         // A refusal writes nothing: answered at once.
         let cmds = bench.deliver(&mut p, PRIMARY, PROXY, claim(2, 3));
         assert_eq!(
@@ -1459,8 +1481,10 @@ mod tests {
 
     #[test]
     fn a_fenced_leader_stops_when_its_own_clock_ends_the_lease() {
+        // ttl 30 s, loop_wait 10 s: renewed at T0, it stops at its first loop 20 s or
+        // more after T0 by its own clock (the next loop would be too late).
         for (skew_note, advance, demoted) in
-            [("on time", 29 * SEC, false), ("late", 31 * SEC, true)]
+            [("in time", 19 * SEC, false), ("late", 20 * SEC, true)]
         {
             let mut b = Bench::new(T0, 0);
             let mut p = DbNode::new(0, 2, 10, rules(0, None)).with_lease(30 * SEC, 10 * SEC, true);

@@ -91,7 +91,7 @@ pub struct DataConfig {
     /// by its own clock (default 10, Patroni's `loop_wait`).
     pub loop_wait_s: f64,
     /// `auto`: whether a primary that could not renew its lease stops accepting writes
-    /// once its own clock says the lease is over (default true).
+    /// once its own clock says the lease would end before its next loop (default true).
     pub fencing: bool,
     /// The primary's failure (default none).
     pub fault: PrimaryFault,
