@@ -10,6 +10,7 @@ use crate::ctx::Ctx;
 use crate::i18n::{Lang, Txt};
 use crate::panels::charts::data::ChartKind;
 use crate::panels::charts::Chart;
+use crate::panels::data::DataPanel;
 use crate::panels::event_log::EventLog;
 use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
@@ -57,6 +58,7 @@ fn view_body(view: View) -> AnyView {
             <EventLog />
         }
         .into_any(),
+        View::Data => view! { <DataPanel /> }.into_any(),
     }
 }
 

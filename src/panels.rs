@@ -4,6 +4,7 @@
 //! what it reads from the run, and how often.
 
 pub mod charts;
+pub mod data;
 pub mod event_log;
 pub mod gateway;
 pub mod hall;

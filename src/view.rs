@@ -21,17 +21,20 @@ pub enum View {
     Hall,
     /// Every measure, the response times and the servers' log.
     Measures,
+    /// The data path: the primary, its replicas, failover.
+    Data,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Map,
         View::Clocks,
         View::Gateway,
         View::Ntp,
         View::Hall,
         View::Measures,
+        View::Data,
     ];
 
     /// The view's name in the URL.
@@ -43,6 +46,7 @@ impl View {
             View::Ntp => "ntp",
             View::Hall => "hall",
             View::Measures => "measures",
+            View::Data => "data",
         }
     }
 
@@ -60,6 +64,7 @@ impl View {
             View::Ntp => Txt::ViewNtp,
             View::Hall => Txt::ViewHall,
             View::Measures => Txt::ViewMeasures,
+            View::Data => Txt::ViewData,
         }
     }
 
@@ -72,6 +77,7 @@ impl View {
             "servers" => View::Clocks,
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
+            "data" | "data_proxies" | "data_control" => View::Data,
             _ => View::Measures,
         }
     }
@@ -99,5 +105,7 @@ mod tests {
         assert_eq!(View::of_layer(Layer::NtpClient), View::Ntp);
         assert_eq!(View::of_layer(Layer::Database), View::Measures);
         assert_eq!(View::of_layer(Layer::Gateway), View::Gateway);
+        assert_eq!(View::of_layer(Layer::Data), View::Data);
+        assert_eq!(View::of_layer(Layer::DataProxy), View::Data);
     }
 }
