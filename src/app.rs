@@ -58,7 +58,11 @@ fn view_body(view: View) -> AnyView {
             <EventLog />
         }
         .into_any(),
-        View::Data => view! { <DataPanel /> }.into_any(),
+        View::Data => view! {
+            <DataPanel />
+            <Chart kind=ChartKind::Response />
+        }
+        .into_any(),
     }
 }
 

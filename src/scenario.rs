@@ -78,10 +78,14 @@ impl Field {
 }
 
 /// Preset `name` (its servers and clock-synchronisation setup) with the bar's settings
-/// of `current` kept: policy, seed, sale times, customers, hall.
+/// of `current` kept: policy (except for a data path preset, whose lesson is its own
+/// policy's), seed, sale times, customers, hall.
 pub fn with_preset(current: &Config, name: &str) -> Result<Config, String> {
     let mut c = presets::preset(name)?;
-    c.policy = current.policy;
+    // A data path preset's lesson is its policy's (`unique` or `no-lock`).
+    if !c.data.enabled {
+        c.policy = current.policy;
+    }
     c.seed = current.seed;
     c.sale = current.sale.clone();
     c.crowd = current.crowd.clone();
@@ -231,5 +235,10 @@ mod tests {
         assert_eq!((c.seed, c.policy, c.servers.len()), (7, Policy::Unique, 5));
         assert_eq!(c.preset, "extreme_drift");
         assert!(with_preset(&cfg, "nope").is_err());
+        // A data path preset brings its policy: its lesson is unique's or no-lock's.
+        let c = with_preset(&Config::default(), "split_brain").unwrap();
+        assert_eq!(c.policy, Policy::Unique);
+        let c = with_preset(&Config::default(), "primary_down").unwrap();
+        assert_eq!(c.policy, Policy::NoLock);
     }
 }

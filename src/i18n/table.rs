@@ -103,12 +103,16 @@ table! {
     DpCrashTip => "This database node dies now (a live action, replayed by a restart).", "Ce nœud de base meurt maintenant (une action en direct, rejouée au redémarrage).";
     DpWritesLost => "writes lost", "écritures perdues";
     DpWritesLostTip => "Holds confirmed to customers, then lost at a failover: the promoted replica never got them (asynchronous replication), or the old primary wrote them alone during a split brain. Their seats can be sold again (resold).", "Réservations confirmées aux clients, puis perdues à une bascule : le réplica promu ne les avait pas reçues (réplication asynchrone), ou l'ancien primaire les a écrites seul pendant un cerveau divisé. Leurs places peuvent être revendues.";
+    DpResold => "seats resold", "places revendues";
+    DpResoldTip => "Seats of lost holds sold again to someone else: the first customer was told the seat was theirs.", "Places de réservations perdues revendues à quelqu'un d'autre : le premier client avait appris que la place était à lui.";
+    DpPrimaries => "primaries at once", "primaires à la fois";
+    DpPrimariesTip => "The most database nodes that took themselves for the primary at the same time: 2 is a split brain.", "Le plus de nœuds de base se prenant pour le primaire en même temps : 2, c'est un cerveau divisé.";
     DpNoPrimary => "no primary", "sans primaire";
     DpNoPrimaryTip => "From the primary's crash to the next write a primary decided.", "Du plantage du primaire à la prochaine écriture décidée par un primaire.";
     DpRefused => "refused, no primary", "refusées, sans primaire";
     DpRefusedTip => "Requests refused because the proxy had no primary up.", "Requêtes refusées parce que le proxy n'avait aucun primaire en service.";
     DpSplitBrain => "split brain", "cerveau divisé";
-    DpSplitBrainTip => "Split brain: the most nodes that took themselves for the primary at once, and how long two did. Without fencing, a primary cut off keeps taking writes while a replica is promoted: the same seat confirmed twice.", "Cerveau divisé : le plus de nœuds se prenant pour le primaire en même temps, et combien de temps deux l'ont fait. Sans fencing, un primaire isolé continue d'écrire pendant qu'un réplica est promu : la même place confirmée deux fois.";
+    DpSplitBrainTip => "Split brain: how long two nodes took themselves for the primary at once. Without fencing, a primary cut off keeps taking writes while a replica is promoted: the same seat confirmed twice.", "Cerveau divisé : combien de temps deux nœuds se sont pris pour le primaire en même temps. Sans fencing, un primaire isolé continue d'écrire pendant qu'un réplica est promu : la même place confirmée deux fois.";
     DpStaleReads => "stale reads", "lectures périmées";
     DpStaleReadsTip => "Reads answered by a node whose rows disagreed with the truth at that instant (a lagging replica), out of all reads.", "Lectures servies par un nœud dont les lignes contredisaient la vérité à cet instant (un réplica en retard), sur toutes les lectures.";
     DpLeader => "leader lease", "bail de leader";

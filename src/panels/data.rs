@@ -12,11 +12,11 @@ pub mod model;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
-use crate::i18n::Txt;
+use crate::i18n::{Lang, Txt};
 use crate::palette::{server_colour, server_name};
-use model::{lag_fill, role_class, DataView, DbView};
 use driftlab_sim::data::{Failover, Role};
 use leptos::prelude::*;
+use model::{lag_fill, role_class, DataView, DbView};
 
 /// A role in words.
 fn role_text(r: Role) -> Txt {
@@ -57,11 +57,17 @@ pub fn DataPanel() -> impl IntoView {
             })
         })
     };
-    let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView) -> String| {
+    // One measure: its term, and its value in the current language's numbers.
+    let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView, Lang) -> String| {
         view! {
             <div>
                 <dt><Term label=label tip=tip /></dt>
-                <dd data-testid=id>{move || view.with(|v| v.as_ref().map(f).unwrap_or_default())}</dd>
+                <dd data-testid=id>
+                    {move || {
+                        let lang = ctx.ui.lang.get();
+                        view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                    }}
+                </dd>
             </div>
         }
     };
@@ -122,12 +128,14 @@ pub fn DataPanel() -> impl IntoView {
                     }}
                 </ul>
                 <dl class="dp-figures">
-                    {figure(Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v| format!("{} ({} resold)", v.writes_lost, v.resold))}
-                    {figure(Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v| format!("{:.1} s", v.no_primary_s))}
-                    {figure(Txt::DpRefused, Txt::DpRefusedTip, "dp-refused", |v| v.refused.to_string())}
-                    {figure(Txt::DpSplitBrain, Txt::DpSplitBrainTip, "dp-split", |v| format!("{} · {:.0} s", v.max_primaries, v.split_brain_s))}
-                    {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v| format!("{} / {}", v.stale_reads, v.reads))}
-                    {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v| v.leader.map_or("–".to_string(), |l| format!("db-{}", l + 1)))}
+                    {figure(Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v, l| l.int(v.writes_lost))}
+                    {figure(Txt::DpResold, Txt::DpResoldTip, "dp-resold", |v, l| l.int(v.resold))}
+                    {figure(Txt::DpRefused, Txt::DpRefusedTip, "dp-refused", |v, l| l.int(v.refused))}
+                    {figure(Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v, l| format!("{} s", l.num(v.no_primary_s, 1)))}
+                    {figure(Txt::DpPrimaries, Txt::DpPrimariesTip, "dp-primaries", |v, l| l.int(u64::from(v.max_primaries)))}
+                    {figure(Txt::DpSplitBrain, Txt::DpSplitBrainTip, "dp-split", |v, l| format!("{} s", l.num(v.split_brain_s, 0)))}
+                    {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}
+                    {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)))}
                 </dl>
                 {move || {
                     refused
@@ -169,6 +177,15 @@ fn NodeCard(
                 >
                     {move || ctx.t(role_text(role.get()))}
                 </span>
+                <button
+                    class="fault"
+                    data-testid=format!("db-crash-{i}")
+                    title=move || ctx.t(Txt::DpCrashTip)
+                    disabled=move || role.get() == Role::Crashed
+                    on:click=move |_| refused.set(ctx.crash_data_node(i).err())
+                >
+                    {move || ctx.t(Txt::GwCrash)}
+                </button>
             </div>
             <dl class="instance-figures">
                 <div>
@@ -193,15 +210,6 @@ fn NodeCard(
             <div class="lag-bar" title=move || ctx.t(Txt::DpLagTip)>
                 <span style=move || format!("width: {:.1}%", fill() * 100.0)></span>
             </div>
-            <button
-                class="fault"
-                data-testid=format!("db-crash-{i}")
-                title=move || ctx.t(Txt::DpCrashTip)
-                disabled=move || role.get() == Role::Crashed
-                on:click=move |_| refused.set(ctx.crash_data_node(i).err())
-            >
-                {move || ctx.t(Txt::GwCrash)}
-            </button>
         </div>
     }
 }
