@@ -69,9 +69,9 @@ table! {
 
     // Data view (issue 12)
     DataPath => "Data path", "Chemin des données";
-    LayerData => "databases: primary, replicas", "bases : primaire, réplicas";
-    LayerDataProxies => "database proxies", "proxys de base";
-    LayerDataControl => "failover control", "contrôle de bascule";
+    LayerData => "primary, replicas", "primaire, réplicas";
+    LayerDataProxies => "db proxies", "proxys BD";
+    LayerDataControl => "failover", "bascule";
     FigRole => "role", "rôle";
     FigLagMs => "lag ms", "retard ms";
     FigUp => "up", "en service";
