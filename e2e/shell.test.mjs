@@ -9,7 +9,7 @@ import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
-const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare'];
+const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare', 'data'];
 // The core's list of layers (for_each_layer! in crates/sim/src/msg.rs) and the view
 // each opens.
 const LAYERS = {
@@ -20,6 +20,9 @@ const LAYERS = {
   ntp_clients: 'ntp',
   tso: 'measures',
   gateway: 'gateway',
+  data: 'data',
+  data_proxies: 'data',
+  data_control: 'data',
 };
 
 async function open(page, baseUrl, query) {

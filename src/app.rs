@@ -12,6 +12,7 @@ use crate::panels::anomalies::AnomaliesPanel;
 use crate::panels::charts::data::ChartKind;
 use crate::panels::charts::Chart;
 use crate::panels::compare::ComparePanel;
+use crate::panels::data::DataPanel;
 use crate::panels::event_log::EventLog;
 use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
@@ -61,6 +62,11 @@ fn view_body(view: View) -> AnyView {
         .into_any(),
         View::Anomalies => view! { <AnomaliesPanel /> }.into_any(),
         View::Compare => view! { <ComparePanel /> }.into_any(),
+        View::Data => view! {
+            <DataPanel />
+            <Chart kind=ChartKind::Response />
+        }
+        .into_any(),
     }
 }
 

@@ -415,6 +415,18 @@ impl Ctx {
         r
     }
 
+    /// Crashes database node `i` of the data path now; the core's reason if it is
+    /// refused.
+    pub fn crash_data_node(self, i: usize) -> Result<(), String> {
+        let r = self
+            .update_engine(|e| e.crash_data_node(i))
+            .unwrap_or(Ok(()))
+            .map_err(|e| e.to_string());
+        self.update_track();
+        self.refresh();
+        r
+    }
+
     /// Changes the gateway's balancing algorithm now.
     pub fn set_balancing(self, algorithm: driftlab_sim::gateway::Algorithm) {
         self.update_engine(|e| e.set_balancing(algorithm));

@@ -162,6 +162,11 @@ impl Engine {
         self.tl.act(|s| s.inject(fault))
     }
 
+    /// Crashes database node `i` of the data path now (a live action).
+    pub fn crash_data_node(&mut self, i: usize) -> Result<(), ConfigError> {
+        self.tl.act(|s| s.crash_data_node(i))
+    }
+
     /// Crashes, hangs, slows down or restarts instance `i` now (a live action).
     pub fn set_instance(
         &mut self,

@@ -6,6 +6,7 @@
 pub mod anomalies;
 pub mod charts;
 pub mod compare;
+pub mod data;
 pub mod event_log;
 pub mod gateway;
 pub mod hall;

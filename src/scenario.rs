@@ -80,16 +80,20 @@ impl Field {
 /// Preset `name` (its servers and clock-synchronisation setup) with the bar's settings
 /// of `current` kept: policy, seed, sale times, customers, hall. A preset of the
 /// gateway group keeps its own policy, crowd (a bot, closed-loop users) and hall: its
-/// lesson depends on them.
+/// lesson depends on them. A data path preset keeps its own policy (its lesson is
+/// `unique`'s or `no-lock`'s).
 pub fn with_preset(current: &Config, name: &str) -> Result<Config, String> {
     let mut c = presets::preset(name)?;
     let whole = presets::PRESETS
         .iter()
         .any(|p| p.name == name && p.group == presets::Group::Gateway);
+    let own_policy = whole || c.data.enabled;
     c.seed = current.seed;
     c.sale = current.sale.clone();
-    if !whole {
+    if !own_policy {
         c.policy = current.policy;
+    }
+    if !whole {
         c.crowd = current.crowd.clone();
         c.hall = current.hall.clone();
     }
@@ -246,5 +250,10 @@ mod tests {
         assert_eq!(c.policy, Policy::LocalTimestamp);
         let c = with_preset(&cfg, "lock_global").unwrap();
         assert_eq!((c.policy, c.hall.rows), (Policy::NoLock, 40));
+        // A data path preset brings its policy: its lesson is unique's or no-lock's.
+        let c = with_preset(&Config::default(), "split_brain").unwrap();
+        assert_eq!(c.policy, Policy::Unique);
+        let c = with_preset(&Config::default(), "primary_down").unwrap();
+        assert_eq!(c.policy, Policy::NoLock);
     }
 }

@@ -25,11 +25,13 @@ pub enum View {
     Anomalies,
     /// Two runs of the same crowd side by side: what a cure fixes and costs.
     Compare,
+    /// The data path: the primary, its replicas, failover.
+    Data,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -38,6 +40,7 @@ impl View {
         View::Measures,
         View::Anomalies,
         View::Compare,
+        View::Data,
     ];
 
     /// The view's name in the URL.
@@ -51,6 +54,7 @@ impl View {
             View::Measures => "measures",
             View::Anomalies => "anomalies",
             View::Compare => "compare",
+            View::Data => "data",
         }
     }
 
@@ -70,6 +74,7 @@ impl View {
             View::Measures => Txt::ViewMeasures,
             View::Anomalies => Txt::ViewAnomalies,
             View::Compare => Txt::ViewCompare,
+            View::Data => Txt::ViewData,
         }
     }
 
@@ -82,6 +87,7 @@ impl View {
             "servers" => View::Clocks,
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
+            "data" | "data_proxies" | "data_control" => View::Data,
             _ => View::Measures,
         }
     }
@@ -109,5 +115,7 @@ mod tests {
         assert_eq!(View::of_layer(Layer::NtpClient), View::Ntp);
         assert_eq!(View::of_layer(Layer::Database), View::Measures);
         assert_eq!(View::of_layer(Layer::Gateway), View::Gateway);
+        assert_eq!(View::of_layer(Layer::Data), View::Data);
+        assert_eq!(View::of_layer(Layer::DataProxy), View::Data);
     }
 }

@@ -40,8 +40,12 @@ fn bar(root: &Element) -> Vec<(bool, String)> {
 async fn the_bar_shows_every_preset_group_by_group_in_both_languages() {
     let root = mount().await;
     for (lang, code, groups) in [
-        (Lang::En, "lang-en", ["Drift", "", "NTP", "Gateway"]),
-        (Lang::Fr, "lang-fr", ["Dérive", "", "NTP", "Passerelle"]),
+        (Lang::En, "lang-en", ["Drift", "", "NTP", "Gateway", "Data"]),
+        (
+            Lang::Fr,
+            "lang-fr",
+            ["Dérive", "", "NTP", "Passerelle", "Données"],
+        ),
     ] {
         click(&root, code).await;
         click(&root, "preset-extreme_drift").await;

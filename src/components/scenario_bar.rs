@@ -28,6 +28,7 @@ fn group_text(g: Group) -> Option<Txt> {
         Group::Baseline => None,
         Group::Ntp => Some(Txt::PresetsNtp),
         Group::Gateway => Some(Txt::PresetsGateway),
+        Group::Data => Some(Txt::PresetsData),
     }
 }
 

@@ -67,6 +67,57 @@ table! {
     GwRateLimit => "rate limit", "limite de débit";
     GwRateLimitTip => "Each customer has a token bucket (5 a second, bursts of 10, by the gateway's clock): a request takes a token; with none left the gateway answers 429 Too Many Requests.", "Chaque client a un seau à jetons (5 par seconde, rafales de 10, selon l'horloge de la passerelle) : une requête prend un jeton ; s'il n'en reste plus, la passerelle répond 429 Too Many Requests.";
 
+    // Data view (issue 12)
+    DataPath => "Data path", "Chemin des données";
+    LayerData => "primary, replicas", "primaire, réplicas";
+    LayerDataProxies => "db proxies", "proxys BD";
+    LayerDataControl => "failover", "bascule";
+    FigRole => "role", "rôle";
+    FigLagMs => "lag ms", "retard ms";
+    FigUp => "up", "en service";
+    FigLeader => "leader", "leader";
+    FigVersion => "key version", "version de clé";
+    ViewData => "Data", "Données";
+    PresetsData => "Data", "Données";
+    DpNone => "No data path in this scenario: one database that never fails. Choose a “Data” preset for a primary, a replica and failover.", "Pas de chemin des données dans ce scénario : une seule base qui ne tombe jamais. Choisissez un préréglage « Données » pour un primaire, un réplica et la bascule.";
+    DpPrimary => "primary", "primaire";
+    DpReplica => "replica", "réplica";
+    DpDemoted => "demoted", "rétrogradé";
+    DpCrashed => "crashed", "planté";
+    DpFailover => "failover", "bascule (failover)";
+    DpFailoverTip => "Failover: when the primary is lost, a replica is promoted to take the writes. By hand (an operator paged by the health checks) or automatic (a leader lease, as Patroni keeps one).", "Bascule (failover) : quand le primaire est perdu, un réplica est promu pour prendre les écritures. À la main (un opérateur appelé par les contrôles de santé) ou automatique (un bail de leader, comme Patroni).";
+    DpFailoverNone => "none: replication is not high availability", "aucune : la réplication n'est pas la haute disponibilité";
+    DpFailoverManual => "manual (an operator)", "manuelle (un opérateur)";
+    DpFailoverAuto => "automatic (leader lease)", "automatique (bail de leader)";
+    DpFencingOn => "fencing on", "fencing actif";
+    DpFencingOff => "no fencing", "sans fencing";
+    DpProxies => "proxies: where each server sends its writes", "proxys : où chaque serveur envoie ses écritures";
+    DpProxiesTip => "Each server's proxy health-checks the database (every 2 s; fall 3 failures: down; rise 2 successes: up). While its primary is down it refuses writes at once.", "Le proxy de chaque serveur teste la base (toutes les 2 s ; 3 échecs : hors service ; 2 succès : en service). Tant que son primaire est hors service, il refuse aussitôt les écritures.";
+    DpLog => "log", "journal";
+    DpLogTip => "Entries of the primary's log this node has: written (the primary) or applied (a replica).", "Entrées du journal du primaire que ce nœud possède : écrites (primaire) ou appliquées (réplica).";
+    DpBehind => "behind", "en retard de";
+    DpBehindTip => "Entries the primary has and this replica has not applied yet.", "Entrées que le primaire a et que ce réplica n'a pas encore appliquées.";
+    DpClockTip => "This node's clock minus true time. A hold's age is judged by the primary's own clock, so a promoted replica with another clock expires holds early or late.", "L'horloge de ce nœud moins l'heure vraie. L'âge d'une réservation est jugé par l'horloge du primaire : un réplica promu avec une autre horloge expire les réservations trop tôt ou trop tard.";
+    DpLag => "replication lag", "retard de réplication";
+    DpLagTip => "Replication lag, as the replica reports it (as PostgreSQL does): its own clock now minus the primary's clock at the commit. Two clocks: if they differ, the figure is off by their difference. The bar is full at 1 s.", "Retard de réplication, tel que le réplica le donne (comme PostgreSQL) : sa propre horloge moins celle du primaire au commit. Deux horloges : si elles diffèrent, le chiffre est faux de leur écart. La barre est pleine à 1 s.";
+    DpCrashTip => "This database node dies now (a live action, replayed by a restart).", "Ce nœud de base meurt maintenant (une action en direct, rejouée au redémarrage).";
+    DpWritesLost => "writes lost", "écritures perdues";
+    DpWritesLostTip => "Holds confirmed to customers, then lost at a failover: the promoted replica never got them (asynchronous replication), or the old primary wrote them alone during a split brain. Their seats can be sold again (resold).", "Réservations confirmées aux clients, puis perdues à une bascule : le réplica promu ne les avait pas reçues (réplication asynchrone), ou l'ancien primaire les a écrites seul pendant un cerveau divisé. Leurs places peuvent être revendues.";
+    DpResold => "seats resold", "places revendues";
+    DpResoldTip => "Seats of lost holds sold again to someone else: the first customer was told the seat was theirs.", "Places de réservations perdues revendues à quelqu'un d'autre : le premier client avait appris que la place était à lui.";
+    DpPrimaries => "primaries at once", "primaires à la fois";
+    DpPrimariesTip => "The most database nodes that took themselves for the primary at the same time: 2 is a split brain.", "Le plus de nœuds de base se prenant pour le primaire en même temps : 2, c'est un cerveau divisé.";
+    DpNoPrimary => "no primary", "sans primaire";
+    DpNoPrimaryTip => "From the primary's crash to the next write a primary decided.", "Du plantage du primaire à la prochaine écriture décidée par un primaire.";
+    DpRefused => "refused, no primary", "refusées, sans primaire";
+    DpRefusedTip => "Requests refused because the proxy had no primary up.", "Requêtes refusées parce que le proxy n'avait aucun primaire en service.";
+    DpSplitBrain => "split brain", "cerveau divisé";
+    DpSplitBrainTip => "Split brain: how long two nodes took themselves for the primary at once. Without fencing, a primary cut off keeps taking writes while a replica is promoted: the same seat confirmed twice.", "Cerveau divisé : combien de temps deux nœuds se sont pris pour le primaire en même temps. Sans fencing, un primaire isolé continue d'écrire pendant qu'un réplica est promu : la même place confirmée deux fois.";
+    DpStaleReads => "stale reads", "lectures périmées";
+    DpStaleReadsTip => "Reads answered by a node whose rows disagreed with the truth at that instant (a lagging replica), out of all reads.", "Lectures servies par un nœud dont les lignes contredisaient la vérité à cet instant (un réplica en retard), sur toutes les lectures.";
+    DpLeader => "leader lease", "bail de leader";
+    DpLeaderTip => "Who holds the leader key in the consensus store. The leader writes its clock's reading into it every loop_wait (10 s); a replica whose own clock finds it older than ttl (30 s) takes it: the lease is judged by two clocks. Fencing: a primary that cannot renew in time stops taking writes.", "Qui tient la clé de leader dans le magasin de consensus. Le leader y écrit la lecture de son horloge toutes les loop_wait (10 s) ; un réplica dont l'horloge la trouve plus vieille que ttl (30 s) la prend : le bail est jugé par deux horloges. Fencing : un primaire qui ne peut pas renouveler à temps cesse d'écrire.";
+
     // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";

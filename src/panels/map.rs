@@ -21,6 +21,9 @@ fn layer_title(lang: Lang, b: &LayerBox) -> String {
         "database" => Some(Txt::LayerDatabase),
         "time_servers" => Some(Txt::LayerTimeServers),
         "ntp_clients" => Some(Txt::LayerNtpClients),
+        "data" => Some(Txt::LayerData),
+        "data_proxies" => Some(Txt::LayerDataProxies),
+        "data_control" => Some(Txt::LayerDataControl),
         _ => None,
     };
     key.map_or_else(|| b.name.replace('_', " "), |k| lang.t(k).to_string())
@@ -42,14 +45,35 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
         "requests" => Txt::FigRequests,
         "in_progress" => Txt::FigInProgress,
         "marked_down" => Txt::FigMarkedDown,
+        "role" => Txt::FigRole,
+        "applied" => Txt::DpLog,
+        "lag_ms" => Txt::FigLagMs,
+        "primary" => Txt::DpPrimary,
+        "up" => Txt::FigUp,
+        "refused" => Txt::DpRefused,
+        "leader" => Txt::FigLeader,
+        "version" => Txt::FigVersion,
         _ => return name,
     };
     lang.t(key)
 }
 
 fn figure_text(lang: Lang, name: &str, x: f64) -> String {
-    if name == "on" {
+    if name == "on" || name == "up" {
         return if x != 0.0 { "✓" } else { "—" }.to_string();
+    }
+    if name == "role" {
+        // The data path's roles, in the core's order.
+        let roles = [
+            Txt::DpPrimary,
+            Txt::DpReplica,
+            Txt::DpDemoted,
+            Txt::DpCrashed,
+        ];
+        return lang.t(roles[(x as usize).min(3)]).to_string();
+    }
+    if (name == "primary" || name == "leader") && x >= 1.0 {
+        return format!("db-{x}");
     }
     let decimals = if x.fract() == 0.0 { 0 } else { 1 };
     lang.num(x, decimals)

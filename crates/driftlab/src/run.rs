@@ -270,6 +270,72 @@ pub fn explained(sim: &Sim) -> String {
     s
 }
 
+/// The data path's block of the table: its measures, then one line per database node.
+fn data_table(d: &driftlab_sim::report::DataReport) -> String {
+    let mut s = String::new();
+    let line = |s: &mut String, label: &str, value: String, note: &str| {
+        s.push_str(&format!("  {label:<22}{value:>10}   {note}\n"));
+    };
+    let failover = serde_json::to_value(d.failover)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    s.push_str(&format!("\nThe data path (failover: {failover})\n"));
+    line(
+        &mut s,
+        "stale reads",
+        d.stale_reads.to_string(),
+        &format!("of {} reads, answered by a lagging node", d.reads),
+    );
+    line(
+        &mut s,
+        "writes lost",
+        d.writes_lost.to_string(),
+        &format!(
+            "confirmed, then lost at failover; {} seats resold",
+            d.resold
+        ),
+    );
+    line(
+        &mut s,
+        "no primary",
+        format!("{:.1} s", d.write_outage_s),
+        &format!(
+            "crash to next write decided; {} refused over {:.1} s",
+            d.refused_no_primary, d.refused_window_s
+        ),
+    );
+    line(
+        &mut s,
+        "primaries at once",
+        d.max_primaries.to_string(),
+        &format!(
+            "{} promotions; split brain {:.1} s",
+            d.promotions, d.split_brain_s
+        ),
+    );
+    s.push_str(&format!(
+        "\n  {:<10}{:>9}{:>9}{:>12}{:>13}{:>13}\n",
+        "database", "role", "applied", "offset", "lag mean", "lag max"
+    ));
+    for n in &d.nodes {
+        let role = serde_json::to_value(n.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  {:<10}{:>9}{:>9}{:>10.3} s{:>10.1} ms{:>10.1} ms\n",
+            n.id,
+            role,
+            n.applied,
+            n.offset_ms / 1000.0,
+            n.lag_mean_ms,
+            n.lag_max_ms
+        ));
+    }
+    s
+}
+
 /// The report as a table a student can read.
 pub fn table(r: &Report) -> String {
     let mut s = String::new();
@@ -433,6 +499,9 @@ pub fn table(r: &Report) -> String {
                 v.id, v.errors, v.marked_down_s
             ));
         }
+    }
+    if let Some(d) = &r.data {
+        s.push_str(&data_table(d));
     }
     if r.servers.iter().any(|v| v.ntp) {
         s.push_str(&format!(

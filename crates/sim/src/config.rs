@@ -323,6 +323,8 @@ pub struct Config {
     pub gateway: crate::gateway::config::GatewayConfig,
     /// The servers as instances: their crashes, hangs and slowdowns (default none).
     pub instances: crate::server::config::InstancesConfig,
+    /// The data path: a primary and replicas behind proxies (default off).
+    pub data: crate::data::config::DataConfig,
 }
 
 impl Default for Config {
@@ -343,6 +345,7 @@ impl Default for Config {
             tso: TsoConfig::default(),
             gateway: crate::gateway::config::GatewayConfig::default(),
             instances: crate::server::config::InstancesConfig::default(),
+            data: crate::data::config::DataConfig::default(),
         }
     }
 }
@@ -470,6 +473,25 @@ impl Config {
         self.tso.validate()?;
         self.gateway.validate(n)?;
         self.instances.validate(n)?;
+        self.data.validate(n)?;
+        if self.data.enabled {
+            // The data path's database nodes model claims, reads, inserts and
+            // payments; not yet the global lock nor idempotency keys.
+            if self.instances.lock == crate::server::config::LockKind::Global {
+                return Err(ConfigError::new(
+                    "instances.lock",
+                    "the global lock is kept by the single database; with the data path \
+                     (data.enabled) use \"none\" or \"instance\"",
+                ));
+            }
+            if self.instances.idempotency_keys {
+                return Err(ConfigError::new(
+                    "instances.idempotency_keys",
+                    "idempotency keys are kept by the single database; turn them off with \
+                     the data path (data.enabled)",
+                ));
+            }
+        }
         for (i, p) in w.partitions.iter().enumerate() {
             let f = |name: &str| format!("network.partitions[{i}].{name}");
             check_range(

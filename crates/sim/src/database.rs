@@ -219,7 +219,12 @@ const STREAM: u64 = 1000;
 impl Build for Database {
     /// One primary, on a host of its own with an exact clock; its answers take the
     /// `lan` back to the servers, on a reliable channel. Under `no-lock` it audits.
+    /// None on the data path (`data.enabled`).
     fn build(cfg: &Config, k: &mut Kernel) -> Vec<Database> {
+        if cfg.data.enabled {
+            // The data path's primary and replicas take its place.
+            return Vec::new();
+        }
         let clock = Clock::new(&ClockConfig::default(), cfg.sale.start());
         let h = k.add_host(Host::new("database", clock, Rng::stream(cfg.seed, STREAM)));
         k.place(Layer::Database, h);

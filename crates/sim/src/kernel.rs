@@ -238,14 +238,16 @@ impl Kernel {
             let wait = self
                 .topology
                 .cut_wait(fh, to.layer, leave)
-                .max(self.topology.cut_wait(th, from.layer, leave));
+                .max(self.topology.cut_wait(th, from.layer, leave))
+                .max(self.topology.sever_wait(fh, th, leave));
             let d = link.delay_reliable(&mut host.rng, route.way);
             let background = bg || to.layer.background() || from.layer.background();
             self.push(leave + wait + d, Ev::Msg { to, from, msg }, background);
         } else {
             let d = link.delay(&mut host.rng, route.way);
             let cut = self.topology.cut_wait(fh, to.layer, leave) > 0
-                || self.topology.cut_wait(th, from.layer, leave) > 0;
+                || self.topology.cut_wait(th, from.layer, leave) > 0
+                || self.topology.sever_wait(fh, th, leave) > 0;
             if let (Some(d), false) = (d, cut) {
                 let background = bg || to.layer.background() || from.layer.background();
                 self.push(leave + d, Ev::Msg { to, from, msg }, background);

@@ -9,6 +9,7 @@
 //! other.
 
 pub mod crowd;
+pub mod data;
 pub mod database;
 pub mod gateway;
 pub mod ntp_client;
@@ -37,6 +38,12 @@ macro_rules! for_each_layer {
             Tso, tso, "tso", background: false, node: tso::Oracle, msg: tso::Msg;
             /// The gateway in front of the servers, balancing their load (off by default).
             Gateway, gateways, "gateway", background: false, node: gateway::Gateway, msg: gateway::Msg;
+            /// The data path's database nodes: a primary and its replicas (off by default).
+            Data, data, "data", background: false, node: data::DbNode, msg: data::Msg;
+            /// Each server's proxy to the database nodes, with its health checks (data path).
+            DataProxy, data_proxies, "data_proxies", background: false, node: data::Proxy, msg: data::ProxyMsg;
+            /// The operator or the consensus store that promotes a replica (data path).
+            DataControl, data_control, "data_control", background: false, node: data::Control, msg: data::ControlMsg;
         }
     };
 }

@@ -217,4 +217,45 @@ pub enum Obs {
         /// The claim whose hold it gets.
         claim: ReqId,
     },
+    /// The data path's primary committed claim `req`'s hold at log position `lsn`.
+    Committed {
+        /// The claim.
+        req: ReqId,
+        /// Its position in this node's log.
+        lsn: u32,
+    },
+    /// This database node became the primary, with `applied` entries of node `old`'s
+    /// log (those after are lost).
+    Promoted {
+        /// The primary it replaced (its index among the database nodes).
+        old: u8,
+        /// How many of its log's entries this node had.
+        applied: u32,
+    },
+    /// This database node stopped being the primary (its lease over or taken).
+    Demoted {
+        /// Its log's length.
+        lsn: u32,
+    },
+    /// This database node crashed.
+    DataCrashed {
+        /// Whether it was the primary.
+        primary: bool,
+    },
+    /// A database node answered a read of `seat` from its rows.
+    DataRead {
+        /// The request.
+        req: ReqId,
+        /// The seat.
+        seat: SeatId,
+        /// Whether its rows hold the seat.
+        held: bool,
+    },
+    /// The replica the customers' seat maps come from applied a change of `seat`.
+    MapApplied {
+        /// The seat.
+        seat: SeatId,
+        /// Whether it is held now.
+        held: bool,
+    },
 }

@@ -21,6 +21,7 @@ use crate::clock::ClockConfig;
 use crate::config::{
     Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
 };
+use crate::data::config::{Failover, ReadFrom};
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
 use crate::ntp::{ClientConfig, DisciplineKind};
@@ -38,11 +39,19 @@ pub enum Group {
     Ntp,
     /// The front of the system: a gateway balancing the load over the instances.
     Gateway,
+    /// Behind the servers: a primary database, its replicas, failover.
+    Data,
 }
 
 impl Group {
     /// Every group, in menu order.
-    pub const ALL: [Group; 4] = [Group::Drift, Group::Baseline, Group::Ntp, Group::Gateway];
+    pub const ALL: [Group; 5] = [
+        Group::Drift,
+        Group::Baseline,
+        Group::Ntp,
+        Group::Gateway,
+        Group::Data,
+    ];
 
     /// The group's stable lower-case name (`drift`, `baseline`, `ntp`), as the command
     /// line's help and the docs write it.
@@ -52,6 +61,7 @@ impl Group {
             Group::Baseline => "baseline",
             Group::Ntp => "ntp",
             Group::Gateway => "gateway",
+            Group::Data => "data",
         }
     }
 }
@@ -421,6 +431,94 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: load_test,
     },
+    Preset {
+        name: "replica_lag",
+        group: Group::Data,
+        label_en: "lag",
+        label_fr: "retard",
+        summary_en: "Seat maps come from a replica 1 s behind the primary, under unique: customers click seats already taken, so \"seat taken\" refusals grow with the lag; double bookings stay 0.",
+        summary_fr: "Les plans de salle viennent d'un réplica en retard d'1 s sur le primaire, sous unique : les clients cliquent des places déjà prises, les refus « place prise » croissent avec le retard ; aucune double réservation.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: replica_lag,
+    },
+    Preset {
+        name: "replica_check_then_insert",
+        group: Group::Data,
+        label_en: "check",
+        label_fr: "vérif.",
+        summary_en: "no-lock checks the seat on a replica 1 s behind, then inserts on the primary: far more double bookings than checking on the primary.",
+        summary_fr: "no-lock vérifie la place sur un réplica en retard d'1 s, puis insère sur le primaire : bien plus de doubles réservations qu'en vérifiant sur le primaire.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: replica_check_then_insert,
+    },
+    Preset {
+        name: "primary_down",
+        group: Group::Data,
+        label_en: "down",
+        label_fr: "panne",
+        summary_en: "The primary crashes at 10:00:30 and nobody promotes the replica: no confirmation afterwards, while the replica goes on answering the availability checks. Replication is not high availability.",
+        summary_fr: "Le primaire plante à 10:00:30 et personne ne promeut le réplica : plus aucune confirmation, alors que le réplica continue de répondre aux vérifications. La réplication n'est pas la haute disponibilité.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: primary_down,
+    },
+    Preset {
+        name: "failover_manual",
+        group: Group::Data,
+        label_en: "manual",
+        label_fr: "manuelle",
+        summary_en: "The primary crashes at 10:00:30; the proxies check it every 2 s (fall 3, rise 2) and page an operator, who promotes the replica 7 minutes later: writes refused for about 7 minutes, and no replica left afterwards.",
+        summary_fr: "Le primaire plante à 10:00:30 ; les proxys le testent toutes les 2 s (fall 3, rise 2) et appellent un opérateur, qui promeut le réplica 7 minutes plus tard : écritures refusées pendant environ 7 minutes, et plus de réplica ensuite.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: failover_manual,
+    },
+    Preset {
+        name: "failover_auto",
+        group: Group::Data,
+        label_en: "auto",
+        label_fr: "auto",
+        summary_en: "The primary crashes at 10:00:30; a leader lease (ttl 30 s, loop_wait 10 s, as Patroni) lets the replica take over: no primary for about 24 s here (20 to 44 s, by where the crash falls between two renewals), against 7 minutes by hand.",
+        summary_fr: "Le primaire plante à 10:00:30 ; un bail de leader (ttl 30 s, loop_wait 10 s, comme Patroni) laisse le réplica prendre la main : pas de primaire pendant environ 24 s ici (20 à 44 s selon le moment du plantage entre deux renouvellements), contre 7 minutes à la main.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: failover_auto,
+    },
+    Preset {
+        name: "failover_async_loss",
+        group: Group::Data,
+        label_en: "async loss",
+        label_fr: "perte async",
+        summary_en: "Replication 200 ms behind, the primary crashes in the crowd at 10:00:02: holds confirmed in its last 200 ms are lost at the promotion and their seats resold; with a synchronous replica, none.",
+        summary_fr: "Réplication à 200 ms, le primaire plante dans la foule à 10:00:02 : les réservations confirmées dans ses 200 dernières ms sont perdues à la promotion et leurs places revendues ; avec un réplica synchrone, aucune.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: failover_async_loss,
+    },
+    Preset {
+        name: "split_brain",
+        group: Group::Data,
+        label_en: "split brain",
+        label_fr: "split brain",
+        summary_en: "The primary is cut off from 09:59:35 to 10:01:05 with server-1 still on its side, no fencing: the replica takes over at the opening and both accept writes, double bookings under unique; with fencing, none.",
+        summary_fr: "Le primaire est isolé de 09:59:35 à 10:01:05, server-1 resté de son côté, sans fencing : le réplica prend la main à l'ouverture et les deux acceptent des écritures, doubles réservations sous unique ; avec fencing, aucune.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: split_brain,
+    },
+    Preset {
+        name: "failover_clock_jump",
+        group: Group::Data,
+        label_en: "clock jump",
+        label_fr: "horloge",
+        summary_en: "The replica promoted after the crash at 10:00:30 has a clock 120 s fast: holds, aged by the database's own clock, expire 2 minutes early after the failover; with its clock right, none do.",
+        summary_fr: "Le réplica promu après le plantage de 10:00:30 avance de 120 s : les réservations, dont l'âge est compté par l'horloge de la base, expirent 2 minutes trop tôt après la bascule ; avec une horloge juste, aucune.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: failover_clock_jump,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -482,6 +580,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         commit_wait: Default::default(),
         tso: Default::default(),
         gateway: Default::default(),
+        data: Default::default(),
         instances: Default::default(),
     }
 }
@@ -631,6 +730,91 @@ fn load_test() -> Config {
     w.machines = 1;
     w.cores = 4;
     w.service = crate::server::config::ServiceTime::Constant;
+    c
+}
+
+/// Preset `name`: three exact servers under `unique` on the data path: a primary and
+/// one replica, replication 100 ms behind (plus 20 ms on average).
+fn data_path(name: &str) -> Config {
+    let mut c = clocks(name, EXACT);
+    c.policy = Policy::Unique;
+    c.data.enabled = true;
+    c
+}
+
+fn replica_lag() -> Config {
+    let mut c = data_path("replica_lag");
+    c.data.maps_from_replica = true;
+    c.data.lag_ms = 1000.0;
+    c.data.lag_jitter_ms = 0.0;
+    c
+}
+
+fn replica_check_then_insert() -> Config {
+    let mut c = data_path("replica_check_then_insert");
+    c.policy = Policy::NoLock;
+    c.data.reads = ReadFrom::Replica;
+    c.data.lag_ms = 1000.0;
+    c.data.lag_jitter_ms = 0.0;
+    c
+}
+
+/// The primary's crash at 10:00:30.
+const CRASH_S: f64 = 36_030.0;
+
+fn primary_down() -> Config {
+    let mut c = data_path("primary_down");
+    c.policy = Policy::NoLock;
+    c.data.reads = ReadFrom::Replica;
+    c.data.fault.crash_at_s = Some(CRASH_S);
+    c
+}
+
+fn failover_manual() -> Config {
+    let mut c = data_path("failover_manual");
+    c.data.fault.crash_at_s = Some(CRASH_S);
+    c.data.failover = Failover::Manual;
+    c
+}
+
+fn failover_auto() -> Config {
+    let mut c = data_path("failover_auto");
+    c.data.fault.crash_at_s = Some(CRASH_S);
+    c.data.failover = Failover::Auto;
+    c
+}
+
+fn failover_async_loss() -> Config {
+    let mut c = data_path("failover_async_loss");
+    c.data.lag_ms = 200.0;
+    c.data.lag_jitter_ms = 0.0;
+    c.data.fault.crash_at_s = Some(36_002.0);
+    c.data.failover = Failover::Auto;
+    c
+}
+
+fn split_brain() -> Config {
+    let mut c = data_path("split_brain");
+    c.data.failover = Failover::Auto;
+    c.data.fencing = false;
+    c.data.fault.partition_from_s = Some(35_975.0);
+    c.data.fault.partition_to_s = 36_065.0;
+    c.data.fault.with_servers = vec![1];
+    c
+}
+
+fn failover_clock_jump() -> Config {
+    let mut c = data_path("failover_clock_jump");
+    c.data.fault.crash_at_s = Some(CRASH_S);
+    c.data.failover = Failover::Manual;
+    c.data.operator_delay_s = 30.0;
+    c.data.clocks = vec![
+        ClockConfig::default(),
+        ClockConfig {
+            offset_ms: 120_000.0,
+            ..Default::default()
+        },
+    ];
     c
 }
 

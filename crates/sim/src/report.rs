@@ -63,6 +63,55 @@ pub struct AlertReport {
     pub what: String,
 }
 
+/// A database node of the data path, as the report lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DataNodeReport {
+    /// `db-1` (the first primary), `db-2`, …
+    pub id: String,
+    /// What it is at the end: `primary`, `replica`, `demoted` or `crashed`.
+    pub role: crate::data::Role,
+    /// Log entries it wrote or applied.
+    pub applied: u32,
+    /// Its clock's offset at the end, ms.
+    pub offset_ms: f64,
+    /// Its replication lag as it reports it (its clock minus the primary's at commit,
+    /// as PostgreSQL's `now() - pg_last_xact_replay_timestamp()`), mean, ms (0: none).
+    pub lag_mean_ms: f64,
+    /// Its largest, ms.
+    pub lag_max_ms: f64,
+}
+
+/// The data path's measures (`null` in the report when it is off).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DataReport {
+    /// Who promotes a replica: `none`, `manual` or `auto`.
+    pub failover: crate::data::Failover,
+    /// The database nodes.
+    pub nodes: Vec<DataNodeReport>,
+    /// Reads answered by a database node.
+    pub reads: u64,
+    /// Reads whose answer (seat held or free) was not the seat's true state.
+    pub stale_reads: u64,
+    /// Confirmed holds and sales lost at a promotion (or when a demoted primary's
+    /// writes were thrown away).
+    pub writes_lost: u64,
+    /// Their seats granted to someone else afterwards.
+    pub resold: u64,
+    /// Promotions.
+    pub promotions: u64,
+    /// The most nodes taking themselves for the primary at once (2: split brain).
+    pub max_primaries: u32,
+    /// True time with two primaries or more, s.
+    pub split_brain_s: f64,
+    /// From the primary's crash to the next write a primary decided, s (until the
+    /// run's end if none): how long writes had no primary.
+    pub write_outage_s: f64,
+    /// Requests refused because no primary was up.
+    pub refused_no_primary: u64,
+    /// From the first such refusal to the last, s.
+    pub refused_window_s: f64,
+}
+
 /// The consistency check at the end of a run (docs/MODEL.md, "What every run measures").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Consistency {
@@ -162,6 +211,8 @@ pub struct Report {
     pub alerts: Vec<AlertReport>,
     /// The gateway's balancing algorithm (`null`: no gateway, browsers go round robin).
     pub gateway: Option<String>,
+    /// The data path's measures (`null`: one database that never fails).
+    pub data: Option<DataReport>,
     /// Events processed.
     pub events: u64,
     /// Hash of the whole trace: equal hashes, identical runs.
@@ -346,10 +397,53 @@ impl Sim {
                 .gateway
                 .enabled
                 .then(|| self.cfg.gateway.algorithm.name().to_string()),
+            data: self.data_report(),
             events: self.events(),
             trace_hash: self.trace_hash(),
             orphaned_holds: orphaned_holds(self.truth()),
         }
+    }
+
+    /// The data path's measures, if it is on.
+    pub fn data_report(&self) -> Option<DataReport> {
+        if !self.cfg.data.enabled {
+            return None;
+        }
+        let now = self.now();
+        let d = &self.truth.data;
+        let nodes = self
+            .nodes
+            .data
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let h = self.k.homes(crate::msg::Layer::Data)[i];
+                let (mean, max) = n.reported_lag().unwrap_or((0.0, 0));
+                DataNodeReport {
+                    id: format!("db-{}", i + 1),
+                    role: n.role(),
+                    applied: n.applied(),
+                    offset_ms: nanos_to_ms(self.k.hosts[h as usize].clock.offset(now)),
+                    lag_mean_ms: mean / 1e6,
+                    lag_max_ms: nanos_to_ms(max),
+                }
+            })
+            .collect();
+        let open = d.down_since.map_or(0, |t| now - t);
+        Some(DataReport {
+            failover: self.cfg.data.failover,
+            nodes,
+            reads: d.reads,
+            stale_reads: d.stale_reads,
+            writes_lost: d.writes_lost,
+            resold: d.resold,
+            promotions: d.promotions,
+            max_primaries: d.max_primaries,
+            split_brain_s: d.split_brain_until(now) as f64 / 1e9,
+            write_outage_s: (d.write_outage_ns + open) as f64 / 1e9,
+            refused_no_primary: d.refused_no_primary,
+            refused_window_s: d.refused_window.map_or(0.0, |(a, b)| (b - a) as f64 / 1e9),
+        })
     }
 }
 

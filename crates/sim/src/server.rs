@@ -55,7 +55,7 @@ use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request, Synced};
-use crate::msg::{crowd, database, gateway, tso, Addr, Layer};
+use crate::msg::{crowd, data, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -125,6 +125,8 @@ pub struct Server {
     holder: Option<ReqId>,
     /// Claims waiting for the lock: (claim, seat, stamp), in turn.
     waiting: std::collections::VecDeque<(ReqId, SeatId, Time)>,
+    /// Whether database statements go to its proxy on the data path.
+    data_path: bool,
 }
 
 /// An instance's worker threads and accept queue (`instances.workers`).
@@ -204,6 +206,7 @@ impl Server {
             pool: None,
             holder: None,
             waiting: std::collections::VecDeque::new(),
+            data_path: false,
         }
     }
 
@@ -282,15 +285,15 @@ impl Server {
             stamp,
         };
         match self.rules.lock {
-            LockKind::None => cx.send(DB, read),
+            LockKind::None => self.to_db(read, Depart::Now, cx),
             LockKind::Instance if self.holder.is_none() => {
                 self.holder = Some(r);
-                cx.send(DB, read);
+                self.to_db(read, Depart::Now, cx);
             }
             LockKind::Instance => self.waiting.push_back((r, seat, stamp)),
             LockKind::Global => {
                 self.waiting.push_back((r, seat, stamp));
-                cx.send(DB, database::Msg::Lock { req: r });
+                self.to_db(database::Msg::Lock { req: r }, Depart::Now, cx);
             }
         }
     }
@@ -300,14 +303,12 @@ impl Server {
         if let Some(k) = self.waiting.iter().position(|w| w.0 == r) {
             let (r, seat, stamp) = self.waiting.remove(k).expect("present");
             self.holder = Some(r);
-            cx.send(
-                DB,
-                database::Msg::Read {
-                    req: r,
-                    seat,
-                    stamp,
-                },
-            );
+            let read = database::Msg::Read {
+                req: r,
+                seat,
+                stamp,
+            };
+            self.to_db(read, Depart::Now, cx);
         }
     }
 
@@ -327,10 +328,10 @@ impl Server {
                         seat,
                         stamp,
                     };
-                    cx.send(DB, read);
+                    self.to_db(read, Depart::Now, cx);
                 }
             }
-            LockKind::Global => cx.send(DB, database::Msg::Unlock { req: r }),
+            LockKind::Global => self.to_db(database::Msg::Unlock { req: r }, Depart::Now, cx),
             LockKind::None => {}
         }
     }
@@ -398,6 +399,21 @@ impl Server {
                 self.clock = Order { major: l, minor: c };
             }
             _ => {}
+        }
+    }
+
+    /// Database statements go to its proxy on the data path from now on.
+    pub fn on_data_path(&mut self) {
+        self.data_path = true;
+    }
+
+    /// Sends a statement to the database, or to its proxy on the data path.
+    fn to_db(&self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+        if self.data_path {
+            let proxy = Addr::new(Layer::DataProxy, self.id as u16);
+            cx.send_at(proxy, data::ProxyMsg::Sql(m), depart);
+        } else {
+            cx.send_at(DB, m, depart);
         }
     }
 
@@ -470,22 +486,24 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
-                    Policy::Unique if self.rules.idempotency_keys => cx.send(
-                        DB,
+                    Policy::Unique if self.rules.idempotency_keys => self.to_db(
                         database::Msg::ClaimKeyed {
                             req: r,
                             seat,
                             stamp,
                             customer: rq.customer,
                         },
+                        Depart::Now,
+                        cx,
                     ),
-                    Policy::Unique => cx.send(
-                        DB,
+                    Policy::Unique => self.to_db(
                         database::Msg::Claim {
                             req: r,
                             seat,
                             stamp,
                         },
+                        Depart::Now,
+                        cx,
                     ),
                     Policy::NoLock => self.check_then_insert(r, seat, stamp, cx),
                 }
@@ -496,13 +514,14 @@ impl Server {
                 | Policy::Hlc
                 | Policy::CommitWait
                 | Policy::Tso => self.pay_local(r, claim, rq.seat, stamp, cx),
-                Policy::Unique | Policy::NoLock => cx.send(
-                    DB,
+                Policy::Unique | Policy::NoLock => self.to_db(
                     database::Msg::Pay {
                         req: r,
                         claim,
                         server_now: stamp,
                     },
+                    Depart::Now,
+                    cx,
                 ),
             },
         }
@@ -768,8 +787,7 @@ impl Server {
             });
         if free {
             // The race window: the server works a while between its check and its insert.
-            cx.send_at(
-                DB,
+            self.to_db(
                 database::Msg::Insert {
                     req: r,
                     seat,
@@ -777,6 +795,7 @@ impl Server {
                     server_now: local_now,
                 },
                 Depart::After(self.rules.check_to_insert),
+                cx,
             );
         } else {
             self.unlock(r, cx);
@@ -858,6 +877,9 @@ impl Build for Server {
             }
             if cfg.gateway.enabled {
                 server.behind_gateway();
+            }
+            if cfg.data.enabled {
+                server.on_data_path();
             }
             servers.push(server);
         }

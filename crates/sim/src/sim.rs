@@ -80,6 +80,11 @@ pub enum Action {
         /// Passive checks (failed requests).
         passive: bool,
     },
+    /// Crash a database node of the data path (0: `db-1`, the first primary).
+    DataCrash {
+        /// 0-based database node.
+        node: usize,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -206,6 +211,7 @@ impl Sim {
             nodes,
             cfg,
         };
+        sim.truth.data.maps_from_replica = sim.cfg.data.enabled && sim.cfg.data.maps_from_replica;
         // Every node arms its first timers, in the list's order; then NTP, the charts'
         // sampling and the clocks' wander.
         for &layer in Layer::ALL {
@@ -247,7 +253,10 @@ impl Sim {
                     // A datagram is lost if its destination is cut off when it arrives.
                     let (fh, th) = (self.k.home(from), self.k.home(to));
                     let route = self.k.topology.route(from.layer, fh, to.layer, th);
-                    if !route.reliable && self.k.topology.cut_wait(th, from.layer, self.k.now) > 0 {
+                    if !route.reliable
+                        && (self.k.topology.cut_wait(th, from.layer, self.k.now) > 0
+                            || self.k.topology.sever_wait(fh, th, self.k.now) > 0)
+                    {
                         return;
                     }
                 }
@@ -540,8 +549,22 @@ impl Sim {
                 self.k
                     .mix(0xE6 << 56 | (active as u64) << 1 | passive as u64);
             }
+            Action::DataCrash { node } if node < self.nodes.data.len() => {
+                let a = Addr::new(Layer::Data, node as u16);
+                self.deliver(a, a, crate::msg::data::Msg::Crash.into());
+                self.k.mix(0xE7 << 56 | node as u64);
+            }
             _ => {}
         }
+    }
+
+    /// Crashes database node `node` (0-based; 0 is `db-1`, the first primary) of the
+    /// data path now; a run without the data path, or an unknown node, is refused.
+    pub fn crash_data_node(&mut self, node: usize) -> Result<(), ConfigError> {
+        let a = Action::DataCrash { node };
+        validate_action(&a, &self.cfg, "data")?;
+        self.act(a);
+        Ok(())
     }
 
     /// Crashes, hangs, slows down or restarts instance `server` (0-based) now; an
@@ -889,5 +912,16 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             ConfigError::new(field, "the scenario has no gateway".to_string()),
         ),
         Action::Balance { .. } | Action::Checks { .. } => Ok(()),
+        Action::DataCrash { .. } if !cfg.data.enabled => Err(ConfigError::new(
+            field,
+            "the scenario has no data path (data.enabled)".to_string(),
+        )),
+        Action::DataCrash { node } => crate::config::check_range(
+            &format!("{field}.node"),
+            *node as f64,
+            0.0,
+            cfg.data.replicas as f64,
+            " (a 0-based database node)",
+        ),
     }
 }

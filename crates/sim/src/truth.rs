@@ -22,6 +22,9 @@ use crate::time::Time;
 use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth};
 use serde::Serialize;
 
+pub mod data;
+pub use data::DataTruth;
+
 /// An observation as the history keeps it: when (true time), where, with what clock
 /// reading, and what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -141,6 +144,8 @@ pub struct Truth {
     pub heard: Vec<bool>,
     /// Retries given an earlier claim's hold (idempotency keys): (retry, claim).
     pub deduplicated: Vec<(ReqId, ReqId)>,
+    /// The data path's checkers.
+    pub data: DataTruth,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -189,6 +194,7 @@ impl Truth {
             max_stamp: None,
             heard: Vec::new(),
             deduplicated: Vec::new(),
+            data: DataTruth::default(),
         }
     }
 
@@ -249,6 +255,8 @@ impl Truth {
                 | Obs::GaveUp { .. }
                 | Obs::NtpSent { .. }
                 | Obs::NtpServed { .. }
+                | Obs::DataRead { .. }
+                | Obs::MapApplied { .. }
         );
         if kept {
             self.history.push(Stamped {
@@ -257,6 +265,10 @@ impl Truth {
                 local,
                 obs,
             });
+        }
+        if from.layer == Layer::Data && matches!(obs, Obs::FoundTaken { .. } | Obs::Paid { .. }) {
+            // A primary decided a write again: the outage is over.
+            self.data.write_served(now);
         }
         match obs {
             Obs::Login { customer } => self.set_token(customer, now),
@@ -451,6 +463,12 @@ impl Truth {
                 }
                 self.time_event(from, now, TimeEventKind::Switched(on));
             }
+            Obs::Committed { .. }
+            | Obs::Promoted { .. }
+            | Obs::Demoted { .. }
+            | Obs::DataCrashed { .. }
+            | Obs::DataRead { .. }
+            | Obs::MapApplied { .. } => self.on_data(now, from, obs, env),
         }
     }
 
@@ -556,9 +574,12 @@ impl Truth {
                         self.metrics.unsynchronized_refusals += 1;
                         false
                     }
+                    Refusal::Unavailable => {
+                        self.data.refused(now);
+                        false
+                    }
                     Refusal::HoldExpired
                     | Refusal::HoldLost
-                    | Refusal::Unavailable
                     | Refusal::GatewayTimeout
                     | Refusal::RateLimited => false,
                 };
@@ -625,6 +646,7 @@ impl Truth {
 
     fn hold_start(&mut self, r: ReqId, now: Time, at: u32, env: &mut Env<'_>) {
         let req = self.requests[r as usize];
+        self.data_granted(req.seat);
         self.requests[r as usize].hold = Hold::Held;
         self.marks[r as usize].granted = at;
         let t = &mut self.seats[req.seat as usize];
@@ -642,7 +664,9 @@ impl Truth {
             let ev = [self.marks[other as usize].granted, at];
             self.anomaly(AnomalyKind::DoubleBooking, r, ev, now);
         }
-        env.board.set_shown_free(req.seat, false);
+        if !self.data.maps_from_replica {
+            env.board.set_shown_free(req.seat, false);
+        }
         // Seat maps come from every server in turn, so a hold shows free again as soon
         // as the first server's clock finds it expired.
         let fastest = env.homes[Layer::Server as usize]
@@ -694,7 +718,9 @@ impl Truth {
         }
         if t.holders.is_empty() && !keep_window {
             t.first = None;
-            env.board.set_shown_free(req.seat, true);
+            if !self.data.maps_from_replica {
+                env.board.set_shown_free(req.seat, true);
+            }
         }
         true
     }

@@ -264,8 +264,15 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "time_servers",
             "ntp_clients",
             "tso",
-            "gateway"
+            "gateway",
+            "data",
+            "data_proxies",
+            "data_control"
         ]
+    );
+    assert!(
+        layers[7..].iter().all(|l| l.nodes.is_empty()),
+        "no data path unless asked for"
     );
     assert!(
         layers[5].nodes.is_empty(),

@@ -51,6 +51,8 @@ pub struct Topology {
     pub time_routes: Vec<Option<Link>>,
     /// Every cut, per host.
     cuts: Vec<Vec<Cut>>,
+    /// Pairs of hosts severed from each other for a window: (a, b, from, to).
+    severed: Vec<(HostId, HostId, Time, Time)>,
 }
 
 impl Topology {
@@ -64,6 +66,7 @@ impl Topology {
             own_links: vec![None; hosts],
             time_routes: vec![None; hosts],
             cuts: vec![Vec::new(); hosts],
+            severed: Vec::new(),
         }
     }
 
@@ -120,6 +123,26 @@ impl Topology {
                     .expect("a host reached by its own link has one")
             }
         }
+    }
+
+    /// Severs hosts `a` and `b` from each other during `[from, to)` (both ways; each
+    /// still reaches every other host): one side of a partition from the other.
+    pub fn sever(&mut self, a: HostId, b: HostId, from: Time, to: Time) {
+        self.any_cuts = true;
+        self.severed.push((a, b, from, to));
+    }
+
+    /// How long until hosts `a` and `b`, severed from each other at `t`, are joined
+    /// again (0: not severed).
+    #[inline]
+    pub fn sever_wait(&self, a: HostId, b: HostId, t: Time) -> i64 {
+        let mut wait = 0;
+        for &(x, y, from, to) in &self.severed {
+            if ((x, y) == (a, b) || (x, y) == (b, a)) && from <= t && t < to {
+                wait = wait.max(to - t);
+            }
+        }
+        wait
     }
 
     /// Cuts `cut.host` off for a window.
