@@ -101,8 +101,12 @@ function startCompanion(ntpPort) {
   });
 }
 
-function stop(child) {
-  if (child && child.exitCode === null) child.kill('SIGTERM');
+/** Stops `child` and waits until it has exited (at most 5 s). */
+async function stop(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
 }
 
 before(async () => {
@@ -119,9 +123,10 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  stop(companion?.child);
-  stop(chrony?.child);
-  if (chrony) await rm(chrony.dir, { recursive: true, force: true });
+  await stop(companion?.child);
+  // chronyd writes its files on the way out: remove its folder once it has exited.
+  await stop(chrony?.child);
+  if (chrony) await rm(chrony.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 test('the real-clock panel shows the measurement and seeds server-1 with it', async () => {
