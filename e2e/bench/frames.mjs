@@ -1,6 +1,7 @@
 // Benchmark (not a test): frame times while the app plays at full speed with a
-// 1 000-seat hall (25 × 40) and all charts, in headless Chromium, measured with
-// requestAnimationFrame timestamps. Prints p50 / p95 / p99 / max.
+// 1 000-seat hall (25 × 40) on screen (the hall view, the heaviest to draw), in
+// headless Chromium, measured with requestAnimationFrame timestamps. Prints p50 / p95 /
+// p99 / max, and fails if the hall is not on screen.
 //
 //   cargo xtask build && node e2e/bench/frames.mjs            # vsync-paced, 60 Hz
 //   node e2e/bench/frames.mjs --uncapped                      # no frame-rate limit:
@@ -14,7 +15,7 @@ import { chromiumArgs, serveStatic } from '../lib/harness.mjs';
 
 const uncapped = process.argv.includes('--uncapped');
 const frames = Number(process.env.BENCH_FRAMES ?? 900);
-const query = '?preset=extreme_drift&rows=25&cols=40&customers=5000&speed=1000&lang=en';
+const query = '?preset=extreme_drift&rows=25&cols=40&customers=5000&speed=1000&lang=en&view=hall';
 
 const server = await serveStatic();
 const args = uncapped
@@ -26,6 +27,7 @@ try {
   await page.goto(server.baseUrl + query);
   await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
   const seats = await page.locator('[role="gridcell"]').count();
+  if (seats !== 1000) throw new Error(`expected the 1 000-seat hall on screen, found ${seats} seats`);
   // Record each frame's timestamp, and whether the run was playing during it.
   await page.evaluate(() => {
     window.__frames = [];
