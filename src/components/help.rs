@@ -21,19 +21,22 @@ pub fn HelpOverlay() -> impl IntoView {
         ("Esc", None, Txt::KeyEsc),
         ("← ↑ → ↓", None, Txt::KeyArrows),
     ];
-    let rows = keys
-        .into_iter()
-        .map(|(key, name, what)| {
-            view! {
-                <tr>
-                    <th scope="row">
-                        <kbd>{move || name.map_or(key, |n| ctx.t(n))}</kbd>
-                    </th>
-                    <td>{move || ctx.t(what)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    // Built each time the dialog opens: a view is not `Clone` once components are type-erased
+    // (`--cfg erase_components`, the release build's setting).
+    let rows = move || {
+        keys.into_iter()
+            .map(|(key, name, what)| {
+                view! {
+                    <tr>
+                        <th scope="row">
+                            <kbd>{move || name.map_or(key, |n| ctx.t(n))}</kbd>
+                        </th>
+                        <td>{move || ctx.t(what)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <Show when=move || help.get()>
             <div class="overlay" on:click=move |_| help.set(false)>
@@ -47,7 +50,7 @@ pub fn HelpOverlay() -> impl IntoView {
                 >
                     <h2 id="help-title">{move || ctx.t(Txt::HelpTitle)}</h2>
                     <table class="keys">
-                        <tbody>{rows.clone()}</tbody>
+                        <tbody>{rows}</tbody>
                     </table>
                     <ul class="reading">
                         <li>{move || ctx.t(Txt::HelpRead1)}</li>

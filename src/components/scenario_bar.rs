@@ -128,9 +128,12 @@ pub fn ScenarioBar() -> impl IntoView {
                 .join(" ");
             let chosen = move || current().filter(|&i| PRESETS[i].group == g);
             let is_open = move || open.get() == Some(g);
-            let items = members
-                .into_iter()
-                .map(|i| {
+            // Built each time the menu opens: a view is not `Clone` once components are
+            // type-erased (`--cfg erase_components`, the release build's setting).
+            let items = move || {
+                members
+                .iter()
+                .map(|&i| {
                     let p = &PRESETS[i];
                     let name = p.name;
                     let active = move || current() == Some(i);
@@ -151,7 +154,8 @@ pub fn ScenarioBar() -> impl IntoView {
                         </button>
                     }
                 })
-                .collect_view();
+                .collect_view()
+            };
             view! {
                 <span class="preset-group">
                     <button
