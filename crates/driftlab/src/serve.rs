@@ -60,7 +60,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let assets = match &args.dist {
         Some(dir) => assets::Assets::from_dir(dir)?,
-        None => assets::Assets::embedded(),
+        None => assets::Assets::embedded()?,
     };
     let state = api::AppState {
         time: Arc::new(sync::TimeService::new(sources, timeout, interval)),

@@ -138,8 +138,8 @@ async fn api_not_found(method: Method, uri: Uri) -> Response {
 }
 
 /// Everything outside `/api`: the app.
-async fn app(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
-    state.assets.respond(&method, uri.path()).await
+async fn app(State(state): State<AppState>, req: Request) -> Response {
+    state.assets.respond(req).await
 }
 
 fn wrong_method(method: &Method, uri: &Uri, allow: &'static str) -> Response {
