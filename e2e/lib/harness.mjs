@@ -52,19 +52,24 @@ const contentTypes = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /**
- * Starts a static file server for `root` on 127.0.0.1 and a free port.
- * `/` and folders serve their index.html. Resolves to `{ baseUrl, close }`.
+ * Starts a static file server for `root` on 127.0.0.1 and a free port, under `prefix`
+ * (`/driftlab/` serves the app at http://127.0.0.1:PORT/driftlab/ and nothing outside it).
+ * `/` and folders serve their index.html. Resolves to `{ baseUrl, close }`, `baseUrl`
+ * ending with the prefix.
  */
-export async function serveStatic(root = distDir) {
+export async function serveStatic(root = distDir, { prefix = '/' } = {}) {
   await stat(path.join(root, 'index.html')).catch(() => {
     throw new Error(`no index.html in ${root}: run \`cargo xtask build\` first`);
   });
   const server = http.createServer(async (req, res) => {
     try {
-      const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const fullPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (!fullPath.startsWith(prefix)) throw Object.assign(new Error('outside prefix'), { code: 'ENOENT' });
+      const urlPath = `/${fullPath.slice(prefix.length)}`;
       let file = path.join(root, path.normalize(urlPath));
       if (!file.startsWith(root)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
@@ -83,8 +88,12 @@ export async function serveStatic(root = distDir) {
   });
   const { port } = server.address();
   return {
-    baseUrl: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    baseUrl: `http://127.0.0.1:${port}${prefix}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // a browser's keep-alive connections would hold it open
+      }),
   };
 }
 
@@ -113,7 +122,9 @@ const errorsByPage = new WeakMap();
  */
 export async function withPage(fn, { viewport = { width: 1400, height: 900 } } = {}) {
   const { server, browser } = await started();
-  const context = await browser.newContext({ viewport });
+  // The app's service worker (web/sw.js) is tested on its own (deploy.test.mjs); here it
+  // would only add its install's downloads to every page.
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   errorsByPage.set(page, errors);

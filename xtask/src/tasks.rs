@@ -10,6 +10,10 @@ use crate::steps::{self, Step};
 
 /// Where Trunk writes the built app, and where the end-to-end tests serve it from.
 const DIST: &str = "dist";
+/// Where the end-to-end tests' second build goes: the app built for a sub-path.
+const DIST_SUBPATH: &str = "target/dist-subpath";
+/// The sub-path that build is made for (`trunk build --public-url`).
+const SUBPATH: &str = "/driftlab/";
 /// The address `serve` listens on.
 const SERVE_ADDRESS: [&str; 4] = ["--address", "127.0.0.1", "--port", "8080"];
 
@@ -28,6 +32,7 @@ pub fn build(root: &Path) -> bool {
     steps::run_all(vec![
         Step::call("install tools", move || setup::install_tools(&root, false)),
         Step::command("trunk build", trunk(&["build", "--release"])),
+        Step::command("precompress", precompress(DIST)),
     ])
 }
 
@@ -62,6 +67,7 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
             node_tests(
                 &root.join(DIST),
                 &root.join("target/debug/driftlab"),
+                &root.join(DIST_SUBPATH),
                 &e2e_files,
             ),
         ))
@@ -84,14 +90,34 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         web(wasm_tests("sim tests in Wasm", "driftlab-sim")),
         app_tests,
         web(Step::command("trunk build", trunk(&["build", "--release"]))),
-        // The companion serves the built app in the end-to-end tests: the debug build the
-        // native tests already made, so this is quick.
+        web(Step::command("precompress", precompress(DIST))),
+        // The same app for a sub-path (static hosting under /driftlab/): the Wasm is
+        // Cargo's same build, so only wasm-bindgen and wasm-opt run again.
         web(Step::command(
-            "driftlab binary",
-            sh::cargo(["build", "--package", "driftlab"]),
+            "trunk build under a sub-path",
+            trunk(&[
+                "build",
+                "--release",
+                "--public-url",
+                SUBPATH,
+                "--dist",
+                DIST_SUBPATH,
+            ]),
+        )),
+        // The companion with the app inside (one binary that serves everything), as the
+        // end-to-end tests run it: the debug build the native tests made, plus the app.
+        web(Step::command(
+            "driftlab binary with the app",
+            sh::cargo(["build", "--package", "driftlab", "--features", "embed-app"]),
         )),
         end_to_end,
     ])
+}
+
+/// Writes the `.br` and `.gz` copies of the built app's files (`scripts/precompress.mjs`,
+/// Node's zlib).
+fn precompress(dist: &str) -> Command {
+    cmd("node", ["scripts/precompress.mjs", dist])
 }
 
 /// Trunk with the settings that keep it from downloading anything.
@@ -128,8 +154,9 @@ fn wasm_tests(name: &str, package: &str) -> Step {
 }
 
 /// Node's test runner on `files`, which read the built app's folder from `DRIFTLAB_DIST`;
-/// `DRIFTLAB_BIN` names the `driftlab` binary (for tests that start the companion).
-fn node_tests(dist: &Path, bin: &Path, files: &[PathBuf]) -> Command {
+/// `DRIFTLAB_BIN` names the `driftlab` binary (for tests that start the companion), built
+/// with the app inside; `DRIFTLAB_DIST_SUBPATH` the app built for `DRIFTLAB_SUBPATH`.
+fn node_tests(dist: &Path, bin: &Path, dist_subpath: &Path, files: &[PathBuf]) -> Command {
     // A hung browser must fail the test, not the CI run's time limit.
     let mut command = cmd(
         "node",
@@ -138,7 +165,11 @@ fn node_tests(dist: &Path, bin: &Path, files: &[PathBuf]) -> Command {
     command
         .args(files)
         .env("DRIFTLAB_DIST", dist)
-        .env("DRIFTLAB_BIN", bin);
+        .env("DRIFTLAB_BIN", bin)
+        .env("DRIFTLAB_DIST_SUBPATH", dist_subpath)
+        .env("DRIFTLAB_SUBPATH", SUBPATH)
+        // The binary `cargo xtask test` built has the app inside.
+        .env("DRIFTLAB_BIN_EMBEDS_APP", "1");
     command
 }
 
