@@ -119,12 +119,13 @@ const errorsByPage = new WeakMap();
  * Runs `fn(page, baseUrl)` in a fresh page of the shared browser, `baseUrl` being the
  * served app's root (ends with `/`); closes the page afterwards, returns what `fn` returns.
  * The page's uncaught errors and console errors are collected: read them with `pageErrors`.
+ * Options besides `viewport` go to the browser context (`{ isMobile: true, hasTouch: true }`).
  */
-export async function withPage(fn, { viewport = { width: 1400, height: 900 } } = {}) {
+export async function withPage(fn, { viewport = { width: 1400, height: 900 }, ...device } = {}) {
   const { server, browser } = await started();
   // The app's service worker (web/sw.js) is tested on its own (deploy.test.mjs); here it
   // would only add its install's downloads to every page.
-  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block', ...device });
   const page = await context.newPage();
   const errors = [];
   errorsByPage.set(page, errors);
