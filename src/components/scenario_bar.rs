@@ -9,6 +9,18 @@ use crate::scenario::Field;
 use driftlab_sim::presets::{self, Group, PRESETS};
 use driftlab_sim::Policy;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The items of an open preset menu, in order.
+fn menu_items(menu: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = menu.query_selector_all("[role=menuitemradio]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
 
 /// The presets' texts in the app's current language (tracked).
 fn preset_lang(ctx: Ctx) -> presets::Lang {
@@ -156,9 +168,60 @@ pub fn ScenarioBar() -> impl IntoView {
                 })
                 .collect_view()
             };
+            // Keyboard: the menu takes the focus when it opens (on the chosen preset, else
+            // the first), ↑/↓ move through it, Home/End jump, Escape closes it and gives
+            // the focus back to its button.
+            let menu_ref = NodeRef::<leptos::html::Div>::new();
+            let toggle_ref = NodeRef::<leptos::html::Button>::new();
+            Effect::new(move |_| {
+                if let Some(menu) = menu_ref.get() {
+                    let items = menu_items(&menu);
+                    let first = items
+                        .iter()
+                        .find(|el| el.get_attribute("aria-checked").as_deref() == Some("true"))
+                        .or(items.first());
+                    if let Some(el) = first {
+                        let _ = el.focus();
+                    }
+                }
+            });
+            let on_key = move |e: leptos::ev::KeyboardEvent| {
+                let Some(menu) = menu_ref.get_untracked() else {
+                    return;
+                };
+                let key = e.key();
+                if key == "Escape" {
+                    open.set(None);
+                    if let Some(t) = toggle_ref.get_untracked() {
+                        let _ = t.focus();
+                    }
+                    return;
+                }
+                let items = menu_items(&menu);
+                if items.is_empty() {
+                    return;
+                }
+                let focused = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element());
+                let at = items
+                    .iter()
+                    .position(|el| Some(el.unchecked_ref::<web_sys::Element>()) == focused.as_ref());
+                let last = items.len() - 1;
+                let next = match key.as_str() {
+                    "ArrowDown" => at.map_or(0, |i| if i == last { 0 } else { i + 1 }),
+                    "ArrowUp" => at.map_or(last, |i| if i == 0 { last } else { i - 1 }),
+                    "Home" => 0,
+                    "End" => last,
+                    _ => return,
+                };
+                e.prevent_default();
+                let _ = items[next].focus();
+            };
             view! {
                 <span class="preset-group">
                     <button
+                        node_ref=toggle_ref
                         class="preset group-toggle"
                         class:active=move || chosen().is_some()
                         aria-haspopup="menu"
@@ -173,15 +236,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     </button>
                     <Show when=is_open>
                         <div class="menu-backdrop" on:click=move |_| open.set(None)></div>
-                        <div
-                            class="preset-menu"
-                            role="menu"
-                            on:keydown=move |e| {
-                                if e.key() == "Escape" {
-                                    open.set(None);
-                                }
-                            }
-                        >
+                        <div class="preset-menu" role="menu" node_ref=menu_ref on:keydown=on_key>
                             {items.clone()}
                         </div>
                     </Show>
