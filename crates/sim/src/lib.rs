@@ -27,6 +27,7 @@ pub mod presets;
 pub mod queue;
 pub mod report;
 pub mod rng;
+pub mod scenario;
 pub mod server;
 mod sim;
 pub mod snapshot;
