@@ -5,6 +5,7 @@ pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod crowd;
+pub mod csv;
 pub mod data;
 pub mod database;
 pub mod diagram;
