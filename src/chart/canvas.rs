@@ -5,9 +5,15 @@ use super::draw::draw;
 use super::spec::ChartSpec;
 use crate::ctx::{use_ctx, Ctx};
 use crate::feed::{Cadence, Spec};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Txt};
 use driftlab_sim::Sim;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A chart saved as an image: a projector's resolution, in device pixels.
+const PNG_SIZE: (u32, u32) = (1920, 1080);
+/// Device pixels per CSS pixel of the saved image: laid out as on a 1280 × 720 screen.
+const PNG_SCALE: f64 = 1.5;
 
 /// Counts the window's resizes into [`crate::ctx::Ui::resized`], which every chart
 /// follows. Call once, in the app; removed with the calling component.
@@ -85,9 +91,44 @@ pub fn CanvasChart(
         }
         (rev, w, h)
     });
+    // The chart again, on a canvas of a projector's 1920 × 1080 (text and lines at 1.5×
+    // the 1280 × 720 layout's), saved as a PNG.
+    let png = move |_| {
+        let name = format!(
+            "driftlab-{}.png",
+            label
+                .get_untracked()
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        let Ok(el) = document().create_element("canvas") else {
+            return;
+        };
+        let Ok(big) = el.dyn_into::<web_sys::HtmlCanvasElement>() else {
+            return;
+        };
+        big.set_width(PNG_SIZE.0);
+        big.set_height(PNG_SIZE.1);
+        let drawn = value.with_untracked(|s| draw(big.clone(), s.as_ref(), PNG_SCALE));
+        if let (Ok(()), Ok(data)) = (drawn, big.to_data_url()) {
+            let _ = crate::download::save_url(&name, &data);
+        }
+    };
     view! {
         <div class="canvas-wrap">
             <canvas node_ref=canvas role="img" aria-label=move || label.get() data-drawn="0"></canvas>
+            <button
+                class="chart-png"
+                data-testid="chart-png"
+                title=move || ctx.t(Txt::ChartPngTip)
+                aria-label=move || ctx.t(Txt::ChartPngTip)
+                on:click=png
+            >
+                {move || ctx.t(Txt::ChartPng)}
+            </button>
             <Show when=move || value.with(|s| s.is_none())>
                 <p class="chart-empty">{move || empty.get()}</p>
             </Show>

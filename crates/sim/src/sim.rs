@@ -401,8 +401,9 @@ impl Sim {
     fn replay_due(&mut self, upto: Option<Time>) {
         while let Some(a) = self.replay.last() {
             // The live run did it after exactly this many events, at `a.at` (never
-            // later than the next event's instant).
-            let due = a.after_events == self.k.events && upto.is_none_or(|t| a.at <= t);
+            // later than the next event's instant). An action written by hand (a link)
+            // with a count already passed is done at once rather than never.
+            let due = a.after_events <= self.k.events && upto.is_none_or(|t| a.at <= t);
             if !due {
                 break;
             }
