@@ -75,7 +75,7 @@ fn view_body(view: View) -> AnyView {
 pub fn App() -> impl IntoView {
     let start = url::parse(&url::query_pairs());
     let lang = start.lang.unwrap_or_else(browser_lang);
-    let ctx = Ctx::new(start.config, lang, start.speed, start.view);
+    let ctx = Ctx::new(start.config, &start.actions, lang, start.speed, start.view);
     provide_context(ctx);
     let mut notices = start.notices;
     if let Some(t) = start.at {

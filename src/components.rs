@@ -7,5 +7,6 @@ pub mod help;
 pub mod playback;
 pub mod real_clock;
 pub mod scenario_bar;
+pub mod share;
 pub mod tabs;
 pub mod term;

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Txt};
 use crate::panels::timeline::data::{self as track, Track};
 use crate::scenario::{self, Field};
 use crate::view::View;
-use driftlab_sim::{Config, Policy, Time};
+use driftlab_sim::{Acted, Config, Policy, Time};
 use leptos::prelude::*;
 
 /// The run's clock and counters: what the playback bar and the empty states read.
@@ -99,8 +99,9 @@ pub fn use_ctx() -> Ctx {
 impl Ctx {
     /// A context for a run of `cfg`, paused at its start, speaking `lang`, showing
     /// `view`.
-    pub fn new(cfg: Config, lang: Lang, speed: usize, view: View) -> Ctx {
-        let engine = Engine::new(cfg.clone()).expect("the initial config is valid");
+    pub fn new(cfg: Config, actions: &[Acted], lang: Lang, speed: usize, view: View) -> Ctx {
+        let engine =
+            Engine::with_actions(cfg.clone(), actions).expect("the initial config is valid");
         let first_track = track::track(engine.timeline());
         let ctx = Ctx {
             ui: Ui {
@@ -334,6 +335,20 @@ impl Ctx {
     /// A new run of `cfg`, paused; refused (nothing changes) if `cfg` is invalid.
     pub fn load(self, cfg: Config) -> Result<(), String> {
         match self.update_engine(|e| e.load(cfg)) {
+            Some(Ok(())) => {
+                self.ui.playing.set(false);
+                self.after_new_run();
+                Ok(())
+            }
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("the app is gone".into()),
+        }
+    }
+
+    /// A new run of an imported scenario (`cfg` and its live actions), paused;
+    /// refused (nothing changes) if either is invalid.
+    pub fn load_scenario(self, cfg: Config, actions: &[Acted]) -> Result<(), String> {
+        match self.update_engine(|e| e.load_with(cfg, actions)) {
             Some(Ok(())) => {
                 self.ui.playing.set(false);
                 self.after_new_run();

@@ -29,8 +29,17 @@ pub struct Engine {
 impl Engine {
     /// A run of `cfg`, paused at its start.
     pub fn new(cfg: Config) -> Result<Engine, ConfigError> {
+        Engine::with_actions(cfg, &[])
+    }
+
+    /// A run of `cfg` in which `actions` (from a link or a scenario file) happen at
+    /// their instants, paused at its start.
+    pub fn with_actions(
+        cfg: Config,
+        actions: &[driftlab_sim::Acted],
+    ) -> Result<Engine, ConfigError> {
         Ok(Engine {
-            tl: Timeline::new(cfg.clone(), &[])?,
+            tl: Timeline::new(cfg.clone(), actions)?,
             cfg,
             last_ms: None,
         })
@@ -56,6 +65,17 @@ impl Engine {
     /// Replaces the run by a new one of `cfg`; on error the current run is kept.
     pub fn load(&mut self, cfg: Config) -> Result<(), ConfigError> {
         *self = Engine::new(cfg)?;
+        Ok(())
+    }
+
+    /// Replaces the run by a new one of `cfg` and `actions`; on error the current run
+    /// is kept.
+    pub fn load_with(
+        &mut self,
+        cfg: Config,
+        actions: &[driftlab_sim::Acted],
+    ) -> Result<(), ConfigError> {
+        *self = Engine::with_actions(cfg, actions)?;
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod app;
 pub mod chart;
 pub mod components;
 pub mod ctx;
+pub mod download;
 pub mod engine;
 pub mod feed;
 pub mod frame;

@@ -6,13 +6,20 @@
 //! ([`crate::view::View`]); changing view adds it to the browser's history. `t=` is the
 //! timeline's position, a true time `HH:MM:SS` with up to nine decimals
 //! (`t=10:01:30.25`): the page opens the run at that instant.
+//!
+//! A shared link ([`share_query`]) carries the whole scenario: the preset, then every
+//! config field that differs from it by its dotted path (`ntp.enabled=true`,
+//! `servers.1.clock.offset_ms=-5000.0`: [`driftlab_sim::scenario`]), each live action
+//! (`act=10:00:30.25,15234,set_offset,offset_ns=5000000000,server=1`), the view and the
+//! instant. Older links (`seed`, `customers`, `rows`, `cols`, `opening`) still open.
 
 use crate::engine::SPEEDS;
 use crate::i18n::{Lang, Txt};
 use crate::scenario::{with_policy, with_preset, Field};
 use crate::view::View;
+use driftlab_sim::scenario::{self, Problem, Reason};
 use driftlab_sim::time::SEC;
-use driftlab_sim::{Config, Policy, Time};
+use driftlab_sim::{Acted, Config, Policy, Sim, Time};
 
 /// What the query string asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +38,8 @@ pub struct Start {
     pub notices: Vec<Notice>,
     /// The side-by-side view's second run: its policy (`vs`) and ε in ms (`eps`).
     pub vs: (Option<Policy>, Option<f64>),
+    /// The run's live actions (`act=`), in the order they happened.
+    pub actions: Vec<Acted>,
 }
 
 /// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
@@ -88,6 +97,36 @@ pub enum Notice {
         /// What is used instead (empty: the run's start, for an instant).
         used: String,
     },
+    /// A config field (a dotted path) whose value was refused.
+    Field {
+        /// Its path.
+        key: String,
+        /// The value given.
+        value: String,
+        /// Why: its range, or the core's words.
+        reason: Reason,
+        /// What is used instead.
+        used: String,
+    },
+    /// A live action (`act=`) that the run cannot replay: left out.
+    Action {
+        /// The value given.
+        value: String,
+        /// Why, in the core's words.
+        why: String,
+    },
+}
+
+/// Why a field was refused, in `lang`: its range, or the core's words.
+pub fn reason_text(reason: &Reason, lang: Lang) -> String {
+    match reason {
+        Reason::Range(r) => lang
+            .t(Txt::LinkWhyRange)
+            .replace("{lo}", &r.lo.to_string())
+            .replace("{hi}", &r.hi.to_string())
+            .replace("{unit}", &r.unit),
+        Reason::Invalid(why) => why.clone(),
+    }
 }
 
 impl Notice {
@@ -113,6 +152,21 @@ impl Notice {
                         used
                     },
                 ),
+            Notice::Field {
+                key,
+                value,
+                reason,
+                used,
+            } => lang
+                .t(Txt::LinkRefused)
+                .replace("{key}", key)
+                .replace("{value}", value)
+                .replace("{why}", &reason_text(reason, lang))
+                .replace("{used}", used),
+            Notice::Action { value, why } => lang
+                .t(Txt::LinkActionRefused)
+                .replace("{value}", value)
+                .replace("{why}", why),
         }
     }
 }
@@ -129,7 +183,11 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         at: None,
         notices: Vec::new(),
         vs: (None, None),
+        actions: Vec::new(),
     };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut actions: Vec<(String, Acted)> = Vec::new();
+    let mut bad_actions = Vec::new();
     let mut notices = Vec::new();
     let mut refuse = |key: &str, value: &str, why: Txt, used: String| {
         notices.push(Notice::Refused {
@@ -199,11 +257,25 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
                 }
                 continue;
             }
+            "act" => {
+                match scenario::parse_action(v) {
+                    Ok(a) => actions.push((v.clone(), a)),
+                    Err(why) => bad_actions.push(Notice::Action {
+                        value: v.clone(),
+                        why,
+                    }),
+                }
+                continue;
+            }
             "seed" => Field::Seed,
             "opening" => Field::Opening,
             "customers" => Field::Customers,
             "rows" => Field::Rows,
             "cols" => Field::Cols,
+            _ if scenario::is_config_key(k) => {
+                fields.push((k.clone(), v.clone()));
+                continue;
+            }
             _ => {
                 notices_unknown(&mut start, k);
                 continue;
@@ -214,11 +286,109 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             Err(why) => refuse(k, v, why, field.text(&cfg)),
         }
     }
+    // The config's fields over the preset and the bar's settings, then the actions
+    // the run can replay.
+    let (cfg, problems) = scenario::apply_pairs(&cfg, &fields);
+    for p in problems {
+        match p {
+            Problem::Unknown { key } => notices_unknown(&mut start, &key),
+            Problem::Refused {
+                key,
+                value,
+                reason,
+                used,
+            } => notices.push(Notice::Field {
+                key,
+                value,
+                reason,
+                used,
+            }),
+        }
+    }
+    while let Err(e) = Sim::check_actions(
+        &cfg,
+        &actions.iter().map(|a| a.1.clone()).collect::<Vec<_>>(),
+    ) {
+        let i = e
+            .field()
+            .strip_prefix("actions[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&i| i < actions.len())
+            .unwrap_or(actions.len() - 1);
+        let (value, _) = actions.remove(i);
+        bad_actions.push(Notice::Action {
+            value,
+            why: e.to_string(),
+        });
+    }
+    start.actions = actions.into_iter().map(|a| a.1).collect();
     start.config = cfg;
-    // Refusals first, in the link's order, then unknown names.
+    // Refusals first, in the link's order, then the actions left out, then unknown
+    // names.
+    notices.append(&mut bad_actions);
     notices.append(&mut start.notices);
     start.notices = notices;
     start
+}
+
+/// The config a link's `preset=NAME` starts from: the preset with the bar's default
+/// settings (what [`parse`] has after reading it); the default start if the name is no
+/// preset.
+fn link_base(preset: &str) -> Config {
+    let first = with_preset(&Config::default(), "start_demo").expect("preset exists");
+    with_preset(&first, preset).unwrap_or(first)
+}
+
+/// The query string (without `?`) of a link to this very run at this moment: the
+/// preset, every config field that differs from it, the live actions, the view, the
+/// instant (none: the run's start) and the side-by-side view's `extra` pairs.
+/// [`parse`] reads it back to the same config, actions, view and instant.
+pub fn share_query(
+    cfg: &Config,
+    actions: &[Acted],
+    view: View,
+    at: Option<Time>,
+    extra: &[(String, String)],
+) -> String {
+    let known = driftlab_sim::presets::preset(&cfg.preset).is_ok();
+    let mut pairs = Vec::new();
+    if known {
+        pairs.push(("preset".to_string(), cfg.preset.clone()));
+    }
+    pairs.extend(scenario::config_pairs(&link_base(&cfg.preset), cfg));
+    pairs.extend(
+        actions
+            .iter()
+            .map(|a| ("act".to_string(), scenario::action_text(a))),
+    );
+    if view != View::Map {
+        pairs.push(("view".into(), view.slug().into()));
+    }
+    if let Some(t) = at {
+        pairs.push(("t".into(), scenario::format_instant(t)));
+    }
+    pairs.extend(extra.iter().cloned());
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v).replace("%3D", "=")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a query component, keeping what reads well and is safe in a query
+/// (letters, digits, `-_.~:,@/!*()'`; a value also keeps `=`: a pair ends at its
+/// first one).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~:,@/!*()'".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn notices_unknown(start: &mut Start, key: &str) {
@@ -448,6 +618,98 @@ mod tests {
         assert!(en[1].starts_with("The link's “eps=-1” was refused (ε must be a number"));
         // start_demo's clocks are up to 5 s off: one second more.
         assert!(en[1].ends_with("6000 is used instead."), "{}", en[1]);
+    }
+
+    #[test]
+    fn a_shared_link_gives_back_the_same_run_at_the_same_moment() {
+        use driftlab_sim::timesync::Fault;
+        use driftlab_sim::Action;
+        let mut cfg = with_preset(&parse(&[]).config, "extreme_drift").unwrap();
+        cfg.servers[2].clock.offset_ms = 4000.5;
+        cfg.ntp.enabled = true;
+        cfg.seed = 9;
+        cfg.policy = Policy::Hlc;
+        cfg.crowd.customers = 300;
+        let actions = vec![
+            Acted {
+                at: Time(36_010 * SEC),
+                after_events: 812,
+                action: Action::SetOffset {
+                    server: 1,
+                    offset_ns: -2_000_000_000,
+                },
+            },
+            Acted {
+                at: Time(36_020 * SEC + SEC / 4),
+                after_events: 1_500,
+                action: Action::Inject(Fault::ClockBump {
+                    server: 3,
+                    delta_ms: 2500.0,
+                    at_s: 36_020.25,
+                }),
+            },
+        ];
+        let at = Some(Time(36_030 * SEC + SEC / 2));
+        let q = share_query(&cfg, &actions, View::Clocks, at, &[]);
+        assert_eq!(
+            q,
+            "preset=extreme_drift&crowd.customers=300&ntp.enabled=true&policy=hlc&seed=9\
+             &servers.2.clock.offset_ms=4000.5\
+             &act=10:00:10,812,set_offset,offset_ns=-2000000000,server=1\
+             &act=10:00:20.25,1500,inject,at_s=36020.25,delta_ms=2500.0,kind=clock_bump,server=3\
+             &view=clocks&t=10:00:30.5"
+        );
+        let s = parse(&pairs_of(&q));
+        assert_eq!(s.notices, vec![]);
+        assert_eq!(
+            (s.config, s.actions, s.view, s.at),
+            (cfg.clone(), actions, View::Clocks, at)
+        );
+        // The preset alone, at its start, on the map: a short link.
+        let plain = with_preset(&parse(&[]).config, "synced").unwrap();
+        assert_eq!(
+            share_query(&plain, &[], View::Map, None, &[]),
+            "preset=synced"
+        );
+        // A gateway preset keeps its own crowd; a config of no preset is all fields.
+        let gw = with_preset(&parse(&[]).config, "lb_slow_instance").unwrap();
+        assert_eq!(
+            parse(&pairs_of(&share_query(&gw, &[], View::Map, None, &[]))).config,
+            gw
+        );
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd/%C3%A9");
+    }
+
+    #[test]
+    fn a_bad_field_or_action_is_named_with_what_is_used_instead() {
+        let s = parse(&pairs(&[
+            ("preset", "extreme_drift"),
+            ("servers.1.clock.skew_ppm", "5000"),
+            ("ntp.poll", "6"),
+            ("act", "10:00:10,5,set_offset,offset_ns=1,server=7"),
+            ("act", "10:00:10,5,warp"),
+        ]));
+        assert_eq!(s.config.servers[1].clock.skew_ppm, 0.0);
+        assert!(s.actions.is_empty());
+        let en: Vec<String> = s.notices.iter().map(|n| n.text(Lang::En)).collect();
+        assert_eq!(
+            en[0],
+            "The link's “servers.1.clock.skew_ppm=5000” was refused (must be between -1000 and 1000 ppm); 0.0 is used instead."
+        );
+        assert!(
+            en[1].starts_with("The link's action “10:00:10,5,warp” was refused (unknown variant"),
+            "{}",
+            en[1]
+        );
+        assert!(en[2].starts_with("The link's action “10:00:10,5,set_offset,offset_ns=1,server=7” was refused (actions[0].server: must be between 0 and 4"), "{}", en[2]);
+        assert_eq!(
+            en[3],
+            "The link's parameter “ntp.poll” is unknown: it was ignored."
+        );
+        assert_eq!(
+            s.notices[0].text(Lang::Fr),
+            "« servers.1.clock.skew_ppm=5000 » dans le lien a été refusé (doit être entre -1000 et 1000 ppm) ; 0.0 est utilisé à la place."
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ async fn the_chart_draws_its_spec_and_again_on_resize() {
     leptos::mount::mount_to(root.clone().unchecked_into(), || {
         let mut cfg = driftlab_sim::presets::preset("reset").unwrap();
         cfg.crowd.customers = 100;
-        let ctx = Ctx::new(cfg, Lang::En, 0, driftlab_app::view::View::Map);
+        let ctx = Ctx::new(cfg, &[], Lang::En, 0, driftlab_app::view::View::Map);
         provide_context(ctx);
         listen_resize(ctx);
         view! {

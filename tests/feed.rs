@@ -30,7 +30,13 @@ async fn context() -> Ctx {
     leptos::mount::mount_to(root.unchecked_into(), move || {
         let mut cfg = driftlab_sim::presets::preset("reset").unwrap();
         cfg.crowd.customers = 100;
-        *s.borrow_mut() = Some(Ctx::new(cfg, Lang::En, 9, driftlab_app::view::View::Map));
+        *s.borrow_mut() = Some(Ctx::new(
+            cfg,
+            &[],
+            Lang::En,
+            9,
+            driftlab_app::view::View::Map,
+        ));
     })
     .forget();
     tick().await;

@@ -5,9 +5,83 @@ use super::draw::draw;
 use super::spec::ChartSpec;
 use crate::ctx::{use_ctx, Ctx};
 use crate::feed::{Cadence, Spec};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Txt};
 use driftlab_sim::Sim;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A chart saved as an image: a projector's resolution, in device pixels.
+const PNG_SIZE: (u32, u32) = (1920, 1080);
+/// Device pixels per CSS pixel of the saved image: laid out as on a 1280 × 720 screen.
+const PNG_SCALE: f64 = 1.5;
+
+/// Height of the band with the title and the legend on a saved chart, pixels.
+const PNG_BAND: u32 = 120;
+
+/// A canvas of `w` × `h` pixels, not in the page.
+fn new_canvas(w: u32, h: u32) -> Option<web_sys::HtmlCanvasElement> {
+    let c: web_sys::HtmlCanvasElement =
+        document().create_element("canvas").ok()?.dyn_into().ok()?;
+    c.set_width(w);
+    c.set_height(h);
+    Some(c)
+}
+
+/// The legend shown beside the chart (its figure's `.chart-legend` items): each
+/// item's text and colour (`--key`).
+fn legend_of(canvas: &web_sys::HtmlCanvasElement) -> Vec<(String, String)> {
+    let Some(items) = canvas
+        .closest("figure")
+        .ok()
+        .flatten()
+        .and_then(|f| f.query_selector_all(".chart-legend li").ok())
+    else {
+        return Vec::new();
+    };
+    (0..items.length())
+        .filter_map(|i| items.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .map(|li| {
+            let style = li.get_attribute("style").unwrap_or_default();
+            let colour = style
+                .split_once("--key:")
+                .map(|(_, c)| c.trim().trim_end_matches(';').to_string())
+                .unwrap_or_else(|| "#444".into());
+            let text = li.text_content().unwrap_or_default();
+            (
+                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                colour,
+            )
+        })
+        .collect()
+}
+
+/// Paints `big` white, the title and the legend's keys in its top band, and `chart`
+/// under them.
+fn paint_band(
+    big: &web_sys::HtmlCanvasElement,
+    chart: &web_sys::HtmlCanvasElement,
+    title: &str,
+    keys: &[(String, String)],
+) -> Option<()> {
+    let g: web_sys::CanvasRenderingContext2d = big.get_context("2d").ok()??.dyn_into().ok()?;
+    g.set_fill_style_str("#ffffff");
+    g.fill_rect(0.0, 0.0, big.width() as f64, big.height() as f64);
+    g.set_fill_style_str("#282828");
+    g.set_font("bold 40px sans-serif");
+    g.fill_text(title, 30.0, 52.0).ok()?;
+    g.set_font("28px sans-serif");
+    let mut x = 30.0;
+    for (text, colour) in keys {
+        g.set_fill_style_str(colour);
+        g.fill_rect(x, 86.0, 36.0, 6.0);
+        g.set_fill_style_str("#282828");
+        g.fill_text(text, x + 44.0, 98.0).ok()?;
+        x += 44.0 + g.measure_text(text).ok()?.width() + 34.0;
+    }
+    g.draw_image_with_html_canvas_element(chart, 0.0, PNG_BAND as f64)
+        .ok()?;
+    Some(())
+}
 
 /// Counts the window's resizes into [`crate::ctx::Ui::resized`], which every chart
 /// follows. Call once, in the app; removed with the calling component.
@@ -85,9 +159,54 @@ pub fn CanvasChart(
         }
         (rev, w, h)
     });
+    // The chart again for a projector: 1920 × 1080, its title and legend in a band on
+    // top, the chart under it (text and lines at 1.5× the 1280 × 720 layout's), saved as
+    // a PNG.
+    let png = move |_| {
+        let title = label.get_untracked();
+        let name = format!(
+            "driftlab-{}.png",
+            title
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        let keys = canvas
+            .get_untracked()
+            .map(|c| legend_of(&c))
+            .unwrap_or_default();
+        let Some(chart) = new_canvas(PNG_SIZE.0, PNG_SIZE.1 - PNG_BAND) else {
+            return;
+        };
+        if value
+            .with_untracked(|s| draw(chart.clone(), s.as_ref(), PNG_SCALE))
+            .is_err()
+        {
+            return;
+        }
+        let Some(big) = new_canvas(PNG_SIZE.0, PNG_SIZE.1) else {
+            return;
+        };
+        if paint_band(&big, &chart, &title, &keys).is_some() {
+            if let Ok(data) = big.to_data_url() {
+                let _ = crate::download::save_url(&name, &data);
+            }
+        }
+    };
     view! {
         <div class="canvas-wrap">
             <canvas node_ref=canvas role="img" aria-label=move || label.get() data-drawn="0"></canvas>
+            <button
+                class="chart-png"
+                data-testid="chart-png"
+                title=move || ctx.t(Txt::ChartPngTip)
+                aria-label=move || ctx.t(Txt::ChartPngTip)
+                on:click=png
+            >
+                {move || ctx.t(Txt::ChartPng)}
+            </button>
             <Show when=move || value.with(|s| s.is_none())>
                 <p class="chart-empty">{move || empty.get()}</p>
             </Show>

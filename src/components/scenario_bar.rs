@@ -2,6 +2,7 @@
 //! settings, the language switch and the help button.
 
 use crate::components::field::TextField;
+use crate::components::share::ShareMenu;
 use crate::components::term::Term;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
@@ -262,6 +263,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     {shown}
                 </p>
                 <div class="top-right">
+                    <ShareMenu />
                     <LangSwitch />
                     <button
                         class="help-button"

@@ -631,4 +631,28 @@ table! {
     CmpAll => "Every figure of both runs", "Tous les chiffres des deux parties";
     CmpRefused => "refused", "refusées";
     CmpSummary => "Seats that ended with another holder: {seats}. Anomalies only in a: {only_a}; only in b: {only_b} (same kind, seat and customer).", "Places finies chez un autre détenteur : {seats}. Anomalies seulement dans a : {only_a} ; seulement dans b : {only_b} (même type, place et client).";
+
+    // Share, export, import (issue 9 items 3 and 6)
+    LinkWhyRange => "must be between {lo} and {hi}{unit}", "doit être entre {lo} et {hi}{unit}";
+    LinkActionRefused => "The link's action “{value}” was refused ({why}): it was left out.", "L'action « {value} » du lien a été refusée ({why}) : elle a été omise.";
+    Share => "Share", "Partager";
+    ShareTip => "Share this run at this moment, export or import its scenario, download its tables.", "Partager cette simulation à cet instant, exporter ou importer son scénario, télécharger ses tableaux.";
+    ShareLink => "Link to this run at this moment (scenario, live actions, view, instant)", "Lien vers cette simulation à cet instant (scénario, actions en direct, vue, instant)";
+    CopyLink => "Copy the link", "Copier le lien";
+    LinkCopied => "Link copied: paste it anywhere.", "Lien copié : collez-le où vous voulez.";
+    CopyRefused => "The browser refused the clipboard: the link above is selected, copy it with Ctrl+C.", "Le navigateur a refusé le presse-papiers : le lien ci-dessus est sélectionné, copiez-le avec Ctrl+C.";
+    ScenarioFile => "Scenario file (JSON)", "Fichier de scénario (JSON)";
+    ExportScenario => "Export", "Exporter";
+    ImportScenario => "Import…", "Importer…";
+    ImportDone => "Scenario imported: a new run, paused at its start.", "Scénario importé : une nouvelle simulation, en pause au début.";
+    ImportRefused => "This file was refused: {field}{why}. The running scenario is unchanged.", "Ce fichier a été refusé : {field}{why}. Le scénario en cours n'a pas changé.";
+    Tables => "Tables (CSV)", "Tableaux (CSV)";
+    CsvLog => "event log", "journal";
+    CsvMeasures => "measures", "mesures";
+    CsvServers => "per server", "par serveur";
+    CsvHistory => "history", "historique";
+    CsvAnomalies => "anomalies", "anomalies";
+    CsvTip => "Download as a CSV file (comma-separated, decimal point, UTF-8), for a spreadsheet.", "Télécharger un fichier CSV (séparateur virgule, point décimal, UTF-8), pour un tableur.";
+    ChartPng => "PNG", "PNG";
+    ChartPngTip => "Download this chart as a PNG image at projector resolution (1920 × 1080).", "Télécharger ce graphique en image PNG à la résolution d'un projecteur (1920 × 1080).";
 }

@@ -8,6 +8,21 @@ use std::fmt;
 pub struct ConfigError {
     field: String,
     message: String,
+    range: Option<Range>,
+}
+
+/// The range a number must lie in, as [`check_range`] states it (the app words it in
+/// the user's language).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Range {
+    /// The least value allowed.
+    pub lo: f64,
+    /// The largest value allowed.
+    pub hi: f64,
+    /// What follows the range, e.g. `" ppm"` or `" s since midnight"`.
+    pub unit: String,
+    /// The value refused.
+    pub got: f64,
 }
 
 impl ConfigError {
@@ -17,7 +32,19 @@ impl ConfigError {
         ConfigError {
             field: field.into(),
             message: message.into(),
+            range: None,
         }
+    }
+    /// The same error on another field (e.g. the path inside a file).
+    pub fn with_field(self, field: impl Into<String>) -> ConfigError {
+        ConfigError {
+            field: field.into(),
+            ..self
+        }
+    }
+    /// The allowed range, when the error is a number out of it.
+    pub fn range(&self) -> Option<&Range> {
+        self.range.as_ref()
     }
     /// The path of the offending field, e.g. `servers[1].clock.skew_ppm`.
     pub fn field(&self) -> &str {
@@ -48,9 +75,17 @@ pub fn check_range(
     if value.is_finite() && value >= lo && value <= hi {
         Ok(())
     } else {
-        Err(ConfigError::new(
-            field,
-            format!("must be between {lo} and {hi}{unit}, got {value}"),
-        ))
+        Err(ConfigError {
+            range: Some(Range {
+                lo,
+                hi,
+                unit: unit.to_string(),
+                got: value,
+            }),
+            ..ConfigError::new(
+                field,
+                format!("must be between {lo} and {hi}{unit}, got {value}"),
+            )
+        })
     }
 }

@@ -166,16 +166,7 @@ impl Sim {
     /// run) happen again at their instants.
     pub fn with_actions(cfg: Config, actions: &[Acted]) -> Result<Sim, ConfigError> {
         cfg.validate()?;
-        for (i, a) in actions.iter().enumerate() {
-            let field = format!("actions[{i}]");
-            validate_action(&a.action, &cfg, &field)?;
-            if i > 0 && (a.at, a.after_events) < (actions[i - 1].at, actions[i - 1].after_events) {
-                return Err(ConfigError::new(
-                    field,
-                    "actions must be listed in the order they happened",
-                ));
-            }
-        }
+        Sim::check_actions(&cfg, actions)?;
         let start = cfg.sale.start();
         let opening = cfg.sale.opening();
         let end = cfg.sale.end();
@@ -229,6 +220,22 @@ impl Sim {
             }
         }
         Ok(sim)
+    }
+
+    /// Checks `actions` against `cfg` (a server, time server or node that exists, in
+    /// the order they happened); the error names the first one refused, `actions[i]`.
+    pub fn check_actions(cfg: &Config, actions: &[Acted]) -> Result<(), ConfigError> {
+        for (i, a) in actions.iter().enumerate() {
+            let field = format!("actions[{i}]");
+            validate_action(&a.action, cfg, &field)?;
+            if i > 0 && (a.at, a.after_events) < (actions[i - 1].at, actions[i - 1].after_events) {
+                return Err(ConfigError::new(
+                    field,
+                    "actions must be listed in the order they happened",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Runs `f` with node `a`'s context: what it does is carried out as it goes.
@@ -394,8 +401,9 @@ impl Sim {
     fn replay_due(&mut self, upto: Option<Time>) {
         while let Some(a) = self.replay.last() {
             // The live run did it after exactly this many events, at `a.at` (never
-            // later than the next event's instant).
-            let due = a.after_events == self.k.events && upto.is_none_or(|t| a.at <= t);
+            // later than the next event's instant). An action written by hand (a link)
+            // with a count already passed is done at once rather than never.
+            let due = a.after_events <= self.k.events && upto.is_none_or(|t| a.at <= t);
             if !due {
                 break;
             }
