@@ -106,7 +106,7 @@ pub mod server;
 mod closed_loop;
 
 pub use client::Client;
-pub use config::{ClientConfig, DisciplineKind, NtpConfigError};
+pub use config::{ClientConfig, ClientMode, DisciplineKind, NtpConfigError};
 pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
 pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
 pub use server::{RateLimit, ServerConfig, ServerState, SystemVars};

@@ -24,7 +24,7 @@ use crate::config::{
 use crate::data::config::{Failover, ReadFrom};
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
-use crate::ntp::{ClientConfig, DisciplineKind};
+use crate::ntp::{ClientConfig, ClientMode, DisciplineKind};
 use crate::server::config::{Becomes, InstanceFault, LockKind};
 use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
 
@@ -320,6 +320,17 @@ pub const PRESETS: &[Preset] = &[
         offsets_s: ONE_AHEAD,
         alarming: false,
         build: ntp_cold_start,
+    },
+    Preset {
+        name: "ntp_first_answer_liar",
+        group: Group::Ntp,
+        label_en: "first answer",
+        label_fr: "première réponse",
+        summary_en: "The report's NTPService (SNTP-like: ask the time servers in order, believe the first answer) while ntp-a, the first, lies by +10 s: every clock ends 10 s ahead; full NTP outvotes it.",
+        summary_fr: "Le NTPService du rapport (à la SNTP : interroger les serveurs de temps dans l'ordre, croire la première réponse) alors que ntp-a, le premier, ment de +10 s : toutes les horloges finissent 10 s en avance ; NTP complet le met en minorité.",
+        offsets_s: EXTREME,
+        alarming: true,
+        build: ntp_first_answer_liar,
     },
     Preset {
         name: "lb_weighted",
@@ -942,6 +953,18 @@ fn ntp_cold_start() -> Config {
     c.servers[0].clock.skew_ppm = 50.0;
     c.sale.duration_s = 3600.0;
     c.ntp.client.drift_ppm = None;
+    c
+}
+
+/// The report's first-answer client while `ntp-a`, its first source, lies by +10 s.
+fn ntp_first_answer_liar() -> Config {
+    let mut c = with_ntp("ntp_first_answer_liar", EXTREME);
+    c.ntp.client.mode = ClientMode::FirstAnswer;
+    c.ntp.faults.push(Fault::Falseticker {
+        source: NTP_A,
+        lie_ms: 10_000.0,
+        at_s: AT_START,
+    });
     c
 }
 

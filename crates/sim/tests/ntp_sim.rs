@@ -636,3 +636,52 @@ fn cold_start_steps_watches_the_drift_then_the_loop_creeps() {
         assert!(worst < 20 * MS, "seed {seed}: {} ms", worst as f64 / 1e6);
     }
 }
+
+/// The report's first-answer client (`ntp.client.mode = "first-answer"`) believes
+/// `ntp-a`, its first source, which lies by +10 s: every clock ends 10 s ahead of true
+/// time (within 5 ms). The same run with full NTP outvotes the liar: every clock within
+/// 5 ms of true time, `ntp-a` flagged as a falseticker. Over 3 seeds.
+#[test]
+fn a_first_answer_client_follows_a_lying_first_source_full_ntp_outvotes_it() {
+    use driftlab_sim::ntp::ClientMode;
+    let liar = 2;
+    for seed in 1..=3 {
+        for mode in [ClientMode::FirstAnswer, ClientMode::Full] {
+            let mut c = presets::preset("ntp_first_answer_liar").unwrap();
+            assert_eq!(c.ntp.client.mode, ClientMode::FirstAnswer);
+            c.seed = seed;
+            c.ntp.client.mode = mode;
+            let mut s = Sim::new(c).unwrap();
+            let start = s.now();
+            let expected = match mode {
+                ClientMode::FirstAnswer => 10 * SEC,
+                ClientMode::Full => 0,
+            };
+            let mut t = start + 60 * SEC;
+            while t < start + 20 * 60 * SEC {
+                s.run_until(t);
+                for i in 0..5 {
+                    let off = s.clock(i).offset(s.now());
+                    assert!(
+                        (off - expected).abs() < 5 * MS,
+                        "seed {seed}, {mode:?}: server-{} {} ms off at {t}",
+                        i + 1,
+                        off as f64 / 1e6
+                    );
+                    let st = s.ntp_status(i).unwrap();
+                    match mode {
+                        ClientMode::FirstAnswer => {
+                            assert_eq!(st.selected, Some(liar));
+                            assert!(st.falsetickers.is_empty(), "no vote");
+                        }
+                        ClientMode::Full => {
+                            assert_ne!(st.selected, Some(liar));
+                            assert_eq!(st.falsetickers, vec![liar], "seed {seed} at {t}");
+                        }
+                    }
+                }
+                t += 10 * SEC;
+            }
+        }
+    }
+}

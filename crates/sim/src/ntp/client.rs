@@ -17,10 +17,11 @@ use super::discipline::Loop;
 use super::monitor::{Alert, SourceState};
 use super::packet::{Kiss, Reply};
 use super::peer::{Peer, Received};
-use super::{ClientConfig, Command, NtpConfigError, SourceId, MAXSTRAT};
+use super::{ClientConfig, ClientMode, Command, NtpConfigError, SourceId, MAXSTRAT};
 use crate::time::Time;
 use system::System;
 
+mod first_answer;
 mod system;
 
 /// One node's NTP client.
@@ -40,6 +41,7 @@ impl Client {
     pub fn new(cfg: &ClientConfig, now: Time) -> Result<Client, NtpConfigError> {
         cfg.validate()?;
         let poll = (cfg.minpoll, cfg.maxpoll);
+        let first_answer = cfg.mode == ClientMode::FirstAnswer;
         let mut peers: Vec<Peer> = Vec::new();
         for (&id, fallback) in cfg
             .sources
@@ -48,8 +50,9 @@ impl Client {
             .chain(cfg.fallbacks.iter().map(|s| (s, true)))
         {
             let mut p = Peer::new(id, fallback, poll, cfg.iburst, now);
-            p.mobilised = !fallback;
-            if fallback {
+            // First-answer: only the first source is asked; the others wait their turn.
+            p.mobilised = !fallback && !(first_answer && !peers.is_empty());
+            if !p.mobilised {
                 p.tally = SourceState::Idle;
             }
             peers.push(p);
@@ -128,6 +131,11 @@ impl Client {
                 self.manage_fallbacks(t4, &mut out);
             }
             Received::Kiss(Kiss::Init) => {}
+            Received::Stale | Received::Fresh | Received::Popcorn
+                if self.cfg.mode == ClientMode::FirstAnswer =>
+            {
+                self.believe(i, reply, t4, &mut out)
+            }
             Received::Unsynchronized | Received::BadDistance | Received::Popcorn => {}
             // A stale pick changes the source's figures (dispersion, jitter) but brings
             // no new sample: selection runs again so the tallies follow, and the clock
@@ -162,13 +170,24 @@ impl Client {
 
     /// Keeps `want` sources answering: each unreachable primary is replaced by the next
     /// fallback that is not itself unreachable; fallbacks no longer needed are released.
+    /// First-answer: every source after the first is a fallback, and one is wanted.
     fn manage_fallbacks(&mut self, now: Time, out: &mut Vec<Command>) {
-        let primaries = self.cfg.sources.len();
+        let first_answer = self.cfg.mode == ClientMode::FirstAnswer;
+        let primaries = if first_answer {
+            1
+        } else {
+            self.cfg.sources.len()
+        };
         let ok = self.peers[..primaries]
             .iter()
             .filter(|p| !p.unreachable())
             .count();
-        let mut need = self.cfg.want.unwrap_or(primaries).saturating_sub(ok);
+        let want = if first_answer {
+            1
+        } else {
+            self.cfg.want.unwrap_or(primaries)
+        };
+        let mut need = want.saturating_sub(ok);
         for (i, p) in self.peers.iter_mut().enumerate().skip(primaries) {
             if need > 0 {
                 if !p.mobilised {
