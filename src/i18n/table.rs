@@ -505,6 +505,7 @@ table! {
     AlFallbackOff => "fallback released, primaries back", "secours libéré, les principaux sont revenus";
     AlRate => "asked to poll less often (RATE)", "prié d'interroger moins souvent (RATE)";
     AlDenied => "access denied (DENY)", "accès refusé (DENY)";
+    AlBadAuth => "reply failed authentication: forged or altered, dropped", "réponse non authentifiée : falsifiée ou modifiée, écartée";
     EvStepped => "clock stepped by", "horloge recalée de";
     EvPanic => "offset beyond 1000 s: NTP refuses to touch the clock", "décalage au-delà de 1000 s : NTP refuse de toucher l'horloge";
     EvFault => "fault:", "panne :";
@@ -526,6 +527,7 @@ table! {
     FlStrobeTip => "For 5 minutes the chosen server's clock flips 0.5 s ahead and back every 30 s, like two time programs fighting.", "Pendant 5 minutes, l'horloge du serveur choisi saute de 0,5 s en avant puis revient toutes les 30 s, comme deux programmes de temps qui se battent.";
     FlPartition => "cut from time 5 min", "coupé du temps 5 min";
     FlPartitionTip => "The chosen server cannot reach any time server for 5 minutes (customers still reach it).", "Le serveur choisi ne joint plus aucun serveur de temps pendant 5 minutes (les clients le joignent toujours).";
+    FlSpoof => "spoofed replies", "réponses usurpées";
     FlRefused => "Refused:", "Refusé :";
     FlDone => "Injected at", "Déclenchée à";
 

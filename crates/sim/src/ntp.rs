@@ -89,6 +89,7 @@ use crate::time::{Time, MS, SEC};
 use serde::Serialize;
 
 pub mod alert;
+pub mod auth;
 pub mod chrony;
 pub mod client;
 pub mod config;
@@ -109,7 +110,7 @@ pub use client::Client;
 pub use config::{ClientConfig, ClientMode, DisciplineKind, NtpConfigError};
 pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
 pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
-pub use server::{RateLimit, ServerConfig, ServerState, SystemVars};
+pub use server::{RateLimit, Restrict, ServerConfig, ServerState, SystemVars};
 
 /// Which server a source is: the simulator's index for that NTP server node.
 pub type SourceId = usize;

@@ -859,6 +859,14 @@ impl Sim {
                 self.switch_ntp(server as usize - 1, on);
                 return;
             }
+            Fault::Spoofed {
+                source, offset_ms, ..
+            } => {
+                let a = Addr::new(Layer::TimeServer, source as u16);
+                let msg = time_server::Msg::Spoof(ms_to_nanos(offset_ms));
+                self.deliver(a, a, msg.into());
+                Node::Tsv(source as u8)
+            }
         };
         self.truth.time_events.push(TimeEvent {
             t: now,

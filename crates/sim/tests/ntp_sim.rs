@@ -685,3 +685,93 @@ fn a_first_answer_client_follows_a_lying_first_source_full_ntp_outvotes_it() {
         }
     }
 }
+
+/// `ntp_spoofed`: an attacker on `ntp-a`'s path adds 20 s to every reply. Without keys
+/// every client follows `ntp-a` and its clock ends 20 s ahead. With `ntp.client.key =
+/// 1` every forged reply fails authentication (alert `BadAuth`), `ntp-a` is never
+/// heard (reach 0) and never followed, every clock stays within 5 ms of true time, and
+/// once `ntp-a` is unreachable (8 polls) a fallback is mobilised and followed. Over 3
+/// seeds.
+#[test]
+fn spoofed_replies_are_followed_without_keys_and_dropped_with_them() {
+    let spoofed = 2;
+    for seed in 1..=3 {
+        for keyed in [false, true] {
+            let mut c = presets::preset("ntp_spoofed").unwrap();
+            assert_eq!(c.ntp.client.key, None);
+            c.seed = seed;
+            if keyed {
+                c.ntp.client.key = Some(1);
+            }
+            let mut s = Sim::new(c).unwrap();
+            let start = s.now();
+            let mut t = start + 30 * SEC;
+            while t < start + 20 * 60 * SEC {
+                s.run_until(t);
+                for i in 0..3 {
+                    let st = s.ntp_status(i).unwrap();
+                    let off = s.clock(i).offset(s.now());
+                    if keyed {
+                        assert_ne!(st.selected, Some(spoofed), "seed {seed} at {t}");
+                        assert_eq!(
+                            st.sources[0].reach, 0,
+                            "the forged replies set no reach bit"
+                        );
+                        assert!(off.abs() < 5 * MS, "seed {seed}: {off} ns at {t}");
+                    } else {
+                        assert_eq!(st.selected, Some(spoofed), "seed {seed} at {t}");
+                        assert!(
+                            (off - 20 * SEC).abs() < 5 * MS,
+                            "seed {seed}: {off} ns at {t}"
+                        );
+                    }
+                }
+                t += 10 * SEC;
+            }
+            if keyed {
+                let bad = s
+                    .time_events()
+                    .iter()
+                    .filter(|e| e.what == TimeEventKind::Raised(Alert::BadAuth { source: spoofed }))
+                    .count();
+                assert!(bad >= 3 * 8, "seed {seed}: {bad} forged replies dropped");
+                for i in 0..3 {
+                    let st = s.ntp_status(i).unwrap();
+                    assert!(st.synchronized(), "server-{} follows a fallback", i + 1);
+                    assert!(matches!(st.selected, Some(3 | 4)));
+                }
+            }
+        }
+    }
+}
+
+/// `restrict`: `ntp-a` denies server-2 (`restrict ADDR noserve kod`): server-2 gets a
+/// `DENY` kiss, shown as ntp-a's refid, stops asking and mobilises a fallback at once;
+/// the other servers are served.
+#[test]
+fn a_denied_client_is_kissed_and_falls_back() {
+    use driftlab_sim::ntp::{Kiss, RefId};
+    let mut c = presets::preset("synced").unwrap();
+    c.ntp.servers[2].restrict.deny = vec![2];
+    let mut s = Sim::new(c).unwrap();
+    let start = s.now();
+    s.run_until(start + 120 * SEC);
+    let st = s.ntp_status(1).unwrap();
+    assert_eq!(st.sources[0].state, SourceState::Denied);
+    assert_eq!(st.sources[0].refid, RefId::Kiss(Kiss::Deny));
+    assert!(st
+        .sources
+        .iter()
+        .any(|x| x.id == 0 && x.state != SourceState::Idle));
+    assert!(st.synchronized());
+    for i in [0, 2, 3, 4] {
+        assert_ne!(
+            s.ntp_status(i).unwrap().sources[0].state,
+            SourceState::Denied
+        );
+    }
+    assert!(s
+        .time_events()
+        .iter()
+        .any(|e| e.what == TimeEventKind::Raised(Alert::AccessDenied { source: 2 })));
+}

@@ -13,6 +13,7 @@
 //! * Read [`Client::status`] for the dashboard and [`Client::system_vars`] to answer
 //!   downstream clients if this node also serves time (a stratum-2 server).
 
+use super::auth::{kiss_needs_mac, Key};
 use super::discipline::Loop;
 use super::monitor::{Alert, SourceState};
 use super::packet::{Kiss, Reply};
@@ -34,6 +35,7 @@ pub struct Client {
     started: bool,
     born: Time,
     address: Option<SourceId>,
+    key: Option<Key>,
 }
 
 impl Client {
@@ -68,6 +70,7 @@ impl Client {
             started: false,
             born: now,
             address: None,
+            key: None,
         })
     }
 
@@ -76,6 +79,13 @@ impl Client {
     /// loop, and is not fit for selection.
     pub fn with_address(mut self, id: SourceId) -> Client {
         self.address = Some(id);
+        self
+    }
+
+    /// The key this client authenticates its sources with (`cfg.key`'s secret): its
+    /// requests carry the key's MAC, and replies without a valid one are dropped.
+    pub fn with_key(mut self, key: Key) -> Client {
+        self.key = Some(key);
         self
     }
 
@@ -121,7 +131,20 @@ impl Client {
         };
         let phase = self.disc.ledger().applied(t4);
         self.peers[i].sort = self.disc.settled();
-        match self.peers[i].receive(reply, t4, phase) {
+        // Authentication first (ntpd's receive()): without the key's valid MAC, a
+        // reply is no answer. Only a `RATE` kiss is believed unsigned (it asks nothing
+        // but patience).
+        let authentic = self.key.as_ref().is_none_or(|k| match reply.kiss_code() {
+            Some(kiss) if !kiss_needs_mac(kiss) => true,
+            _ => k.verifies_reply(reply),
+        });
+        let received = if authentic {
+            self.peers[i].receive(reply, t4, phase)
+        } else {
+            self.peers[i].bad_auth(reply, t4)
+        };
+        match received {
+            Received::BadAuth => out.push(Command::Alert(Alert::BadAuth { source: from })),
             Received::Bogus => return out,
             Received::Kiss(Kiss::Rate) => {
                 out.push(Command::Alert(Alert::RateLimited { source: from }))
@@ -157,10 +180,9 @@ impl Client {
         for p in &mut self.peers {
             if p.next_poll().is_some_and(|t| t <= now) {
                 let poll = p.poll(now, sys_poll);
-                out.push(Command::Send {
-                    to: p.id,
-                    request: poll.request,
-                });
+                let mut request = poll.request;
+                request.mac = self.key.as_ref().map(|k| k.sign_request(&request));
+                out.push(Command::Send { to: p.id, request });
                 if poll.became_unreachable {
                     out.push(Command::Alert(Alert::SourceUnreachable { source: p.id }));
                 }
@@ -235,7 +257,16 @@ mod tests {
         // A stratum-1 server whose clock agrees with ours, 1 ms away.
         let t2 = t1 + MS;
         if let Some(k) = kiss {
-            return Reply::kiss(&crate::ntp::Request { t1, poll: 6 }, k, t2, t2);
+            return Reply::kiss(
+                &crate::ntp::Request {
+                    t1,
+                    poll: 6,
+                    mac: None,
+                },
+                k,
+                t2,
+                t2,
+            );
         }
         Reply {
             t1,
@@ -247,6 +278,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 10_000,
             refid: crate::ntp::RefId::clock("GPS"),
+            mac: None,
         }
     }
 

@@ -93,6 +93,11 @@ pub struct ClientConfig {
     /// `"full"` NTP (default) or `"first-answer"` (SNTP-like: believe the first source
     /// that answers, in order).
     pub mode: ClientMode,
+    /// Authenticate every source with this key (ntpd's `server … key N` on every
+    /// source line, with `trustedkey N`): requests carry its MAC, and replies without
+    /// its valid MAC are dropped before the reach bit. Default `None`: no
+    /// authentication. The key's secret is in the run's keys (`ntp.keys`).
+    pub key: Option<super::auth::KeyId>,
 }
 
 impl Default for ClientConfig {
@@ -112,6 +117,7 @@ impl Default for ClientConfig {
             stepout_s: WATCH as f64 / SEC as f64,
             panic_s: PANICT as f64 / SEC as f64,
             mode: ClientMode::Full,
+            key: None,
         }
     }
 }

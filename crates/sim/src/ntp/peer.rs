@@ -51,6 +51,8 @@ pub enum Received {
     Popcorn,
     /// The filter has a new conclusion ([`Peer::estimate`]).
     Fresh,
+    /// The reply failed authentication: dropped before the reach bit.
+    BadAuth,
 }
 
 /// The poll of one source: the request to send, and whether it just became unreachable.
@@ -92,6 +94,7 @@ pub struct Peer {
     /// When the last sample used was taken (ntpd's `peer->epoch`).
     used: Option<Time>,
     popcorns: u32,
+    auth_failures: u32,
     last_rx: Option<Time>,
     /// Whether the filter ranks by delay (the client's clock is past its startup
     /// clamp) or trusts the newest sample.
@@ -129,6 +132,7 @@ impl Peer {
             estimate_at: (now, 0),
             used: None,
             popcorns: 0,
+            auth_failures: 0,
             last_rx: None,
             sort: true,
             tally: SourceState::Idle,
@@ -204,6 +208,23 @@ impl Peer {
     pub fn filter(&self) -> &ClockFilter {
         &self.filter
     }
+    /// How many replies failed authentication.
+    pub fn auth_failures(&self) -> u32 {
+        self.auth_failures
+    }
+
+    /// A reply to our outstanding request that failed authentication arrived at `t4`:
+    /// it answers the request (which is no longer outstanding) but sets no reach bit
+    /// and brings no sample. `Bogus` if it answers nothing we asked.
+    pub fn bad_auth(&mut self, reply: &Reply, t4: Time) -> Received {
+        if !self.mobilised || self.xmt != Some(reply.t1) {
+            return Received::Bogus;
+        }
+        self.xmt = None;
+        self.last_rx = Some(t4);
+        self.auth_failures += 1;
+        Received::BadAuth
+    }
 
     /// The poll process (RFC 5905 A.5.7.1): called when [`Peer::next_poll`] is due,
     /// with the system poll exponent. Returns the request to send.
@@ -237,6 +258,7 @@ impl Peer {
             request: Request {
                 t1: now,
                 poll: self.poll_exp(),
+                mac: None,
             },
             became_unreachable,
         }
@@ -350,6 +372,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 0,
             refid: RefId::clock("GPS"),
+            mac: None,
         }
     }
 

@@ -98,6 +98,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 10_000,
             refid: RefId::clock("GPS"),
+            mac: None,
         }
     }
 

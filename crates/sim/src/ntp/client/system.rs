@@ -381,6 +381,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 10_000,
             refid,
+            mac: None,
         }
     }
 
