@@ -91,6 +91,7 @@ use serde::Serialize;
 pub mod alert;
 pub mod auth;
 pub mod chrony;
+pub mod chronyc;
 pub mod client;
 pub mod config;
 pub mod discipline;
@@ -102,6 +103,7 @@ pub mod packet;
 pub mod peer;
 pub mod select;
 pub mod server;
+pub mod stages;
 
 #[cfg(test)]
 mod closed_loop;

@@ -10,7 +10,7 @@ pub use crate::msg::ntp_client::Msg;
 use crate::msg::{time_server, Addr, Layer, Msg as AnyMsg};
 use crate::net::Way;
 use crate::ntp::auth::Key;
-use crate::ntp::{Client, ClientConfig, Command, Reply};
+use crate::ntp::{Client, ClientConfig, Command, DisciplineKind, Reply};
 use crate::obs::Obs;
 use crate::time::MS;
 
@@ -157,6 +157,11 @@ pub struct NtpClient {
 }
 
 impl NtpClient {
+    /// The discipline it runs (or will run when switched on).
+    pub fn discipline(&self) -> DisciplineKind {
+        self.cfg.discipline
+    }
+
     /// An idle client that runs `cfg` when switched on.
     pub fn new(cfg: &ClientConfig) -> NtpClient {
         NtpClient {
@@ -207,6 +212,23 @@ impl Node for NtpClient {
         match msg {
             Msg::Wake(gen) => self.agent.on_wake(gen, cx, wake),
             Msg::Reply { source, reply } => self.agent.on_reply(source, &reply, cx, wake),
+            Msg::Discipline(kind) => {
+                if self.cfg.discipline == kind {
+                    return;
+                }
+                self.cfg.discipline = kind;
+                let Some(c) = &self.agent.client else {
+                    return;
+                };
+                // One daemon stopped, the other started: it reads the frequency the
+                // first one learnt, as from its drift file, and bursts.
+                let cfg = ClientConfig {
+                    drift_ppm: Some(c.discipline().freq_ppm().clamp(-500.0, 500.0)),
+                    ..self.cfg.clone()
+                };
+                self.agent.switch_off();
+                self.agent.switch_on(&cfg, self.key.as_ref(), cx, wake);
+            }
             Msg::Switch(on) => {
                 if self.agent.running() == on {
                     return;

@@ -775,3 +775,35 @@ fn a_denied_client_is_kissed_and_falls_back() {
         .iter()
         .any(|e| e.what == TimeEventKind::Raised(Alert::AccessDenied { source: 2 })));
 }
+
+/// The live switch between disciplines: ntpd's loop on `ntp_lan_one_source_ntpd` for
+/// 40 minutes, then chrony-style. The new daemon starts from the frequency the old one
+/// learnt (as from a drift file, so within 1 ppm of it), bursts, and keeps the clock
+/// within 5 ms of true time; the switch is recorded and replayed by a restart.
+#[test]
+fn switching_the_discipline_live_hands_the_frequency_over() {
+    use driftlab_sim::ntp::DisciplineKind;
+    let mut s = sim("ntp_lan_one_source_ntpd");
+    let start = s.now();
+    s.run_until(start + 40 * 60 * SEC);
+    assert_eq!(s.ntp_discipline(0), Some(DisciplineKind::Ntpd));
+    let before = s.ntp_status(0).unwrap().frequency_ppm;
+    s.set_discipline(0, DisciplineKind::Chrony);
+    assert_eq!(s.ntp_discipline(0), Some(DisciplineKind::Chrony));
+    let after = s.ntp_status(0).unwrap().frequency_ppm;
+    assert!(
+        (after - before).abs() < 1.0,
+        "{before} ppm, then {after} ppm"
+    );
+    stays_within(&mut s, start + 40 * 60 * SEC, start + 60 * 60 * SEC, 5 * MS);
+    let hash = s.trace_hash();
+    let actions = s.actions().to_vec();
+    assert_eq!(actions.len(), 1);
+    let mut again = Sim::with_actions(
+        presets::preset("ntp_lan_one_source_ntpd").unwrap(),
+        &actions,
+    )
+    .unwrap();
+    again.run_until(start + 60 * 60 * SEC);
+    assert_eq!(again.trace_hash(), hash);
+}

@@ -53,7 +53,7 @@ impl Client {
         {
             let mut p = Peer::new(id, fallback, poll, cfg.iburst, now);
             // First-answer: only the first source is asked; the others wait their turn.
-            p.mobilised = !fallback && !(first_answer && !peers.is_empty());
+            p.mobilised = !fallback && (!first_answer || peers.is_empty());
             if !p.mobilised {
                 p.tally = SourceState::Idle;
             }
@@ -100,6 +100,16 @@ impl Client {
     /// The clock discipline.
     pub fn discipline(&self) -> &Loop {
         &self.disc
+    }
+    /// The clock filter of association `i` (primaries then fallbacks) at local time
+    /// `now`: its stages, the pick and why.
+    pub fn filter_view(&self, i: usize, now: Time) -> Option<super::stages::FilterView> {
+        let p = self.peers.get(i)?;
+        Some(super::stages::filter_view(
+            p,
+            now,
+            self.disc.ledger().applied(now),
+        ))
     }
     /// The local time at which [`Client::on_timer`] is next needed.
     pub fn next_wakeup(&self) -> Option<Time> {

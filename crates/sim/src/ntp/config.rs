@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which daemon's clock discipline a client follows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DisciplineKind {
     /// ntpd's hybrid PLL/FLL (RFC 5905 A.5.5.6–7, `ntp_loopfilter.c`): the phase

@@ -55,6 +55,19 @@ pub enum Received {
     BadAuth,
 }
 
+/// A popcorn spike the suppressor held back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Spike {
+    /// When (local time of the sample that made the pick jump).
+    pub at: Time,
+    /// The held-back pick's offset, ns.
+    pub offset_ns: i64,
+    /// How far it jumped from the previous pick, ns.
+    pub jump_ns: i64,
+    /// The gate it exceeded, SGATE × ψ, ns.
+    pub gate_ns: i64,
+}
+
 /// The poll of one source: the request to send, and whether it just became unreachable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Poll {
@@ -94,6 +107,7 @@ pub struct Peer {
     /// When the last sample used was taken (ntpd's `peer->epoch`).
     used: Option<Time>,
     popcorns: u32,
+    last_spike: Option<Spike>,
     auth_failures: u32,
     last_rx: Option<Time>,
     /// Whether the filter ranks by delay (the client's clock is past its startup
@@ -132,6 +146,7 @@ impl Peer {
             estimate_at: (now, 0),
             used: None,
             popcorns: 0,
+            last_spike: None,
             auth_failures: 0,
             last_rx: None,
             sort: true,
@@ -207,6 +222,14 @@ impl Peer {
     /// The clock filter.
     pub fn filter(&self) -> &ClockFilter {
         &self.filter
+    }
+    #[cfg(test)]
+    pub(crate) fn filter_mut(&mut self) -> &mut ClockFilter {
+        &mut self.filter
+    }
+    /// The latest popcorn spike held back.
+    pub fn last_spike(&self) -> Option<Spike> {
+        self.last_spike
     }
     /// How many replies failed authentication.
     pub fn auth_failures(&self) -> u32 {
@@ -332,6 +355,12 @@ impl Peer {
             let jump = (out.offset_ns - (prev.offset_ns - (phase_now - previous_at.1))).abs();
             if popcorn(&out, jump, out.time - used, self.poll_exp()) {
                 self.popcorns += 1;
+                self.last_spike = Some(Spike {
+                    at: t4,
+                    offset_ns: out.offset_ns,
+                    jump_ns: jump,
+                    gate_ns: libm::round(super::filter::SGATE * out.jitter_ns as f64) as i64,
+                });
                 return Received::Popcorn;
             }
         }
