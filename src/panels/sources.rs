@@ -85,9 +85,8 @@ pub fn SourcesPanel() -> impl IntoView {
     let running = move || this.with(|t| t.as_ref().is_some_and(|s| s.running.is_some()));
     view! {
         <section class="sources-area" data-testid="sources-area">
-            <div class="panel sources-admin">
-                <div class="panel-head">
-                    <h2>{move || ctx.t(Txt::SrcTitle)}</h2>
+            <div class="sources-bar">
+                    <span class="bar-label">{move || ctx.t(Txt::SrcTitle)}</span>
                     <div class="ntpq-pick">
                         <For each=move || 0..n.get() key=|i| *i let:i>
                             <button
@@ -119,7 +118,8 @@ pub fn SourcesPanel() -> impl IntoView {
                             "chrony"
                         </button>
                     </div>
-                </div>
+            </div>
+            <div class="panel sources-admin">
                 <Show
                     when=running
                     fallback=move || view! {
@@ -128,16 +128,10 @@ pub fn SourcesPanel() -> impl IntoView {
                 >
                     <h3>"ntpq -p"</h3>
                     <NtpqTable rows=ntpq_rows />
-                    <div class="chronyc-pair">
-                        <div>
-                            <h3>{move || ctx.t(Txt::TrTitle)}</h3>
-                            <TrackingTable tracking=tracking />
-                        </div>
-                        <div>
-                            <h3>{move || ctx.t(Txt::CsTitle)}</h3>
-                            <SourcesTable lines=cs_lines />
-                        </div>
-                    </div>
+                    <h3>{move || ctx.t(Txt::CsTitle)}</h3>
+                    <SourcesTable lines=cs_lines />
+                    <h3>{move || ctx.t(Txt::TrTitle)}</h3>
+                    <TrackingTable tracking=tracking />
                 </Show>
             </div>
             <div class="panel filter" data-testid="filter-panel">

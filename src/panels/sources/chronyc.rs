@@ -18,10 +18,10 @@ pub fn TrackingTable(
     let ctx = use_ctx();
     let line = move |label, tip, value: Box<dyn Fn() -> String + Send + Sync>| {
         view! {
-            <tr>
-                <th><Term label=label tip=tip /></th>
-                <td>{move || value()}</td>
-            </tr>
+            <div class="tr-item">
+                <span class="k"><Term label=label tip=tip /></span>
+                <span class="v">{move || value()}</span>
+            </div>
         }
     };
     let get = move |f: fn(&Tracking, crate::i18n::Lang) -> String| -> Box<dyn Fn() -> String + Send + Sync> {
@@ -31,8 +31,7 @@ pub fn TrackingTable(
         })
     };
     view! {
-        <table class="chronyc tracking" data-testid="chronyc-tracking">
-            <tbody>
+        <div class="chronyc tracking" data-testid="chronyc-tracking">
                 {line(Txt::TrRef, Txt::TrRefTip, get(|t, _| t.reference.clone().unwrap_or_else(|| "-".into())))}
                 {line(Txt::TrStratum, Txt::TrStratumTip, get(|t, _| t.stratum.to_string()))}
                 {line(Txt::TrRefTime, Txt::TrRefTimeTip, get(|t, _| t.ref_time.map_or_else(|| "-".into(), |r| r.to_string())))}
@@ -47,8 +46,7 @@ pub fn TrackingTable(
                 {line(Txt::TrLeap, Txt::TrLeapTip, get(|t, lang| {
                     lang.t(if t.synchronized { Txt::TrNormal } else { Txt::TrNotSync }).to_string()
                 }))}
-            </tbody>
-        </table>
+        </div>
     }
 }
 

@@ -9,14 +9,17 @@ use crate::i18n::Txt;
 use driftlab_sim::ntp::stages::{FilterView, Verdict, Why};
 use leptos::prelude::*;
 
-fn verdict_txt(v: Verdict, why: Option<Why>) -> Txt {
+/// The verdict's short text and its whole sentence.
+fn verdict_txt(v: Verdict, why: Option<Why>) -> (Txt, Txt) {
     match v {
-        Verdict::Picked if why == Some(Why::Newest) => Txt::FiPickedNewest,
-        Verdict::Picked => Txt::FiPicked,
-        Verdict::LongerDelay => Txt::FiLonger,
-        Verdict::TooOld => Txt::FiTooOld,
-        Verdict::Older => Txt::FiOlder,
-        Verdict::Empty => Txt::FiEmpty,
+        Verdict::Picked if why == Some(Why::Newest) => {
+            (Txt::FiPickedNewest, Txt::FiPickedNewestTip)
+        }
+        Verdict::Picked => (Txt::FiPicked, Txt::FiPickedTip),
+        Verdict::LongerDelay => (Txt::FiLonger, Txt::FiLongerTip),
+        Verdict::TooOld => (Txt::FiTooOld, Txt::FiTooOldTip),
+        Verdict::Older => (Txt::FiOlder, Txt::FiOlderTip),
+        Verdict::Empty => (Txt::FiEmpty, Txt::FiEmptyTip),
     }
 }
 
@@ -58,7 +61,7 @@ pub fn FilterStages(
                             <td class="num">{ms(s.delay_ms)}</td>
                             <td class="num">{ms(s.disp_ms)}</td>
                             <td class="num">{s.rank.map(|r| r.to_string()).unwrap_or_default()}</td>
-                            <td class="verdict">{move || ctx.t(txt)}</td>
+                            <td class="verdict" title=move || ctx.t(txt.1)>{move || ctx.t(txt.0)}</td>
                         </tr>
                     }
                 })
