@@ -185,3 +185,51 @@ test('ntpq -p shows the tally codes of a falseticker run', () =>
     await shotOf(page, 'ntpq-panel', 'ntpq-falseticker-1920x1080');
     assert.deepEqual(pageErrors(page), []);
   }));
+
+test('the clock filter of a popcorn run shows a spike rejected, the least-delayed sample picked', () =>
+  withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&speed=1000&preset=ntp_popcorn&view=sources&t=10:05:00`);
+    await page.waitForSelector('[data-testid="sources-area"]', { timeout: 15_000 });
+    await page.waitForTimeout(300);
+    // Look through every server's sources for a filter holding a 50 ms spike.
+    let found = null;
+    for (let k = 1; k <= 5 && !found; k++) {
+      await page.click(`[data-testid="sources-pick-${k}"]`);
+      for (const name of ['ntp-a', 'ntp-b', 'ntp-c']) {
+        await page.click(`[data-testid="filter-pick-${name}"]`);
+        await page.waitForTimeout(100);
+        const stages = await page.$$eval('[data-testid="filter-stage"]', (rows) =>
+          rows.map((r) => ({ verdict: r.dataset.verdict, delay: Number(r.dataset.delayMs || 'NaN') })));
+        if (stages.some((s) => s.delay > 40)) {
+          found = { server: k, name, stages };
+          break;
+        }
+      }
+    }
+    assert.ok(found, 'a filter holds a spike');
+    const { stages } = found;
+    assert.equal(stages.length, 8);
+    // The spike (δ over 40 ms: 50 ms late, on paths well under 1 ms) is not picked; the
+    // pick is the least-delayed sample, under 1 ms.
+    for (const s of stages.filter((s) => s.delay > 40)) assert.equal(s.verdict, 'longer-delay');
+    const picked = stages.filter((s) => s.verdict === 'picked');
+    assert.equal(picked.length, 1);
+    const delays = stages.filter((s) => !Number.isNaN(s.delay)).map((s) => s.delay);
+    assert.equal(picked[0].delay, Math.min(...delays));
+    assert.ok(picked[0].delay < 1, `picked δ ${picked[0].delay} ms`);
+    // chronyc's tables and the discipline switch are beside it.
+    assert.ok(await page.locator('[data-testid="chronyc-row"]').count() >= 3);
+    assert.match(await page.textContent('[data-testid="chronyc-tracking"]'), /Normal/);
+    await shotOf(page, 'filter-panel', 'ntp-filter');
+    await screenshot(page, 'sources-popcorn-1280x720');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(200);
+    await screenshot(page, 'sources-popcorn-1920x1080');
+    // The live switch: ntpd's loop (the preset's) to chrony's, and back.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    assert.equal(await page.getAttribute('[data-testid="discipline-ntpd"]', 'aria-pressed'), 'true');
+    await page.click('[data-testid="discipline-chrony"]');
+    await page.waitForTimeout(200);
+    assert.equal(await page.getAttribute('[data-testid="discipline-chrony"]', 'aria-pressed'), 'true');
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: { width: 1280, height: 720 } }));

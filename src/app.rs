@@ -20,6 +20,7 @@ use crate::panels::map::MapPanel;
 use crate::panels::metrics::MetricsPanel;
 use crate::panels::ntp::NtpPanel;
 use crate::panels::servers::ServersPanel;
+use crate::panels::sources::SourcesPanel;
 use crate::panels::timeline::TimelineBar;
 use crate::view::View;
 use crate::{chart, frame, keys, url};
@@ -67,6 +68,7 @@ fn view_body(view: View) -> AnyView {
             <Chart kind=ChartKind::Response />
         }
         .into_any(),
+        View::Sources => view! { <SourcesPanel /> }.into_any(),
     }
 }
 

@@ -408,6 +408,13 @@ impl Ctx {
         self.refresh();
     }
 
+    /// Switches server `i`'s NTP client to the discipline `kind` now.
+    pub fn set_discipline(self, i: usize, kind: driftlab_sim::ntp::DisciplineKind) {
+        self.update_engine(|e| e.set_discipline(i, kind));
+        self.update_track();
+        self.refresh();
+    }
+
     /// Injects a fault into the running sale; the core's reason if it is refused.
     pub fn inject(self, fault: driftlab_sim::timesync::Fault) -> Result<(), String> {
         let r = self

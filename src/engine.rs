@@ -176,6 +176,12 @@ impl Engine {
         self.tl.act(|s| s.set_ntp(i, on));
     }
 
+    /// Switches server `i`'s NTP client to the discipline `kind` now: a live action,
+    /// replayed by a restart.
+    pub fn set_discipline(&mut self, i: usize, kind: driftlab_sim::ntp::DisciplineKind) {
+        self.tl.act(|s| s.set_discipline(i, kind));
+    }
+
     /// Injects `fault` into the running sale (a live action, replayed by a restart);
     /// refused with the reason if it names a server or time server that does not exist.
     pub fn inject(&mut self, fault: driftlab_sim::timesync::Fault) -> Result<(), ConfigError> {

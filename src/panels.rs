@@ -14,4 +14,5 @@ pub mod map;
 pub mod metrics;
 pub mod ntp;
 pub mod servers;
+pub mod sources;
 pub mod timeline;

@@ -27,11 +27,14 @@ pub enum View {
     Compare,
     /// The data path: the primary, its replicas, failover.
     Data,
+    /// One server's NTP sources as an administrator reads them (ntpq, chronyc), its
+    /// discipline, and the clock filter of one source.
+    Sources,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -41,6 +44,7 @@ impl View {
         View::Anomalies,
         View::Compare,
         View::Data,
+        View::Sources,
     ];
 
     /// The view's name in the URL.
@@ -55,6 +59,7 @@ impl View {
             View::Anomalies => "anomalies",
             View::Compare => "compare",
             View::Data => "data",
+            View::Sources => "sources",
         }
     }
 
@@ -75,6 +80,7 @@ impl View {
             View::Anomalies => Txt::ViewAnomalies,
             View::Compare => Txt::ViewCompare,
             View::Data => Txt::ViewData,
+            View::Sources => Txt::ViewSources,
         }
     }
 

@@ -89,7 +89,9 @@ use crate::time::{Time, MS, SEC};
 use serde::Serialize;
 
 pub mod alert;
+pub mod auth;
 pub mod chrony;
+pub mod chronyc;
 pub mod client;
 pub mod config;
 pub mod discipline;
@@ -101,15 +103,16 @@ pub mod packet;
 pub mod peer;
 pub mod select;
 pub mod server;
+pub mod stages;
 
 #[cfg(test)]
 mod closed_loop;
 
 pub use client::Client;
-pub use config::{ClientConfig, DisciplineKind, NtpConfigError};
+pub use config::{ClientConfig, ClientMode, DisciplineKind, NtpConfigError};
 pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
 pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
-pub use server::{RateLimit, ServerConfig, ServerState, SystemVars};
+pub use server::{RateLimit, Restrict, ServerConfig, ServerState, SystemVars};
 
 /// Which server a source is: the simulator's index for that NTP server node.
 pub type SourceId = usize;

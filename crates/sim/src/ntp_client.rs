@@ -9,7 +9,8 @@ use crate::kernel::{Build, Cx, Kernel, Node, Route};
 pub use crate::msg::ntp_client::Msg;
 use crate::msg::{time_server, Addr, Layer, Msg as AnyMsg};
 use crate::net::Way;
-use crate::ntp::{Client, ClientConfig, Command, Reply};
+use crate::ntp::auth::Key;
+use crate::ntp::{Client, ClientConfig, Command, DisciplineKind, Reply};
 use crate::obs::Obs;
 use crate::time::MS;
 
@@ -28,11 +29,21 @@ impl NtpAgent {
         NtpAgent { client, wake: 0 }
     }
 
-    /// Starts a fresh client with `cfg`, reading the host's clock, and polls at once.
-    pub fn switch_on(&mut self, cfg: &ClientConfig, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
+    /// Starts a fresh client with `cfg` (authenticating with `key`, if any), reading
+    /// the host's clock, and polls at once.
+    pub fn switch_on(
+        &mut self,
+        cfg: &ClientConfig,
+        key: Option<&Key>,
+        cx: &mut Cx<'_>,
+        wake: impl Fn(u32) -> AnyMsg,
+    ) {
         self.wake += 1;
         let client = Client::new(cfg, cx.local()).expect("the NTP client config was validated");
-        self.client = Some(client);
+        self.client = Some(match key {
+            Some(k) => client.with_key(k.clone()),
+            None => client,
+        });
         self.on_timer(cx, wake);
     }
 
@@ -140,15 +151,22 @@ impl NtpAgent {
 #[derive(Clone, Debug)]
 pub struct NtpClient {
     cfg: ClientConfig,
+    key: Option<Key>,
     /// The agent.
     pub agent: NtpAgent,
 }
 
 impl NtpClient {
+    /// The discipline it runs (or will run when switched on).
+    pub fn discipline(&self) -> DisciplineKind {
+        self.cfg.discipline
+    }
+
     /// An idle client that runs `cfg` when switched on.
     pub fn new(cfg: &ClientConfig) -> NtpClient {
         NtpClient {
             cfg: cfg.clone(),
+            key: None,
             agent: NtpAgent::default(),
         }
     }
@@ -175,7 +193,14 @@ impl Build for NtpClient {
             .connect(Layer::NtpClient, Layer::TimeServer, route);
         hosts
             .iter()
-            .map(|_| NtpClient::new(&cfg.ntp.client))
+            .map(|_| NtpClient {
+                key: cfg
+                    .ntp
+                    .client
+                    .key
+                    .and_then(|id| cfg.ntp.keys.iter().find(|k| k.id == id).cloned()),
+                ..NtpClient::new(&cfg.ntp.client)
+            })
             .collect()
     }
 }
@@ -187,13 +212,30 @@ impl Node for NtpClient {
         match msg {
             Msg::Wake(gen) => self.agent.on_wake(gen, cx, wake),
             Msg::Reply { source, reply } => self.agent.on_reply(source, &reply, cx, wake),
+            Msg::Discipline(kind) => {
+                if self.cfg.discipline == kind {
+                    return;
+                }
+                self.cfg.discipline = kind;
+                let Some(c) = &self.agent.client else {
+                    return;
+                };
+                // One daemon stopped, the other started: it reads the frequency the
+                // first one learnt, as from its drift file, and bursts.
+                let cfg = ClientConfig {
+                    drift_ppm: Some(c.discipline().freq_ppm().clamp(-500.0, 500.0)),
+                    ..self.cfg.clone()
+                };
+                self.agent.switch_off();
+                self.agent.switch_on(&cfg, self.key.as_ref(), cx, wake);
+            }
             Msg::Switch(on) => {
                 if self.agent.running() == on {
                     return;
                 }
                 cx.observe(Obs::Switched { on });
                 if on {
-                    self.agent.switch_on(&self.cfg, cx, wake);
+                    self.agent.switch_on(&self.cfg, self.key.as_ref(), cx, wake);
                 } else {
                     self.agent.switch_off();
                     cx.set_max_error(None);

@@ -24,7 +24,8 @@ use crate::config::{
 use crate::data::config::{Failover, ReadFrom};
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
-use crate::ntp::{ClientConfig, DisciplineKind};
+use crate::ntp::auth::Key;
+use crate::ntp::{ClientConfig, ClientMode, DisciplineKind};
 use crate::server::config::{Becomes, InstanceFault, LockKind};
 use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
 
@@ -320,6 +321,28 @@ pub const PRESETS: &[Preset] = &[
         offsets_s: ONE_AHEAD,
         alarming: false,
         build: ntp_cold_start,
+    },
+    Preset {
+        name: "ntp_first_answer_liar",
+        group: Group::Ntp,
+        label_en: "first answer",
+        label_fr: "première réponse",
+        summary_en: "The report's NTPService (SNTP-like: ask the time servers in order, believe the first answer) while ntp-a, the first, lies by +10 s: every clock ends 10 s ahead; full NTP outvotes it.",
+        summary_fr: "Le NTPService du rapport (à la SNTP : interroger les serveurs de temps dans l'ordre, croire la première réponse) alors que ntp-a, le premier, ment de +10 s : toutes les horloges finissent 10 s en avance ; NTP complet le met en minorité.",
+        offsets_s: EXTREME,
+        alarming: true,
+        build: ntp_first_answer_liar,
+    },
+    Preset {
+        name: "ntp_spoofed",
+        group: Group::Ntp,
+        label_en: "spoofed",
+        label_fr: "usurpé",
+        summary_en: "An attacker on ntp-a's path adds 20 s to its replies; each server asks ntp-a first, without keys: every clock jumps 20 s ahead. With ntp.client.key = 1 the forged replies fail authentication and a fallback takes over.",
+        summary_fr: "Un attaquant sur le chemin de ntp-a ajoute 20 s à ses réponses ; chaque serveur interroge d'abord ntp-a, sans clés : toutes les horloges sautent de 20 s en avant. Avec ntp.client.key = 1, les réponses falsifiées échouent à l'authentification et un serveur de secours prend le relais.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: ntp_spoofed,
     },
     Preset {
         name: "lb_weighted",
@@ -942,6 +965,40 @@ fn ntp_cold_start() -> Config {
     c.servers[0].clock.skew_ppm = 50.0;
     c.sale.duration_s = 3600.0;
     c.ntp.client.drift_ppm = None;
+    c
+}
+
+/// The report's first-answer client while `ntp-a`, its first source, lies by +10 s.
+fn ntp_first_answer_liar() -> Config {
+    let mut c = with_ntp("ntp_first_answer_liar", EXTREME);
+    c.ntp.client.mode = ClientMode::FirstAnswer;
+    c.ntp.faults.push(Fault::Falseticker {
+        source: NTP_A,
+        lie_ms: 10_000.0,
+        at_s: AT_START,
+    });
+    c
+}
+
+/// Exact clocks, each server asking `ntp-a` (want 1) with `ntp-b` and `ntp-c` as
+/// fallbacks; every time server trusts key 1 of the run's keys file, the clients do
+/// not use it; an attacker on `ntp-a`'s path adds 20 s to its replies from the start.
+fn ntp_spoofed() -> Config {
+    let mut c = with_ntp("ntp_spoofed", EXACT);
+    c.ntp.keys = vec![Key {
+        id: 1,
+        secret: "driftlab-shared-secret".into(),
+    }];
+    for s in &mut c.ntp.servers {
+        s.trusted_keys = vec![1];
+    }
+    c.ntp.client.sources = vec![NTP_A];
+    c.ntp.client.fallbacks = vec![NTP_B, NTP_B + 1];
+    c.ntp.faults.push(Fault::Spoofed {
+        source: NTP_A,
+        offset_ms: 20_000.0,
+        at_s: AT_START,
+    });
     c
 }
 

@@ -257,6 +257,7 @@ impl Sim {
                 FallbackReleased { source } => format!("fallback_released {}", names[*source]),
                 RateLimited { source } => format!("rate_limited {}", names[*source]),
                 AccessDenied { source } => format!("access_denied {}", names[*source]),
+                BadAuth { source } => format!("bad_auth {}", names[*source]),
             }
         };
         let what = match &e.what {

@@ -85,6 +85,13 @@ pub enum Action {
         /// 0-based database node.
         node: usize,
     },
+    /// Switch a server's NTP client to the other daemon's discipline.
+    Discipline {
+        /// 0-based server.
+        server: usize,
+        /// The discipline from now on.
+        kind: crate::ntp::DisciplineKind,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -562,8 +569,27 @@ impl Sim {
                 self.deliver(a, a, crate::msg::data::Msg::Crash.into());
                 self.k.mix(0xE7 << 56 | node as u64);
             }
+            Action::Discipline { server, kind } if server < n => {
+                let a = Addr::new(Layer::NtpClient, server as u16);
+                self.deliver(a, a, ntp_client::Msg::Discipline(kind).into());
+                self.k.mix(0xE8 << 56 | (server as u64) << 1 | kind as u64);
+            }
             _ => {}
         }
+    }
+
+    /// Switches reservation server `server`'s NTP client (0-based) to the discipline
+    /// `kind` now: the daemon is replaced, the new one starting from the frequency the
+    /// old one learnt and bursting (nothing if it already runs `kind`).
+    pub fn set_discipline(&mut self, server: usize, kind: crate::ntp::DisciplineKind) {
+        if self.ntp_discipline(server).is_some_and(|k| k != kind) {
+            self.act(Action::Discipline { server, kind });
+        }
+    }
+
+    /// The discipline reservation server `server`'s NTP client runs (or will run).
+    pub fn ntp_discipline(&self, server: usize) -> Option<crate::ntp::DisciplineKind> {
+        self.nodes.ntp_clients.get(server).map(|c| c.discipline())
     }
 
     /// Crashes database node `node` (0-based; 0 is `db-1`, the first primary) of the
@@ -867,12 +893,25 @@ impl Sim {
                 self.switch_ntp(server as usize - 1, on);
                 return;
             }
+            Fault::Spoofed {
+                source, offset_ms, ..
+            } => {
+                let a = Addr::new(Layer::TimeServer, source as u16);
+                let msg = time_server::Msg::Spoof(ms_to_nanos(offset_ms));
+                self.deliver(a, a, msg.into());
+                Node::Tsv(source as u8)
+            }
         };
         self.truth.time_events.push(TimeEvent {
             t: now,
             node,
             what: TimeEventKind::Fault(fault),
         });
+    }
+
+    /// Reservation server `server`'s NTP client, while NTP runs there.
+    pub fn ntp_client(&self, server: usize) -> Option<&crate::ntp::Client> {
+        self.nodes.ntp_clients.get(server)?.agent.client.as_ref()
     }
 
     /// Whether reservation server `server` runs NTP.
@@ -897,7 +936,9 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
         )
     };
     match a {
-        Action::SetOffset { server: s, .. } | Action::Ntp { server: s, .. } => server(*s),
+        Action::SetOffset { server: s, .. }
+        | Action::Ntp { server: s, .. }
+        | Action::Discipline { server: s, .. } => server(*s),
         Action::SetSkew { server: s, ppm } => {
             server(*s)?;
             crate::config::check_range(&format!("{field}.ppm"), *ppm, -1000.0, 1000.0, " ppm")

@@ -9,7 +9,7 @@ use crate::kernel::{Build, Cut, Cx, Depart, Kernel, Node, Route};
 pub use crate::msg::time_server::{Msg, PROCESSING};
 use crate::msg::{ntp_client, Addr, Layer, Msg as AnyMsg};
 use crate::net::{Link, Way};
-use crate::ntp::{RefId, Request, ServerConfig, ServerState, SystemVars};
+use crate::ntp::{RefId, Request, Restrict, ServerConfig, ServerState, SystemVars};
 use crate::ntp_client::NtpAgent;
 use crate::obs::Obs;
 use crate::rng::Rng;
@@ -30,6 +30,8 @@ pub struct TimeServer {
     pub agent: NtpAgent,
     /// It has lost its reference: it answers as unsynchronised (leap 3, stratum 16).
     pub reference_lost: bool,
+    /// An attacker on its path moves its replies' timestamps by this much, ns.
+    pub spoof_ns: i64,
 }
 
 impl TimeServer {
@@ -49,6 +51,7 @@ impl TimeServer {
             agent,
             refid: RefId::clock("GPS"),
             reference_lost: false,
+            spoof_ns: 0,
         }
     }
 
@@ -67,14 +70,19 @@ impl TimeServer {
             Some(c) => c.system_vars(own),
         };
         let key = from.layer as usize * 1000 + from.index as usize;
-        let Some(reply) = self.state.on_request(key, &request, t2, t3, &sys) else {
+        let Some(mut reply) = self.state.on_request(key, &request, t2, t3, &sys) else {
             return;
         };
+        if self.spoof_ns != 0 && reply.kiss_code().is_none() {
+            // The attacker rewrites the packet after the server signed it.
+            reply.t2 += self.spoof_ns;
+            reply.t3 += self.spoof_ns;
+        }
         cx.observe(Obs::NtpServed {
             source: self.index,
             client: from.index,
             t1: request.t1,
-            lie_ns: self.lie_ns,
+            lie_ns: self.lie_ns + self.spoof_ns,
         });
         let (source, reply) = (self.index, Box::new(reply));
         let msg: AnyMsg = match from.layer {
@@ -108,9 +116,23 @@ impl Build for TimeServer {
                     only: None,
                 });
             }
+            let keys = cfg
+                .ntp
+                .keys
+                .iter()
+                .filter(|k| s.trusted_keys.contains(&k.id))
+                .cloned()
+                .collect();
+            // A reservation server's NTP client is addressed as in `on_request`.
+            let address = |n: &u32| Layer::NtpClient as usize * 1000 + (*n as usize - 1);
             let state = ServerState::new(&ServerConfig {
                 rate_limit: s.rate_limit,
-                kod: true,
+                kod: s.restrict.kod,
+            })
+            .with_keys(keys)
+            .with_restrict(Restrict {
+                deny: s.restrict.deny.iter().map(address).collect(),
+                notrust: s.restrict.notrust,
             });
             let lie = ms_to_nanos(s.lie_ms);
             let mut node = TimeServer::new(j as u8, s.stratum, state, lie, NtpAgent::default());
@@ -160,6 +182,7 @@ impl Node for TimeServer {
             }
             Msg::Lie(ns) => self.lie_ns = ns,
             Msg::Reference(ok) => self.reference_lost = !ok,
+            Msg::Spoof(ns) => self.spoof_ns = ns,
         }
     }
 
@@ -190,7 +213,11 @@ mod tests {
     const CLIENT: Addr = Addr::new(Layer::NtpClient, 2);
 
     fn request(t1: Time) -> Msg {
-        Msg::Request(Request { t1, poll: 6 })
+        Msg::Request(Request {
+            t1,
+            poll: 6,
+            mac: None,
+        })
     }
 
     fn the_reply(cmds: &[Cmd]) -> Reply {

@@ -10,6 +10,7 @@
 use crate::clock::ClockConfig;
 use crate::error::{check_range, ConfigError};
 use crate::net::{Jitter, LinkConfig};
+use crate::ntp::auth::{Key, KeyId};
 use crate::ntp::{ClientConfig, RateLimit};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,35 @@ pub struct TimeServerConfig {
     /// GPS receiver unplugged, a daemon restarted without its upstreams): it answers,
     /// but as unsynchronised (leap 3, stratum 16), which clients refuse.
     pub unsynchronized: Vec<[f64; 2]>,
+    /// The keys it trusts (ntpd's `trustedkey`, ids in `ntp.keys`): a request with a
+    /// valid MAC of one of them is answered with a MAC of the same key. Default none.
+    pub trusted_keys: Vec<KeyId>,
+    /// Its access control, ntpd's `restrict` lines.
+    pub restrict: RestrictConfig,
+}
+
+/// A time server's access control, as ntpd's `restrict` lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RestrictConfig {
+    /// Reservation servers refused time (1 for `server-1`; `restrict ADDR noserve`).
+    pub deny: Vec<u32>,
+    /// Serve only requests with a valid MAC of a trusted key (`restrict default
+    /// notrust`).
+    pub notrust: bool,
+    /// Tell refused clients so with a Kiss-o'-Death (`DENY`, `RSTR`, `RATE`) rather
+    /// than drop their requests (`kod`). Default `true`.
+    pub kod: bool,
+}
+
+impl Default for RestrictConfig {
+    fn default() -> Self {
+        RestrictConfig {
+            deny: Vec::new(),
+            notrust: false,
+            kod: true,
+        }
+    }
 }
 
 impl Default for TimeServerConfig {
@@ -51,6 +81,8 @@ impl Default for TimeServerConfig {
             down: Vec::new(),
             rate_limit: Some(RateLimit::default()),
             unsynchronized: Vec::new(),
+            trusted_keys: Vec::new(),
+            restrict: RestrictConfig::default(),
         }
     }
 }
@@ -141,6 +173,17 @@ pub enum Fault {
         /// When, seconds since midnight.
         at_s: f64,
     },
+    /// An attacker on the path of time server `source` rewrites every reply it sends:
+    /// both server timestamps moved by `offset_ms` (0 stops it). It cannot recompute a
+    /// MAC: an authenticating client drops the forged replies.
+    Spoofed {
+        /// Index in `ntp.servers`.
+        source: usize,
+        /// How far the timestamps are moved, ms.
+        offset_ms: f64,
+        /// When, seconds since midnight.
+        at_s: f64,
+    },
 }
 
 impl Fault {
@@ -150,7 +193,8 @@ impl Fault {
             Fault::Falseticker { at_s, .. }
             | Fault::Asymmetry { at_s, .. }
             | Fault::ClockBump { at_s, .. }
-            | Fault::Switch { at_s, .. } => at_s,
+            | Fault::Switch { at_s, .. }
+            | Fault::Spoofed { at_s, .. } => at_s,
             Fault::SourceDown { from_s, .. }
             | Fault::Strobe { from_s, .. }
             | Fault::NtpPartition { from_s, .. } => from_s,
@@ -263,6 +307,15 @@ impl Fault {
                 server(s)?;
                 at(at_s)
             }
+            Fault::Spoofed {
+                source: s,
+                offset_ms,
+                at_s,
+            } => {
+                source(s)?;
+                check_range(&f("offset_ms"), offset_ms, -3_600_000.0, 3_600_000.0, " ms")?;
+                at(at_s)
+            }
         }
     }
 }
@@ -287,6 +340,9 @@ pub struct NtpConfig {
     /// than serve them by whatever its clock says (fail open, the default). With NTP
     /// off, a server is never synchronised and refuses everything.
     pub fail_closed: bool,
+    /// The keys file (ntpd's `/etc/ntp.keys`), the same on every host of the run: key
+    /// ids and their secrets, for `client.key` and the servers' `trusted_keys`.
+    pub keys: Vec<Key>,
 }
 
 impl Default for NtpConfig {
@@ -326,6 +382,7 @@ impl Default for NtpConfig {
             },
             faults: Vec::new(),
             fail_closed: false,
+            keys: Vec::new(),
         }
     }
 }
@@ -343,8 +400,48 @@ impl NtpConfig {
                 format!("at most {} time servers, got {n}", Self::MAX_SERVERS),
             ));
         }
+        for (k, key) in self.keys.iter().enumerate() {
+            let f = format!("ntp.keys[{k}]");
+            if key.id == 0 || key.secret.is_empty() {
+                return Err(ConfigError::new(
+                    f,
+                    "a key needs an id from 1 to 65535 and a secret that is not empty",
+                ));
+            }
+            if self.keys[..k].iter().any(|o| o.id == key.id) {
+                return Err(ConfigError::new(
+                    f,
+                    format!("key {} is listed twice", key.id),
+                ));
+            }
+        }
+        let known = |field: String, id: KeyId| {
+            if self.keys.iter().any(|k| k.id == id) {
+                Ok(())
+            } else {
+                Err(ConfigError::new(
+                    field,
+                    format!("key {id} is not in ntp.keys"),
+                ))
+            }
+        };
+        if let Some(id) = self.client.key {
+            known("ntp.client.key".into(), id)?;
+        }
         for (i, s) in self.servers.iter().enumerate() {
             let f = |name: &str| format!("ntp.servers[{i}].{name}");
+            for &id in &s.trusted_keys {
+                known(f("trusted_keys"), id)?;
+            }
+            for &n in &s.restrict.deny {
+                check_range(
+                    &f("restrict.deny"),
+                    n as f64,
+                    1.0,
+                    servers as f64,
+                    " (a server number)",
+                )?;
+            }
             check_range(&f("stratum"), s.stratum as f64, 1.0, 15.0, "")?;
             check_range(&f("lie_ms"), s.lie_ms, -3_600_000.0, 3_600_000.0, " ms")?;
             check_range(

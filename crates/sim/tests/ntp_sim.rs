@@ -636,3 +636,174 @@ fn cold_start_steps_watches_the_drift_then_the_loop_creeps() {
         assert!(worst < 20 * MS, "seed {seed}: {} ms", worst as f64 / 1e6);
     }
 }
+
+/// The report's first-answer client (`ntp.client.mode = "first-answer"`) believes
+/// `ntp-a`, its first source, which lies by +10 s: every clock ends 10 s ahead of true
+/// time (within 5 ms). The same run with full NTP outvotes the liar: every clock within
+/// 5 ms of true time, `ntp-a` flagged as a falseticker. Over 3 seeds.
+#[test]
+fn a_first_answer_client_follows_a_lying_first_source_full_ntp_outvotes_it() {
+    use driftlab_sim::ntp::ClientMode;
+    let liar = 2;
+    for seed in 1..=3 {
+        for mode in [ClientMode::FirstAnswer, ClientMode::Full] {
+            let mut c = presets::preset("ntp_first_answer_liar").unwrap();
+            assert_eq!(c.ntp.client.mode, ClientMode::FirstAnswer);
+            c.seed = seed;
+            c.ntp.client.mode = mode;
+            let mut s = Sim::new(c).unwrap();
+            let start = s.now();
+            let expected = match mode {
+                ClientMode::FirstAnswer => 10 * SEC,
+                ClientMode::Full => 0,
+            };
+            let mut t = start + 60 * SEC;
+            while t < start + 20 * 60 * SEC {
+                s.run_until(t);
+                for i in 0..5 {
+                    let off = s.clock(i).offset(s.now());
+                    assert!(
+                        (off - expected).abs() < 5 * MS,
+                        "seed {seed}, {mode:?}: server-{} {} ms off at {t}",
+                        i + 1,
+                        off as f64 / 1e6
+                    );
+                    let st = s.ntp_status(i).unwrap();
+                    match mode {
+                        ClientMode::FirstAnswer => {
+                            assert_eq!(st.selected, Some(liar));
+                            assert!(st.falsetickers.is_empty(), "no vote");
+                        }
+                        ClientMode::Full => {
+                            assert_ne!(st.selected, Some(liar));
+                            assert_eq!(st.falsetickers, vec![liar], "seed {seed} at {t}");
+                        }
+                    }
+                }
+                t += 10 * SEC;
+            }
+        }
+    }
+}
+
+/// `ntp_spoofed`: an attacker on `ntp-a`'s path adds 20 s to every reply. Without keys
+/// every client follows `ntp-a` and its clock ends 20 s ahead. With `ntp.client.key =
+/// 1` every forged reply fails authentication (alert `BadAuth`), `ntp-a` is never
+/// heard (reach 0) and never followed, every clock stays within 5 ms of true time, and
+/// once `ntp-a` is unreachable (8 polls) a fallback is mobilised and followed. Over 3
+/// seeds.
+#[test]
+fn spoofed_replies_are_followed_without_keys_and_dropped_with_them() {
+    let spoofed = 2;
+    for seed in 1..=3 {
+        for keyed in [false, true] {
+            let mut c = presets::preset("ntp_spoofed").unwrap();
+            assert_eq!(c.ntp.client.key, None);
+            c.seed = seed;
+            if keyed {
+                c.ntp.client.key = Some(1);
+            }
+            let mut s = Sim::new(c).unwrap();
+            let start = s.now();
+            let mut t = start + 30 * SEC;
+            while t < start + 20 * 60 * SEC {
+                s.run_until(t);
+                for i in 0..3 {
+                    let st = s.ntp_status(i).unwrap();
+                    let off = s.clock(i).offset(s.now());
+                    if keyed {
+                        assert_ne!(st.selected, Some(spoofed), "seed {seed} at {t}");
+                        assert_eq!(
+                            st.sources[0].reach, 0,
+                            "the forged replies set no reach bit"
+                        );
+                        assert!(off.abs() < 5 * MS, "seed {seed}: {off} ns at {t}");
+                    } else {
+                        assert_eq!(st.selected, Some(spoofed), "seed {seed} at {t}");
+                        assert!(
+                            (off - 20 * SEC).abs() < 5 * MS,
+                            "seed {seed}: {off} ns at {t}"
+                        );
+                    }
+                }
+                t += 10 * SEC;
+            }
+            if keyed {
+                let bad = s
+                    .time_events()
+                    .iter()
+                    .filter(|e| e.what == TimeEventKind::Raised(Alert::BadAuth { source: spoofed }))
+                    .count();
+                assert!(bad >= 3 * 8, "seed {seed}: {bad} forged replies dropped");
+                for i in 0..3 {
+                    let st = s.ntp_status(i).unwrap();
+                    assert!(st.synchronized(), "server-{} follows a fallback", i + 1);
+                    assert!(matches!(st.selected, Some(3 | 4)));
+                }
+            }
+        }
+    }
+}
+
+/// `restrict`: `ntp-a` denies server-2 (`restrict ADDR noserve kod`): server-2 gets a
+/// `DENY` kiss, shown as ntp-a's refid, stops asking and mobilises a fallback at once;
+/// the other servers are served.
+#[test]
+fn a_denied_client_is_kissed_and_falls_back() {
+    use driftlab_sim::ntp::{Kiss, RefId};
+    let mut c = presets::preset("synced").unwrap();
+    c.ntp.servers[2].restrict.deny = vec![2];
+    let mut s = Sim::new(c).unwrap();
+    let start = s.now();
+    s.run_until(start + 120 * SEC);
+    let st = s.ntp_status(1).unwrap();
+    assert_eq!(st.sources[0].state, SourceState::Denied);
+    assert_eq!(st.sources[0].refid, RefId::Kiss(Kiss::Deny));
+    assert!(st
+        .sources
+        .iter()
+        .any(|x| x.id == 0 && x.state != SourceState::Idle));
+    assert!(st.synchronized());
+    for i in [0, 2, 3, 4] {
+        assert_ne!(
+            s.ntp_status(i).unwrap().sources[0].state,
+            SourceState::Denied
+        );
+    }
+    assert!(s
+        .time_events()
+        .iter()
+        .any(|e| e.what == TimeEventKind::Raised(Alert::AccessDenied { source: 2 })));
+}
+
+/// The live switch between disciplines: ntpd's loop on `ntp_lan_one_source_ntpd` for
+/// 40 minutes, then chrony-style. The new daemon starts from the frequency the old one
+/// learnt (as from a drift file, so within 1 ppm of it), bursts, and keeps the clock
+/// within 5 ms of true time; the switch is recorded and replayed by a restart.
+#[test]
+fn switching_the_discipline_live_hands_the_frequency_over() {
+    use driftlab_sim::ntp::DisciplineKind;
+    let mut s = sim("ntp_lan_one_source_ntpd");
+    let start = s.now();
+    s.run_until(start + 40 * 60 * SEC);
+    assert_eq!(s.ntp_discipline(0), Some(DisciplineKind::Ntpd));
+    let before = s.ntp_status(0).unwrap().frequency_ppm;
+    s.set_discipline(0, DisciplineKind::Chrony);
+    assert_eq!(s.ntp_discipline(0), Some(DisciplineKind::Chrony));
+    let after = s.ntp_status(0).unwrap().frequency_ppm;
+    assert!(
+        (after - before).abs() < 1.0,
+        "{before} ppm, then {after} ppm"
+    );
+    stays_within(&mut s, start + 40 * 60 * SEC, start + 60 * 60 * SEC, 5 * MS);
+    let hash = s.trace_hash();
+    let actions = s.actions().to_vec();
+    assert_eq!(actions.len(), 1);
+    let mut again = Sim::with_actions(
+        presets::preset("ntp_lan_one_source_ntpd").unwrap(),
+        &actions,
+    )
+    .unwrap();
+    again.run_until(start + 60 * 60 * SEC);
+    assert_eq!(again.trace_hash(), hash);
+}

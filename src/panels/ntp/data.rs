@@ -169,6 +169,7 @@ pub fn alert_text(lang: Lang, a: &Alert, names: &[String]) -> String {
         }
         Alert::RateLimited { source } => (Txt::AlRate, Some(source_name(names, source))),
         Alert::AccessDenied { source } => (Txt::AlDenied, Some(source_name(names, source))),
+        Alert::BadAuth { source } => (Txt::AlBadAuth, Some(source_name(names, source))),
     };
     match detail {
         Some(d) => format!("{} ({d})", lang.t(key)),
@@ -187,6 +188,7 @@ pub fn fault_txt(f: &Fault) -> Txt {
         Fault::NtpPartition { .. } => Txt::FlPartition,
         Fault::Switch { on: true, .. } => Txt::EvNtpOn,
         Fault::Switch { on: false, .. } => Txt::EvNtpOff,
+        Fault::Spoofed { .. } => Txt::FlSpoof,
     }
 }
 

@@ -42,8 +42,6 @@ pub fn NtpqPanel() -> impl IntoView {
             })
         })
     });
-    let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-    let head = |label, tip| view! { <th><Term label=label tip=tip /></th> };
     view! {
         <div class="panel ntpq" data-testid="ntpq-panel">
             <div class="panel-head">
@@ -72,48 +70,59 @@ pub fn NtpqPanel() -> impl IntoView {
                     }
                 }
             >
-                <table class="ntpq-table" data-testid="ntpq-table">
-                    <thead>
-                        <tr>
-                            {head(Txt::NtpqTally, Txt::NtpqTallyTip)}
-                            {head(Txt::NtpqRemote, Txt::NtpqRemoteTip)}
-                            {head(Txt::NtpqRefid, Txt::NtpqRefidTip)}
-                            {head(Txt::NtpqSt, Txt::NtpqStTip)}
-                            {head(Txt::NtpqWhen, Txt::NtpqWhenTip)}
-                            {head(Txt::NtpqPoll, Txt::NtpqPollTip)}
-                            {head(Txt::NtpqReach, Txt::NtpqReachTip)}
-                            {head(Txt::NtpqDelay, Txt::NtpqDelayTip)}
-                            {head(Txt::NtpqOffset, Txt::NtpqOffsetTip)}
-                            {head(Txt::NtpqJitter, Txt::NtpqJitterTip)}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            lines
-                                .get()
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|r: NtpqRow| {
-                                    view! {
-                                        <tr data-testid="ntpq-row" data-tally=r.tally.to_string()>
-                                            <td class="tally">{r.tally.to_string()}</td>
-                                            <td>{r.remote}</td>
-                                            <td>{r.refid}</td>
-                                            <td class="num">{r.stratum}</td>
-                                            <td class="num">{when(r.when_s)}</td>
-                                            <td class="num">{r.poll_s}</td>
-                                            <td class="num">{format!("{:o}", r.reach)}</td>
-                                            <td class="num">{num(r.delay_ms)}</td>
-                                            <td class="num">{num(r.offset_ms)}</td>
-                                            <td class="num">{num(r.jitter_ms)}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
+                <NtpqTable rows=Signal::derive(move || lines.get().unwrap_or_default()) />
             </Show>
         </div>
+    }
+}
+
+/// The `ntpq -p` table of one client's rows, every column explained on hover.
+#[component]
+pub fn NtpqTable(
+    /// The rows ([`driftlab_sim::ntp::ntpq::rows`]).
+    rows: Signal<Vec<NtpqRow>>,
+) -> impl IntoView {
+    let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let head = |label, tip| view! { <th><Term label=label tip=tip /></th> };
+    view! {
+        <table class="ntpq-table" data-testid="ntpq-table">
+            <thead>
+                <tr>
+                    {head(Txt::NtpqTally, Txt::NtpqTallyTip)}
+                    {head(Txt::NtpqRemote, Txt::NtpqRemoteTip)}
+                    {head(Txt::NtpqRefid, Txt::NtpqRefidTip)}
+                    {head(Txt::NtpqSt, Txt::NtpqStTip)}
+                    {head(Txt::NtpqWhen, Txt::NtpqWhenTip)}
+                    {head(Txt::NtpqPoll, Txt::NtpqPollTip)}
+                    {head(Txt::NtpqReach, Txt::NtpqReachTip)}
+                    {head(Txt::NtpqDelay, Txt::NtpqDelayTip)}
+                    {head(Txt::NtpqOffset, Txt::NtpqOffsetTip)}
+                    {head(Txt::NtpqJitter, Txt::NtpqJitterTip)}
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    rows.get()
+                        .into_iter()
+                        .map(|r: NtpqRow| {
+                            view! {
+                                <tr data-testid="ntpq-row" data-tally=r.tally.to_string()>
+                                    <td class="tally">{r.tally.to_string()}</td>
+                                    <td>{r.remote}</td>
+                                    <td>{r.refid}</td>
+                                    <td class="num">{r.stratum}</td>
+                                    <td class="num">{when(r.when_s)}</td>
+                                    <td class="num">{r.poll_s}</td>
+                                    <td class="num">{format!("{:o}", r.reach)}</td>
+                                    <td class="num">{num(r.delay_ms)}</td>
+                                    <td class="num">{num(r.offset_ms)}</td>
+                                    <td class="num">{num(r.jitter_ms)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
     }
 }

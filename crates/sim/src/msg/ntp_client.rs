@@ -1,6 +1,6 @@
 //! An NTP client's messages.
 
-use crate::ntp::Reply;
+use crate::ntp::{DisciplineKind, Reply};
 
 /// The NTP client's messages.
 #[derive(Clone, Debug, PartialEq, Hash)]
@@ -16,4 +16,7 @@ pub enum Msg {
     },
     /// Live switch: run NTP from now on, or stop.
     Switch(bool),
+    /// Live switch: the other daemon's discipline from now on (the daemon is
+    /// replaced; the new one starts from the old one's frequency, as from a drift file).
+    Discipline(DisciplineKind),
 }

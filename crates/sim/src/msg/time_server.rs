@@ -24,4 +24,7 @@ pub enum Msg {
     /// Its reference is lost (`false`: from now on it answers as unsynchronised) or
     /// back (`true`).
     Reference(bool),
+    /// Fault: from now on an attacker on its path moves both server timestamps of
+    /// every reply by this many ns, keeping the MAC (0: the attack stops).
+    Spoof(i64),
 }

@@ -64,6 +64,12 @@ pub enum Alert {
         /// Its id.
         source: SourceId,
     },
+    /// A reply from an authenticated source failed authentication (no MAC, another
+    /// key, or a digest that does not match: forged or altered on the way): dropped.
+    BadAuth {
+        /// Its id.
+        source: SourceId,
+    },
 }
 
 impl Alert {
@@ -82,6 +88,7 @@ impl Alert {
             Alert::FallbackReleased { .. } => "the primary sources are back",
             Alert::RateLimited { .. } => "the server asked us to poll less often",
             Alert::AccessDenied { .. } => "the server refuses us",
+            Alert::BadAuth { .. } => "a reply failed authentication: forged or altered, dropped",
         }
     }
 }

@@ -13,14 +13,16 @@
 //! * Read [`Client::status`] for the dashboard and [`Client::system_vars`] to answer
 //!   downstream clients if this node also serves time (a stratum-2 server).
 
+use super::auth::{kiss_needs_mac, Key};
 use super::discipline::Loop;
 use super::monitor::{Alert, SourceState};
 use super::packet::{Kiss, Reply};
 use super::peer::{Peer, Received};
-use super::{ClientConfig, Command, NtpConfigError, SourceId, MAXSTRAT};
+use super::{ClientConfig, ClientMode, Command, NtpConfigError, SourceId, MAXSTRAT};
 use crate::time::Time;
 use system::System;
 
+mod first_answer;
 mod system;
 
 /// One node's NTP client.
@@ -33,6 +35,7 @@ pub struct Client {
     started: bool,
     born: Time,
     address: Option<SourceId>,
+    key: Option<Key>,
 }
 
 impl Client {
@@ -40,6 +43,7 @@ impl Client {
     pub fn new(cfg: &ClientConfig, now: Time) -> Result<Client, NtpConfigError> {
         cfg.validate()?;
         let poll = (cfg.minpoll, cfg.maxpoll);
+        let first_answer = cfg.mode == ClientMode::FirstAnswer;
         let mut peers: Vec<Peer> = Vec::new();
         for (&id, fallback) in cfg
             .sources
@@ -48,8 +52,9 @@ impl Client {
             .chain(cfg.fallbacks.iter().map(|s| (s, true)))
         {
             let mut p = Peer::new(id, fallback, poll, cfg.iburst, now);
-            p.mobilised = !fallback;
-            if fallback {
+            // First-answer: only the first source is asked; the others wait their turn.
+            p.mobilised = !fallback && (!first_answer || peers.is_empty());
+            if !p.mobilised {
                 p.tally = SourceState::Idle;
             }
             peers.push(p);
@@ -65,6 +70,7 @@ impl Client {
             started: false,
             born: now,
             address: None,
+            key: None,
         })
     }
 
@@ -73,6 +79,13 @@ impl Client {
     /// loop, and is not fit for selection.
     pub fn with_address(mut self, id: SourceId) -> Client {
         self.address = Some(id);
+        self
+    }
+
+    /// The key this client authenticates its sources with (`cfg.key`'s secret): its
+    /// requests carry the key's MAC, and replies without a valid one are dropped.
+    pub fn with_key(mut self, key: Key) -> Client {
+        self.key = Some(key);
         self
     }
 
@@ -87,6 +100,16 @@ impl Client {
     /// The clock discipline.
     pub fn discipline(&self) -> &Loop {
         &self.disc
+    }
+    /// The clock filter of association `i` (primaries then fallbacks) at local time
+    /// `now`: its stages, the pick and why.
+    pub fn filter_view(&self, i: usize, now: Time) -> Option<super::stages::FilterView> {
+        let p = self.peers.get(i)?;
+        Some(super::stages::filter_view(
+            p,
+            now,
+            self.disc.ledger().applied(now),
+        ))
     }
     /// The local time at which [`Client::on_timer`] is next needed.
     pub fn next_wakeup(&self) -> Option<Time> {
@@ -118,7 +141,20 @@ impl Client {
         };
         let phase = self.disc.ledger().applied(t4);
         self.peers[i].sort = self.disc.settled();
-        match self.peers[i].receive(reply, t4, phase) {
+        // Authentication first (ntpd's receive()): without the key's valid MAC, a
+        // reply is no answer. Only a `RATE` kiss is believed unsigned (it asks nothing
+        // but patience).
+        let authentic = self.key.as_ref().is_none_or(|k| match reply.kiss_code() {
+            Some(kiss) if !kiss_needs_mac(kiss) => true,
+            _ => k.verifies_reply(reply),
+        });
+        let received = if authentic {
+            self.peers[i].receive(reply, t4, phase)
+        } else {
+            self.peers[i].bad_auth(reply, t4)
+        };
+        match received {
+            Received::BadAuth => out.push(Command::Alert(Alert::BadAuth { source: from })),
             Received::Bogus => return out,
             Received::Kiss(Kiss::Rate) => {
                 out.push(Command::Alert(Alert::RateLimited { source: from }))
@@ -128,6 +164,11 @@ impl Client {
                 self.manage_fallbacks(t4, &mut out);
             }
             Received::Kiss(Kiss::Init) => {}
+            Received::Stale | Received::Fresh | Received::Popcorn
+                if self.cfg.mode == ClientMode::FirstAnswer =>
+            {
+                self.believe(i, reply, t4, &mut out)
+            }
             Received::Unsynchronized | Received::BadDistance | Received::Popcorn => {}
             // A stale pick changes the source's figures (dispersion, jitter) but brings
             // no new sample: selection runs again so the tallies follow, and the clock
@@ -149,10 +190,9 @@ impl Client {
         for p in &mut self.peers {
             if p.next_poll().is_some_and(|t| t <= now) {
                 let poll = p.poll(now, sys_poll);
-                out.push(Command::Send {
-                    to: p.id,
-                    request: poll.request,
-                });
+                let mut request = poll.request;
+                request.mac = self.key.as_ref().map(|k| k.sign_request(&request));
+                out.push(Command::Send { to: p.id, request });
                 if poll.became_unreachable {
                     out.push(Command::Alert(Alert::SourceUnreachable { source: p.id }));
                 }
@@ -162,13 +202,24 @@ impl Client {
 
     /// Keeps `want` sources answering: each unreachable primary is replaced by the next
     /// fallback that is not itself unreachable; fallbacks no longer needed are released.
+    /// First-answer: every source after the first is a fallback, and one is wanted.
     fn manage_fallbacks(&mut self, now: Time, out: &mut Vec<Command>) {
-        let primaries = self.cfg.sources.len();
+        let first_answer = self.cfg.mode == ClientMode::FirstAnswer;
+        let primaries = if first_answer {
+            1
+        } else {
+            self.cfg.sources.len()
+        };
         let ok = self.peers[..primaries]
             .iter()
             .filter(|p| !p.unreachable())
             .count();
-        let mut need = self.cfg.want.unwrap_or(primaries).saturating_sub(ok);
+        let want = if first_answer {
+            1
+        } else {
+            self.cfg.want.unwrap_or(primaries)
+        };
+        let mut need = want.saturating_sub(ok);
         for (i, p) in self.peers.iter_mut().enumerate().skip(primaries) {
             if need > 0 {
                 if !p.mobilised {
@@ -216,7 +267,16 @@ mod tests {
         // A stratum-1 server whose clock agrees with ours, 1 ms away.
         let t2 = t1 + MS;
         if let Some(k) = kiss {
-            return Reply::kiss(&crate::ntp::Request { t1, poll: 6 }, k, t2, t2);
+            return Reply::kiss(
+                &crate::ntp::Request {
+                    t1,
+                    poll: 6,
+                    mac: None,
+                },
+                k,
+                t2,
+                t2,
+            );
         }
         Reply {
             t1,
@@ -228,6 +288,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 10_000,
             refid: crate::ntp::RefId::clock("GPS"),
+            mac: None,
         }
     }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which daemon's clock discipline a client follows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DisciplineKind {
     /// ntpd's hybrid PLL/FLL (RFC 5905 A.5.5.6–7, `ntp_loopfilter.c`): the phase
@@ -18,6 +18,22 @@ pub enum DisciplineKind {
     /// chrony-style: offset and frequency from a regression over recent updates,
     /// slewed away over three update intervals, `makestep` for the first updates.
     Chrony,
+}
+
+/// How a client uses its sources.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientMode {
+    /// Full NTP (RFC 5905): every source polled, filtered, selected (falsetickers
+    /// outvoted), clustered and combined before the discipline.
+    #[default]
+    Full,
+    /// The original report's `NTPService`, SNTP-like (RFC 4330): the sources are asked
+    /// in their order (`sources`, then `fallbacks`), only the first that answers is
+    /// asked, the next one only once it is unreachable, and its every answer is
+    /// believed: the clock is set to it (stepped beyond the step threshold, slewed
+    /// below), with no filter, no selection, no vote and no frequency learnt.
+    FirstAnswer,
 }
 
 /// How one node runs NTP as a client.
@@ -74,6 +90,14 @@ pub struct ClientConfig {
     /// ntpd's panic threshold, s: a larger offset is refused (`tinker panic`); 0 never
     /// panics (like `ntpd -g` for every update). Default 1000. chrony has none.
     pub panic_s: f64,
+    /// `"full"` NTP (default) or `"first-answer"` (SNTP-like: believe the first source
+    /// that answers, in order).
+    pub mode: ClientMode,
+    /// Authenticate every source with this key (ntpd's `server … key N` on every
+    /// source line, with `trustedkey N`): requests carry its MAC, and replies without
+    /// its valid MAC are dropped before the reach bit. Default `None`: no
+    /// authentication. The key's secret is in the run's keys (`ntp.keys`).
+    pub key: Option<super::auth::KeyId>,
 }
 
 impl Default for ClientConfig {
@@ -92,6 +116,8 @@ impl Default for ClientConfig {
             step_limit: None,
             stepout_s: WATCH as f64 / SEC as f64,
             panic_s: PANICT as f64 / SEC as f64,
+            mode: ClientMode::Full,
+            key: None,
         }
     }
 }
@@ -242,6 +268,10 @@ mod tests {
         assert_eq!(cfg.discipline, DisciplineKind::Ntpd);
         assert_eq!((cfg.step_ms, cfg.step_limit), (None, None));
         assert_eq!((cfg.stepout_s, cfg.panic_s), (300.0, 1000.0));
+        assert_eq!(cfg.mode, ClientMode::Full);
+        let sntp: ClientConfig = serde_json::from_str(r#"{"mode": "first-answer"}"#).unwrap();
+        assert_eq!(sntp.mode, ClientMode::FirstAnswer);
+        assert!(serde_json::from_str::<ClientConfig>(r#"{"mode": "sntp"}"#).is_err());
         let chrony: ClientConfig =
             serde_json::from_str(r#"{"discipline": "chrony", "step_ms": 100}"#).unwrap();
         assert_eq!(chrony.discipline, DisciplineKind::Chrony);

@@ -2,11 +2,13 @@
 //!
 //! Only the fields the algorithms read are kept: leap indicator, stratum, poll, root
 //! delay and dispersion, reference id and the three timestamps. No precision field, no
-//! reference timestamp, no authentication, no NTP-era timestamps (times are [`Time`]s,
+//! reference timestamp, no NTP-era timestamps (times are [`Time`]s,
 //! nanoseconds).
 
+use super::auth::Mac;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 /// The leap indicator (RFC 5905 §7.3), its four values. No leap second is simulated:
 /// a leap second announced is only shown, and a server sends 3 while unsynchronised.
@@ -109,16 +111,48 @@ impl RefId {
 }
 
 /// A client's request (mode 3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     /// `t1`: when the client sent it, by the client's clock.
     pub t1: Time,
     /// The client's poll exponent (log2 seconds), as the packet's poll field.
     pub poll: i8,
+    /// Its MAC, when the client authenticates ([`super::auth`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<Mac>,
+}
+
+// A packet without a MAC hashes as it did before MACs existed (the trace hashes of
+// unauthenticated runs do not move).
+impl Hash for Request {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.t1.hash(state);
+        self.poll.hash(state);
+        if let Some(m) = self.mac {
+            m.hash(state);
+        }
+    }
+}
+
+impl Hash for Reply {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.t1.hash(state);
+        self.t2.hash(state);
+        self.t3.hash(state);
+        self.leap.hash(state);
+        self.stratum.hash(state);
+        self.poll.hash(state);
+        self.root_delay_ns.hash(state);
+        self.root_disp_ns.hash(state);
+        self.refid.hash(state);
+        if let Some(m) = self.mac {
+            m.hash(state);
+        }
+    }
 }
 
 /// A server's reply (mode 4), or a Kiss-o'-Death.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     /// `t1` echoed back (the "origin" timestamp): lets the client match reply to request.
     pub t1: Time,
@@ -138,6 +172,9 @@ pub struct Reply {
     pub root_disp_ns: i64,
     /// What the server is synchronised to, or a kiss code (with stratum 0).
     pub refid: RefId,
+    /// Its MAC, when the server answers an authenticated request ([`super::auth`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<Mac>,
 }
 
 /// Offset and delay of one exchange.
@@ -185,6 +222,7 @@ impl Reply {
             root_delay_ns: 0,
             root_disp_ns: 0,
             refid: RefId::Kiss(kiss),
+            mac: None,
         }
     }
 
@@ -258,6 +296,7 @@ mod tests {
         let req = Request {
             t1: Time(5),
             poll: 6,
+            mac: None,
         };
         let k = Reply::kiss(&req, Kiss::Rate, Time(7), Time(8));
         assert_eq!(
@@ -324,6 +363,7 @@ mod tests {
         let req = Request {
             t1: Time(0),
             poll: 6,
+            mac: None,
         };
         let r = Reply {
             root_delay_ns: 30 * MS,

@@ -51,6 +51,21 @@ pub enum Received {
     Popcorn,
     /// The filter has a new conclusion ([`Peer::estimate`]).
     Fresh,
+    /// The reply failed authentication: dropped before the reach bit.
+    BadAuth,
+}
+
+/// A popcorn spike the suppressor held back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Spike {
+    /// When (local time of the sample that made the pick jump).
+    pub at: Time,
+    /// The held-back pick's offset, ns.
+    pub offset_ns: i64,
+    /// How far it jumped from the previous pick, ns.
+    pub jump_ns: i64,
+    /// The gate it exceeded, SGATE × ψ, ns.
+    pub gate_ns: i64,
 }
 
 /// The poll of one source: the request to send, and whether it just became unreachable.
@@ -92,6 +107,8 @@ pub struct Peer {
     /// When the last sample used was taken (ntpd's `peer->epoch`).
     used: Option<Time>,
     popcorns: u32,
+    last_spike: Option<Spike>,
+    auth_failures: u32,
     last_rx: Option<Time>,
     /// Whether the filter ranks by delay (the client's clock is past its startup
     /// clamp) or trusts the newest sample.
@@ -129,6 +146,8 @@ impl Peer {
             estimate_at: (now, 0),
             used: None,
             popcorns: 0,
+            last_spike: None,
+            auth_failures: 0,
             last_rx: None,
             sort: true,
             tally: SourceState::Idle,
@@ -204,6 +223,31 @@ impl Peer {
     pub fn filter(&self) -> &ClockFilter {
         &self.filter
     }
+    #[cfg(test)]
+    pub(crate) fn filter_mut(&mut self) -> &mut ClockFilter {
+        &mut self.filter
+    }
+    /// The latest popcorn spike held back.
+    pub fn last_spike(&self) -> Option<Spike> {
+        self.last_spike
+    }
+    /// How many replies failed authentication.
+    pub fn auth_failures(&self) -> u32 {
+        self.auth_failures
+    }
+
+    /// A reply to our outstanding request that failed authentication arrived at `t4`:
+    /// it answers the request (which is no longer outstanding) but sets no reach bit
+    /// and brings no sample. `Bogus` if it answers nothing we asked.
+    pub fn bad_auth(&mut self, reply: &Reply, t4: Time) -> Received {
+        if !self.mobilised || self.xmt != Some(reply.t1) {
+            return Received::Bogus;
+        }
+        self.xmt = None;
+        self.last_rx = Some(t4);
+        self.auth_failures += 1;
+        Received::BadAuth
+    }
 
     /// The poll process (RFC 5905 A.5.7.1): called when [`Peer::next_poll`] is due,
     /// with the system poll exponent. Returns the request to send.
@@ -237,6 +281,7 @@ impl Peer {
             request: Request {
                 t1: now,
                 poll: self.poll_exp(),
+                mac: None,
             },
             became_unreachable,
         }
@@ -310,6 +355,12 @@ impl Peer {
             let jump = (out.offset_ns - (prev.offset_ns - (phase_now - previous_at.1))).abs();
             if popcorn(&out, jump, out.time - used, self.poll_exp()) {
                 self.popcorns += 1;
+                self.last_spike = Some(Spike {
+                    at: t4,
+                    offset_ns: out.offset_ns,
+                    jump_ns: jump,
+                    gate_ns: libm::round(super::filter::SGATE * out.jitter_ns as f64) as i64,
+                });
                 return Received::Popcorn;
             }
         }
@@ -350,6 +401,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 0,
             refid: RefId::clock("GPS"),
+            mac: None,
         }
     }
 

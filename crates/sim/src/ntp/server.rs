@@ -9,9 +9,17 @@
 //! Servers may **rate-limit**: a client asking too often receives a Kiss-o'-Death
 //! `RATE` instead of the time, and must back off.
 //!
+//! Access is **restricted** as ntpd's `restrict` does it, checked before anything
+//! else: an address on the deny list (`restrict ADDR noserve`) gets a `DENY` kiss, and
+//! a server that trusts only authenticated clients (`restrict default notrust`)
+//! answers a request without a valid MAC of one of its trusted keys with an `RSTR`
+//! kiss; without `kod`, both are dropped silently. A request with a valid MAC is
+//! answered with a MAC made by the same key ([`super::auth`]).
+//!
 //! [`Client`]: super::Client
 //! [`Client::system_vars`]: super::Client::system_vars
 
+use super::auth::Key;
 use super::packet::{Kiss, Leap, RefId, Reply, Request};
 use super::MAXSTRAT;
 use crate::time::{Time, MS};
@@ -113,6 +121,18 @@ impl Default for ServerConfig {
     }
 }
 
+/// `restrict`-style access control (ntpd's `restrict` lines, in the spirit of them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Restrict {
+    /// Client addresses refused time (`restrict ADDR noserve`): a `DENY` kiss, or
+    /// nothing without `kod`.
+    pub deny: Vec<usize>,
+    /// Serve only requests carrying a valid MAC of a trusted key (`restrict default
+    /// notrust`): the others get an `RSTR` kiss, or nothing without `kod`.
+    pub notrust: bool,
+}
+
 /// What a server has done so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ServerCounters {
@@ -120,6 +140,8 @@ pub struct ServerCounters {
     pub served: u64,
     /// Requests refused by the rate limit.
     pub limited: u64,
+    /// Requests refused by `restrict` (denied address, or not authenticated).
+    pub restricted: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -134,6 +156,8 @@ pub struct ServerState {
     cfg: ServerConfig,
     clients: BTreeMap<usize, Bucket>,
     counters: ServerCounters,
+    keys: Vec<Key>,
+    restrict: Restrict,
 }
 
 impl Default for ServerState {
@@ -149,7 +173,21 @@ impl ServerState {
             cfg: *cfg,
             clients: BTreeMap::new(),
             counters: ServerCounters::default(),
+            keys: Vec::new(),
+            restrict: Restrict::default(),
         }
+    }
+
+    /// The same server, trusting `keys` (its keys file with `trustedkey`).
+    pub fn with_keys(mut self, keys: Vec<Key>) -> ServerState {
+        self.keys = keys;
+        self
+    }
+
+    /// The same server, with access restricted by `restrict`.
+    pub fn with_restrict(mut self, restrict: Restrict) -> ServerState {
+        self.restrict = restrict;
+        self
     }
 
     /// Answers `request` from client `from`, received at `t2` and answered at `t3`
@@ -162,6 +200,30 @@ impl ServerState {
         t3: Time,
         sys: &SystemVars,
     ) -> Option<Reply> {
+        // The trusted key whose valid MAC the request carries, if any.
+        let key = request
+            .mac
+            .and_then(|m| self.keys.iter().find(|k| k.id == m.key))
+            .filter(|k| k.verifies_request(request))
+            .cloned();
+        let sign = |mut r: Reply| {
+            r.mac = key.as_ref().map(|k| k.sign_reply(&r));
+            r
+        };
+        let refused = if self.restrict.deny.contains(&from) {
+            Some(Kiss::Deny)
+        } else if self.restrict.notrust && key.is_none() {
+            Some(Kiss::Rstr)
+        } else {
+            None
+        };
+        if let Some(kiss) = refused {
+            self.counters.restricted += 1;
+            return self
+                .cfg
+                .kod
+                .then(|| sign(Reply::kiss(request, kiss, t2, t3)));
+        }
         if let Some(rl) = self.cfg.rate_limit {
             let b = self.clients.entry(from).or_default();
             let gap = b.last.map(|last| (t2 - last).max(0));
@@ -173,12 +235,12 @@ impl ServerState {
                 return self
                     .cfg
                     .kod
-                    .then(|| Reply::kiss(request, Kiss::Rate, t2, t3));
+                    .then(|| sign(Reply::kiss(request, Kiss::Rate, t2, t3)));
             }
             b.level += avg;
         }
         self.counters.served += 1;
-        Some(Reply {
+        Some(sign(Reply {
             t1: request.t1,
             t2,
             t3,
@@ -188,7 +250,8 @@ impl ServerState {
             root_delay_ns: sys.root_delay_ns,
             root_disp_ns: sys.root_disp_ns,
             refid: sys.refid,
-        })
+            mac: None,
+        }))
     }
 
     /// Requests served and refused so far.
@@ -206,6 +269,7 @@ mod tests {
         Request {
             t1: Time(ms * MS),
             poll: 6,
+            mac: None,
         }
     }
 
@@ -267,7 +331,8 @@ mod tests {
             s.counters(),
             ServerCounters {
                 served: 22,
-                limited: 2
+                limited: 2,
+                restricted: 0
             }
         );
         // Without KoD, limited requests are dropped.
@@ -281,5 +346,81 @@ mod tests {
         assert!(quiet
             .on_request(1, &req(10), Time(10 * MS), Time(10 * MS), &sys)
             .is_none());
+    }
+
+    #[test]
+    fn restrict_denies_an_address_and_unauthenticated_requests() {
+        let key = Key {
+            id: 3,
+            secret: "s3cret".into(),
+        };
+        let signed = |ms| {
+            let r = req(ms);
+            Request {
+                mac: Some(key.sign_request(&r)),
+                ..r
+            }
+        };
+        let sys = SystemVars::primary();
+        let mut s = ServerState::new(&ServerConfig {
+            rate_limit: None,
+            kod: true,
+        })
+        .with_keys(vec![key.clone()])
+        .with_restrict(Restrict {
+            deny: vec![9],
+            notrust: true,
+        });
+        let mut ask = |from, r: Request| s.on_request(from, &r, r.t1, r.t1, &sys);
+        // Address 9 is denied, even with a valid MAC: a DENY kiss, signed.
+        let k = ask(9, signed(0)).unwrap();
+        assert_eq!(k.kiss_code(), Some(Kiss::Deny));
+        assert!(key.verifies_reply(&k));
+        // notrust: no MAC, or a MAC of an unknown key, or a wrong digest: RSTR, unsigned.
+        let k = ask(1, req(0)).unwrap();
+        assert_eq!((k.kiss_code(), k.mac), (Some(Kiss::Rstr), None));
+        let stranger = Key {
+            id: 4,
+            secret: "s3cret".into(),
+        };
+        let r = Request {
+            mac: Some(stranger.sign_request(&req(0))),
+            ..req(0)
+        };
+        assert_eq!(ask(1, r).unwrap().kiss_code(), Some(Kiss::Rstr));
+        let r = Request {
+            t1: Time(5 * MS),
+            ..signed(0)
+        };
+        assert_eq!(ask(1, r).unwrap().kiss_code(), Some(Kiss::Rstr));
+        // A valid MAC: the time, signed with the same key.
+        let r = ask(1, signed(0)).unwrap();
+        assert_eq!((r.kiss_code(), r.stratum), (None, 1));
+        assert!(key.verifies_reply(&r));
+        assert_eq!(
+            s.counters(),
+            ServerCounters {
+                served: 1,
+                limited: 0,
+                restricted: 4
+            }
+        );
+        // Without kod the refused are dropped; without notrust an unsigned request is
+        // answered unsigned.
+        let mut quiet = ServerState::new(&ServerConfig {
+            rate_limit: None,
+            kod: false,
+        })
+        .with_restrict(Restrict {
+            deny: vec![9],
+            notrust: false,
+        });
+        assert!(quiet
+            .on_request(9, &req(0), Time(0), Time(0), &sys)
+            .is_none());
+        let r = quiet
+            .on_request(1, &req(0), Time(0), Time(0), &sys)
+            .unwrap();
+        assert_eq!((r.kiss_code(), r.mac), (None, None));
     }
 }

@@ -197,7 +197,14 @@ impl Client {
 
     /// The dashboard's view at local time `now`.
     pub fn status(&self, now: Time) -> ClientStatus {
-        let sync = if self.sys.panicked {
+        let sync = if self.cfg.mode == crate::ntp::ClientMode::FirstAnswer {
+            // No discipline: synchronised from the first answer believed.
+            if self.sys.stratum < MAXSTRAT {
+                SyncState::Synchronized
+            } else {
+                SyncState::Unsynchronized
+            }
+        } else if self.sys.panicked {
             SyncState::Panic
         } else if self.sys.no_majority {
             SyncState::NoMajority
@@ -374,6 +381,7 @@ mod tests {
             root_delay_ns: 0,
             root_disp_ns: 10_000,
             refid,
+            mac: None,
         }
     }
 
