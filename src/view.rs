@@ -27,11 +27,13 @@ pub enum View {
     Compare,
     /// The data path: the primary, its replicas, failover.
     Data,
+    /// The change feed to the customers' seat maps.
+    Feed,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -41,6 +43,7 @@ impl View {
         View::Anomalies,
         View::Compare,
         View::Data,
+        View::Feed,
     ];
 
     /// The view's name in the URL.
@@ -55,6 +58,7 @@ impl View {
             View::Anomalies => "anomalies",
             View::Compare => "compare",
             View::Data => "data",
+            View::Feed => "feed",
         }
     }
 
@@ -75,6 +79,7 @@ impl View {
             View::Anomalies => Txt::ViewAnomalies,
             View::Compare => Txt::ViewCompare,
             View::Data => Txt::ViewData,
+            View::Feed => Txt::ViewFeed,
         }
     }
 
@@ -88,6 +93,7 @@ impl View {
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
             "data" | "data_proxies" | "data_control" => View::Data,
+            "feed" | "feed_capture" => View::Feed,
             _ => View::Measures,
         }
     }
@@ -117,5 +123,7 @@ mod tests {
         assert_eq!(View::of_layer(Layer::Gateway), View::Gateway);
         assert_eq!(View::of_layer(Layer::Data), View::Data);
         assert_eq!(View::of_layer(Layer::DataProxy), View::Data);
+        assert_eq!(View::of_layer(Layer::Feed), View::Feed);
+        assert_eq!(View::of_layer(Layer::FeedCapture), View::Feed);
     }
 }
