@@ -9,7 +9,7 @@ import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
-const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare', 'data', 'sources'];
+const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare', 'data', 'sources', 'feed'];
 // The core's list of layers (for_each_layer! in crates/sim/src/msg.rs) and the view
 // each opens.
 const LAYERS = {
@@ -23,6 +23,8 @@ const LAYERS = {
   data: 'data',
   data_proxies: 'data',
   data_control: 'data',
+  feed_capture: 'feed',
+  feed: 'feed',
 };
 
 async function open(page, baseUrl, query) {

@@ -9,6 +9,8 @@ use crate::components::tabs::ViewTabs;
 use crate::ctx::Ctx;
 use crate::i18n::{Lang, Txt};
 use crate::panels::anomalies::AnomaliesPanel;
+use crate::panels::change_feed::stale_map::StaleMapPanel;
+use crate::panels::change_feed::ChangeFeedPanel;
 use crate::panels::charts::data::ChartKind;
 use crate::panels::charts::Chart;
 use crate::panels::compare::ComparePanel;
@@ -69,6 +71,11 @@ fn view_body(view: View) -> AnyView {
         }
         .into_any(),
         View::Sources => view! { <SourcesPanel /> }.into_any(),
+        View::Feed => view! {
+            <ChangeFeedPanel />
+            <StaleMapPanel />
+        }
+        .into_any(),
     }
 }
 

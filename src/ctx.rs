@@ -449,6 +449,27 @@ impl Ctx {
         r
     }
 
+    /// Disconnects (or reconnects) the change feed's listener now; the core's reason if
+    /// it is refused.
+    pub fn set_feed_listener(self, up: bool) -> Result<(), String> {
+        let r = self
+            .update_engine(|e| e.set_feed_listener(up))
+            .unwrap_or(Ok(()))
+            .map_err(|e| e.to_string());
+        self.update_track();
+        self.refresh();
+        r
+    }
+
+    /// A new run whose change feed reaches the maps by `transport`.
+    pub fn feed_transport(self, transport: driftlab_sim::feed::config::Transport) {
+        let mut cfg = self.ui.scenario.get_untracked();
+        if cfg.feed.transport != transport {
+            cfg.feed.transport = transport;
+            let _ = self.load(cfg);
+        }
+    }
+
     /// Changes the gateway's balancing algorithm now.
     pub fn set_balancing(self, algorithm: driftlab_sim::gateway::Algorithm) {
         self.update_engine(|e| e.set_balancing(algorithm));

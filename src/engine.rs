@@ -188,6 +188,11 @@ impl Engine {
         self.tl.act(|s| s.inject(fault))
     }
 
+    /// Disconnects (or reconnects) the change feed's listener now (a live action).
+    pub fn set_feed_listener(&mut self, up: bool) -> Result<(), ConfigError> {
+        self.tl.act(|s| s.set_feed_listener(up))
+    }
+
     /// Crashes database node `i` of the data path now (a live action).
     pub fn crash_data_node(&mut self, i: usize) -> Result<(), ConfigError> {
         self.tl.act(|s| s.crash_data_node(i))

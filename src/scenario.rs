@@ -87,7 +87,7 @@ pub fn with_preset(current: &Config, name: &str) -> Result<Config, String> {
     let whole = presets::PRESETS
         .iter()
         .any(|p| p.name == name && p.group == presets::Group::Gateway);
-    let own_policy = whole || c.data.enabled;
+    let own_policy = whole || c.data.enabled || c.feed.enabled;
     c.seed = current.seed;
     c.sale = current.sale.clone();
     if !own_policy {

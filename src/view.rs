@@ -30,11 +30,13 @@ pub enum View {
     /// One server's NTP sources as an administrator reads them (ntpq, chronyc), its
     /// discipline, and the clock filter of one source.
     Sources,
+    /// The change feed to the customers' seat maps.
+    Feed,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 10] = [
+    pub const ALL: [View; 11] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -45,6 +47,7 @@ impl View {
         View::Compare,
         View::Data,
         View::Sources,
+        View::Feed,
     ];
 
     /// The view's name in the URL.
@@ -60,6 +63,7 @@ impl View {
             View::Compare => "compare",
             View::Data => "data",
             View::Sources => "sources",
+            View::Feed => "feed",
         }
     }
 
@@ -81,6 +85,7 @@ impl View {
             View::Compare => Txt::ViewCompare,
             View::Data => Txt::ViewData,
             View::Sources => Txt::ViewSources,
+            View::Feed => Txt::ViewFeed,
         }
     }
 
@@ -94,6 +99,7 @@ impl View {
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
             "data" | "data_proxies" | "data_control" => View::Data,
+            "feed" | "feed_capture" => View::Feed,
             _ => View::Measures,
         }
     }
@@ -123,5 +129,7 @@ mod tests {
         assert_eq!(View::of_layer(Layer::Gateway), View::Gateway);
         assert_eq!(View::of_layer(Layer::Data), View::Data);
         assert_eq!(View::of_layer(Layer::DataProxy), View::Data);
+        assert_eq!(View::of_layer(Layer::Feed), View::Feed);
+        assert_eq!(View::of_layer(Layer::FeedCapture), View::Feed);
     }
 }

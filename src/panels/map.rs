@@ -24,6 +24,8 @@ fn layer_title(lang: Lang, b: &LayerBox) -> String {
         "data" => Some(Txt::LayerData),
         "data_proxies" => Some(Txt::LayerDataProxies),
         "data_control" => Some(Txt::LayerDataControl),
+        "feed_capture" => Some(Txt::LayerFeedCapture),
+        "feed" => Some(Txt::LayerFeed),
         _ => None,
     };
     key.map_or_else(|| b.name.replace('_', " "), |k| lang.t(k).to_string())
@@ -37,6 +39,10 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
         "gone" => Txt::FigGone,
         "held" => Txt::FigHeld,
         "sold" => Txt::FigSold,
+        "captured" => Txt::FigCaptured,
+        "published" => Txt::FigPublished,
+        "connections" => Txt::FigConnections,
+        "listening" => Txt::FigListening,
         "stratum" => Txt::FigStratum,
         "lie_ms" => Txt::FigLie,
         "on" => Txt::FigOn,

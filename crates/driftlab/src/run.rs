@@ -6,6 +6,8 @@ use driftlab_sim::{presets, Config, Policy, Report, Sim};
 use serde_json::Value;
 use std::path::PathBuf;
 
+mod feed;
+
 /// Arguments of `driftlab run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -502,6 +504,9 @@ pub fn table(r: &Report) -> String {
     }
     if let Some(d) = &r.data {
         s.push_str(&data_table(d));
+    }
+    if let Some(f) = &r.feed {
+        s.push_str(&feed::table(f));
     }
     if r.servers.iter().any(|v| v.ntp) {
         s.push_str(&format!(

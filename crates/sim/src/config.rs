@@ -325,6 +325,8 @@ pub struct Config {
     pub instances: crate::server::config::InstancesConfig,
     /// The data path: a primary and replicas behind proxies (default off).
     pub data: crate::data::config::DataConfig,
+    /// The change feed to the customers' seat maps (default off).
+    pub feed: crate::feed::config::FeedConfig,
 }
 
 impl Default for Config {
@@ -346,6 +348,7 @@ impl Default for Config {
             gateway: crate::gateway::config::GatewayConfig::default(),
             instances: crate::server::config::InstancesConfig::default(),
             data: crate::data::config::DataConfig::default(),
+            feed: crate::feed::config::FeedConfig::default(),
         }
     }
 }
@@ -474,6 +477,7 @@ impl Config {
         self.gateway.validate(n)?;
         self.instances.validate(n)?;
         self.data.validate(n)?;
+        self.feed.validate()?;
         if self.data.enabled {
             // The data path's database nodes model claims, reads, inserts and
             // payments; not yet the global lock nor idempotency keys.

@@ -72,6 +72,9 @@ pub struct Crowd {
     bot: Option<Bot>,
     /// Closed-loop users, if any.
     users: Option<Users>,
+    /// With the change feed: every customer's own seat map (else they all see the
+    /// board, every change at once).
+    feed: Option<crate::feed::client::Maps>,
 }
 
 /// Closed-loop users: customers `first .. first + count`.
@@ -129,6 +132,7 @@ impl Crowd {
             armed: None,
             bot: None,
             users: None,
+            feed: None,
         }
     }
 
@@ -229,6 +233,32 @@ impl Crowd {
         }
     }
 
+    /// Customers choose from their own seat map, kept up to date by the change feed.
+    pub fn use_feed(&mut self, cfg: &crate::feed::config::FeedConfig) {
+        self.feed = Some(crate::feed::client::Maps::new(cfg));
+    }
+
+    /// The customers' own seat maps (with the change feed).
+    pub fn maps(&self) -> Option<&crate::feed::client::Maps> {
+        self.feed.as_ref()
+    }
+
+    /// A seat for customer `c`: from their own map with the feed, else the board's.
+    fn choose(&self, c: CustomerId, cx: &mut Cx<'_>) -> Option<SeatId> {
+        let (board, rng) = cx.board_and_rng();
+        match &self.feed {
+            Some(maps) => maps.pick(c, board, rng),
+            None => board.pick_free(rng),
+        }
+    }
+
+    /// Customer `c` is gone (or holds a seat): they leave the seat map's page.
+    fn leave_page(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        if let Some(maps) = &mut self.feed {
+            maps.close(c, cx);
+        }
+    }
+
     /// Sends every request through the gateway from now on.
     pub fn use_gateway(&mut self) {
         self.via_gateway = true;
@@ -289,9 +319,12 @@ impl Crowd {
         // looks at it, then clicks.
         self.customers[c as usize].token = cx.local();
         cx.observe(Obs::Login { customer: c });
-        let (board, rng) = cx.board_and_rng();
-        let Some(seat) = board.pick_free(rng) else {
+        if let Some(maps) = &mut self.feed {
+            maps.open(c, cx);
+        }
+        let Some(seat) = self.choose(c, cx) else {
             self.customers[c as usize].gone = true;
+            self.leave_page(c, cx);
             return;
         };
         self.customers[c as usize].seat = seat;
@@ -308,10 +341,16 @@ impl Crowd {
         };
         if cust.attempts >= max {
             cust.gone = true;
+            self.leave_page(c, cx);
             return;
         }
-        cust.attempts += 1;
         let seat = cust.seat;
+        if self.feed.as_ref().is_some_and(|m| !m.shows_free(c, seat)) {
+            // Their map shows the seat taken meanwhile: they choose another.
+            cx.observe(Obs::FeedAvoided { customer: c });
+            return self.choose_again(c, cx);
+        }
+        self.customers[c as usize].attempts += 1;
         self.send(c, seat, ReqKind::Claim, cx);
     }
 
@@ -395,12 +434,20 @@ impl Crowd {
             // A bot holds seats and never pays (they expire).
             (ReqKind::Claim, Decision::Confirmed) if self.is_bot(c) => {}
             (ReqKind::Claim, Decision::Confirmed) => {
+                self.leave_page(c, cx);
                 if cx.rng().chance(self.cfg.pay_fraction) {
                     let wait = secs_to_nanos(cx.rng().lognormal(self.cfg.pay_median_s, 0.6));
                     cx.wake_in(wait, Msg::Pay(c, r));
                 }
             }
             (ReqKind::Claim, Decision::Refused(_)) if !self.retries(c) => {}
+            (ReqKind::Claim, Decision::Refused(Refusal::Taken)) if self.feed.is_some() => {
+                // Their own map, live: the seat shows taken now; they choose again.
+                if let Some(maps) = &mut self.feed {
+                    maps.mark_taken(c, req.seat);
+                }
+                self.choose_again(c, cx);
+            }
             (ReqKind::Claim, Decision::Refused(Refusal::Taken)) => {
                 // Reload the seat map and choose again, a little faster this time.
                 let (board, rng) = cx.board_and_rng();
@@ -420,6 +467,22 @@ impl Crowd {
                 cx.wake_in(wait, Msg::Click(c));
             }
             (ReqKind::Pay(_), _) => {}
+        }
+    }
+
+    /// Customer `c` chooses another seat from their map, a little faster this time (or
+    /// leaves if it shows none free).
+    fn choose_again(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
+        match self.choose(c, cx) {
+            Some(seat) => {
+                self.customers[c as usize].seat = seat;
+                let think = secs_to_nanos(cx.rng().lognormal(self.cfg.think_median_s / 2.0, 0.8));
+                cx.wake_in(think, Msg::Click(c));
+            }
+            None => {
+                self.customers[c as usize].gone = true;
+                self.leave_page(c, cx);
+            }
         }
     }
 
@@ -499,6 +562,9 @@ impl Build for Crowd {
         }
         crowd.add_bot(&c.bot);
         crowd.add_users(&c.users);
+        if cfg.feed.enabled {
+            crowd.use_feed(&cfg.feed);
+        }
         vec![crowd]
     }
 }
@@ -518,6 +584,21 @@ impl Node for Crowd {
             Msg::BotTick => self.on_bot_tick(cx),
             Msg::UserTick(c) => self.on_user_tick(c, cx),
             Msg::Response { req, decision } => self.on_response(req, decision, cx),
+            Msg::Feed(item) => {
+                if let Some(maps) = &mut self.feed {
+                    maps.on_item(item, cx);
+                }
+            }
+            Msg::FeedPoll(c) => {
+                if let Some(maps) = &mut self.feed {
+                    maps.on_poll_timer(c, cx);
+                }
+            }
+            Msg::FeedRetry(c) => {
+                if let Some(maps) = &mut self.feed {
+                    maps.on_retry(c, cx);
+                }
+            }
         }
     }
 

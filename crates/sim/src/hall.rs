@@ -18,6 +18,9 @@ pub struct Hall {
     cols: u32,
     weights: Vec<u64>,
     free: Fenwick,
+    /// Changes of the map not yet taken by the change feed's capture (`None`: nobody
+    /// captures them).
+    journal: Option<Vec<(SeatId, bool)>>,
 }
 
 impl Hall {
@@ -45,6 +48,7 @@ impl Hall {
             cols: cfg.cols,
             weights,
             free,
+            journal: None,
         }
     }
 
@@ -84,7 +88,40 @@ impl Hall {
         let shown = self.free.get(seat as usize) > 0;
         if shown != free {
             self.free.add(seat as usize, if free { w } else { -w });
+            if let Some(j) = &mut self.journal {
+                j.push((seat, free));
+            }
         }
+    }
+
+    /// Whether the customers' seat map shows `seat` free.
+    pub fn shown_free(&self, seat: SeatId) -> bool {
+        self.free.get(seat as usize) > 0
+    }
+
+    /// The seat's popularity weight (the hottest seat weighs 10⁹).
+    pub fn weight(&self, seat: SeatId) -> u64 {
+        self.weights[seat as usize]
+    }
+
+    /// From now on, every change of the map is kept for [`Hall::take_changes`] (the
+    /// change feed captures them).
+    pub fn record_changes(&mut self) {
+        self.journal.get_or_insert_with(Vec::new);
+    }
+
+    /// Whether changes wait to be captured.
+    #[inline]
+    pub fn has_changes(&self) -> bool {
+        self.journal.as_ref().is_some_and(|j| !j.is_empty())
+    }
+
+    /// The changes (seat, free now) since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<(SeatId, bool)> {
+        self.journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Draws a seat among those shown free, by popularity; `None` if none is free.

@@ -11,6 +11,7 @@
 pub mod crowd;
 pub mod data;
 pub mod database;
+pub mod feed;
 pub mod gateway;
 pub mod ntp_client;
 pub mod server;
@@ -44,6 +45,10 @@ macro_rules! for_each_layer {
             DataProxy, data_proxies, "data_proxies", background: false, node: data::Proxy, msg: data::ProxyMsg;
             /// The operator or the consensus store that promotes a replica (data path).
             DataControl, data_control, "data_control", background: false, node: data::Control, msg: data::ControlMsg;
+            /// The change feed's capture, reading the database's log (off by default).
+            FeedCapture, feed_capture, "feed_capture", background: false, node: feed::Capture, msg: feed::CaptureMsg;
+            /// The notification service pushing changes to the customers' seat maps (off by default).
+            Feed, feed, "feed", background: false, node: feed::Service, msg: feed::Msg;
         }
     };
 }

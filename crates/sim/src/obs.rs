@@ -258,4 +258,38 @@ pub enum Obs {
         /// Whether it is held now.
         held: bool,
     },
+    /// The change feed's capture read the change at log position `lsn` (its clock is
+    /// the database's: the commit's timestamp).
+    FeedCaptured {
+        /// Its log position.
+        lsn: u32,
+    },
+    /// The notification service published the change at `lsn` and reported its lag:
+    /// its own clock minus the commit's timestamp.
+    FeedPublished {
+        /// The change's log position.
+        lsn: u32,
+        /// The lag it reports, ns (two clocks).
+        reported_ns: i64,
+    },
+    /// A customer's map received the change at `lsn`.
+    FeedApplied {
+        /// The customer.
+        customer: CustomerId,
+        /// The change's log position.
+        lsn: u32,
+        /// Already applied: dropped as a duplicate.
+        dup: bool,
+    },
+    /// At their click a customer's map showed their seat taken: they chose another
+    /// instead of sending a request bound to fail.
+    FeedAvoided {
+        /// The customer.
+        customer: CustomerId,
+    },
+    /// The notification service's listener dropped or came back.
+    FeedListener {
+        /// Back (true) or dropped.
+        up: bool,
+    },
 }

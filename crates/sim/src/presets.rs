@@ -542,6 +542,39 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: failover_clock_jump,
     },
+    Preset {
+        name: "feed_sse_vs_polling",
+        group: Group::Data,
+        label_en: "SSE / poll",
+        label_fr: "SSE / poll",
+        summary_en: "Each customer chooses from their own seat map, kept up to date by a change feed pushed over SSE: maps are about one connection latency stale. Switch the feed to polling every 5 s: maps 2.5 s stale on average, more \"seat taken\" refusals, and every open page polling the servers.",
+        summary_fr: "Chaque client choisit sur son propre plan de salle, tenu à jour par un flux de changements poussé en SSE : les plans ont environ une latence de connexion de retard. Passez le flux en polling toutes les 5 s : 2,5 s de retard en moyenne, plus de refus « place prise », et chaque page ouverte interroge les serveurs.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: feed_sse_vs_polling,
+    },
+    Preset {
+        name: "feed_listener_down",
+        group: Group::Data,
+        label_en: "listener",
+        label_fr: "écoute",
+        summary_en: "The feed's listener is disconnected from the database for 30 s in the flash crowd (10:00:05-10:00:35) with a LISTEN/NOTIFY-like broadcast: every change of that window is lost, the maps stay wrong. With the log-based feed, none is lost and some come twice.",
+        summary_fr: "L'écoute du flux est coupée de la base 30 s pendant la ruée (10:00:05-10:00:35), avec une diffusion façon LISTEN/NOTIFY : tous les changements de cette fenêtre sont perdus, les plans restent faux. Avec le flux lu dans le journal, aucun n'est perdu et certains arrivent deux fois.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: feed_listener_down,
+    },
+    Preset {
+        name: "feed_lag_clock_skew",
+        group: Group::Data,
+        label_en: "lag skew",
+        label_fr: "retard faussé",
+        summary_en: "The notification service's clock is 2 s slow: the lag it reports (its clock minus the database's commit stamp) is the true lag minus 2 s, negative for almost every change.",
+        summary_fr: "L'horloge du service de notification retarde de 2 s : le retard qu'il affiche (son horloge moins l'horodatage du commit par la base) est le vrai retard moins 2 s, négatif pour presque chaque changement.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: feed_lag_clock_skew,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -604,6 +637,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         tso: Default::default(),
         gateway: Default::default(),
         data: Default::default(),
+        feed: Default::default(),
         instances: Default::default(),
     }
 }
@@ -838,6 +872,32 @@ fn failover_clock_jump() -> Config {
             ..Default::default()
         },
     ];
+    c
+}
+
+/// The change feed on, under `unique` on the one database.
+fn feed(name: &str) -> Config {
+    let mut c = clocks(name, EXACT);
+    c.policy = Policy::Unique;
+    c.feed.enabled = true;
+    c
+}
+
+fn feed_sse_vs_polling() -> Config {
+    feed("feed_sse_vs_polling")
+}
+
+fn feed_listener_down() -> Config {
+    let mut c = feed("feed_listener_down");
+    c.feed.capture = crate::feed::config::Capture::Notify;
+    c.feed.outage.from_s = Some(36_005.0);
+    c.feed.outage.to_s = 36_035.0;
+    c
+}
+
+fn feed_lag_clock_skew() -> Config {
+    let mut c = feed("feed_lag_clock_skew");
+    c.feed.clock.offset_ms = -2000.0;
     c
 }
 

@@ -221,6 +221,8 @@ pub struct Report {
     /// retry was given the same hold) and that were never paid: seats kept from sale
     /// until they expire.
     pub orphaned_holds: u64,
+    /// The change feed's measures (`null`: every customer sees every change at once).
+    pub feed: Option<crate::sim::feed::FeedView>,
 }
 
 impl Report {
@@ -402,6 +404,7 @@ impl Sim {
             events: self.events(),
             trace_hash: self.trace_hash(),
             orphaned_holds: orphaned_holds(self.truth()),
+            feed: self.feed_view(),
         }
     }
 

@@ -25,6 +25,7 @@ use crate::truth::{Judge, Truth};
 use crate::world::{CustomerId, Request};
 use serde::{Deserialize, Serialize};
 
+pub mod feed;
 mod ntp;
 
 /// How long background activity outlives the sale's last arrival.
@@ -91,6 +92,11 @@ pub enum Action {
         server: usize,
         /// The discipline from now on.
         kind: crate::ntp::DisciplineKind,
+    },
+    /// Disconnect (or reconnect) the change feed's listener from the database.
+    FeedListener {
+        /// Reconnect (true) or disconnect.
+        up: bool,
     },
 }
 
@@ -210,6 +216,9 @@ impl Sim {
             cfg,
         };
         sim.truth.data.maps_from_replica = sim.cfg.data.enabled && sim.cfg.data.maps_from_replica;
+        if sim.cfg.feed.enabled {
+            sim.board.record_changes();
+        }
         // Every node arms its first timers, in the list's order; then NTP, the charts'
         // sampling and the clocks' wander.
         for &layer in Layer::ALL {
@@ -277,6 +286,9 @@ impl Sim {
                 self.deliver(to, from, msg);
             }
             Ev::Sys(s) => self.on_sys(s),
+        }
+        if self.board.has_changes() {
+            self.capture_changes();
         }
     }
 
@@ -574,7 +586,20 @@ impl Sim {
                 self.deliver(a, a, ntp_client::Msg::Discipline(kind).into());
                 self.k.mix(0xE8 << 56 | (server as u64) << 1 | kind as u64);
             }
+            Action::FeedListener { up } if !self.nodes.feed.is_empty() => {
+                let a = crate::feed::SERVICE;
+                let m = if up {
+                    crate::feed::Msg::ListenerUp
+                } else {
+                    crate::feed::Msg::ListenerDown
+                };
+                self.deliver(a, a, m.into());
+                self.k.mix(0xE9 << 56 | up as u64);
+            }
             _ => {}
+        }
+        if self.board.has_changes() {
+            self.capture_changes();
         }
     }
 
@@ -965,6 +990,11 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             field,
             "the scenario has no data path (data.enabled)".to_string(),
         )),
+        Action::FeedListener { .. } if !cfg.feed.enabled => Err(ConfigError::new(
+            field,
+            "the scenario has no change feed (feed.enabled)".to_string(),
+        )),
+        Action::FeedListener { .. } => Ok(()),
         Action::DataCrash { node } => crate::config::check_range(
             &format!("{field}.node"),
             *node as f64,

@@ -23,7 +23,9 @@ use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth
 use serde::Serialize;
 
 pub mod data;
+pub mod feed;
 pub use data::DataTruth;
+pub use feed::FeedTruth;
 
 /// An observation as the history keeps it: when (true time), where, with what clock
 /// reading, and what.
@@ -146,6 +148,8 @@ pub struct Truth {
     pub deduplicated: Vec<(ReqId, ReqId)>,
     /// The data path's checkers.
     pub data: DataTruth,
+    /// The change feed's checkers.
+    pub feed: FeedTruth,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -195,6 +199,7 @@ impl Truth {
             heard: Vec::new(),
             deduplicated: Vec::new(),
             data: DataTruth::default(),
+            feed: FeedTruth::default(),
         }
     }
 
@@ -257,6 +262,10 @@ impl Truth {
                 | Obs::NtpServed { .. }
                 | Obs::DataRead { .. }
                 | Obs::MapApplied { .. }
+                | Obs::FeedCaptured { .. }
+                | Obs::FeedPublished { .. }
+                | Obs::FeedApplied { .. }
+                | Obs::FeedAvoided { .. }
         );
         if kept {
             self.history.push(Stamped {
@@ -469,6 +478,11 @@ impl Truth {
             | Obs::DataCrashed { .. }
             | Obs::DataRead { .. }
             | Obs::MapApplied { .. } => self.on_data(now, from, obs, env),
+            Obs::FeedCaptured { lsn } => self.feed.captured(lsn, now),
+            Obs::FeedPublished { lsn, reported_ns } => self.feed.published(lsn, reported_ns, now),
+            Obs::FeedApplied { customer, lsn, dup } => self.feed.applied(customer, lsn, dup, now),
+            Obs::FeedAvoided { .. } => self.feed.avoided += 1,
+            Obs::FeedListener { up } => self.feed.listener(up, now),
         }
     }
 

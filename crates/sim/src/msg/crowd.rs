@@ -26,4 +26,10 @@ pub enum Msg {
     BotTick,
     /// Timer: a closed-loop user sends their next claim.
     UserTick(CustomerId),
+    /// The change feed: an item for a customer's seat map.
+    Feed(crate::msg::feed::Item),
+    /// Timer: a customer's map polls the feed (short polling).
+    FeedPoll(CustomerId),
+    /// Timer: a customer's browser reconnects to the feed.
+    FeedRetry(CustomerId),
 }

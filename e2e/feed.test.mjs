@@ -1,0 +1,96 @@
+// End-to-end: the feed view. Customers choose from their own seat maps, kept up to
+// date by a change feed: with SSE the maps are a few tens of ms stale; switched to
+// polling every 5 s they lag by seconds and the "seat taken" refusals grow. The
+// listener is disconnected live. Screenshots to look at:
+// target/screenshots/view-feed-{1280x720,1920x1080}.png (a customer's stale map beside
+// the truth, under polling).
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { cleanup, pageErrors, withPage } from './lib/harness.mjs';
+
+after(cleanup);
+
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+];
+
+const text = (page, id) =>
+  page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`).textContent.trim(), id);
+const number = async (page, id) =>
+  Number((await text(page, id)).split('/')[0].replace(/\u2212/g, '-').replace(/[^\d.-]/g, ''));
+
+/** Plays until the true time reads at least `hms`, then pauses. */
+async function playUntil(page, hms) {
+  await page.click('[data-testid="play"]');
+  await page.waitForFunction(
+    (hms) => document.querySelector('[data-testid="true-time"]').textContent >= hms,
+    hms,
+    { timeout: 90_000 },
+  );
+  const over = await page.evaluate(() =>
+    document.querySelector('[data-testid="status"]').textContent.includes('Sale over'));
+  if (!over) await page.click('[data-testid="play"]');
+  await page.waitForTimeout(300);
+}
+
+for (const size of SIZES) {
+  const tag = `${size.width}x${size.height}`;
+  test(`switching the feed from SSE to polling: the maps lag, refusals grow, at ${tag}`, () => withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&speed=20&preset=feed_sse_vs_polling&view=feed`);
+    await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
+    assert.equal(await page.getAttribute('[data-testid="feed-transport-sse"]', 'aria-pressed'), 'true');
+    await playUntil(page, '10:00:30');
+    const sse = {
+      stale: await number(page, 'feed-staleness'),
+      taken: await number(page, 'feed-taken'),
+    };
+    assert.ok(sse.stale > 20 && sse.stale < 100, `SSE maps ${sse.stale} ms stale`);
+    // The customer's map beside the truth is drawn, seat for seat.
+    assert.equal(await page.locator('[data-testid="feed-their-map"] .fd-seat').count(), 200);
+    assert.equal(await page.locator('[data-testid="feed-truth-map"] .fd-seat').count(), 200);
+
+    await page.click('[data-testid="feed-transport-short-polling"]');
+    assert.equal(await page.getAttribute('[data-testid="feed-transport-short-polling"]', 'aria-pressed'), 'true');
+    // In the crowd, the most wrong map on the page shows seats free that are taken.
+    await playUntil(page, '10:00:08');
+    assert.ok(await page.locator('[data-testid="feed-their-map"] .stale-free').count() > 0);
+    await page.screenshot({ path: `target/screenshots/view-feed-${tag}.png` });
+    await playUntil(page, '10:00:30');
+    const poll = {
+      stale: await number(page, 'feed-staleness'),
+      taken: await number(page, 'feed-taken'),
+    };
+    assert.ok(poll.stale > 2000, `polled maps ${poll.stale} ms stale`);
+    assert.ok(poll.taken > 1.5 * sse.taken, `taken refusals ${sse.taken} → ${poll.taken}`);
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: size }));
+}
+
+test('disconnecting the listener of a broadcast loses the changes meanwhile', () => withPage(async (page, baseUrl) => {
+  await page.goto(`${baseUrl}?lang=fr&speed=20&preset=feed_listener_down&view=feed`);
+  await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
+  assert.match(await text(page, 'feed-capture'), /LISTEN\/NOTIFY/);
+  // The scripted outage (10:00:05-10:00:35) has lost changes by 10:00:20.
+  await playUntil(page, '10:00:20');
+  assert.equal(await text(page, 'feed-listening'), 'écoute coupée');
+  assert.ok(await number(page, 'feed-lost') > 0);
+  await playUntil(page, '10:00:40');
+  assert.equal(await text(page, 'feed-listening'), 'à l\'écoute');
+  // Live: the button disconnects it again.
+  await page.click('[data-testid="feed-listener"]');
+  assert.equal(await text(page, 'feed-listening'), 'écoute coupée');
+  await page.click('[data-testid="feed-listener"]');
+  assert.equal(await text(page, 'feed-listening'), 'à l\'écoute');
+  assert.deepEqual(pageErrors(page), []);
+}));
+
+test('the skewed feed reports a negative lag beside the true one', () => withPage(async (page, baseUrl) => {
+  await page.goto(`${baseUrl}?lang=en&speed=20&preset=feed_lag_clock_skew&view=feed`);
+  await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
+  await playUntil(page, '10:00:10');
+  assert.ok(await number(page, 'feed-reported-lag') < -1900);
+  const truth = await number(page, 'feed-true-lag');
+  assert.ok(truth >= 0 && truth < 5, `true lag ${truth} ms`);
+  assert.deepEqual(pageErrors(page), []);
+}));

@@ -1,0 +1,204 @@
+//! The feed view: the change feed from the database's log to the customers' seat maps.
+//! Its transport (SSE push, short polling, long polling: a new run), how stale the
+//! maps are, the "seat taken" refusals they cost, the load on the service, what was
+//! lost or came twice, the lag the service reports beside the true one (two clocks),
+//! and a button that disconnects the service's listener from the database (a live
+//! action). Beside it, any customer's map next to the truth ([`stale_map`]).
+//!
+//! Without the feed it says so and how to get one. Its feed reads the figures every
+//! frame.
+
+pub mod model;
+pub mod stale_map;
+
+use crate::components::term::Term;
+use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
+use crate::i18n::{Lang, Txt};
+use driftlab_sim::feed::config::Transport;
+use leptos::prelude::*;
+use model::{lag_fill, FeedModel};
+
+/// The transports the view offers, with their labels, tips and test ids.
+const TRANSPORTS: [(Transport, Txt, Txt, &str); 3] = [
+    (
+        Transport::Sse,
+        Txt::FdSse,
+        Txt::FdSseTip,
+        "feed-transport-sse",
+    ),
+    (
+        Transport::ShortPolling,
+        Txt::FdShortPolling,
+        Txt::FdShortPollingTip,
+        "feed-transport-short-polling",
+    ),
+    (
+        Transport::LongPolling,
+        Txt::FdLongPolling,
+        Txt::FdLongPollingTip,
+        "feed-transport-long-polling",
+    ),
+];
+
+/// The feed's panel (nothing but a hint when the run has no feed).
+#[component]
+pub fn ChangeFeedPanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let view = ctx
+        .feed(Spec::new(Cadence::EveryFrame), |src| {
+            FeedModel::of(src.sim())
+        })
+        .signal();
+    let present = Memo::new(move |_| view.with(|v| v.is_some()));
+    let transport = Memo::new(move |_| view.with(|v| v.as_ref().map(|v| v.feed.transport)));
+    let listening = Memo::new(move |_| view.with(|v| v.as_ref().is_none_or(|v| v.feed.listening)));
+    let refused = RwSignal::new(None::<String>);
+    let figure =
+        move |label: Txt, tip: Txt, id: &'static str, f: fn(&FeedModel, Lang) -> String| {
+            view! {
+                <div>
+                    <dt><Term label=label tip=tip /></dt>
+                    <dd data-testid=id>
+                        {move || {
+                            let lang = ctx.ui.lang.get();
+                            view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                        }}
+                    </dd>
+                </div>
+            }
+        };
+    let capture = move || {
+        view.with(|v| {
+            v.as_ref().map(|v| {
+                ctx.t(if v.from_log() {
+                    Txt::FdCaptureLog
+                } else {
+                    Txt::FdCaptureNotify
+                })
+            })
+        })
+    };
+    // Reported and true lag, each a bar (log scale) and its figure; a negative report
+    // gets an empty bar and its sign in red.
+    let lag_row = move |label: Txt, tip: Txt, id: &'static str, reported: bool| {
+        let ms = move || {
+            view.with(|v| {
+                v.as_ref().map_or(0.0, |v| {
+                    if reported {
+                        v.feed.reported_lag_mean_ms
+                    } else {
+                        v.feed.true_lag_mean_ms
+                    }
+                })
+            })
+        };
+        view! {
+            <div class="lag-row" class:negative=move || ms() < 0.0>
+                <span class="lag-label"><Term label=label tip=tip /></span>
+                <span class="lag-bar"><span style=move || format!("width: {:.1}%", lag_fill(ms()) * 100.0)></span></span>
+                <span class="lag-value" data-testid=id>
+                    {move || format!("{} ms", ctx.ui.lang.get().num(ms(), 1))}
+                </span>
+            </div>
+        }
+    };
+    view! {
+        <Show
+            when=move || present.get()
+            fallback=move || {
+                view! {
+                    <section class="panel feed-panel" data-testid="feed-none">
+                        <h2>{move || ctx.t(Txt::FdTitle)}</h2>
+                        <p class="hint">{move || ctx.t(Txt::FdNone)}</p>
+                    </section>
+                }
+            }
+        >
+            <section class="panel feed-panel" aria-labelledby="feed-title" data-testid="feed">
+                <header class="panel-head">
+                    <h2 id="feed-title"><Term label=Txt::FdTitle tip=Txt::FdCdcTip /></h2>
+                    <p class="fd-capture">
+                        <Term label=Txt::FdCapture tip=Txt::FdCaptureTip />
+                        ": "
+                        <span data-testid="feed-capture">{capture}</span>
+                    </p>
+                </header>
+                <div class="fd-controls">
+                    <span class="fd-label">{move || ctx.t(Txt::FdTransport)}</span>
+                    {TRANSPORTS
+                        .into_iter()
+                        .map(|(t, label, tip, id)| {
+                            view! {
+                                <button
+                                    class="fd-transport"
+                                    data-testid=id
+                                    title=move || ctx.t(tip)
+                                    aria-pressed=move || (transport.get() == Some(t)).to_string()
+                                    on:click=move |_| ctx.feed_transport(t)
+                                >
+                                    {move || ctx.t(label)}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                    <button
+                        class="fault fd-listener"
+                        data-testid="feed-listener"
+                        title=move || ctx.t(Txt::FdListenerTip)
+                        on:click=move |_| refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
+                    >
+                        {move || ctx.t(if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })}
+                    </button>
+                    <span class="badge seen" class:down=move || !listening.get() data-testid="feed-listening">
+                        {move || ctx.t(if listening.get() { Txt::FdListening } else { Txt::FdNotListening })}
+                    </span>
+                </div>
+                <dl class="dp-figures fd-figures">
+                    {figure(Txt::FdStaleness, Txt::FdStalenessTip, "feed-staleness", |v, l| format!("{} ms", l.num(v.feed.staleness_mean_ms, 0)))}
+                    {figure(Txt::FdP99, Txt::FdP99Tip, "feed-p99", |v, l| format!("{} ms", l.num(v.feed.staleness_p99_ms, 0)))}
+                    {figure(Txt::FdTaken, Txt::FdTakenTip, "feed-taken", |v, l| format!("{} / {}", l.int(v.taken), l.int(v.requests)))}
+                    {figure(Txt::FdAvoided, Txt::FdAvoidedTip, "feed-avoided", |v, l| l.int(v.feed.avoided))}
+                    {figure(Txt::FdRequests, Txt::FdRequestsTip, "feed-requests", |v, l| l.int(v.feed.requests))}
+                    {figure(Txt::FdConnections, Txt::FdConnectionsTip, "feed-connections", |v, l| l.int(v.feed.connections as u64))}
+                    {figure(Txt::FdLost, Txt::FdLostTip, "feed-lost", |v, l| l.int(v.feed.lost))}
+                    {figure(Txt::FdDuplicated, Txt::FdDuplicatedTip, "feed-duplicated", |v, l| l.int(v.feed.duplicated))}
+                    {figure(Txt::FdWaiting, Txt::FdWaitingTip, "feed-waiting", |v, l| l.int(v.feed.waiting))}
+                </dl>
+                <h3 class="dp-sub"><Term label=Txt::FdLag tip=Txt::FdLagTip /></h3>
+                <div class="fd-lags">
+                    {lag_row(Txt::FdReported, Txt::FdReportedTip, "feed-reported-lag", true)}
+                    {lag_row(Txt::FdTrue, Txt::FdTrueTip, "feed-true-lag", false)}
+                    <p class="fd-clocks">
+                        {move || {
+                            let lang = ctx.ui.lang.get();
+                            view.with(|v| {
+                                v.as_ref()
+                                    .map(|v| {
+                                        lang.t(Txt::FdClocks)
+                                            .replace("{service}", &format!("{:+.3} s", v.feed.service_offset_ms / 1e3))
+                                            .replace("{database}", &format!("{:+.3} s", v.feed.database_offset_ms / 1e3))
+                                            .replace("{negative}", &lang.int(v.feed.negative_reports))
+                                    })
+                                    .unwrap_or_default()
+                            })
+                        }}
+                    </p>
+                </div>
+                {move || {
+                    refused
+                        .get()
+                        .map(|why| {
+                            view! {
+                                <p class="error" role="alert" data-testid="feed-error">
+                                    {ctx.t(Txt::FlRefused)}
+                                    " "
+                                    {why}
+                                </p>
+                            }
+                        })
+                }}
+            </section>
+        </Show>
+    }
+}
