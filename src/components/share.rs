@@ -185,30 +185,34 @@ pub fn ShareMenu() -> impl IntoView {
             imported.set(Some(result));
         });
     };
-    let tables = Table::ALL
-        .into_iter()
-        .map(|t| {
-            view! {
-                <button
-                    data-testid=format!("csv-{}", t.slug())
-                    title=move || ctx.t(Txt::CsvTip)
-                    on:click=move |_| {
-                        let lang = ctx.ui.lang.get_untracked();
-                        if let Some(text) = t.csv(ctx, lang) {
-                            // A byte-order mark: spreadsheets then read the accents right.
-                            let _ = download::save_text(
-                                &format!("{}-{}.csv", file_stem(ctx), t.slug()),
-                                "text/csv;charset=utf-8",
-                                &format!("\u{feff}{text}"),
-                            );
+    // Built each time the panel opens: a view is not `Clone` once components are
+    // type-erased (`--cfg erase_components`, the release build's setting).
+    let tables = move || {
+        Table::ALL
+            .into_iter()
+            .map(|t| {
+                view! {
+                    <button
+                        data-testid=format!("csv-{}", t.slug())
+                        title=move || ctx.t(Txt::CsvTip)
+                        on:click=move |_| {
+                            let lang = ctx.ui.lang.get_untracked();
+                            if let Some(text) = t.csv(ctx, lang) {
+                                // A byte-order mark: spreadsheets then read the accents right.
+                                let _ = download::save_text(
+                                    &format!("{}-{}.csv", file_stem(ctx), t.slug()),
+                                    "text/csv;charset=utf-8",
+                                    &format!("\u{feff}{text}"),
+                                );
+                            }
                         }
-                    }
-                >
-                    {move || ctx.t(t.label())}
-                </button>
-            }
-        })
-        .collect_view();
+                    >
+                        {move || ctx.t(t.label())}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <span class="share">
             <button
@@ -283,7 +287,7 @@ pub fn ShareMenu() -> impl IntoView {
                         })}
                     </p>
                     <h2>{move || ctx.t(Txt::Tables)}</h2>
-                    <div class="share-row tables">{tables.clone()}</div>
+                    <div class="share-row tables">{tables}</div>
                 </div>
             </Show>
         </span>
