@@ -27,11 +27,13 @@ pub enum View {
     Compare,
     /// The data path: the primary, its replicas, failover.
     Data,
+    /// Load tests: a users × instances sweep run in Web Workers, plotted.
+    Load,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -41,6 +43,7 @@ impl View {
         View::Anomalies,
         View::Compare,
         View::Data,
+        View::Load,
     ];
 
     /// The view's name in the URL.
@@ -55,6 +58,7 @@ impl View {
             View::Anomalies => "anomalies",
             View::Compare => "compare",
             View::Data => "data",
+            View::Load => "load",
         }
     }
 
@@ -75,6 +79,7 @@ impl View {
             View::Anomalies => Txt::ViewAnomalies,
             View::Compare => Txt::ViewCompare,
             View::Data => Txt::ViewData,
+            View::Load => Txt::ViewLoad,
         }
     }
 
@@ -103,6 +108,7 @@ mod tests {
             assert_eq!(View::parse(v.slug()), Some(v));
         }
         assert_eq!(View::parse("clocks"), Some(View::Clocks));
+        assert_eq!(View::parse("load"), Some(View::Load));
         assert_eq!(View::parse("Clocks"), None);
         assert_eq!(View::parse(""), None);
     }
