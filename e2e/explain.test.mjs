@@ -61,6 +61,15 @@ for (const size of SIZES) {
 
     // Go to its instant: the timeline moves there.
     await page.click('[data-testid="anomaly-goto"]');
+    // See it in the hall: the hall opens with its seat selected and its story shown.
+    await page.click('[data-testid="anomaly-hall"]');
+    await page.waitForSelector('[data-testid="hall"]');
+    assert.match(page.url(), /view=hall/);
+    const chosen = page.locator('[role="gridcell"][aria-selected="true"]');
+    assert.equal(await chosen.count(), 1);
+    assert.match(await chosen.getAttribute('aria-label'), new RegExp(`^${seat}\\b`));
+    await page.waitForFunction((seat) => document.querySelector('[data-testid="seat-story"]')
+      ?.textContent.includes(seat), seat);
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
 

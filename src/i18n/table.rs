@@ -682,4 +682,6 @@ table! {
     MapLoadTip => "Sweep users × instances behind the gateway and plot throughput and latency (seed 003's load test).", "Balayer utilisateurs × instances derrière la passerelle et tracer débit et latence (le test de charge du document 003).";
     LtShowPlot => "Plot", "Tracé";
     LtShowTable => "Table", "Tableau";
+    AnInHall => "see in the hall", "voir dans la salle";
+    AnInHallTip => "Open the hall at the instant this anomaly was found, its seat selected and its story shown.", "Ouvrir la salle à l'instant où cette anomalie a été trouvée, sa place choisie et son histoire affichée.";
 }
