@@ -684,4 +684,11 @@ table! {
     LtShowTable => "Table", "Tableau";
     AnInHall => "see in the hall", "voir dans la salle";
     AnInHallTip => "Open the hall at the instant this anomaly was found, its seat selected and its story shown.", "Ouvrir la salle à l'instant où cette anomalie a été trouvée, sa place choisie et son histoire affichée.";
+    CmpNtp => "NTP in b", "NTP dans b";
+    CmpNtpTip => "Switch NTP on or off on every reservation server of run b (as in a: unchanged).", "Activer ou couper NTP sur tous les serveurs de réservation de la partie b (comme dans a : inchangé).";
+    CmpNtpOn => "on", "activé";
+    CmpNtpOff => "off", "coupé";
+    CmpAsA => "as in a", "comme dans a";
+    CmpPreset => "b's preset", "préréglage de b";
+    CmpPresetTip => "Run b from another preset, with a's seed (as driftlab compare --b preset=P); as in a: the scenario on screen.", "Jouer b depuis un autre préréglage, avec la graine de a (comme driftlab compare --b preset=P) ; comme dans a : le scénario à l'écran.";
 }
