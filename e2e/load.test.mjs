@@ -98,7 +98,7 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
       // Round robin's cells, then least connections' (the plot's choice).
       assert.deepEqual(await tableRows(page), expected(want, 'round-robin'));
       await page.selectOption('[data-testid="lt-plot-algorithm"]', 'least-connections');
-      await page.waitForFunction(() => document.querySelector('[data-testid="lt-legend"]').textContent.includes('least'));
+      assert.equal(await page.inputValue('[data-testid="lt-plot-algorithm"]'), 'least-connections');
       assert.deepEqual(await tableRows(page), expected(want, 'least-connections'));
       // Both plots drawn, one line per instance count in the legend.
       for (const id of ['lt-plot-throughput', 'lt-plot-p99']) {

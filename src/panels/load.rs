@@ -289,43 +289,51 @@ pub fn LoadPanel() -> impl IntoView {
                             {status}
                         </p>
                     </div>
-                    <Show when=move || { sweep.with(|s| s.algorithms.len() > 1) }>
-                        <label class="lt-plot-for">
-                            {move || ctx.t(Txt::LtPlotFor)}
-                            " "
-                            <select
-                                data-testid="lt-plot-algorithm"
-                                on:change=move |ev| {
-                                    if let Ok(a) = Algorithm::parse(&event_target_value(&ev)) {
-                                        shown.set(Some(a));
-                                    }
-                                }
-                            >
-                                {move || {
-                                    sweep
-                                        .with(|s| s.algorithms.clone())
-                                        .into_iter()
-                                        .map(|a| {
-                                            view! {
-                                                <option
-                                                    value=a.name()
-                                                    selected=move || algorithm.get() == a
-                                                >
-                                                    {move || ctx.t(algorithm_texts(a).0)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()
-                                }}
-                            </select>
-                        </label>
-                    </Show>
                 </div>
                 <div class="load-main" class:show-table=move || as_table.get()>
                     <div class="lt-top">
                         <p class="lt-legend" data-testid="lt-legend">
-                            <strong>{move || ctx.t(algorithm_texts(algorithm.get()).0)}</strong>
-                            " · "
+                        <Show
+                            when=move || { sweep.with(|s| s.algorithms.len() > 1) }
+                            fallback=move || {
+                                view! {
+                                    <strong>
+                                        {move || ctx.t(algorithm_texts(algorithm.get()).0)}
+                                    </strong>
+                                }
+                            }
+                        >
+                            <label class="lt-plot-for">
+                                {move || ctx.t(Txt::LtPlotFor)}
+                                " "
+                                <select
+                                    data-testid="lt-plot-algorithm"
+                                    on:change=move |ev| {
+                                        if let Ok(a) = Algorithm::parse(&event_target_value(&ev)) {
+                                            shown.set(Some(a));
+                                        }
+                                    }
+                                >
+                                    {move || {
+                                        sweep
+                                            .with(|s| s.algorithms.clone())
+                                            .into_iter()
+                                            .map(|a| {
+                                                view! {
+                                                    <option
+                                                        value=a.name()
+                                                        selected=move || algorithm.get() == a
+                                                    >
+                                                        {move || ctx.t(algorithm_texts(a).0)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </select>
+                            </label>
+                        </Show>
+                        " · "
                             {move || ctx.t(Txt::LtLegend)}
                             " "
                             {legend}
