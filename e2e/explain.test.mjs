@@ -61,6 +61,15 @@ for (const size of SIZES) {
 
     // Go to its instant: the timeline moves there.
     await page.click('[data-testid="anomaly-goto"]');
+    // See it in the hall: the hall opens with its seat selected and its story shown.
+    await page.click('[data-testid="anomaly-hall"]');
+    await page.waitForSelector('[data-testid="hall"]');
+    assert.match(page.url(), /view=hall/);
+    const chosen = page.locator('[role="gridcell"][aria-selected="true"]');
+    assert.equal(await chosen.count(), 1);
+    assert.match(await chosen.getAttribute('aria-label'), new RegExp(`^${seat}\\b`));
+    await page.waitForFunction((seat) => document.querySelector('[data-testid="seat-story"]')
+      ?.textContent.includes(seat), seat);
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
 
@@ -100,3 +109,26 @@ for (const size of SIZES) {
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
 }
+
+test('side by side, NTP on in b and another preset for b', () => withPage(async (page, baseUrl) => {
+  await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=local-timestamp`);
+  await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
+  const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+  // The same policy and scenario: b is a.
+  assert.equal(await value('cmp-b-wrong_winners'), await value('cmp-a-wrong_winners'));
+  const a = await value('cmp-a-wrong_winners');
+  assert.ok(a > 0);
+  // NTP on in b: extreme drift's clocks brought together, fewer wrong winners.
+  await page.selectOption('[data-testid="compare-ntp"]', 'on');
+  await page.waitForFunction(() => document.querySelector('[data-testid="compare-pane-b"] h3')
+    .textContent.includes('NTP on'));
+  assert.ok(await value('cmp-b-wrong_winners') < a, 'NTP cures most wrong winners');
+  assert.equal(await value('cmp-a-wrong_winners'), a, 'a unchanged');
+  // b from reset (three exact clocks), with a's seed: no wrong winner at all.
+  await page.selectOption('[data-testid="compare-ntp"]', 'same');
+  await page.selectOption('[data-testid="compare-preset"]', 'reset');
+  await page.waitForFunction(() => document.querySelector('[data-testid="compare-pane-b"] h3')
+    .textContent.includes('reset'));
+  assert.equal(await value('cmp-b-wrong_winners'), 0);
+  assert.deepEqual(pageErrors(page), []);
+}));

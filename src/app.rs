@@ -18,6 +18,7 @@ use crate::panels::data::DataPanel;
 use crate::panels::event_log::EventLog;
 use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
+use crate::panels::load::LoadPanel;
 use crate::panels::map::MapPanel;
 use crate::panels::metrics::MetricsPanel;
 use crate::panels::ntp::NtpPanel;
@@ -76,6 +77,7 @@ fn view_body(view: View) -> AnyView {
             <StaleMapPanel />
         }
         .into_any(),
+        View::Load => view! { <LoadPanel /> }.into_any(),
     }
 }
 

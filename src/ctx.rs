@@ -52,6 +52,9 @@ pub struct Ui {
     /// The whole run's span and marks, for the timeline (set at every new run and
     /// every live action, which rewrites the run's future).
     pub track: RwSignal<Track>,
+    /// The seat selected in the hall (its story shown), shared so that another view
+    /// (Why?: an anomaly's seat) can select it; a new run forgets it.
+    pub seat: RwSignal<Option<u32>>,
 }
 
 /// The shared handle: signals, the engine and the feeds. `Copy`.
@@ -115,6 +118,7 @@ impl Ctx {
                 resized: RwSignal::new(0),
                 view: RwSignal::new(view),
                 track: RwSignal::new(first_track),
+                seat: RwSignal::new(None),
             },
             engine: StoredValue::new_local(engine),
             feeds: StoredValue::new_local(Feeds::default()),
@@ -248,6 +252,7 @@ impl Ctx {
             set_if_changed(ui.scenario, cfg);
         }
         ui.run.update(|r| *r += 1);
+        set_if_changed(ui.seat, None);
         self.update_track();
         self.feeds.try_update_value(Feeds::new_run);
         self.refresh();
@@ -293,6 +298,14 @@ impl Ctx {
         // The run went elsewhere: every keyed feed reads again.
         self.feeds.try_update_value(Feeds::new_run);
         self.refresh();
+    }
+
+    /// Selects `seat` in the hall, moves the timeline to `t` and opens the hall: where
+    /// the Why? view sends an anomaly's seat.
+    pub fn show_seat(self, seat: u32, t: Time) {
+        self.ui.seat.set(Some(seat));
+        self.seek(t);
+        self.open(View::Hall);
     }
 
     /// Shows `view`, and records it in the URL (the browser's Back returns).

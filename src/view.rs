@@ -32,11 +32,13 @@ pub enum View {
     Sources,
     /// The change feed to the customers' seat maps.
     Feed,
+    /// Load tests: a users × instances sweep run in Web Workers, plotted.
+    Load,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 11] = [
+    pub const ALL: [View; 12] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -48,6 +50,7 @@ impl View {
         View::Data,
         View::Sources,
         View::Feed,
+        View::Load,
     ];
 
     /// The view's name in the URL.
@@ -64,6 +67,7 @@ impl View {
             View::Data => "data",
             View::Sources => "sources",
             View::Feed => "feed",
+            View::Load => "load",
         }
     }
 
@@ -86,6 +90,7 @@ impl View {
             View::Data => Txt::ViewData,
             View::Sources => Txt::ViewSources,
             View::Feed => Txt::ViewFeed,
+            View::Load => Txt::ViewLoad,
         }
     }
 
@@ -115,6 +120,7 @@ mod tests {
             assert_eq!(View::parse(v.slug()), Some(v));
         }
         assert_eq!(View::parse("clocks"), Some(View::Clocks));
+        assert_eq!(View::parse("load"), Some(View::Load));
         assert_eq!(View::parse("Clocks"), None);
         assert_eq!(View::parse(""), None);
     }

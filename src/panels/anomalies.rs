@@ -136,6 +136,7 @@ pub fn AnomaliesPanel() -> impl IntoView {
                         Some(d) => {
                             let l = ui.lang.get();
                             let t = d.t;
+                            let seat = d.diagram.seat;
                             let plan = layout(&d.diagram, d.counter, l);
                             view! {
                                 <div class="an-head">
@@ -152,6 +153,13 @@ pub fn AnomaliesPanel() -> impl IntoView {
                                     <p class="hint dg-legend" title=l.t(Txt::DgHint)>
                                         {l.t(Txt::DgLegend)}
                                     </p>
+                                    <button
+                                        data-testid="anomaly-hall"
+                                        title=l.t(Txt::AnInHallTip)
+                                        on:click=move |_| ctx.show_seat(seat, t)
+                                    >
+                                        {l.t(Txt::AnInHall)}
+                                    </button>
                                     <button
                                         data-testid="anomaly-goto"
                                         title=l.t(Txt::AnGotoTip)

@@ -14,8 +14,9 @@ use crate::components::scenario_bar::policy_text;
 use crate::ctx::use_ctx;
 use crate::i18n::{Lang, Txt};
 use crate::url;
-use data::{default_eps_ms, name_of, parse_eps, side_by_side, PANE};
+use data::{default_eps_ms, name_of, parse_eps, side_by_side, Other, PANE};
 use driftlab_sim::compare::Comparison;
+use driftlab_sim::presets::PRESETS;
 use driftlab_sim::Policy;
 use leptos::prelude::*;
 
@@ -39,6 +40,20 @@ fn diff(l: Lang, d: f64, ms: bool) -> String {
     format!("{sign}{s}{}", if ms { " ms" } else { "" })
 }
 
+/// b's pane title: its policy, then what else differs, in `l`.
+fn b_label(l: Lang, b: &Other) -> String {
+    let mut s = l.t(policy_text(b.policy)).to_string();
+    if let Some(p) = b.preset {
+        s.push_str(&format!(", {p}"));
+    }
+    match b.ntp {
+        Some(true) => s.push_str(&format!(", NTP {}", l.t(Txt::CmpNtpOn))),
+        Some(false) => s.push_str(&format!(", NTP {}", l.t(Txt::CmpNtpOff))),
+        None => {}
+    }
+    s
+}
+
 /// The side-by-side panel.
 #[component]
 pub fn ComparePanel() -> impl IntoView {
@@ -52,11 +67,18 @@ pub fn ComparePanel() -> impl IntoView {
     );
     let eps_text = RwSignal::new(eps.get_untracked().to_string());
     let eps_bad = RwSignal::new(false);
+    // b's NTP (`None`: as in a) and preset (`None`: a's scenario).
+    let b_ntp = RwSignal::new(None::<bool>);
+    let b_preset = RwSignal::new(None::<&'static str>);
+    let other = Memo::new(move |_| Other {
+        policy: vs.get(),
+        eps_ms: eps.get(),
+        ntp: b_ntp.get(),
+        preset: b_preset.get(),
+    });
     let result = Memo::new(move |_| {
-        let (p, e) = (vs.get(), eps.get());
-        ui.scenario
-            .with(|c| side_by_side(c, p, e))
-            .map_err(|e| e.to_string())
+        let b = other.get();
+        ui.scenario.with(|c| side_by_side(c, &b))
     });
     Effect::new(move |_| {
         let (p, e) = (vs.get(), eps.get());
@@ -122,6 +144,56 @@ pub fn ComparePanel() -> impl IntoView {
                     />
                     " ms"
                 </label>
+                <label title=move || ctx.t(Txt::CmpNtpTip)>
+                    {move || ctx.t(Txt::CmpNtp)}
+                    " "
+                    <select
+                        data-testid="compare-ntp"
+                        on:change=move |ev| {
+                            b_ntp.set(match event_target_value(&ev).as_str() {
+                                "on" => Some(true),
+                                "off" => Some(false),
+                                _ => None,
+                            });
+                        }
+                    >
+                        <option value="same" selected=move || b_ntp.get().is_none()>
+                            {move || ctx.t(Txt::CmpAsA)}
+                        </option>
+                        <option value="on" selected=move || b_ntp.get() == Some(true)>
+                            {move || ctx.t(Txt::CmpNtpOn)}
+                        </option>
+                        <option value="off" selected=move || b_ntp.get() == Some(false)>
+                            {move || ctx.t(Txt::CmpNtpOff)}
+                        </option>
+                    </select>
+                </label>
+                <label title=move || ctx.t(Txt::CmpPresetTip)>
+                    {move || ctx.t(Txt::CmpPreset)}
+                    " "
+                    <select
+                        data-testid="compare-preset"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            b_preset.set(PRESETS.iter().find(|p| p.name == v).map(|p| p.name));
+                        }
+                    >
+                        <option value="" selected=move || b_preset.get().is_none()>
+                            {move || ctx.t(Txt::CmpAsA)}
+                        </option>
+                        {PRESETS
+                            .iter()
+                            .map(|p| {
+                                let name = p.name;
+                                view! {
+                                    <option value=name selected=move || b_preset.get() == Some(name)>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
                 <Show when=move || eps_bad.get()>
                     <span class="field-error" role="alert" data-testid="compare-eps-error">
                         {move || ctx.t(Txt::CmpEpsBad)}
@@ -131,14 +203,14 @@ pub fn ComparePanel() -> impl IntoView {
             {move || match result.get() {
                 Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
                 Ok(c) => {
-                    panes(ui.lang.get(), c, ui.scenario.with(|c| c.policy), vs.get()).into_any()
+                    panes(ui.lang.get(), c, ui.scenario.with(|c| c.policy), &other.get()).into_any()
                 }
             }}
         </section>
     }
 }
 
-fn panes(l: Lang, c: Comparison, pa: Policy, pb: Policy) -> impl IntoView {
+fn panes(l: Lang, c: Comparison, pa: Policy, b: &Other) -> impl IntoView {
     let pane = |side: char, label: &str| {
         let cards = PANE
             .iter()
@@ -193,7 +265,7 @@ fn panes(l: Lang, c: Comparison, pa: Policy, pb: Policy) -> impl IntoView {
     view! {
         <div class="cmp-panes">
             {pane('a', l.t(policy_text(pa)))}
-            {pane('b', l.t(policy_text(pb)))}
+            {pane('b', &b_label(l, b))}
         </div>
         <p class="cmp-summary" data-testid="compare-summary">{summary}</p>
         <details class="cmp-all" data-testid="compare-all">

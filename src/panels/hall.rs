@@ -67,7 +67,8 @@ pub fn HallPanel() -> impl IntoView {
         }),
     );
     ctx.refresh_one(sink);
-    let selected = RwSignal::new(None::<u32>);
+    // Shared with the other views (Why? selects an anomaly's seat).
+    let selected = ctx.ui.seat;
     let story = ctx.feed(Spec::new(Cadence::EveryFrame), move |src| {
         selected
             .get_untracked()

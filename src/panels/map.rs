@@ -9,6 +9,7 @@ use crate::ctx::{use_ctx, Ctx};
 use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
 use crate::palette::server_colour;
+use crate::view::View;
 use data::{LayerBox, NodeBox};
 use driftlab_sim::Layer;
 use leptos::prelude::*;
@@ -215,6 +216,15 @@ pub fn MapPanel() -> impl IntoView {
             <header class="panel-head">
                 <h2 id="map-title">{move || ctx.t(Txt::MapTitle)}</h2>
                 <p class="hint">{move || ctx.t(Txt::MapHint)}</p>
+                <button
+                    class="map-load"
+                    data-testid="map-load"
+                    title=move || ctx.t(Txt::MapLoadTip)
+                    on:click=move |_| ctx.open(View::Load)
+                >
+                    {move || ctx.t(Txt::MapLoad)}
+                    " →"
+                </button>
             </header>
             <div class="map-path" data-testid="map-path">{path}</div>
             <div class="map-link">

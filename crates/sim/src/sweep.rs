@@ -124,6 +124,41 @@ pub fn run_cell(base: &Config, cell: &Cell, seed: u64) -> Result<CellResult, Con
     })
 }
 
+/// One cell to run, as the app hands it to a Web Worker: the cell's index in its
+/// matrix, the preset every cell starts from, the cell and the seed (what
+/// `driftlab sweep --preset P --seed S` gives [`run_cell`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// The cell's index in the matrix ([`matrix`]'s order).
+    pub index: usize,
+    /// The preset every cell starts from (`load_test` by default).
+    pub preset: String,
+    /// The cell.
+    pub cell: Cell,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+/// What a worker answers to a [`Job`]: the cell's index and its result, or why it could
+/// not run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The job's index ([`usize::MAX`] when the job itself could not be read).
+    pub index: usize,
+    /// The cell's figures, or the reason it did not run.
+    pub result: Result<CellResult, String>,
+}
+
+/// Runs one job: the preset's config, then [`run_cell`].
+pub fn answer(job: &Job) -> Answer {
+    let result = crate::presets::preset(&job.preset)
+        .and_then(|base| run_cell(&base, &job.cell, job.seed).map_err(|e| e.to_string()));
+    Answer {
+        index: job.index,
+        result,
+    }
+}
+
 /// The results as a table: one line per cell.
 pub fn table(results: &[CellResult]) -> String {
     let mut s = format!(

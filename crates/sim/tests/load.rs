@@ -72,3 +72,37 @@ fn a_cell_is_reproducible() {
     assert!((back.requests_per_s - a.requests_per_s).abs() < 1e-9);
     assert!((back.shares[0] - a.shares[0]).abs() < 1e-12);
 }
+
+/// A job as the app's workers get it (a preset by name, a cell, a seed) is the cell
+/// `driftlab sweep --preset P --seed S` runs; a preset that does not exist is an
+/// error naming it, not a panic in a worker.
+#[test]
+fn a_job_is_the_cell_of_its_preset() {
+    let cell = sweep::Cell {
+        algorithm: Algorithm::LeastConnections,
+        instances: 2,
+        users: 10,
+    };
+    let job = sweep::Job {
+        index: 7,
+        preset: "load_test".into(),
+        cell,
+        seed: 5,
+    };
+    let a = sweep::answer(&job);
+    assert_eq!(a.index, 7);
+    let base = presets::preset("load_test").unwrap();
+    assert_eq!(a.result, Ok(sweep::run_cell(&base, &cell, 5).unwrap()));
+    // Through JSON both ways, as the worker's messages go.
+    let back: sweep::Answer = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(back.index, 7);
+    assert_eq!(
+        back.result.unwrap().trace_hash,
+        a.result.as_ref().unwrap().trace_hash
+    );
+    let bad = sweep::answer(&sweep::Job {
+        preset: "no_such".into(),
+        ..job
+    });
+    assert!(bad.result.unwrap_err().contains("no_such"));
+}

@@ -27,24 +27,65 @@ pub fn default_eps_ms(cfg: &Config) -> f64 {
     ((worst / 1000.0).ceil() * 1000.0 + 1000.0).max(cfg.commit_wait.epsilon_ms)
 }
 
-/// Run b's scenario: `cfg` with policy `vs` and ε `eps_ms`.
-pub fn variant(cfg: &Config, vs: Policy, eps_ms: f64) -> Config {
-    let mut b = cfg.clone();
-    b.policy = vs;
-    b.commit_wait.epsilon_ms = eps_ms;
-    b
+/// What run b changes from run a (the scenario on screen), one thing or several.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Other {
+    /// Its policy.
+    pub policy: Policy,
+    /// commit-wait's ε, ms.
+    pub eps_ms: f64,
+    /// NTP switched on or off on every reservation server (`None`: as in a).
+    pub ntp: Option<bool>,
+    /// Another preset, run with a's seed (`None`: a's own scenario), as
+    /// `driftlab compare --b preset=P` does.
+    pub preset: Option<&'static str>,
+}
+
+impl Other {
+    /// b's label: its policy, then what else differs.
+    pub fn label(&self) -> String {
+        let mut s = self.policy.name().to_string();
+        if let Some(p) = self.preset {
+            s.push_str(&format!(", {p}"));
+        }
+        match self.ntp {
+            Some(true) => s.push_str(", NTP on"),
+            Some(false) => s.push_str(", NTP off"),
+            None => {}
+        }
+        s
+    }
+}
+
+/// Run b's scenario: `cfg` (or the other preset, with `cfg`'s seed), with b's policy, ε
+/// and NTP.
+pub fn variant(cfg: &Config, b: &Other) -> Result<Config, String> {
+    let mut c = match b.preset {
+        Some(name) => {
+            let mut c = driftlab_sim::presets::preset(name)?;
+            c.seed = cfg.seed;
+            c
+        }
+        None => cfg.clone(),
+    };
+    c.policy = b.policy;
+    c.commit_wait.epsilon_ms = b.eps_ms;
+    if let Some(on) = b.ntp {
+        c.ntp.enabled = on;
+    }
+    Ok(c)
 }
 
 /// Both runs, to their end, compared; an invalid scenario is a message.
-pub fn side_by_side(cfg: &Config, vs: Policy, eps_ms: f64) -> Result<Comparison, String> {
+pub fn side_by_side(cfg: &Config, b: &Other) -> Result<Comparison, String> {
     let run = |c: Config| -> Result<Sim, String> {
         let mut sim = Sim::new(c).map_err(|e| e.to_string())?;
         sim.run();
         Ok(sim)
     };
     let a = run(cfg.clone())?;
-    let b = run(variant(cfg, vs, eps_ms))?;
-    Ok(compare(&a, &b, cfg.policy.name(), vs.name()))
+    let b_run = run(variant(cfg, b)?)?;
+    Ok(compare(&a, &b_run, cfg.policy.name(), &b.label()))
 }
 
 /// The figures each pane shows, with their names; `true` for times (ms).
@@ -109,7 +150,13 @@ mod tests {
         let mut c = presets::preset("extreme_drift").unwrap();
         c.crowd.customers = 600;
         c.policy = Policy::LocalTimestamp;
-        let cmp = side_by_side(&c, Policy::CommitWait, 31_000.0).unwrap();
+        let other = Other {
+            policy: Policy::CommitWait,
+            eps_ms: 31_000.0,
+            ntp: None,
+            preset: None,
+        };
+        let cmp = side_by_side(&c, &other).unwrap();
         let revoked = cmp.row("revoked").unwrap();
         assert!(revoked.a > 0.0);
         assert_eq!(revoked.b, 0.0);
@@ -127,5 +174,42 @@ mod tests {
             cmp.rows.iter().all(|r| name_of(r.key).is_some()),
             "every figure named"
         );
+    }
+
+    /// NTP switched on in b: extreme_drift with NTP on is the `synced` preset (MODEL.md:
+    /// "extreme drift, NTP on"), so b's scenario is synced's; another preset keeps a's
+    /// seed, as `driftlab compare --b preset=P`.
+    #[test]
+    fn ntp_and_preset_choices_make_b_the_scenario_they_name() {
+        let mut a = presets::preset("extreme_drift").unwrap();
+        a.seed = 9;
+        let b = Other {
+            policy: a.policy,
+            eps_ms: a.commit_wait.epsilon_ms,
+            ntp: Some(true),
+            preset: None,
+        };
+        let mut synced = presets::preset("synced").unwrap();
+        synced.seed = 9;
+        let v = variant(&a, &b).unwrap();
+        assert_eq!(v.servers, synced.servers);
+        assert_eq!(v.ntp, synced.ntp);
+        assert_eq!(v.crowd, synced.crowd);
+        assert_eq!(b.label(), "local-timestamp, NTP on");
+        let off = Other {
+            ntp: Some(false),
+            ..b.clone()
+        };
+        assert!(!variant(&synced, &off).unwrap().ntp.enabled);
+        let other = Other {
+            preset: Some("major_drift"),
+            ntp: None,
+            ..b.clone()
+        };
+        let v = variant(&a, &other).unwrap();
+        let mut major = presets::preset("major_drift").unwrap();
+        major.seed = 9;
+        assert_eq!(v, major);
+        assert_eq!(other.label(), "local-timestamp, major_drift");
     }
 }
