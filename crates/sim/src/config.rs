@@ -325,6 +325,8 @@ pub struct Config {
     pub instances: crate::server::config::InstancesConfig,
     /// The data path: a primary and replicas behind proxies (default off).
     pub data: crate::data::config::DataConfig,
+    /// A cache-aside cache and its readers, on the data path (default off).
+    pub cache: crate::cache::config::CacheConfig,
 }
 
 impl Default for Config {
@@ -346,6 +348,7 @@ impl Default for Config {
             gateway: crate::gateway::config::GatewayConfig::default(),
             instances: crate::server::config::InstancesConfig::default(),
             data: crate::data::config::DataConfig::default(),
+            cache: crate::cache::config::CacheConfig::default(),
         }
     }
 }
@@ -474,6 +477,7 @@ impl Config {
         self.gateway.validate(n)?;
         self.instances.validate(n)?;
         self.data.validate(n)?;
+        self.cache.validate(self.data.enabled)?;
         if self.data.enabled {
             // The data path's database nodes model claims, reads, inserts and
             // payments; not yet the global lock nor idempotency keys.

@@ -8,6 +8,7 @@
 //! child of this module, so nodes can send to each other without importing each
 //! other.
 
+pub mod cache;
 pub mod crowd;
 pub mod data;
 pub mod database;
@@ -44,6 +45,10 @@ macro_rules! for_each_layer {
             DataProxy, data_proxies, "data_proxies", background: false, node: data::Proxy, msg: data::ProxyMsg;
             /// The operator or the consensus store that promotes a replica (data path).
             DataControl, data_control, "data_control", background: false, node: data::Control, msg: data::ControlMsg;
+            /// A cache-aside cache in front of the browsing customers' seat reads (off by default).
+            Cache, caches, "cache", background: false, node: cache::Cache, msg: cache::Msg;
+            /// The browsing customers whose pages read through the cache (with the cache).
+            CacheReaders, cache_readers, "cache_readers", background: false, node: cache::Readers, msg: cache::ReadersMsg;
         }
     };
 }

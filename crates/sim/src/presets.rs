@@ -582,6 +582,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         gateway: Default::default(),
         data: Default::default(),
         instances: Default::default(),
+        cache: Default::default(),
     }
 }
 

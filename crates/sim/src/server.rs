@@ -55,7 +55,7 @@ use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request, Synced};
-use crate::msg::{crowd, data, database, gateway, tso, Addr, Layer};
+use crate::msg::{cache, crowd, data, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -127,6 +127,9 @@ pub struct Server {
     waiting: std::collections::VecDeque<(ReqId, SeatId, Time)>,
     /// Whether database statements go to its proxy on the data path.
     data_path: bool,
+    /// With a cache: the writes sent and not yet answered, (claim, seat), so that a
+    /// committed one deletes its seat's key.
+    cache_writes: Option<Vec<(ReqId, SeatId)>>,
 }
 
 /// An instance's worker threads and accept queue (`instances.workers`).
@@ -207,6 +210,7 @@ impl Server {
             holder: None,
             waiting: std::collections::VecDeque::new(),
             data_path: false,
+            cache_writes: None,
         }
     }
 
@@ -407,8 +411,36 @@ impl Server {
         self.data_path = true;
     }
 
+    /// A write that commits deletes its seat's key in the cache from now on
+    /// (cache-aside's delete on write).
+    pub fn with_cache(&mut self) {
+        self.cache_writes = Some(Vec::new());
+    }
+
+    /// The database answered `req`: with a cache, a committed write deletes its
+    /// seat's key.
+    fn invalidate(&mut self, req: ReqId, decision: Decision, cx: &mut Cx<'_>) {
+        let Some(writes) = &mut self.cache_writes else {
+            return;
+        };
+        let Some(i) = writes.iter().position(|&(q, _)| q == req) else {
+            return;
+        };
+        let (_, seat) = writes.swap_remove(i);
+        if decision == Decision::Confirmed {
+            cx.send(Addr::new(Layer::Cache, 0), cache::Msg::Delete { seat });
+        }
+    }
+
     /// Sends a statement to the database, or to its proxy on the data path.
-    fn to_db(&self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+    fn to_db(&mut self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+        if let (
+            Some(writes),
+            database::Msg::Claim { req, seat, .. } | database::Msg::Insert { req, seat, .. },
+        ) = (&mut self.cache_writes, m)
+        {
+            writes.push((req, seat));
+        }
         if self.data_path {
             let proxy = Addr::new(Layer::DataProxy, self.id as u16);
             cx.send_at(proxy, data::ProxyMsg::Sql(m), depart);
@@ -881,6 +913,9 @@ impl Build for Server {
             if cfg.data.enabled {
                 server.on_data_path();
             }
+            if cfg.cache.enabled {
+                server.with_cache();
+            }
             servers.push(server);
         }
         let client = k.topology.shared_link("client", &cfg.network.client);
@@ -910,6 +945,7 @@ impl Node for Server {
         match msg {
             Msg::Request(rq) => self.accept(rq, cx),
             Msg::DbReply { req, decision } => {
+                self.invalidate(req, decision, cx);
                 self.unlock(req, cx);
                 self.answer(req, decision, cx)
             }

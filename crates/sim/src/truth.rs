@@ -22,7 +22,9 @@ use crate::time::Time;
 use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth};
 use serde::Serialize;
 
+pub mod cache;
 pub mod data;
+pub use cache::CacheTruth;
 pub use data::DataTruth;
 
 /// An observation as the history keeps it: when (true time), where, with what clock
@@ -146,6 +148,8 @@ pub struct Truth {
     pub deduplicated: Vec<(ReqId, ReqId)>,
     /// The data path's checkers.
     pub data: DataTruth,
+    /// The cache's checkers.
+    pub cache: CacheTruth,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -195,6 +199,7 @@ impl Truth {
             heard: Vec::new(),
             deduplicated: Vec::new(),
             data: DataTruth::default(),
+            cache: CacheTruth::default(),
         }
     }
 
@@ -257,6 +262,8 @@ impl Truth {
                 | Obs::NtpServed { .. }
                 | Obs::DataRead { .. }
                 | Obs::MapApplied { .. }
+                | Obs::DbQueried { .. }
+                | Obs::Page { .. }
         );
         if kept {
             self.history.push(Stamped {
@@ -469,6 +476,9 @@ impl Truth {
             | Obs::DataCrashed { .. }
             | Obs::DataRead { .. }
             | Obs::MapApplied { .. } => self.on_data(now, from, obs, env),
+            Obs::DbQueried { .. } | Obs::Page { .. } | Obs::CacheDown { .. } => {
+                self.on_cache(now, from, obs)
+            }
         }
     }
 
