@@ -521,6 +521,14 @@ mod tests {
         told(&b.deliver(c, ME, READERS, Msg::Get { reader, seat }))
     }
 
+    fn set(b: &mut Bench, c: &mut Cache, seat: SeatId, held: bool) -> Vec<crate::kernel::Cmd> {
+        b.deliver(c, ME, READERS, Msg::Set { seat, held })
+    }
+
+    fn miss(reader: u32) -> ReadersMsg {
+        ReadersMsg::Miss { reader }
+    }
+
     fn hit(reader: u32, held: bool) -> ReadersMsg {
         ReadersMsg::Hit {
             reader,
@@ -535,88 +543,41 @@ mod tests {
         // finds it expired at 10:01:10 by its clock, 60 s later in true time too.
         let mut b = Bench::new(T0, 10 * SEC);
         let mut c = cache(false);
-        assert_eq!(
-            get(&mut b, &mut c, 1, 3),
-            vec![ReadersMsg::Miss { reader: 1 }]
-        );
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 3,
-                held: true,
-            },
-        );
+        assert_eq!(get(&mut b, &mut c, 1, 3), vec![miss(1)]);
+        set(&mut b, &mut c, 3, true);
         b.advance(59_999 * MS);
         assert_eq!(get(&mut b, &mut c, 2, 3), vec![hit(2, true)]);
         b.advance(MS);
-        assert_eq!(
-            get(&mut b, &mut c, 3, 3),
-            vec![ReadersMsg::Miss { reader: 3 }]
-        );
+        assert_eq!(get(&mut b, &mut c, 3, 3), vec![miss(3)]);
         assert_eq!(c.counts(), (3, 1));
         // A clock stepped 30 s ahead while a key lives ends it 30 s early in true time.
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 3,
-                held: false,
-            },
-        );
+        set(&mut b, &mut c, 3, false);
         b.advance(29 * SEC);
         b.with(ME, |cx| cx.step_clock(30 * SEC));
         assert_eq!(get(&mut b, &mut c, 4, 3), vec![hit(4, false)]);
         b.advance(2 * SEC);
-        assert_eq!(
-            get(&mut b, &mut c, 5, 3),
-            vec![ReadersMsg::Miss { reader: 5 }]
-        );
+        assert_eq!(get(&mut b, &mut c, 5, 3), vec![miss(5)]);
     }
 
     #[test]
     fn a_write_deletes_the_key_and_a_late_fill_puts_the_old_value_back() {
         let mut b = Bench::new(T0, 0);
         let mut c = cache(false);
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 4,
-                held: false,
-            },
-        );
+        set(&mut b, &mut c, 4, false);
         assert_eq!(get(&mut b, &mut c, 1, 4), vec![hit(1, false)]);
         // A server wrote seat 4: the key is gone, the next reader misses.
         let server = Addr::new(Layer::Server, 0);
         b.deliver(&mut c, ME, server, Msg::Delete { seat: 4 });
-        assert_eq!(
-            get(&mut b, &mut c, 2, 4),
-            vec![ReadersMsg::Miss { reader: 2 }]
-        );
+        assert_eq!(get(&mut b, &mut c, 2, 4), vec![miss(2)]);
         // Its query went to a replica that has not applied the write yet: it puts
         // "free" back, and every reader sees "free" for the next 60 s.
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 4,
-                held: false,
-            },
-        );
+        set(&mut b, &mut c, 4, false);
         for s in [1, 30, 59] {
             b.advance(if s == 1 { SEC } else { 29 * SEC });
             assert_eq!(get(&mut b, &mut c, 3, 4), vec![hit(3, false)], "{s} s");
         }
         b.advance(SEC + MS);
-        assert_eq!(
-            get(&mut b, &mut c, 3, 4),
-            vec![ReadersMsg::Miss { reader: 3 }]
-        );
+        assert_eq!(get(&mut b, &mut c, 3, 4), vec![miss(3)]);
     }
 
     #[test]
@@ -624,7 +585,7 @@ mod tests {
         let mut b = Bench::new(T0, 0);
         let mut c = cache(true);
         let cmds = b.deliver(&mut c, ME, READERS, Msg::Get { reader: 0, seat: 7 });
-        assert_eq!(told(&cmds), vec![ReadersMsg::Miss { reader: 0 }]);
+        assert_eq!(told(&cmds), vec![miss(0)]);
         assert_eq!(
             timers(&cmds),
             vec![(
@@ -636,15 +597,7 @@ mod tests {
             assert!(get(&mut b, &mut c, r, 7).is_empty(), "reader {r} waits");
         }
         b.advance(100 * MS);
-        let cmds = b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 7,
-                held: true,
-            },
-        );
+        let cmds = set(&mut b, &mut c, 7, true);
         let answered = told(&cmds);
         assert_eq!(answered.len(), 999);
         assert!(answered.iter().all(|m| matches!(
@@ -662,7 +615,7 @@ mod tests {
         // Without single-flight, every reader misses.
         let mut plain = cache(false);
         let misses = (0..1000)
-            .filter(|&r| get(&mut b, &mut plain, r, 7) == vec![ReadersMsg::Miss { reader: r }])
+            .filter(|&r| get(&mut b, &mut plain, r, 7) == vec![miss(r)])
             .count();
         assert_eq!(misses, 1000);
     }
@@ -676,7 +629,7 @@ mod tests {
         get(&mut b, &mut c, 2, 2);
         b.advance(500 * MS);
         let cmds = b.deliver(&mut c, ME, ME, Msg::FillTimeout { seat: 2, fill: 1 });
-        assert_eq!(told(&cmds), vec![ReadersMsg::Miss { reader: 1 }]);
+        assert_eq!(told(&cmds), vec![miss(1)]);
         assert_eq!(
             timers(&cmds),
             vec![(
@@ -685,15 +638,7 @@ mod tests {
             )]
         );
         // Reader 1's fill lands: reader 2, still waiting, gets it.
-        let cmds = b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 2,
-                held: false,
-            },
-        );
+        let cmds = set(&mut b, &mut c, 2, false);
         assert_eq!(
             told(&cmds),
             vec![ReadersMsg::Hit {
@@ -708,15 +653,7 @@ mod tests {
     fn a_cache_down_sends_readers_to_the_database_and_comes_back_empty() {
         let mut b = Bench::new(T0, 0);
         let mut c = cache(true);
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 1,
-                held: true,
-            },
-        );
+        set(&mut b, &mut c, 1, true);
         get(&mut b, &mut c, 0, 5);
         get(&mut b, &mut c, 1, 5);
         let cmds = b.deliver(&mut c, ME, ME, Msg::Down);
@@ -728,20 +665,9 @@ mod tests {
             vec![ReadersMsg::Unavailable { reader: 2 }]
         );
         // Sets and deletes while down are lost.
-        b.deliver(
-            &mut c,
-            ME,
-            READERS,
-            Msg::Set {
-                seat: 5,
-                held: true,
-            },
-        );
+        set(&mut b, &mut c, 5, true);
         b.deliver(&mut c, ME, ME, Msg::Up);
-        assert_eq!(
-            get(&mut b, &mut c, 3, 1),
-            vec![ReadersMsg::Miss { reader: 3 }]
-        );
+        assert_eq!(get(&mut b, &mut c, 3, 1), vec![miss(3)]);
         assert!(c.keys(b.local()).is_empty());
     }
 

@@ -783,6 +783,11 @@ impl Node for DbNode {
             } => self.on_key(leader, renewed, version, cx),
             Msg::Written { ok, version } => self.on_written(ok, version, cx),
             Msg::Crash => self.crash(cx),
+            Msg::Fence => {
+                if self.role == Role::Primary {
+                    self.demote(cx);
+                }
+            }
             Msg::Query { reader, seat } => self.on_query(reader, seat, cx),
             Msg::QueryDone { reader, seat } => self.on_query_done(reader, seat, cx),
         }
@@ -1107,11 +1112,32 @@ fn lan_routes(cfg: &Config, k: &mut Kernel) -> (usize, usize) {
     (lan, local)
 }
 
-fn route(link: usize, way: Way, reliable: bool) -> Route {
-    Route {
-        link: Some(link),
-        way,
-        reliable,
+/// Which of the data path's links a route takes.
+#[derive(Clone, Copy)]
+enum Link {
+    /// The data centre's LAN.
+    Lan,
+    /// The loopback of a server's own host (a server to its proxy).
+    Local,
+}
+
+/// Connects each `(from, to, link, way, reliable)` of `table`.
+fn connect(cfg: &Config, k: &mut Kernel, table: &[(Layer, Layer, Link, Way, bool)]) {
+    let (lan, local) = lan_routes(cfg, k);
+    for &(a, b, link, way, reliable) in table {
+        let link = Some(match link {
+            Link::Lan => lan,
+            Link::Local => local,
+        });
+        k.topology.connect(
+            a,
+            b,
+            Route {
+                link,
+                way,
+                reliable,
+            },
+        );
     }
 }
 
@@ -1157,13 +1183,15 @@ impl Build for DbNode {
             }
             out.push(n);
         }
-        let (lan, _) = lan_routes(cfg, k);
-        k.topology
-            .connect(Layer::Data, Layer::Data, route(lan, Way::Out, true));
-        k.topology
-            .connect(Layer::Data, Layer::Server, route(lan, Way::Back, true));
-        k.topology
-            .connect(Layer::Data, Layer::DataProxy, route(lan, Way::Back, false));
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::Data, Layer::Data, Link::Lan, Way::Out, true),
+                (Layer::Data, Layer::Server, Link::Lan, Way::Back, true),
+                (Layer::Data, Layer::DataProxy, Link::Lan, Way::Back, false),
+            ],
+        );
         let primary = Addr::new(Layer::Data, 0);
         if let Some(at) = d.fault.crash_at_s {
             let ev = Ev::Msg {
@@ -1192,23 +1220,27 @@ impl Build for Proxy {
             k.place(Layer::DataProxy, h);
             out.push(Proxy::new(i as u8, nodes, d));
         }
-        let (lan, local) = lan_routes(cfg, k);
-        k.topology.connect(
-            Layer::Server,
-            Layer::DataProxy,
-            route(local, Way::Out, true),
-        );
-        k.topology.connect(
-            Layer::DataProxy,
-            Layer::Server,
-            route(local, Way::Back, true),
-        );
-        k.topology
-            .connect(Layer::DataProxy, Layer::Data, route(lan, Way::Out, false));
-        k.topology.connect(
-            Layer::DataProxy,
-            Layer::DataControl,
-            route(lan, Way::Out, true),
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::Server, Layer::DataProxy, Link::Local, Way::Out, true),
+                (
+                    Layer::DataProxy,
+                    Layer::Server,
+                    Link::Local,
+                    Way::Back,
+                    true,
+                ),
+                (Layer::DataProxy, Layer::Data, Link::Lan, Way::Out, false),
+                (
+                    Layer::DataProxy,
+                    Layer::DataControl,
+                    Link::Lan,
+                    Way::Out,
+                    true,
+                ),
+            ],
         );
         out
     }
@@ -1230,18 +1262,20 @@ impl Build for Control {
         let rng = Rng::stream(cfg.seed, CONTROL_STREAM);
         let h = k.add_host(Host::new("control", clock, rng));
         k.place(Layer::DataControl, h);
-        let (lan, _) = lan_routes(cfg, k);
-        k.topology.connect(
-            Layer::DataControl,
-            Layer::Data,
-            route(lan, Way::Back, false),
-        );
-        k.topology
-            .connect(Layer::Data, Layer::DataControl, route(lan, Way::Out, false));
-        k.topology.connect(
-            Layer::DataControl,
-            Layer::DataProxy,
-            route(lan, Way::Back, true),
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::DataControl, Layer::Data, Link::Lan, Way::Back, false),
+                (Layer::Data, Layer::DataControl, Link::Lan, Way::Out, false),
+                (
+                    Layer::DataControl,
+                    Layer::DataProxy,
+                    Link::Lan,
+                    Way::Back,
+                    true,
+                ),
+            ],
         );
         if let Some(from) = d.fault.partition_from_s {
             let (from, to) = (

@@ -289,15 +289,12 @@ impl Server {
             stamp,
         };
         match self.rules.lock {
-            LockKind::None => self.to_db(read, Depart::Now, cx),
-            LockKind::Instance if self.holder.is_none() => {
-                self.holder = Some(r);
-                self.to_db(read, Depart::Now, cx);
-            }
+            LockKind::None => self.send_db(read, Depart::Now, cx),
+            LockKind::Instance if self.holder.is_none() => self.grant(r, seat, stamp, cx),
             LockKind::Instance => self.waiting.push_back((r, seat, stamp)),
             LockKind::Global => {
                 self.waiting.push_back((r, seat, stamp));
-                self.to_db(database::Msg::Lock { req: r }, Depart::Now, cx);
+                self.send_db(database::Msg::Lock { req: r }, Depart::Now, cx);
             }
         }
     }
@@ -306,14 +303,19 @@ impl Server {
     fn on_locked(&mut self, r: ReqId, cx: &mut Cx<'_>) {
         if let Some(k) = self.waiting.iter().position(|w| w.0 == r) {
             let (r, seat, stamp) = self.waiting.remove(k).expect("present");
-            self.holder = Some(r);
-            let read = database::Msg::Read {
-                req: r,
-                seat,
-                stamp,
-            };
-            self.to_db(read, Depart::Now, cx);
+            self.grant(r, seat, stamp, cx);
         }
+    }
+
+    /// Claim `r` holds the lock (the instance's or the global one): it reads the seat.
+    fn grant(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        self.holder = Some(r);
+        let read = database::Msg::Read {
+            req: r,
+            seat,
+            stamp,
+        };
+        self.send_db(read, Depart::Now, cx);
     }
 
     /// Claim `r` is done with its check-then-insert: if it holds the lock, the lock
@@ -326,16 +328,10 @@ impl Server {
         match self.rules.lock {
             LockKind::Instance => {
                 if let Some((next, seat, stamp)) = self.waiting.pop_front() {
-                    self.holder = Some(next);
-                    let read = database::Msg::Read {
-                        req: next,
-                        seat,
-                        stamp,
-                    };
-                    self.to_db(read, Depart::Now, cx);
+                    self.grant(next, seat, stamp, cx);
                 }
             }
-            LockKind::Global => self.to_db(database::Msg::Unlock { req: r }, Depart::Now, cx),
+            LockKind::Global => self.send_db(database::Msg::Unlock { req: r }, Depart::Now, cx),
             LockKind::None => {}
         }
     }
@@ -433,7 +429,7 @@ impl Server {
     }
 
     /// Sends a statement to the database, or to its proxy on the data path.
-    fn to_db(&mut self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+    fn send_db(&mut self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
         if let (
             Some(writes),
             database::Msg::Claim { req, seat, .. } | database::Msg::Insert { req, seat, .. },
@@ -518,7 +514,7 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
-                    Policy::Unique if self.rules.idempotency_keys => self.to_db(
+                    Policy::Unique if self.rules.idempotency_keys => self.send_db(
                         database::Msg::ClaimKeyed {
                             req: r,
                             seat,
@@ -528,7 +524,7 @@ impl Server {
                         Depart::Now,
                         cx,
                     ),
-                    Policy::Unique => self.to_db(
+                    Policy::Unique => self.send_db(
                         database::Msg::Claim {
                             req: r,
                             seat,
@@ -546,7 +542,7 @@ impl Server {
                 | Policy::Hlc
                 | Policy::CommitWait
                 | Policy::Tso => self.pay_local(r, claim, rq.seat, stamp, cx),
-                Policy::Unique | Policy::NoLock => self.to_db(
+                Policy::Unique | Policy::NoLock => self.send_db(
                     database::Msg::Pay {
                         req: r,
                         claim,
@@ -819,7 +815,7 @@ impl Server {
             });
         if free {
             // The race window: the server works a while between its check and its insert.
-            self.to_db(
+            self.send_db(
                 database::Msg::Insert {
                     req: r,
                     seat,

@@ -128,3 +128,40 @@ fn the_cache_down_saturates_the_database_then_all_recovers() {
         assert!((59.0..=61.0).contains(&r.down_s));
     }
 }
+
+/// The app's buttons: the cache taken down and brought back by hand (live actions,
+/// replayed by a restart), the primary fenced, a replica promoted, the primary cut off.
+#[test]
+fn live_actions_take_the_cache_down_fence_promote_and_partition() {
+    use driftlab_sim::data::Role;
+    use driftlab_sim::Time;
+    let mut sim = Sim::new(preset("cache_stampede", 1)).unwrap();
+    sim.run_until(Time::from_secs_f64(36_010.0));
+    sim.set_cache_down(true).unwrap();
+    assert!(sim.cache().unwrap().is_down());
+    sim.run_until(Time::from_secs_f64(36_030.0));
+    sim.set_cache_down(false).unwrap();
+    sim.fence_data_node(0).unwrap();
+    assert_eq!(sim.nodes().data[0].role(), Role::Demoted);
+    sim.promote_data_node(1).unwrap();
+    assert_eq!(sim.nodes().data[1].role(), Role::Primary);
+    sim.partition_data_node(1, 30.0).unwrap();
+    assert!(sim.partition_data_node(1, 0.0).is_err());
+    assert!(sim.promote_data_node(5).is_err());
+    sim.run();
+    let r = sim.report();
+    let c = r.cache.clone().unwrap();
+    assert!((19.9..=20.1).contains(&c.down_s), "{c:?}");
+    assert!(
+        c.db_queries > 1500,
+        "the readers fell through while it was down: {c:?}"
+    );
+    // A run without a cache refuses the button by name.
+    let mut plain = Sim::new(preset("failover_manual", 1)).unwrap();
+    let e = plain.set_cache_down(true).unwrap_err();
+    assert!(e.to_string().contains("cache.enabled"), "{e}");
+    // A restart replays the actions: the same run.
+    let mut replay = Sim::with_actions(preset("cache_stampede", 1), sim.actions()).unwrap();
+    replay.run();
+    assert_eq!(replay.report().trace_hash, r.trace_hash);
+}

@@ -93,6 +93,8 @@ pub enum Msg {
     },
     /// The node crashes (a fault).
     Crash,
+    /// The operator fences this node: a primary stops taking writes.
+    Fence,
     /// A cache reader's query of `seat` (cache-aside's miss, or the cache down).
     Query {
         /// The reader.
