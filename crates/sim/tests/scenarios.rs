@@ -267,7 +267,9 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "gateway",
             "data",
             "data_proxies",
-            "data_control"
+            "data_control",
+            "cache",
+            "cache_readers"
         ]
     );
     assert!(
