@@ -23,6 +23,8 @@ const LAYERS = {
   data: 'data',
   data_proxies: 'data',
   data_control: 'data',
+  cache: 'data',
+  cache_readers: 'data',
 };
 
 async function open(page, baseUrl, query) {
