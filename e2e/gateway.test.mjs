@@ -5,7 +5,9 @@
 // view-gateway-page-{…}.png (the page as it opens on the panel).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
+import {
+  cleanup, openView, pageErrors, playUntil, screenshot, screenshotDir, text, withPage,
+} from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -14,9 +16,6 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ];
 
-const text = (page, id) =>
-  page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`).textContent.trim(), id);
-
 /** Clicks `id` with the page scrolled to the top (the sticky playback bar then covers
  * nothing of the gateway panel, right under it). */
 async function click(page, id) {
@@ -24,25 +23,10 @@ async function click(page, id) {
   await page.click(`[data-testid="${id}"]`);
 }
 
-/** Plays until the true time reads at least `hms`, then pauses. */
-async function playUntil(page, hms) {
-  await page.click('[data-testid="play"]');
-  await page.waitForFunction(
-    (hms) => document.querySelector('[data-testid="true-time"]').textContent >= hms,
-    hms,
-    { timeout: 60_000 },
-  );
-  const over = await page.evaluate(() =>
-    document.querySelector('[data-testid="status"]').textContent.includes('Sale over'));
-  if (!over) await page.click('[data-testid="play"]');
-  await page.waitForTimeout(300);
-}
-
 for (const size of SIZES) {
   const tag = `${size.width}x${size.height}`;
   test(`a crashed instance is marked down, at ${tag}`, () => withPage(async (page, baseUrl) => {
-    await page.goto(`${baseUrl}?lang=en&speed=50&preset=instance_crash&view=gateway`);
-    await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
+    await openView(page, baseUrl, 'lang=en&speed=50&preset=instance_crash&view=gateway', 'gateway');
     assert.equal(await text(page, 'instance-mode-2'), 'up');
     // server-3 crashes at 10:00:10; three failed probes 2 s apart mark it down.
     await playUntil(page, '10:00:25');
@@ -61,8 +45,7 @@ for (const size of SIZES) {
 test('switching the algorithm live moves the shares; a crash from the panel is noticed', () =>
   withPage(async (page, baseUrl) => {
     // ×10: the switch comes early in the flash crowd (it starts at 09:59:55).
-    await page.goto(`${baseUrl}?lang=en&speed=10&preset=lb_weighted&view=gateway`);
-    await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
+    await openView(page, baseUrl, 'lang=en&speed=10&preset=lb_weighted&view=gateway', 'gateway');
     // With weights 3:1:1, server-1 has 3 requests in 5.
     await playUntil(page, '09:59:57');
     const weighted = Number((await text(page, 'instance-share-0')).replace(' %', ''));
@@ -93,8 +76,7 @@ for (const size of SIZES) {
   const tag = `${size.width}x${size.height}`;
   test(`a slow instance's queue and latency, and a tall chart, at ${tag}`, () =>
     withPage(async (page, baseUrl) => {
-      await page.goto(`${baseUrl}?lang=en&speed=20&preset=lb_slow_instance&view=gateway`);
-      await page.waitForSelector('[data-testid="gateway"]', { timeout: 15_000 });
+      await openView(page, baseUrl, 'lang=en&speed=20&preset=lb_slow_instance&view=gateway', 'gateway');
       await playUntil(page, '10:00:20');
       assert.match(await text(page, 'instance-workers-0'), /^\d\/2 · \d+$/);
       const [, p99Slow] = (await text(page, 'instance-latency-2')).split(' / ').map(parseFloat);

@@ -25,6 +25,8 @@ const LAYERS = {
   data_control: 'data',
   feed_capture: 'feed',
   feed: 'feed',
+  cache: 'data',
+  cache_readers: 'data',
 };
 
 async function open(page, baseUrl, query) {

@@ -450,6 +450,21 @@ impl Ctx {
         r
     }
 
+    /// A live action on the data path or the cache (partition, promote, fence, cache
+    /// down) now; the core's reason if it is refused.
+    pub fn data_act(
+        self,
+        act: impl FnOnce(&mut driftlab_sim::Sim) -> Result<(), driftlab_sim::ConfigError>,
+    ) -> Result<(), String> {
+        let r = self
+            .update_engine(|e| e.data_act(act))
+            .unwrap_or(Ok(()))
+            .map_err(|e| e.to_string());
+        self.update_track();
+        self.refresh();
+        r
+    }
+
     /// Crashes database node `i` of the data path now; the core's reason if it is
     /// refused.
     pub fn crash_data_node(self, i: usize) -> Result<(), String> {

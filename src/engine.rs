@@ -198,6 +198,15 @@ impl Engine {
         self.tl.act(|s| s.crash_data_node(i))
     }
 
+    /// Carries out a live action on the data path or the cache now (`act` calls the
+    /// run's method: partition, promote, fence, cache down); refused with the reason.
+    pub fn data_act(
+        &mut self,
+        act: impl FnOnce(&mut driftlab_sim::Sim) -> Result<(), ConfigError>,
+    ) -> Result<(), ConfigError> {
+        self.tl.act(act)
+    }
+
     /// Crashes, hangs, slows down or restarts instance `i` now (a live action).
     pub fn set_instance(
         &mut self,

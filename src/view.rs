@@ -103,8 +103,8 @@ impl View {
             "servers" => View::Clocks,
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
-            "data" | "data_proxies" | "data_control" => View::Data,
             "feed" | "feed_capture" => View::Feed,
+            "data" | "data_proxies" | "data_control" | "cache" | "cache_readers" => View::Data,
             _ => View::Measures,
         }
     }

@@ -153,6 +153,37 @@ export async function choosePreset(page, name) {
   await page.click(`[data-testid="preset-${name}"]`);
 }
 
+/**
+ * Opens the app at `query` (e.g. `lang=en&speed=20&preset=failover_auto&view=data`)
+ * and waits until the element `[data-testid=testid]` is there (the view's panel).
+ */
+export async function openView(page, baseUrl, query, testid) {
+  await page.goto(`${baseUrl}?${query}`);
+  await page.waitForSelector(`[data-testid="${testid}"]`, { timeout: 15_000 });
+}
+
+/** The trimmed text of the element `[data-testid=id]`. */
+export function text(page, id) {
+  return page.evaluate(
+    (id) => document.querySelector(`[data-testid="${id}"]`).textContent.trim(),
+    id,
+  );
+}
+
+/** Plays until the true time reads at least `hms`, then pauses (unless the sale is over). */
+export async function playUntil(page, hms) {
+  await page.click('[data-testid="play"]');
+  await page.waitForFunction(
+    (hms) => document.querySelector('[data-testid="true-time"]').textContent >= hms,
+    hms,
+    { timeout: 60_000 },
+  );
+  const over = await page.evaluate(() =>
+    document.querySelector('[data-testid="status"]').textContent.includes('Sale over'));
+  if (!over) await page.click('[data-testid="play"]');
+  await page.waitForTimeout(300);
+}
+
 /** The errors `page` has reported so far (uncaught exceptions and console errors). */
 export function pageErrors(page) {
   return errorsByPage.get(page) ?? [];

@@ -118,6 +118,43 @@ table! {
     DpLeader => "leader lease", "bail de leader";
     DpLeaderTip => "Who holds the leader key in the consensus store. The leader writes its clock's reading into it every loop_wait (10 s); a replica whose own clock finds it older than ttl (30 s) takes it: the lease is judged by two clocks. Fencing: a primary that cannot renew in time stops taking writes.", "Qui tient la clé de leader dans le magasin de consensus. Le leader y écrit la lecture de son horloge toutes les loop_wait (10 s) ; un réplica dont l'horloge la trouve plus vieille que ttl (30 s) la prend : le bail est jugé par deux horloges. Fencing : un primaire qui ne peut pas renouveler à temps cesse d'écrire.";
 
+    // The data view's buttons and the cache (issue 12, items 3 and 7)
+    DpPartition => "partition", "isoler";
+    DpPartitionTip => "Cut this node off for a minute from the failover control, the other nodes and every server's proxy (a partition: it keeps running, and without fencing keeps taking whatever writes still reach it).", "Coupe ce nœud pendant une minute du contrôle de bascule, des autres nœuds et du proxy de chaque serveur (une partition : il tourne toujours et, sans fencing, accepte les écritures qui l'atteignent encore).";
+    DpPromote => "promote", "promouvoir";
+    DpPromoteTip => "The operator's hand: this replica becomes the primary and the proxies are repointed to it. If the old primary still runs, there are two primaries (split brain) until it is fenced.", "La main de l'opérateur : ce réplica devient le primaire et les proxys sont redirigés vers lui. Si l'ancien primaire tourne encore, il y a deux primaires (cerveau divisé) jusqu'à ce qu'on le clôture.";
+    DpFence => "fence", "clôturer";
+    DpFenceTip => "Fencing: stop this primary from taking writes (as STONITH or a revoked lease would), so that only one primary remains.", "Fencing (clôture) : empêcher ce primaire d'accepter des écritures (comme STONITH ou un bail révoqué), pour qu'il ne reste qu'un primaire.";
+    CaCache => "cache-aside", "cache-aside";
+    CaCacheTip => "Cache-aside: a page asks the cache first; on a miss it reads the database and puts the answer in the cache; a write deletes the seat's key. A miss that reads a replica still behind the write puts the old value back.", "Cache-aside : une page demande d'abord au cache ; en cas d'absence elle lit la base et met la réponse dans le cache ; une écriture supprime la clé de la place. Une absence qui lit un réplica encore en retard sur l'écriture remet l'ancienne valeur.";
+    CaUp => "up", "en service";
+    CaDown => "down", "en panne";
+    CaTtl => "TTL", "TTL";
+    CaTtlTip => "Time to live: a key is dropped this long after it was filled, by the cache's own clock. Each bar is the time its key has left; ⚠: the cached value is not the seat's true state.", "Durée de vie (TTL) : une clé disparaît ce temps après son remplissage, selon l'horloge du cache. Chaque barre est le temps qui reste à sa clé ; ⚠ : la valeur en cache n'est pas l'état réel de la place.";
+    CaStampede => "single-flight", "single-flight";
+    CaStampedeTip => "Stampede: when a hot key is missing, every page asking for it queries the database at once. Single-flight lets the first miss fill the key and makes the others wait for that fill: one query instead of hundreds.", "Ruée (stampede) : quand une clé très demandée manque, chaque page qui la demande interroge la base en même temps. Le single-flight laisse la première absence remplir la clé et fait attendre les autres : une requête au lieu de centaines.";
+    CaSingleFlightOn => "on", "actif";
+    CaSingleFlightOff => "off", "inactif";
+    CaTakeDown => "take down", "mettre en panne";
+    CaBringBack => "bring back", "rétablir";
+    CaToggleTip => "Take the cache down now (its memory is lost: every page falls through to the database), or bring it back empty (a live action, replayed by a restart).", "Mettre le cache en panne maintenant (sa mémoire est perdue : chaque page tombe sur la base), ou le rétablir vide (une action en direct, rejouée au redémarrage).";
+    CaHitRatio => "hit ratio", "taux de succès";
+    CaHitRatioTip => "The share of pages the cache answered (waits for another reader's fill included).", "La part des pages servies par le cache (attentes du remplissage d'un autre lecteur comprises).";
+    CaStale => "stale serves", "servies périmées";
+    CaStaleTip => "Pages the cache served that were not the seat's true state at that instant.", "Pages servies par le cache qui n'étaient pas l'état réel de la place à cet instant.";
+    CaDbLoad => "database load", "charge de la base";
+    CaDbLoadTip => "The readers' queries that reached the database in the last second. Past its capacity they queue, wait, and fail.", "Les requêtes des lecteurs arrivées à la base dans la dernière seconde. Au-delà de sa capacité elles font la queue, attendent et échouent.";
+    CaPeak => "peak", "pic";
+    CaPeakTip => "The most queries the database got in one second of this run.", "Le plus de requêtes reçues par la base en une seconde de cette partie.";
+    CaErrors => "error pages", "pages en erreur";
+    CaErrorsTip => "Pages whose query waited too long at a saturated database.", "Pages dont la requête a trop attendu une base saturée.";
+    CaHeld => "held", "prise";
+    CaFree => "free", "libre";
+    LayerCache => "cache", "cache";
+    LayerCacheReaders => "page readers", "lecteurs de pages";
+    FigKeys => "keys", "clés";
+    FigHitRatio => "hit ratio", "taux de succès";
+
     // Scenario bar (the presets' labels and summaries are in driftlab_sim::presets::PRESETS)
     Scenario => "Scenario", "Scénario";
     PresetsNtp => "NTP", "NTP";

@@ -9,6 +9,7 @@
 
 pub mod model;
 
+use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -16,7 +17,7 @@ use crate::i18n::{Lang, Txt};
 use crate::palette::{server_colour, server_name};
 use driftlab_sim::data::{Failover, Role};
 use leptos::prelude::*;
-use model::{lag_fill, role_class, DataView, DbView};
+use model::{lag_fill, role_class, ttl_fill, CacheView, DataView, DbView};
 
 /// A role in words.
 fn role_text(r: Role) -> Txt {
@@ -137,6 +138,9 @@ pub fn DataPanel() -> impl IntoView {
                     {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}
                     {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)))}
                 </dl>
+                <Show when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
+                    <CacheCard view=view refused=refused />
+                </Show>
                 {move || {
                     refused
                         .get()
@@ -155,7 +159,11 @@ pub fn DataPanel() -> impl IntoView {
     }
 }
 
-/// One database node's card.
+/// How long the partition button cuts a node off, s.
+pub const PARTITION_S: f64 = 60.0;
+
+/// One database node's card: its head, its figures, its lag bar, and the buttons that
+/// crash it, cut it off for a minute, promote it (a replica) or fence it (a primary).
 #[component]
 fn NodeCard(
     i: usize,
@@ -167,49 +175,170 @@ fn NodeCard(
     let get = move |f: fn(&DbView) -> String| me.with(|m| m.as_ref().map(f).unwrap_or_default());
     let role = Memo::new(move |_| me.with(|m| m.as_ref().map_or(Role::Crashed, |m| m.role)));
     let fill = move || me.with(|m| lag_fill(m.as_ref().and_then(|m| m.lag_ms)));
+    let act =
+        move |f: fn(&mut driftlab_sim::Sim, usize) -> Result<(), driftlab_sim::ConfigError>| {
+            move || refused.set(ctx.data_act(move |s| f(s, i)).err())
+        };
+    let unless = move |ok: fn(Role) -> bool| Signal::derive(move || !ok(role.get()));
     view! {
         <div class=move || format!("db-node {}", role_class(role.get())) data-testid=format!("db-{i}")>
-            <div class="instance-head">
-                <strong class="server-name">{format!("db-{}", i + 1)}</strong>
+            <CardHead name=format!("db-{}", i + 1)>
                 <span
                     class=move || format!("badge role {}", role_class(role.get()))
                     data-testid=format!("db-role-{i}")
                 >
                     {move || ctx.t(role_text(role.get()))}
                 </span>
-                <button
-                    class="fault"
-                    data-testid=format!("db-crash-{i}")
-                    title=move || ctx.t(Txt::DpCrashTip)
-                    disabled=move || role.get() == Role::Crashed
-                    on:click=move |_| refused.set(ctx.crash_data_node(i).err())
-                >
-                    {move || ctx.t(Txt::GwCrash)}
-                </button>
-            </div>
+                <span class="head-buttons">
+                    <FaultButton
+                        label=Txt::GwCrash
+                        tip=Txt::DpCrashTip
+                        testid=format!("db-crash-{i}")
+                        disabled=unless(|r| r != Role::Crashed)
+                        on_click=move || refused.set(ctx.crash_data_node(i).err())
+                    />
+                    <FaultButton
+                        label=Txt::DpPartition
+                        tip=Txt::DpPartitionTip
+                        testid=format!("db-partition-{i}")
+                        disabled=unless(|r| r != Role::Crashed)
+                        on_click=act(|s, i| s.partition_data_node(i, PARTITION_S))
+                    />
+                    <FaultButton
+                        label=Txt::DpPromote
+                        tip=Txt::DpPromoteTip
+                        testid=format!("db-promote-{i}")
+                        disabled=unless(|r| r == Role::Replica)
+                        on_click=act(|s, i| s.promote_data_node(i))
+                    />
+                    <FaultButton
+                        label=Txt::DpFence
+                        tip=Txt::DpFenceTip
+                        testid=format!("db-fence-{i}")
+                        disabled=unless(|r| r == Role::Primary)
+                        on_click=act(|s, i| s.fence_data_node(i))
+                    />
+                </span>
+            </CardHead>
             <dl class="instance-figures">
-                <div>
-                    <dt><Term label=Txt::DpLog tip=Txt::DpLogTip /></dt>
-                    <dd data-testid=format!("db-applied-{i}")>{move || get(|m| m.applied.to_string())}</dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::DpBehind tip=Txt::DpBehindTip /></dt>
-                    <dd>{move || get(|m| m.behind.to_string())}</dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::ClockError tip=Txt::DpClockTip /></dt>
-                    <dd>{move || get(|m| format!("{:+.3} s", m.offset_s))}</dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::DpLag tip=Txt::DpLagTip /></dt>
-                    <dd data-testid=format!("db-lag-{i}")>
-                        {move || get(|m| m.lag_ms.map_or("–".to_string(), |l| format!("{l:.0} ms")))}
-                    </dd>
-                </div>
+                <Figure label=Txt::DpLog tip=Txt::DpLogTip testid=format!("db-applied-{i}")>
+                    {move || get(|m| m.applied.to_string())}
+                </Figure>
+                <Figure label=Txt::DpBehind tip=Txt::DpBehindTip>
+                    {move || get(|m| m.behind.to_string())}
+                </Figure>
+                <Figure label=Txt::ClockError tip=Txt::DpClockTip>
+                    {move || get(|m| format!("{:+.3} s", m.offset_s))}
+                </Figure>
+                <Figure label=Txt::DpLag tip=Txt::DpLagTip testid=format!("db-lag-{i}")>
+                    {move || get(|m| m.lag_ms.map_or("–".to_string(), |l| format!("{l:.0} ms")))}
+                </Figure>
             </dl>
             <div class="lag-bar" title=move || ctx.t(Txt::DpLagTip)>
                 <span style=move || format!("width: {:.1}%", fill() * 100.0)></span>
             </div>
+        </div>
+    }
+}
+
+/// The cache: cache-aside, its TTL and single-flight, its measures, the most popular
+/// seats' keys with their TTL ticking, and the button that takes it down or back.
+#[component]
+fn CacheCard(
+    view: ReadSignal<Option<DataView>>,
+    refused: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let cache = Memo::new(move |_| view.with(|v| v.as_ref().and_then(|v| v.cache.clone())));
+    let down = Memo::new(move |_| cache.with(|c| c.as_ref().is_some_and(|c| c.down)));
+    let get = move |f: fn(&CacheView, Lang) -> String| {
+        let lang = ctx.ui.lang.get();
+        cache.with(|c| c.as_ref().map(|c| f(c, lang)).unwrap_or_default())
+    };
+    let ttl = move || get(|c, l| format!("{} s", l.num(c.ttl_s, 0)));
+    let single_flight = move || {
+        let on = cache.with(|c| c.as_ref().is_some_and(|c| c.single_flight));
+        ctx.t(if on {
+            Txt::CaSingleFlightOn
+        } else {
+            Txt::CaSingleFlightOff
+        })
+    };
+    let keys = move || {
+        cache.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    let ttl = c.ttl_s;
+                    c.keys
+                        .iter()
+                        .map(|k| {
+                            let value = match k.held {
+                                None => "–".to_string(),
+                                Some(true) => ctx.t(Txt::CaHeld).to_string(),
+                                Some(false) => ctx.t(Txt::CaFree).to_string(),
+                            };
+                            let left = if k.held.is_some() { format!("{:.0} s", k.ttl_left_s) } else { String::new() };
+                            view! {
+                                <li class:stale=k.stale class:empty=k.held.is_none() data-testid=format!("ca-key-{}", k.seat)>
+                                    <span class="ca-seat">{k.label.clone()}</span>
+                                    <span class="ca-value">{value}{k.stale.then_some(" ⚠")}</span>
+                                    <span class="ca-left">{left}</span>
+                                    <span class="ttl-bar">
+                                        <span style=format!("width: {:.1}%", ttl_fill(k.ttl_left_s, ttl) * 100.0)></span>
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                })
+        })
+    };
+    view! {
+        <div class="cache-card" class:down=move || down.get() data-testid="cache">
+            <div class="instance-head">
+                <strong class="server-name"><Term label=Txt::CaCache tip=Txt::CaCacheTip /></strong>
+                <span class="badge" class:down=move || down.get() data-testid="ca-state">
+                    {move || ctx.t(if down.get() { Txt::CaDown } else { Txt::CaUp })}
+                </span>
+                <span class="ca-settings">
+                    <Term label=Txt::CaTtl tip=Txt::CaTtlTip />
+                    " "
+                    {ttl}
+                    " · "
+                    <Term label=Txt::CaStampede tip=Txt::CaStampedeTip />
+                    ": "
+                    <span data-testid="ca-single-flight">{single_flight}</span>
+                </span>
+                <button
+                    class="fault"
+                    data-testid="ca-toggle"
+                    title=move || ctx.t(Txt::CaToggleTip)
+                    on:click=move |_| {
+                        let d = !down.get_untracked();
+                        refused.set(ctx.data_act(move |s| s.set_cache_down(d)).err())
+                    }
+                >
+                    {move || ctx.t(if down.get() { Txt::CaBringBack } else { Txt::CaTakeDown })}
+                </button>
+            </div>
+            <dl class="dp-figures ca-figures">
+                <Figure label=Txt::CaHitRatio tip=Txt::CaHitRatioTip testid="ca-hit">
+                    {move || get(|c, l| format!("{} %", l.num(c.hit_ratio * 100.0, 1)))}
+                </Figure>
+                <Figure label=Txt::CaStale tip=Txt::CaStaleTip testid="ca-stale">
+                    {move || get(|c, l| l.int(c.stale_serves))}
+                </Figure>
+                <Figure label=Txt::CaDbLoad tip=Txt::CaDbLoadTip testid="ca-db">
+                    {move || get(|c, l| format!("{}/s", l.int(u64::from(c.db_last_s))))}
+                </Figure>
+                <Figure label=Txt::CaPeak tip=Txt::CaPeakTip testid="ca-peak">
+                    {move || get(|c, l| format!("{}/s", l.int(u64::from(c.db_peak_per_s))))}
+                </Figure>
+                <Figure label=Txt::CaErrors tip=Txt::CaErrorsTip testid="ca-errors">
+                    {move || get(|c, l| l.int(c.errors))}
+                </Figure>
+            </dl>
+            <ul class="ca-keys" title=move || ctx.t(Txt::CaTtlTip)>{keys}</ul>
         </div>
     }
 }

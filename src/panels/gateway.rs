@@ -9,6 +9,7 @@
 
 pub mod data;
 
+use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -162,14 +163,7 @@ fn InstanceCard(
     let down = Memo::new(move |_| me.with(|m| m.as_ref().is_some_and(|m| m.marked_down)));
     let button = move |label: Txt, tip: Txt, id: &'static str, m: Mode| {
         view! {
-            <button
-                class="fault"
-                data-testid=format!("instance-{id}-{i}")
-                title=move || ctx.t(tip)
-                on:click=move |_| set(m)
-            >
-                {move || ctx.t(label)}
-            </button>
+            <FaultButton label=label tip=tip testid=format!("instance-{id}-{i}") on_click=move || set(m) />
         }
     };
     view! {
@@ -179,9 +173,7 @@ fn InstanceCard(
             style=format!("--server: {}", server_colour(i))
             data-testid=format!("instance-{i}")
         >
-            <div class="instance-head">
-                <span class="swatch"></span>
-                <strong class="server-name">{server_name(i)}</strong>
+            <CardHead name=server_name(i) swatch=true>
                 <span
                     class=move || format!("badge mode {}", mode_text(mode.get()).1)
                     data-testid=format!("instance-mode-{i}")
@@ -203,44 +195,30 @@ fn InstanceCard(
                 >
                     {move || ctx.t(if down.get() { Txt::GwMarkedDown } else { Txt::GwMarkedUp })}
                 </span>
-            </div>
+            </CardHead>
             <dl class="instance-figures">
-                <div>
-                    <dt><Term label=Txt::GwShare tip=Txt::GwShareTip /></dt>
-                    <dd data-testid=format!("instance-share-{i}")>
-                        {move || get(|m| format!("{:.0} %", m.share * 100.0))}
-                    </dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::GwInProgress tip=Txt::GwInProgressTip /></dt>
-                    <dd>{move || get(|m| m.in_progress.to_string())}</dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::GwErrors tip=Txt::GwErrorsTip /></dt>
-                    <dd data-testid=format!("instance-errors-{i}")>
-                        {move || get(|m| m.errors.to_string())}
-                    </dd>
-                </div>
-                <div>
-                    <dt><Term label=Txt::GwDown tip=Txt::GwDownTip /></dt>
-                    <dd>{move || get(|m| format!("{:.0} s", m.down_s))}</dd>
-                </div>
-                <div class="wide">
-                    <dt><Term label=Txt::GwLatency tip=Txt::GwLatencyTip /></dt>
-                    <dd data-testid=format!("instance-latency-{i}")>
-                        {move || get(|m| format!("{:.0} / {:.0} ms", m.p50_ms, m.p99_ms))}
-                    </dd>
-                </div>
+                <Figure label=Txt::GwShare tip=Txt::GwShareTip testid=format!("instance-share-{i}")>
+                    {move || get(|m| format!("{:.0} %", m.share * 100.0))}
+                </Figure>
+                <Figure label=Txt::GwInProgress tip=Txt::GwInProgressTip>
+                    {move || get(|m| m.in_progress.to_string())}
+                </Figure>
+                <Figure label=Txt::GwErrors tip=Txt::GwErrorsTip testid=format!("instance-errors-{i}")>
+                    {move || get(|m| m.errors.to_string())}
+                </Figure>
+                <Figure label=Txt::GwDown tip=Txt::GwDownTip>
+                    {move || get(|m| format!("{:.0} s", m.down_s))}
+                </Figure>
+                <Figure label=Txt::GwLatency tip=Txt::GwLatencyTip testid=format!("instance-latency-{i}") wide=true>
+                    {move || get(|m| format!("{:.0} / {:.0} ms", m.p50_ms, m.p99_ms))}
+                </Figure>
                 {move || {
                     me.with(|m| m.as_ref().and_then(|m| m.workers))
                         .map(|(busy, threads, queued)| {
                             view! {
-                                <div class="wide">
-                                    <dt><Term label=Txt::GwWorkers tip=Txt::GwWorkersTip /></dt>
-                                    <dd data-testid=format!("instance-workers-{i}")>
-                                        {format!("{busy}/{threads} · {queued}")}
-                                    </dd>
-                                </div>
+                                <Figure label=Txt::GwWorkers tip=Txt::GwWorkersTip testid=format!("instance-workers-{i}") wide=true>
+                                    {format!("{busy}/{threads} · {queued}")}
+                                </Figure>
                             }
                         })
                 }}

@@ -27,6 +27,8 @@ fn layer_title(lang: Lang, b: &LayerBox) -> String {
         "data_control" => Some(Txt::LayerDataControl),
         "feed_capture" => Some(Txt::LayerFeedCapture),
         "feed" => Some(Txt::LayerFeed),
+        "cache" => Some(Txt::LayerCache),
+        "cache_readers" => Some(Txt::LayerCacheReaders),
         _ => None,
     };
     key.map_or_else(|| b.name.replace('_', " "), |k| lang.t(k).to_string())
@@ -60,6 +62,8 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
         "refused" => Txt::DpRefused,
         "leader" => Txt::FigLeader,
         "version" => Txt::FigVersion,
+        "keys" => Txt::FigKeys,
+        "hit_ratio" => Txt::FigHitRatio,
         _ => return name,
     };
     lang.t(key)
@@ -68,6 +72,9 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
 fn figure_text(lang: Lang, name: &str, x: f64) -> String {
     if name == "on" || name == "up" {
         return if x != 0.0 { "✓" } else { "—" }.to_string();
+    }
+    if name == "hit_ratio" {
+        return format!("{} %", lang.num(x * 100.0, 0));
     }
     if name == "role" {
         // The data path's roles, in the core's order.

@@ -272,6 +272,48 @@ pub fn explained(sim: &Sim) -> String {
     s
 }
 
+/// The cache's block of the table.
+fn cache_table(c: &driftlab_sim::report::CacheReport) -> String {
+    let mut s = format!(
+        "\nThe cache (TTL {} s, single-flight {})\n",
+        c.ttl_s,
+        if c.single_flight { "on" } else { "off" }
+    );
+    let mut line = |label: &str, value: String, note: String| {
+        s.push_str(&format!("  {label:<22}{value:>10}   {note}\n"));
+    };
+    line(
+        "hit ratio",
+        format!("{:.1} %", 100.0 * c.hit_ratio),
+        format!("of {} pages read through the cache", c.pages),
+    );
+    line(
+        "stale serves",
+        c.stale_serves.to_string(),
+        format!(
+            "pages from the cache not the seat's state; longest {:.1} s; {} stale from the database",
+            c.stale_window_max_s, c.stale_db_pages
+        ),
+    );
+    line(
+        "database load",
+        c.db_queries.to_string(),
+        format!(
+            "queries; peak {} in one second, {} waiting at most",
+            c.db_peak_per_s, c.db_queue_max
+        ),
+    );
+    line(
+        "page errors",
+        c.errors.to_string(),
+        format!(
+            "queries that waited too long; latency p50 {:.1} ms, p99 {:.1} ms; cache down {:.1} s",
+            c.latency_p50_ms, c.latency_p99_ms, c.down_s
+        ),
+    );
+    s
+}
+
 /// The data path's block of the table: its measures, then one line per database node.
 fn data_table(d: &driftlab_sim::report::DataReport) -> String {
     let mut s = String::new();
@@ -507,6 +549,9 @@ pub fn table(r: &Report) -> String {
     }
     if let Some(f) = &r.feed {
         s.push_str(&feed::table(f));
+    }
+    if let Some(c) = &r.cache {
+        s.push_str(&cache_table(c));
     }
     if r.servers.iter().any(|v| v.ntp) {
         s.push_str(&format!(

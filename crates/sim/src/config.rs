@@ -327,6 +327,8 @@ pub struct Config {
     pub data: crate::data::config::DataConfig,
     /// The change feed to the customers' seat maps (default off).
     pub feed: crate::feed::config::FeedConfig,
+    /// A cache-aside cache and its readers, on the data path (default off).
+    pub cache: crate::cache::config::CacheConfig,
 }
 
 impl Default for Config {
@@ -349,6 +351,7 @@ impl Default for Config {
             instances: crate::server::config::InstancesConfig::default(),
             data: crate::data::config::DataConfig::default(),
             feed: crate::feed::config::FeedConfig::default(),
+            cache: crate::cache::config::CacheConfig::default(),
         }
     }
 }
@@ -478,6 +481,7 @@ impl Config {
         self.instances.validate(n)?;
         self.data.validate(n)?;
         self.feed.validate()?;
+        self.cache.validate(self.data.enabled)?;
         if self.data.enabled {
             // The data path's database nodes model claims, reads, inserts and
             // payments; not yet the global lock nor idempotency keys.

@@ -42,6 +42,7 @@ use crate::hall::SeatId;
 use crate::host::{Host, HostId};
 use crate::kernel::{Build, Cx, Ev, Kernel, Node, Route};
 use crate::log::Refusal;
+use crate::msg::cache::ReadersMsg;
 pub use crate::msg::data::{ControlMsg, Entry, Msg, ProxyMsg, RowState};
 use crate::msg::{database, server, Addr, Layer};
 use crate::net::{Jitter, LinkConfig, Way};
@@ -212,7 +213,25 @@ pub struct DbNode {
     lag_sum: i128,
     lag_count: u64,
     lag_max: i64,
+    /// The cache readers' queries, if the cache is on.
+    queries: Option<Queries>,
 }
+
+/// The cache readers' queries on one database node: at most `slots` at once, each
+/// taking `query_ns` of work; the others wait their turn, and one that waited more
+/// than `timeout` (by the node's clock) fails.
+#[derive(Clone, Debug, PartialEq)]
+struct Queries {
+    slots: u32,
+    query_ns: i64,
+    timeout: i64,
+    busy: u32,
+    /// Waiting: (reader, seat, arrival by the node's clock).
+    queue: std::collections::VecDeque<(u32, SeatId, Time)>,
+}
+
+/// The cache readers' address.
+const READERS: Addr = Addr::new(Layer::CacheReaders, 0);
 
 impl DbNode {
     /// Node `id` (0 is the first primary) of `nodes`; the primary ships to every other.
@@ -240,6 +259,67 @@ impl DbNode {
             lag_sum: 0,
             lag_count: 0,
             lag_max: 0,
+            queries: None,
+        }
+    }
+
+    /// Answers the cache readers' queries: `slots` at once, each taking `query_ns`;
+    /// one that waited more than `timeout_ns` for its turn fails (0: never).
+    pub fn with_queries(mut self, slots: u32, query_ns: i64, timeout_ns: i64) -> DbNode {
+        self.queries = Some(Queries {
+            slots: slots.max(1),
+            query_ns,
+            timeout: timeout_ns,
+            busy: 0,
+            queue: Default::default(),
+        });
+        self
+    }
+
+    /// The readers' queries running and waiting now.
+    pub fn query_load(&self) -> (u32, usize) {
+        self.queries
+            .as_ref()
+            .map_or((0, 0), |q| (q.busy, q.queue.len()))
+    }
+
+    /// A reader's query arrives: it runs if a slot is free, or waits its turn.
+    fn on_query(&mut self, reader: u32, seat: SeatId, cx: &mut Cx<'_>) {
+        let now = cx.local();
+        let Some(q) = &mut self.queries else { return };
+        let queued = q.queue.len() as u32;
+        if q.busy < q.slots {
+            q.busy += 1;
+            cx.after(q.query_ns, Msg::QueryDone { reader, seat });
+        } else {
+            q.queue.push_back((reader, seat, now));
+        }
+        cx.observe(Obs::DbQueried { queued });
+    }
+
+    /// A query is done: its answer (the seat as this node's rows have it now) leaves,
+    /// and the oldest waiting query still in time takes the slot; those that waited
+    /// too long fail.
+    fn on_query_done(&mut self, reader: u32, seat: SeatId, cx: &mut Cx<'_>) {
+        let held = self.store.held(seat);
+        let ok = true;
+        cx.send(READERS, ReadersMsg::Row { reader, held, ok });
+        let now = cx.local();
+        let Some(q) = &mut self.queries else { return };
+        q.busy = q.busy.saturating_sub(1);
+        while let Some((r, s, at)) = q.queue.pop_front() {
+            if q.timeout > 0 && now - at > q.timeout {
+                let row = ReadersMsg::Row {
+                    reader: r,
+                    held: false,
+                    ok: false,
+                };
+                cx.send(READERS, row);
+                continue;
+            }
+            q.busy += 1;
+            cx.after(q.query_ns, Msg::QueryDone { reader: r, seat: s });
+            break;
         }
     }
 
@@ -703,6 +783,13 @@ impl Node for DbNode {
             } => self.on_key(leader, renewed, version, cx),
             Msg::Written { ok, version } => self.on_written(ok, version, cx),
             Msg::Crash => self.crash(cx),
+            Msg::Fence => {
+                if self.role == Role::Primary {
+                    self.demote(cx);
+                }
+            }
+            Msg::Query { reader, seat } => self.on_query(reader, seat, cx),
+            Msg::QueryDone { reader, seat } => self.on_query_done(reader, seat, cx),
         }
     }
 
@@ -1025,11 +1112,32 @@ fn lan_routes(cfg: &Config, k: &mut Kernel) -> (usize, usize) {
     (lan, local)
 }
 
-fn route(link: usize, way: Way, reliable: bool) -> Route {
-    Route {
-        link: Some(link),
-        way,
-        reliable,
+/// Which of the data path's links a route takes.
+#[derive(Clone, Copy)]
+enum Link {
+    /// The data centre's LAN.
+    Lan,
+    /// The loopback of a server's own host (a server to its proxy).
+    Local,
+}
+
+/// Connects each `(from, to, link, way, reliable)` of `table`.
+fn connect(cfg: &Config, k: &mut Kernel, table: &[(Layer, Layer, Link, Way, bool)]) {
+    let (lan, local) = lan_routes(cfg, k);
+    for &(a, b, link, way, reliable) in table {
+        let link = Some(match link {
+            Link::Lan => lan,
+            Link::Local => local,
+        });
+        k.topology.connect(
+            a,
+            b,
+            Route {
+                link,
+                way,
+                reliable,
+            },
+        );
     }
 }
 
@@ -1068,15 +1176,22 @@ impl Build for DbNode {
             if i == 1 && d.maps_from_replica {
                 n = n.serving_maps();
             }
+            let c = &cfg.cache;
+            if c.enabled {
+                let timeout = ms_to_nanos(c.db_timeout_ms);
+                n = n.with_queries(c.db_slots(), ms_to_nanos(c.db_query_ms), timeout);
+            }
             out.push(n);
         }
-        let (lan, _) = lan_routes(cfg, k);
-        k.topology
-            .connect(Layer::Data, Layer::Data, route(lan, Way::Out, true));
-        k.topology
-            .connect(Layer::Data, Layer::Server, route(lan, Way::Back, true));
-        k.topology
-            .connect(Layer::Data, Layer::DataProxy, route(lan, Way::Back, false));
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::Data, Layer::Data, Link::Lan, Way::Out, true),
+                (Layer::Data, Layer::Server, Link::Lan, Way::Back, true),
+                (Layer::Data, Layer::DataProxy, Link::Lan, Way::Back, false),
+            ],
+        );
         let primary = Addr::new(Layer::Data, 0);
         if let Some(at) = d.fault.crash_at_s {
             let ev = Ev::Msg {
@@ -1105,23 +1220,27 @@ impl Build for Proxy {
             k.place(Layer::DataProxy, h);
             out.push(Proxy::new(i as u8, nodes, d));
         }
-        let (lan, local) = lan_routes(cfg, k);
-        k.topology.connect(
-            Layer::Server,
-            Layer::DataProxy,
-            route(local, Way::Out, true),
-        );
-        k.topology.connect(
-            Layer::DataProxy,
-            Layer::Server,
-            route(local, Way::Back, true),
-        );
-        k.topology
-            .connect(Layer::DataProxy, Layer::Data, route(lan, Way::Out, false));
-        k.topology.connect(
-            Layer::DataProxy,
-            Layer::DataControl,
-            route(lan, Way::Out, true),
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::Server, Layer::DataProxy, Link::Local, Way::Out, true),
+                (
+                    Layer::DataProxy,
+                    Layer::Server,
+                    Link::Local,
+                    Way::Back,
+                    true,
+                ),
+                (Layer::DataProxy, Layer::Data, Link::Lan, Way::Out, false),
+                (
+                    Layer::DataProxy,
+                    Layer::DataControl,
+                    Link::Lan,
+                    Way::Out,
+                    true,
+                ),
+            ],
         );
         out
     }
@@ -1143,18 +1262,20 @@ impl Build for Control {
         let rng = Rng::stream(cfg.seed, CONTROL_STREAM);
         let h = k.add_host(Host::new("control", clock, rng));
         k.place(Layer::DataControl, h);
-        let (lan, _) = lan_routes(cfg, k);
-        k.topology.connect(
-            Layer::DataControl,
-            Layer::Data,
-            route(lan, Way::Back, false),
-        );
-        k.topology
-            .connect(Layer::Data, Layer::DataControl, route(lan, Way::Out, false));
-        k.topology.connect(
-            Layer::DataControl,
-            Layer::DataProxy,
-            route(lan, Way::Back, true),
+        connect(
+            cfg,
+            k,
+            &[
+                (Layer::DataControl, Layer::Data, Link::Lan, Way::Back, false),
+                (Layer::Data, Layer::DataControl, Link::Lan, Way::Out, false),
+                (
+                    Layer::DataControl,
+                    Layer::DataProxy,
+                    Link::Lan,
+                    Way::Back,
+                    true,
+                ),
+            ],
         );
         if let Some(from) = d.fault.partition_from_s {
             let (from, to) = (
@@ -1289,6 +1410,76 @@ mod tests {
             decisions(&cmds),
             vec![(5, Decision::Refused(Refusal::Unavailable))]
         );
+    }
+
+    #[test]
+    fn queries_run_as_many_at_once_as_the_capacity_and_those_that_waited_too_long_fail() {
+        // Two at once, 100 ms each; a query that waited more than 150 ms fails.
+        let mut b = Bench::new(T0, 0);
+        let mut r = DbNode::new(1, 2, 10, rules(0, None)).with_queries(2, 100 * MS, 150 * MS);
+        let readers = Addr::new(Layer::CacheReaders, 0);
+        let ran = |cmds: &[crate::kernel::Cmd]| -> Vec<(i64, u32)> {
+            cmds.iter()
+                .filter_map(|c| match c {
+                    crate::kernel::Cmd::After {
+                        ns,
+                        msg: AnyMsg::Data(Msg::QueryDone { reader, .. }),
+                    } => Some((*ns, *reader)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let rows = |cmds: &[crate::kernel::Cmd]| -> Vec<ReadersMsg> {
+            sends(cmds)
+                .into_iter()
+                .filter_map(|(_, m)| match m {
+                    AnyMsg::CacheReaders(m) => Some(m),
+                    _ => None,
+                })
+                .collect()
+        };
+        for reader in 0..4 {
+            let cmds = b.deliver(&mut r, REPLICA, readers, Msg::Query { reader, seat: 3 });
+            let started = if reader < 2 {
+                vec![(100 * MS, reader)]
+            } else {
+                vec![]
+            };
+            assert_eq!(ran(&cmds), started, "reader {reader}");
+            assert_eq!(
+                observations(&cmds),
+                vec![Obs::DbQueried {
+                    queued: reader.saturating_sub(2)
+                }]
+            );
+        }
+        assert_eq!(r.query_load(), (2, 2));
+        // The first is done at 100 ms: its row leaves, the third starts.
+        b.advance(100 * MS);
+        let cmds = b.deliver(
+            &mut r,
+            REPLICA,
+            REPLICA,
+            Msg::QueryDone { reader: 0, seat: 3 },
+        );
+        let row = |reader, ok| ReadersMsg::Row {
+            reader,
+            held: false,
+            ok,
+        };
+        assert_eq!(rows(&cmds), vec![row(0, true)]);
+        assert_eq!(ran(&cmds), vec![(100 * MS, 2)]);
+        // At 200 ms the fourth has waited 200 ms: it fails, no one starts.
+        b.advance(100 * MS);
+        let cmds = b.deliver(
+            &mut r,
+            REPLICA,
+            REPLICA,
+            Msg::QueryDone { reader: 1, seat: 3 },
+        );
+        assert_eq!(rows(&cmds), vec![row(1, true), row(3, false)]);
+        assert!(ran(&cmds).is_empty());
+        assert_eq!(r.query_load(), (1, 0));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 //! Driftlab's simulation core.
+pub mod cache;
 pub mod clock;
 pub mod compare;
 pub mod config;

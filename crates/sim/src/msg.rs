@@ -8,6 +8,7 @@
 //! child of this module, so nodes can send to each other without importing each
 //! other.
 
+pub mod cache;
 pub mod crowd;
 pub mod data;
 pub mod database;
@@ -49,6 +50,10 @@ macro_rules! for_each_layer {
             FeedCapture, feed_capture, "feed_capture", background: false, node: feed::Capture, msg: feed::CaptureMsg;
             /// The notification service pushing changes to the customers' seat maps (off by default).
             Feed, feed, "feed", background: false, node: feed::Service, msg: feed::Msg;
+            /// A cache-aside cache in front of the browsing customers' seat reads (off by default).
+            Cache, caches, "cache", background: false, node: cache::Cache, msg: cache::Msg;
+            /// The browsing customers whose pages read through the cache (with the cache).
+            CacheReaders, cache_readers, "cache_readers", background: false, node: cache::Readers, msg: cache::ReadersMsg;
         }
     };
 }

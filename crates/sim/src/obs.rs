@@ -292,4 +292,48 @@ pub enum Obs {
         /// Back (true) or dropped.
         up: bool,
     },
+    /// A database node took a cache reader's query, with `queued` others waiting.
+    DbQueried {
+        /// Queries waiting their turn when it arrived.
+        queued: u32,
+    },
+    /// A cache reader got its page of `seat`.
+    Page {
+        /// The seat.
+        seat: SeatId,
+        /// Whether the page shows it held.
+        held: bool,
+        /// Where the answer came from.
+        source: PageSource,
+        /// How long the reader waited, by its clock, ns.
+        latency_ns: i64,
+    },
+    /// The cache went down (its memory lost) or came back.
+    CacheDown {
+        /// Down or back.
+        down: bool,
+    },
+}
+
+/// Where a cache reader's page came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageSource {
+    /// The cache had the key.
+    Hit,
+    /// The cache had it once another reader's fill arrived (single-flight).
+    Waited,
+    /// A miss: the database answered, and the reader filled the key.
+    Miss,
+    /// The cache was down: the database answered.
+    Bypass,
+    /// The database failed the query (it waited too long): an error page.
+    Error,
+}
+
+impl PageSource {
+    /// Whether the cache answered (a hit, or after waiting for a fill).
+    pub fn from_cache(self) -> bool {
+        matches!(self, PageSource::Hit | PageSource::Waited)
+    }
 }

@@ -575,6 +575,39 @@ pub const PRESETS: &[Preset] = &[
         alarming: false,
         build: feed_lag_clock_skew,
     },
+    Preset {
+        name: "cache_stale_refill",
+        group: Group::Data,
+        label_en: "stale refill",
+        label_fr: "cache périmé",
+        summary_en: "Cache-aside, TTL 60 s, pages read from a replica 500 ms behind: after a write deletes a seat's key, the next miss reads the old value on the replica and puts it back: the cache serves it for about 60 s; with no lag, not at all.",
+        summary_fr: "Cache-aside, TTL 60 s, pages lues sur un réplica en retard de 500 ms : après qu'une écriture a supprimé la clé d'une place, le défaut suivant lit l'ancienne valeur sur le réplica et la remet : le cache la sert pendant environ 60 s ; sans retard, jamais.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: cache_stale_refill,
+    },
+    Preset {
+        name: "cache_stampede",
+        group: Group::Data,
+        label_en: "stampede",
+        label_fr: "ruée",
+        summary_en: "1 000 readers open the hottest seat's page within 0.1 s while its key is missing: about 1 000 queries hit the database at once and pages take up to a second; with single-flight, one query per fill.",
+        summary_fr: "1 000 lecteurs ouvrent la page de la place la plus demandée en 0,1 s alors que sa clé manque : environ 1 000 requêtes frappent la base d'un coup et les pages mettent jusqu'à une seconde ; avec le single-flight, une requête par remplissage.",
+        offsets_s: EXACT,
+        alarming: false,
+        build: cache_stampede,
+    },
+    Preset {
+        name: "cache_down",
+        group: Group::Data,
+        label_en: "cache down",
+        label_fr: "cache en panne",
+        summary_en: "1 000 readers, the cache down from 10:01:00 to 10:02:00: every page falls through to a database that answers 300 queries a second: it saturates, pages fail and slow down, then all recover once the cache is back.",
+        summary_fr: "1 000 lecteurs, le cache en panne de 10:01:00 à 10:02:00 : chaque page tombe sur une base qui répond à 300 requêtes par seconde : elle sature, des pages échouent et ralentissent, puis tout revient quand le cache revient.",
+        offsets_s: EXACT,
+        alarming: true,
+        build: cache_down,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -639,6 +672,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         data: Default::default(),
         feed: Default::default(),
         instances: Default::default(),
+        cache: Default::default(),
     }
 }
 
@@ -796,6 +830,42 @@ fn data_path(name: &str) -> Config {
     let mut c = clocks(name, EXACT);
     c.policy = Policy::Unique;
     c.data.enabled = true;
+    c
+}
+
+/// Preset `name`: [`data_path`] with the cache and its readers on.
+fn cached(name: &str) -> Config {
+    let mut c = data_path(name);
+    c.cache.enabled = true;
+    c
+}
+
+fn cache_stale_refill() -> Config {
+    let mut c = cached("cache_stale_refill");
+    c.data.reads = ReadFrom::Replica;
+    c.data.lag_ms = 500.0;
+    c.data.lag_jitter_ms = 0.0;
+    c
+}
+
+fn cache_stampede() -> Config {
+    let mut c = cached("cache_stampede");
+    c.cache.readers = 1000;
+    c.cache.hot_share = 1.0;
+    c.cache.ramp_s = 0.1;
+    c.cache.refresh_s = 5.0;
+    c.cache.for_s = 90.0;
+    c
+}
+
+fn cache_down() -> Config {
+    let mut c = cached("cache_down");
+    c.cache.readers = 1000;
+    c.cache.hot_share = 0.0;
+    c.cache.for_s = 180.0;
+    c.cache.db_capacity_per_s = 300.0;
+    c.cache.fault.down_from_s = Some(36_060.0);
+    c.cache.fault.down_to_s = 36_120.0;
     c
 }
 

@@ -112,6 +112,40 @@ pub struct DataReport {
     pub refused_window_s: f64,
 }
 
+/// The cache's measures (`null` in the report when it is off).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CacheReport {
+    /// Whether single-flight was on.
+    pub single_flight: bool,
+    /// The keys' time-to-live, s.
+    pub ttl_s: f64,
+    /// Pages served to the readers.
+    pub pages: u64,
+    /// The share of pages the cache answered (hits, and waits for a fill), 0..1.
+    pub hit_ratio: f64,
+    /// Pages the cache answered that were not the seat's true state.
+    pub stale_serves: u64,
+    /// The longest one key was served stale, s.
+    pub stale_window_max_s: f64,
+    /// Pages a database node answered that were not the seat's true state (a lagging
+    /// replica).
+    pub stale_db_pages: u64,
+    /// The readers' queries that reached the database: the database load.
+    pub db_queries: u64,
+    /// The most in one second of true time.
+    pub db_peak_per_s: u32,
+    /// The most waiting their turn at once.
+    pub db_queue_max: u32,
+    /// Error pages: queries that waited too long.
+    pub errors: u64,
+    /// The pages' latency, median and 99th percentile, ms.
+    pub latency_p50_ms: f64,
+    /// 99th percentile, ms.
+    pub latency_p99_ms: f64,
+    /// True time the cache was down, s.
+    pub down_s: f64,
+}
+
 /// The consistency check at the end of a run (docs/MODEL.md, "What every run measures").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Consistency {
@@ -223,6 +257,8 @@ pub struct Report {
     pub orphaned_holds: u64,
     /// The change feed's measures (`null`: every customer sees every change at once).
     pub feed: Option<crate::sim::feed::FeedView>,
+    /// The cache's measures (`null`: no cache).
+    pub cache: Option<CacheReport>,
 }
 
 impl Report {
@@ -405,7 +441,33 @@ impl Sim {
             trace_hash: self.trace_hash(),
             orphaned_holds: orphaned_holds(self.truth()),
             feed: self.feed_view(),
+            cache: self.cache_report(),
         }
+    }
+
+    /// The cache's measures, if it is on.
+    pub fn cache_report(&self) -> Option<CacheReport> {
+        let cfg = &self.cfg.cache;
+        if !cfg.enabled {
+            return None;
+        }
+        let c = &self.truth.cache;
+        Some(CacheReport {
+            single_flight: cfg.single_flight,
+            ttl_s: cfg.ttl_s,
+            pages: c.pages,
+            hit_ratio: c.hit_ratio(),
+            stale_serves: c.stale_serves,
+            stale_window_max_s: c.stale_window_max_ns as f64 / 1e9,
+            stale_db_pages: c.stale_db,
+            db_queries: c.db_queries,
+            db_peak_per_s: c.db_peak_per_s(),
+            db_queue_max: c.db_queue_max,
+            errors: c.errors,
+            latency_p50_ms: nanos_to_ms(c.latency_quantile(0.5)),
+            latency_p99_ms: nanos_to_ms(c.latency_quantile(0.99)),
+            down_s: c.down_until(self.now()) as f64 / 1e9,
+        })
     }
 
     /// The data path's measures, if it is on.

@@ -55,7 +55,7 @@ use crate::kernel::{Cx, Depart, Node};
 use crate::log::Refusal;
 pub use crate::msg::server::Mode;
 pub use crate::msg::server::{Msg, Request, Synced};
-use crate::msg::{crowd, data, database, gateway, tso, Addr, Layer};
+use crate::msg::{cache, crowd, data, database, gateway, tso, Addr, Layer};
 use crate::net::Way;
 use crate::obs::{Decision, Obs};
 use crate::rng::Rng;
@@ -127,6 +127,9 @@ pub struct Server {
     waiting: std::collections::VecDeque<(ReqId, SeatId, Time)>,
     /// Whether database statements go to its proxy on the data path.
     data_path: bool,
+    /// With a cache: the writes sent and not yet answered, (claim, seat), so that a
+    /// committed one deletes its seat's key.
+    cache_writes: Option<Vec<(ReqId, SeatId)>>,
 }
 
 /// An instance's worker threads and accept queue (`instances.workers`).
@@ -207,6 +210,7 @@ impl Server {
             holder: None,
             waiting: std::collections::VecDeque::new(),
             data_path: false,
+            cache_writes: None,
         }
     }
 
@@ -285,15 +289,12 @@ impl Server {
             stamp,
         };
         match self.rules.lock {
-            LockKind::None => self.to_db(read, Depart::Now, cx),
-            LockKind::Instance if self.holder.is_none() => {
-                self.holder = Some(r);
-                self.to_db(read, Depart::Now, cx);
-            }
+            LockKind::None => self.send_db(read, Depart::Now, cx),
+            LockKind::Instance if self.holder.is_none() => self.grant(r, seat, stamp, cx),
             LockKind::Instance => self.waiting.push_back((r, seat, stamp)),
             LockKind::Global => {
                 self.waiting.push_back((r, seat, stamp));
-                self.to_db(database::Msg::Lock { req: r }, Depart::Now, cx);
+                self.send_db(database::Msg::Lock { req: r }, Depart::Now, cx);
             }
         }
     }
@@ -302,14 +303,19 @@ impl Server {
     fn on_locked(&mut self, r: ReqId, cx: &mut Cx<'_>) {
         if let Some(k) = self.waiting.iter().position(|w| w.0 == r) {
             let (r, seat, stamp) = self.waiting.remove(k).expect("present");
-            self.holder = Some(r);
-            let read = database::Msg::Read {
-                req: r,
-                seat,
-                stamp,
-            };
-            self.to_db(read, Depart::Now, cx);
+            self.grant(r, seat, stamp, cx);
         }
+    }
+
+    /// Claim `r` holds the lock (the instance's or the global one): it reads the seat.
+    fn grant(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        self.holder = Some(r);
+        let read = database::Msg::Read {
+            req: r,
+            seat,
+            stamp,
+        };
+        self.send_db(read, Depart::Now, cx);
     }
 
     /// Claim `r` is done with its check-then-insert: if it holds the lock, the lock
@@ -322,16 +328,10 @@ impl Server {
         match self.rules.lock {
             LockKind::Instance => {
                 if let Some((next, seat, stamp)) = self.waiting.pop_front() {
-                    self.holder = Some(next);
-                    let read = database::Msg::Read {
-                        req: next,
-                        seat,
-                        stamp,
-                    };
-                    self.to_db(read, Depart::Now, cx);
+                    self.grant(next, seat, stamp, cx);
                 }
             }
-            LockKind::Global => self.to_db(database::Msg::Unlock { req: r }, Depart::Now, cx),
+            LockKind::Global => self.send_db(database::Msg::Unlock { req: r }, Depart::Now, cx),
             LockKind::None => {}
         }
     }
@@ -407,8 +407,36 @@ impl Server {
         self.data_path = true;
     }
 
+    /// A write that commits deletes its seat's key in the cache from now on
+    /// (cache-aside's delete on write).
+    pub fn with_cache(&mut self) {
+        self.cache_writes = Some(Vec::new());
+    }
+
+    /// The database answered `req`: with a cache, a committed write deletes its
+    /// seat's key.
+    fn invalidate(&mut self, req: ReqId, decision: Decision, cx: &mut Cx<'_>) {
+        let Some(writes) = &mut self.cache_writes else {
+            return;
+        };
+        let Some(i) = writes.iter().position(|&(q, _)| q == req) else {
+            return;
+        };
+        let (_, seat) = writes.swap_remove(i);
+        if decision == Decision::Confirmed {
+            cx.send(Addr::new(Layer::Cache, 0), cache::Msg::Delete { seat });
+        }
+    }
+
     /// Sends a statement to the database, or to its proxy on the data path.
-    fn to_db(&self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+    fn send_db(&mut self, m: database::Msg, depart: Depart, cx: &mut Cx<'_>) {
+        if let (
+            Some(writes),
+            database::Msg::Claim { req, seat, .. } | database::Msg::Insert { req, seat, .. },
+        ) = (&mut self.cache_writes, m)
+        {
+            writes.push((req, seat));
+        }
         if self.data_path {
             let proxy = Addr::new(Layer::DataProxy, self.id as u16);
             cx.send_at(proxy, data::ProxyMsg::Sql(m), depart);
@@ -486,7 +514,7 @@ impl Server {
                         self.asking.push(r);
                         cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
                     }
-                    Policy::Unique if self.rules.idempotency_keys => self.to_db(
+                    Policy::Unique if self.rules.idempotency_keys => self.send_db(
                         database::Msg::ClaimKeyed {
                             req: r,
                             seat,
@@ -496,7 +524,7 @@ impl Server {
                         Depart::Now,
                         cx,
                     ),
-                    Policy::Unique => self.to_db(
+                    Policy::Unique => self.send_db(
                         database::Msg::Claim {
                             req: r,
                             seat,
@@ -514,7 +542,7 @@ impl Server {
                 | Policy::Hlc
                 | Policy::CommitWait
                 | Policy::Tso => self.pay_local(r, claim, rq.seat, stamp, cx),
-                Policy::Unique | Policy::NoLock => self.to_db(
+                Policy::Unique | Policy::NoLock => self.send_db(
                     database::Msg::Pay {
                         req: r,
                         claim,
@@ -787,7 +815,7 @@ impl Server {
             });
         if free {
             // The race window: the server works a while between its check and its insert.
-            self.to_db(
+            self.send_db(
                 database::Msg::Insert {
                     req: r,
                     seat,
@@ -881,6 +909,9 @@ impl Build for Server {
             if cfg.data.enabled {
                 server.on_data_path();
             }
+            if cfg.cache.enabled {
+                server.with_cache();
+            }
             servers.push(server);
         }
         let client = k.topology.shared_link("client", &cfg.network.client);
@@ -910,6 +941,7 @@ impl Node for Server {
         match msg {
             Msg::Request(rq) => self.accept(rq, cx),
             Msg::DbReply { req, decision } => {
+                self.invalidate(req, decision, cx);
                 self.unlock(req, cx);
                 self.answer(req, decision, cx)
             }

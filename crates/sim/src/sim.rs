@@ -98,6 +98,30 @@ pub enum Action {
         /// Reconnect (true) or disconnect.
         up: bool,
     },
+    /// Cut a database node off from the control, the other nodes and every proxy for
+    /// a while (it keeps running).
+    DataPartition {
+        /// 0-based database node.
+        node: usize,
+        /// For how long, s.
+        seconds: f64,
+    },
+    /// Promote a replica (the operator's hand): it takes writes, and the proxies are
+    /// repointed to it.
+    DataPromote {
+        /// 0-based database node.
+        node: usize,
+    },
+    /// Fence a database node: if it is a primary it stops taking writes.
+    DataFence {
+        /// 0-based database node.
+        node: usize,
+    },
+    /// Take the cache down (its memory lost) or bring it back.
+    CacheDown {
+        /// Down or back.
+        down: bool,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -596,6 +620,41 @@ impl Sim {
                 self.deliver(a, a, m.into());
                 self.k.mix(0xE9 << 56 | up as u64);
             }
+            Action::DataPartition { node, seconds } if node < self.nodes.data.len() => {
+                let me = self.k.homes(Layer::Data)[node];
+                let mut others: Vec<_> = [Layer::Data, Layer::DataControl, Layer::Server]
+                    .iter()
+                    .flat_map(|&l| self.k.homes(l).to_vec())
+                    .filter(|&h| h != me)
+                    .collect();
+                others.dedup();
+                let to = now + crate::time::secs_to_nanos(seconds);
+                for o in others {
+                    self.k.topology.sever(me, o, now, to);
+                }
+                self.k.mix(0xF0 << 56 | node as u64);
+                self.k.mix(seconds.to_bits());
+            }
+            Action::DataPromote { node } if node < self.nodes.data.len() => {
+                let a = Addr::new(Layer::Data, node as u16);
+                self.deliver(a, a, crate::msg::data::Msg::Promote.into());
+                self.k.mix(0xF1 << 56 | node as u64);
+            }
+            Action::DataFence { node } if node < self.nodes.data.len() => {
+                let a = Addr::new(Layer::Data, node as u16);
+                self.deliver(a, a, crate::msg::data::Msg::Fence.into());
+                self.k.mix(0xF2 << 56 | node as u64);
+            }
+            Action::CacheDown { down } if !self.nodes.caches.is_empty() => {
+                let a = Addr::new(Layer::Cache, 0);
+                let m = if down {
+                    crate::msg::cache::Msg::Down
+                } else {
+                    crate::msg::cache::Msg::Up
+                };
+                self.deliver(a, a, m.into());
+                self.k.mix(0xF3 << 56 | down as u64);
+            }
             _ => {}
         }
         if self.board.has_changes() {
@@ -624,6 +683,45 @@ impl Sim {
         validate_action(&a, &self.cfg, "data")?;
         self.act(a);
         Ok(())
+    }
+
+    /// Cuts database node `node` off from the control, the other nodes and every
+    /// proxy for `seconds` from now (a partition: it keeps running).
+    pub fn partition_data_node(&mut self, node: usize, seconds: f64) -> Result<(), ConfigError> {
+        let a = Action::DataPartition { node, seconds };
+        validate_action(&a, &self.cfg, "data")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// Promotes database node `node` now (the operator's hand; a node that is not a
+    /// replica ignores it).
+    pub fn promote_data_node(&mut self, node: usize) -> Result<(), ConfigError> {
+        let a = Action::DataPromote { node };
+        validate_action(&a, &self.cfg, "data")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// Fences database node `node` now: a primary stops taking writes.
+    pub fn fence_data_node(&mut self, node: usize) -> Result<(), ConfigError> {
+        let a = Action::DataFence { node };
+        validate_action(&a, &self.cfg, "data")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// Takes the cache down now (`down`), or brings it back empty.
+    pub fn set_cache_down(&mut self, down: bool) -> Result<(), ConfigError> {
+        let a = Action::CacheDown { down };
+        validate_action(&a, &self.cfg, "cache")?;
+        self.act(a);
+        Ok(())
+    }
+
+    /// The cache, if the run has one.
+    pub fn cache(&self) -> Option<&crate::cache::Cache> {
+        self.nodes.caches.first()
     }
 
     /// Crashes, hangs, slows down or restarts instance `server` (0-based) now; an
@@ -986,21 +1084,39 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             ConfigError::new(field, "the scenario has no gateway".to_string()),
         ),
         Action::Balance { .. } | Action::Checks { .. } => Ok(()),
-        Action::DataCrash { .. } if !cfg.data.enabled => Err(ConfigError::new(
-            field,
-            "the scenario has no data path (data.enabled)".to_string(),
-        )),
         Action::FeedListener { .. } if !cfg.feed.enabled => Err(ConfigError::new(
             field,
             "the scenario has no change feed (feed.enabled)".to_string(),
         )),
         Action::FeedListener { .. } => Ok(()),
-        Action::DataCrash { node } => crate::config::check_range(
+        Action::DataCrash { .. }
+        | Action::DataPartition { .. }
+        | Action::DataPromote { .. }
+        | Action::DataFence { .. }
+            if !cfg.data.enabled =>
+        {
+            Err(ConfigError::new(
+                field,
+                "the scenario has no data path (data.enabled)".to_string(),
+            ))
+        }
+        Action::DataPartition { seconds, .. } if !(1.0..=3600.0).contains(seconds) => {
+            crate::config::check_range(&format!("{field}.seconds"), *seconds, 1.0, 3600.0, " s")
+        }
+        Action::DataCrash { node }
+        | Action::DataPartition { node, .. }
+        | Action::DataPromote { node }
+        | Action::DataFence { node } => crate::config::check_range(
             &format!("{field}.node"),
             *node as f64,
             0.0,
             cfg.data.replicas as f64,
             " (a 0-based database node)",
         ),
+        Action::CacheDown { .. } if !cfg.cache.enabled => Err(ConfigError::new(
+            field,
+            "the scenario has no cache (cache.enabled)".to_string(),
+        )),
+        Action::CacheDown { .. } => Ok(()),
     }
 }

@@ -22,8 +22,10 @@ use crate::time::Time;
 use crate::world::{CustomerId, Hold, Outcome, ReqId, ReqKind, Request, SeatTruth};
 use serde::Serialize;
 
+pub mod cache;
 pub mod data;
 pub mod feed;
+pub use cache::CacheTruth;
 pub use data::DataTruth;
 pub use feed::FeedTruth;
 
@@ -150,6 +152,8 @@ pub struct Truth {
     pub data: DataTruth,
     /// The change feed's checkers.
     pub feed: FeedTruth,
+    /// The cache's checkers.
+    pub cache: CacheTruth,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -200,6 +204,7 @@ impl Truth {
             deduplicated: Vec::new(),
             data: DataTruth::default(),
             feed: FeedTruth::default(),
+            cache: CacheTruth::default(),
         }
     }
 
@@ -266,6 +271,8 @@ impl Truth {
                 | Obs::FeedPublished { .. }
                 | Obs::FeedApplied { .. }
                 | Obs::FeedAvoided { .. }
+                | Obs::DbQueried { .. }
+                | Obs::Page { .. }
         );
         if kept {
             self.history.push(Stamped {
@@ -483,6 +490,9 @@ impl Truth {
             Obs::FeedApplied { customer, lsn, dup } => self.feed.applied(customer, lsn, dup, now),
             Obs::FeedAvoided { .. } => self.feed.avoided += 1,
             Obs::FeedListener { up } => self.feed.listener(up, now),
+            Obs::DbQueried { .. } | Obs::Page { .. } | Obs::CacheDown { .. } => {
+                self.on_cache(now, from, obs)
+            }
         }
     }
 

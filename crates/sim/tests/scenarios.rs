@@ -269,7 +269,9 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "data_proxies",
             "data_control",
             "feed_capture",
-            "feed"
+            "feed",
+            "cache",
+            "cache_readers"
         ]
     );
     assert!(

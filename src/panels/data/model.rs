@@ -3,6 +3,7 @@
 //! measures, read from the run.
 
 use driftlab_sim::data::{Failover, Role, NO_NODE};
+use driftlab_sim::hall::Hall;
 use driftlab_sim::{Layer, Sim};
 
 /// One database node as the view shows it.
@@ -34,6 +35,111 @@ pub struct ProxyView {
     pub refused: u64,
 }
 
+/// One key of the cache as the view shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyView {
+    /// The seat.
+    pub seat: u32,
+    /// Its label (`A10`).
+    pub label: String,
+    /// Its cached value: held (or free); `None`: not in the cache.
+    pub held: Option<bool>,
+    /// Time left before it expires by the cache's clock, s.
+    pub ttl_left_s: f64,
+    /// Whether the cached value is not the seat's true state now.
+    pub stale: bool,
+}
+
+/// The cache at a glance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheView {
+    /// Whether it is down.
+    pub down: bool,
+    /// Keys' time-to-live, s.
+    pub ttl_s: f64,
+    /// Whether single-flight is on.
+    pub single_flight: bool,
+    /// Pages served, and the share the cache answered.
+    pub pages: u64,
+    /// The share of pages the cache answered, 0..1.
+    pub hit_ratio: f64,
+    /// Pages from the cache that were not the seat's state.
+    pub stale_serves: u64,
+    /// Queries that reached the database, and the most in one second.
+    pub db_queries: u64,
+    /// The most in one second.
+    pub db_peak_per_s: u32,
+    /// Queries in the last whole second.
+    pub db_last_s: u32,
+    /// Error pages.
+    pub errors: u64,
+    /// The most popular seats' keys, the hot key first.
+    pub keys: Vec<KeyView>,
+}
+
+/// How many keys the view shows (the most popular seats).
+pub const KEYS_SHOWN: usize = 6;
+
+impl CacheView {
+    /// The view of `sim`'s cache, if it has one.
+    pub fn of(sim: &Sim) -> Option<CacheView> {
+        let cfg = &sim.config().cache;
+        let cache = sim.cache()?;
+        let r = sim.cache_report()?;
+        let k = sim.kernel();
+        let h = k.homes(Layer::Cache)[0];
+        let local = k.hosts[h as usize].clock.read(sim.now());
+        let hall = Hall::new(&sim.config().hall);
+        let mut seats: Vec<u32> = (0..hall.len() as u32).collect();
+        seats.sort_by(|&a, &b| {
+            hall.popularity(b)
+                .total_cmp(&hall.popularity(a))
+                .then(a.cmp(&b))
+        });
+        let cached = cache.keys(local);
+        let truth = &sim.truth().seats;
+        let keys = seats
+            .into_iter()
+            .take(KEYS_SHOWN)
+            .map(|seat| {
+                let c = cached.iter().find(|k| k.0 == seat);
+                let truly = !truth[seat as usize].holders.is_empty();
+                KeyView {
+                    seat,
+                    label: hall.label(seat),
+                    held: c.map(|k| k.1),
+                    ttl_left_s: c.map_or(0.0, |k| k.2 as f64 / 1e9),
+                    stale: c.is_some_and(|k| k.1 != truly),
+                }
+            })
+            .collect();
+        let seconds = &sim.truth().cache.seconds;
+        let db_last_s = seconds.iter().rev().nth(1).map_or(0, |s| s.db_queries);
+        Some(CacheView {
+            down: cache.is_down(),
+            ttl_s: cfg.ttl_s,
+            single_flight: cfg.single_flight,
+            pages: r.pages,
+            hit_ratio: r.hit_ratio,
+            stale_serves: r.stale_serves,
+            db_queries: r.db_queries,
+            db_peak_per_s: r.db_peak_per_s,
+            db_last_s,
+            errors: r.errors,
+            keys,
+        })
+    }
+}
+
+/// The width of a key's TTL bar, 0 to 1: full when just set.
+pub fn ttl_fill(left_s: f64, ttl_s: f64) -> f64 {
+    if ttl_s <= 0.0 {
+        0.0
+    } else {
+        (left_s / ttl_s).clamp(0.0, 1.0)
+    }
+}
+
 /// The data path at a glance; `None` when the run does not use it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataView {
@@ -63,6 +169,8 @@ pub struct DataView {
     pub max_primaries: u32,
     /// True time with two primaries, s.
     pub split_brain_s: f64,
+    /// The cache, if the run has one.
+    pub cache: Option<CacheView>,
 }
 
 impl DataView {
@@ -134,6 +242,7 @@ impl DataView {
             refused: r.refused_no_primary,
             max_primaries: r.max_primaries,
             split_brain_s: r.split_brain_s,
+            cache: CacheView::of(sim),
         })
     }
 }
@@ -193,5 +302,29 @@ mod tests {
         assert_eq!(role_class(Role::Crashed), "crashed");
         assert_eq!(lag_fill(Some(250.0)), 0.25);
         assert_eq!(lag_fill(Some(120_000.0)), 1.0);
+        assert_eq!(v.cache, None);
+    }
+
+    /// `cache_stale_refill` 5 s after the opening: the hot key (A10, centre front) is
+    /// held in truth, and the cache, refilled from the replica 500 ms behind after the
+    /// claim's delete, says free: stale, its TTL ticking down from 60 s.
+    #[test]
+    fn the_cache_shows_its_keys_ticking_and_the_stale_one() {
+        let mut sim = Sim::new(presets::preset("cache_stale_refill").unwrap()).unwrap();
+        sim.run_until(Time::from_hms(10, 0, 5));
+        let c = DataView::of(&sim).unwrap().cache.unwrap();
+        assert!(!c.down);
+        assert_eq!(c.keys.len(), KEYS_SHOWN);
+        assert_eq!(c.keys[0].seat, 9, "the hot key first");
+        assert!(c.keys.iter().any(|k| k.stale), "{:?}", c.keys);
+        for k in c.keys.iter().filter(|k| k.held.is_some()) {
+            assert!(k.ttl_left_s > 50.0 && k.ttl_left_s <= 60.0, "{k:?}");
+        }
+        assert!(c.hit_ratio > 0.5 && c.pages > 0);
+        sim.set_cache_down(true).unwrap();
+        let c = CacheView::of(&sim).unwrap();
+        assert!(c.down && c.keys.iter().all(|k| k.held.is_none()));
+        assert_eq!(ttl_fill(30.0, 60.0), 0.5);
+        assert_eq!(ttl_fill(90.0, 60.0), 1.0);
     }
 }

@@ -93,6 +93,22 @@ pub enum Msg {
     },
     /// The node crashes (a fault).
     Crash,
+    /// The operator fences this node: a primary stops taking writes.
+    Fence,
+    /// A cache reader's query of `seat` (cache-aside's miss, or the cache down).
+    Query {
+        /// The reader.
+        reader: u32,
+        /// The seat.
+        seat: SeatId,
+    },
+    /// The query of `reader` is done (the end of its work: true time).
+    QueryDone {
+        /// The reader.
+        reader: u32,
+        /// The seat.
+        seat: SeatId,
+    },
 }
 
 /// A proxy's messages.
