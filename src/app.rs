@@ -122,8 +122,10 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app" data-testid="app">
             <ScenarioBar />
-            <div class="bar">
-                <Playback />
+            // The views' tabs on top; the time (play, speed, true time, the timeline) at
+            // the bottom: twelve tabs and the playback no longer fit one row of a
+            // projector's 1280 px.
+            <div class="bar tabs-bar">
                 <ViewTabs />
             </div>
             <main
@@ -133,7 +135,10 @@ pub fn App() -> impl IntoView {
             >
                 {move || view_body(view.get())}
             </main>
-            <TimelineBar />
+            <div class="bar time-bar">
+                <Playback />
+                <TimelineBar />
+            </div>
             <LinkNotices notices=notices />
             <HelpOverlay />
         </div>
