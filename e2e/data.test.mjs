@@ -89,7 +89,7 @@ for (const size of SIZES) {
 
 test('partition the primary, promote the replica by hand, fence the old primary', () =>
   withPage(async (page, baseUrl) => {
-    await openView(page, baseUrl, 'lang=fr&speed=20&preset=failover_manual&view=data', 'data');
+    await openView(page, baseUrl, 'lang=fr&speed=5&preset=failover_manual&view=data', 'data');
     await playUntil(page, '10:00:05');
     assert.equal(await text(page, 'db-role-0'), 'primaire');
     assert.ok(await page.isDisabled('[data-testid="db-promote-0"]'), 'a primary is not promoted');

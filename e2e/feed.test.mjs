@@ -68,7 +68,7 @@ for (const size of SIZES) {
 }
 
 test('disconnecting the listener of a broadcast loses the changes meanwhile', () => withPage(async (page, baseUrl) => {
-  await page.goto(`${baseUrl}?lang=fr&speed=20&preset=feed_listener_down&view=feed`);
+  await page.goto(`${baseUrl}?lang=fr&speed=5&preset=feed_listener_down&view=feed`);
   await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
   assert.match(await text(page, 'feed-capture'), /LISTEN\/NOTIFY/);
   // The scripted outage (10:00:05-10:00:35) has lost changes by 10:00:20.
