@@ -347,15 +347,7 @@ impl Ctx {
 
     /// A new run of `cfg`, paused; refused (nothing changes) if `cfg` is invalid.
     pub fn load(self, cfg: Config) -> Result<(), String> {
-        match self.update_engine(|e| e.load(cfg)) {
-            Some(Ok(())) => {
-                self.ui.playing.set(false);
-                self.after_new_run();
-                Ok(())
-            }
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("the app is gone".into()),
-        }
+        self.load_scenario(cfg, &[])
     }
 
     /// A new run of an imported scenario (`cfg` and its live actions), paused;

@@ -64,8 +64,7 @@ impl Engine {
 
     /// Replaces the run by a new one of `cfg`; on error the current run is kept.
     pub fn load(&mut self, cfg: Config) -> Result<(), ConfigError> {
-        *self = Engine::new(cfg)?;
-        Ok(())
+        self.load_with(cfg, &[])
     }
 
     /// Replaces the run by a new one of `cfg` and `actions`; on error the current run
