@@ -8,6 +8,7 @@ pub mod node_card;
 pub mod playback;
 pub mod real_clock;
 pub mod scenario_bar;
+pub mod server_pick;
 pub mod share;
 pub mod tabs;
 pub mod term;

@@ -11,10 +11,10 @@ pub mod chronyc;
 pub mod data;
 pub mod filter;
 
+use crate::components::server_pick::ServerPick;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
-use crate::palette::{server_colour, server_name};
 use crate::panels::ntp::ntpq::NtpqTable;
 use chronyc::{SourcesTable, TrackingTable};
 use data::ServerSources;
@@ -87,18 +87,7 @@ pub fn SourcesPanel() -> impl IntoView {
         <section class="sources-area" data-testid="sources-area">
             <div class="sources-bar">
                     <span class="bar-label">{move || ctx.t(Txt::SrcTitle)}</span>
-                    <div class="ntpq-pick">
-                        <For each=move || 0..n.get() key=|i| *i let:i>
-                            <button
-                                data-testid=format!("sources-pick-{}", i + 1)
-                                class:on=move || picked.get() == i
-                                style=format!("--server: {}", server_colour(i))
-                                on:click=move |_| picked.set(i)
-                            >
-                                {server_name(i)}
-                            </button>
-                        </For>
-                    </div>
+                    <ServerPick count=n picked=picked testid="sources-pick" />
                     <div class="discipline" role="group">
                         <crate::components::term::Term label=Txt::SrcDiscipline tip=Txt::SrcDisciplineTip />
                         <button

@@ -5,11 +5,11 @@
 //! [`driftlab_sim::ntp::ntpq::rows`]; nothing is computed here).
 
 use super::use_source_names;
+use crate::components::server_pick::ServerPick;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
-use crate::palette::{server_colour, server_name};
 use driftlab_sim::ntp::ntpq::{rows, when, NtpqRow};
 use driftlab_sim::ntp::ClientStatus;
 use leptos::prelude::*;
@@ -46,18 +46,7 @@ pub fn NtpqPanel() -> impl IntoView {
         <div class="panel ntpq" data-testid="ntpq-panel">
             <div class="panel-head">
                 <h2>{move || ctx.t(Txt::NtpqTitle)}</h2>
-                <div class="ntpq-pick">
-                    <For each=move || 0..n.get() key=|i| *i let:i>
-                        <button
-                            data-testid=format!("ntpq-pick-{}", i + 1)
-                            class:on=move || picked.get() == i
-                            style=format!("--server: {}", server_colour(i))
-                            on:click=move |_| picked.set(i)
-                        >
-                            {server_name(i)}
-                        </button>
-                    </For>
-                </div>
+                <ServerPick count=n picked=picked testid="ntpq-pick" />
             </div>
             <p class="hint">{move || ctx.t(Txt::NtpqHint)}</p>
             <Show

@@ -17,11 +17,9 @@
 //! negotiated per client, nothing is configured by hand, and cookies keep the server
 //! stateless.
 
+pub use super::packet::{KeyId, Mac};
 use super::packet::{Kiss, Leap, RefId, Reply, Request};
 use serde::{Deserialize, Serialize};
-
-/// A key id, as `trustedkey` and `server … key N` name it.
-pub type KeyId = u16;
 
 /// One line of a keys file: an id and its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,15 +29,6 @@ pub struct Key {
     pub id: KeyId,
     /// The shared secret.
     pub secret: String,
-}
-
-/// A message authentication code: the key id and the digest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Mac {
-    /// Which key made it.
-    pub key: KeyId,
-    /// The keyed digest of the packet's fields.
-    pub digest: u32,
 }
 
 /// 32-bit FNV-1a over `secret` then each field's 8 little-endian bytes.

@@ -43,22 +43,14 @@ pub struct SourceLine {
 
 /// The state character of a source (chronyc's `S` column).
 pub fn state(s: SourceState) -> char {
-    match s {
-        SourceState::SystemPeer => '*',
-        SourceState::Candidate => '+',
-        SourceState::Outlier => '-',
-        SourceState::Falseticker => 'x',
-        _ => '?',
-    }
+    s.mark().unwrap_or('?')
 }
 
 /// The lines of `chronyc sources` (idle fallbacks are not listed).
 pub fn sources(status: &ClientStatus, name: impl Fn(SourceId) -> String) -> Vec<SourceLine> {
     let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
     status
-        .sources
-        .iter()
-        .filter(|s| s.state != SourceState::Idle)
+        .listed()
         .map(|s| SourceLine {
             state: state(s.state),
             name: name(s.id),

@@ -50,6 +50,21 @@ pub enum SourceState {
     SystemPeer,
 }
 
+impl SourceState {
+    /// The mark both `ntpq -p` and `chronyc sources` give a source the selection used or
+    /// threw out: `*` the system peer, `+` combined, `-` a cluster outlier, `x` a
+    /// falseticker. The others have none (ntpq shows a space, chronyc a `?`).
+    pub fn mark(self) -> Option<char> {
+        match self {
+            SourceState::SystemPeer => Some('*'),
+            SourceState::Candidate => Some('+'),
+            SourceState::Outlier => Some('-'),
+            SourceState::Falseticker => Some('x'),
+            _ => None,
+        }
+    }
+}
+
 /// One source as a dashboard shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SourceStatus {
@@ -117,6 +132,12 @@ pub struct ClientStatus {
 }
 
 impl ClientStatus {
+    /// The sources an administrator's tools list: the mobilised ones (an idle fallback
+    /// has no association, so neither `ntpq -p` nor `chronyc sources` shows it).
+    pub fn listed(&self) -> impl Iterator<Item = &SourceStatus> {
+        self.sources.iter().filter(|s| s.state != SourceState::Idle)
+    }
+
     /// Whether the clock is disciplined (synchronised, possibly holding back a spike).
     pub fn synchronized(&self) -> bool {
         matches!(self.sync, SyncState::Synchronized | SyncState::Spike)

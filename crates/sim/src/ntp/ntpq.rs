@@ -46,22 +46,14 @@ pub struct NtpqRow {
 
 /// The tally code of a source's state (ntpq's first column).
 pub fn tally(state: SourceState) -> char {
-    match state {
-        SourceState::SystemPeer => '*',
-        SourceState::Candidate => '+',
-        SourceState::Outlier => '-',
-        SourceState::Falseticker => 'x',
-        _ => ' ',
-    }
+    state.mark().unwrap_or(' ')
 }
 
 /// The lines of `ntpq -p` for a client, sources named by `name`.
 pub fn rows(status: &ClientStatus, name: impl Fn(SourceId) -> String) -> Vec<NtpqRow> {
     let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
     status
-        .sources
-        .iter()
-        .filter(|s| s.state != SourceState::Idle)
+        .listed()
         .map(|s| NtpqRow {
             tally: tally(s.state),
             remote: name(s.id),

@@ -5,10 +5,23 @@
 //! reference timestamp, no NTP-era timestamps (times are [`Time`]s,
 //! nanoseconds).
 
-use super::auth::Mac;
 use crate::time::Time;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
+
+/// A key id, as `trustedkey` and `server … key N` name it (RFC 5905 §7.3's "key
+/// identifier" field).
+pub type KeyId = u16;
+
+/// A message authentication code, the last two fields of a packet (RFC 5905 §7.3): the
+/// key id and the digest. [`super::auth`] makes and checks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Mac {
+    /// Which key made it.
+    pub key: KeyId,
+    /// The keyed digest of the packet's fields.
+    pub digest: u32,
+}
 
 /// The leap indicator (RFC 5905 §7.3), its four values. No leap second is simulated:
 /// a leap second announced is only shown, and a server sends 3 while unsynchronised.
