@@ -147,26 +147,14 @@ pub fn log(records: &[LogRecord], cols: u32) -> String {
 /// its dotted name (`consistency.seats_with_several_holders`).
 pub fn measures(report: &Report) -> String {
     let v = serde_json::to_value(report).expect("a report serializes");
-    let mut rows = Vec::new();
-    scalars(&v, "", &mut rows);
+    let mut leaves = Vec::new();
+    crate::scenario::leaves(&v, "", &mut leaves);
+    let rows: Vec<Vec<String>> = leaves
+        .into_iter()
+        .filter(|(_, x)| !x.is_array())
+        .map(|(k, x)| vec![k, cell(x)])
+        .collect();
     write(&["measure", "value"], rows)
-}
-
-fn scalars(v: &Value, path: &str, out: &mut Vec<Vec<String>>) {
-    match v {
-        Value::Object(o) => {
-            for (k, x) in o {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                scalars(x, &p, out);
-            }
-        }
-        Value::Array(_) => {}
-        other => out.push(vec![path.to_string(), cell(other)]),
-    }
 }
 
 /// The report's per-server figures: one line per server, one column per figure (every

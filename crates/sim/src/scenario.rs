@@ -221,13 +221,7 @@ fn diff(base: &Value, cur: &Value, path: &str, out: &mut Vec<(String, String)>) 
     if base == cur {
         return;
     }
-    let key = |k: &str| {
-        if path.is_empty() {
-            k.to_string()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
+    let key = |k: &str| join(path, k);
     match (base, cur) {
         (Value::Object(b), Value::Object(c)) if b.keys().eq(c.keys()) => {
             for (k, v) in c {
@@ -396,29 +390,31 @@ pub fn action_text(a: &Acted) -> String {
         text_of(&v["action"]),
     ];
     let mut fields = Vec::new();
-    flatten(&v, "", &mut fields);
+    leaves(&v, "", &mut fields);
     parts.extend(
         fields
             .into_iter()
             .filter(|(k, _)| k != "action")
-            .map(|(k, v)| format!("{k}={v}")),
+            .map(|(k, v)| format!("{k}={}", text_of(v))),
     );
     parts.join(",")
 }
 
-fn flatten(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+/// `path.k`, or `k` at the root: the dotted names of links and of the CSV's measures.
+pub(crate) fn join(path: &str, k: &str) -> String {
+    if path.is_empty() {
+        k.to_string()
+    } else {
+        format!("{path}.{k}")
+    }
+}
+
+/// Every leaf of `v` under its dotted path (objects are walked, anything else, arrays
+/// included, is a leaf), in the objects' key order.
+pub(crate) fn leaves<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v Value)>) {
     match v {
-        Value::Object(o) => {
-            for (k, x) in o {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                flatten(x, &p, out);
-            }
-        }
-        other => out.push((path.to_string(), text_of(other))),
+        Value::Object(o) => o.iter().for_each(|(k, x)| leaves(x, &join(path, k), out)),
+        other => out.push((path.to_string(), other)),
     }
 }
 
