@@ -153,6 +153,20 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
             wide: doc.scrollWidth - window.innerWidth,
           };
         });
+        // The map's boxes, the narrow ones of unused layers too, show their whole title and
+        // "open →" link.
+        if (view === 'map') {
+          const clipped = await page.evaluate(() => [...document.querySelectorAll('.layer')]
+            .filter((box) => {
+              const b = box.getBoundingClientRect();
+              return [...box.querySelectorAll('.layer-title, .layer-open')].some((el) => {
+                const r = el.getBoundingClientRect();
+                return r.right > b.right - 1 || r.left < b.left || el.scrollWidth > el.clientWidth + 1;
+              });
+            })
+            .map((box) => box.querySelector('.layer-title')?.textContent ?? box.className));
+          for (const c of clipped) problems.push(`map: the box "${c}" cuts its title or "open →" link`);
+        }
         await screenshot(page, `shell-${view}-${tag}`);
         if (fit.page > 0) problems.push(`${view}: the page scrolls by ${fit.page} px`);
         if (fit.wide > 0) problems.push(`${view}: the page is ${fit.wide} px too wide`);

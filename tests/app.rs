@@ -195,6 +195,9 @@ async fn help_opens_with_a_question_mark_and_closes_with_escape() {
     let body: web_sys::EventTarget = document().body().unwrap().into();
     key(&body, "?").await;
     assert!(text(&root, "help").contains("Play or pause"));
+    // Every key the app answers to, the preset menus' and the hall's included.
+    assert!(text(&root, "help").contains("In an open preset menu"));
+    assert!(text(&root, "help").contains("In the hall: start / end of the row"));
     key(&body, "Escape").await;
     assert_eq!(count(&root, "[data-testid='help']"), 0);
 }

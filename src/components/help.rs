@@ -10,7 +10,9 @@ use leptos::prelude::*;
 pub fn HelpOverlay() -> impl IntoView {
     let ctx = use_ctx();
     let help = ctx.ui.help;
-    let keys: [(&'static str, Option<Txt>, Txt); 9] = [
+    // Every key the app answers to: the window's (`keys.rs`), the timeline's, the preset
+    // menus' (`scenario_bar.rs`), the fields' (`field.rs`) and the hall's (`grid_move`).
+    let keys: [(&'static str, Option<Txt>, Txt); 12] = [
         ("", Some(Txt::KeySpaceName), Txt::KeySpace),
         ("→", None, Txt::KeyRight),
         ("←", None, Txt::KeyLeft),
@@ -19,7 +21,14 @@ pub fn HelpOverlay() -> impl IntoView {
         ("R", None, Txt::KeyR),
         ("?", None, Txt::KeyHelp),
         ("Esc", None, Txt::KeyEsc),
+        ("", Some(Txt::KeyEnterName), Txt::KeyEnter),
+        ("↑ ↓ Home End", None, Txt::KeyMenu),
         ("← ↑ → ↓", None, Txt::KeyArrows),
+        (
+            "Home End · Ctrl+Home End · PgUp PgDn",
+            None,
+            Txt::KeyGridJump,
+        ),
     ];
     // Built each time the dialog opens: a view is not `Clone` once components are type-erased
     // (`--cfg erase_components`, the release build's setting).

@@ -457,9 +457,13 @@ table! {
     KeyHomeEnd => "On the timeline: the run's start / end", "Sur la chronologie : début / fin de la simulation";
     KeyR => "Restart with the same seed", "Recommencer avec la même graine";
     KeyHelp => "Show or hide this help", "Afficher ou masquer cette aide";
-    KeyEsc => "Close this help", "Fermer cette aide";
+    KeyEsc => "Close this help, a preset menu or the share panel; in a field, put its value back", "Fermer cette aide, un menu de préréglages ou le panneau de partage ; dans un champ, remettre sa valeur";
     KeyArrows => "Move between seats, in the hall", "Passer d'une place à l'autre, dans la salle";
     KeySpaceName => "Space", "Espace";
+    KeyEnterName => "Enter", "Entrée";
+    KeyEnter => "In a field: apply the value (leaving the field does too)", "Dans un champ : appliquer la valeur (quitter le champ aussi)";
+    KeyMenu => "In an open preset menu: previous / next preset, first / last; Enter chooses", "Dans un menu de préréglages ouvert : préréglage précédent / suivant, premier / dernier ; Entrée choisit";
+    KeyGridJump => "In the hall: start / end of the row, first / last seat, top / bottom of the column", "Dans la salle : début / fin de la rangée, première / dernière place, haut / bas de la colonne";
     HelpRead1 => "Each server stamps every request with its own clock. True time, shown beside it, is what really happened.", "Chaque serveur horodate les requêtes avec sa propre horloge. Le temps vrai, affiché à côté, est ce qui s'est réellement passé.";
     HelpRead2 => "When clocks disagree, the earliest timestamp is not the earliest click: seats go to the wrong customer (!), the sale opens early, and the log is out of order (⇅).", "Quand les horloges divergent, le plus petit horodatage n'est pas le premier clic : des places vont au mauvais client (!), la vente ouvre trop tôt, et le journal est dans le désordre (⇅).";
     HelpRead3 => "Double bookings (✖) come from writes that nothing serializes, whatever the clocks say: try the policy “unique constraint”.", "Les doubles ventes (✖) viennent d'écritures que rien ne sérialise, quelles que soient les horloges : essayez la politique « contrainte d'unicité ».";

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use driftlab_sim::explain::{explain, Lang};
-use driftlab_sim::{presets, Config, Policy, Report, Sim};
+use driftlab_sim::scenario::Scenario;
+use driftlab_sim::{presets, Acted, Config, Policy, Report, Sim};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -37,8 +38,10 @@ pub struct RunArgs {
     /// preset says.
     #[arg(long, value_name = "on|off")]
     pub ntp: Option<String>,
-    /// A JSON scenario: any subset of the config's fields, over the preset it names
-    /// (`"preset": "major_drift"`) or over `--preset`.
+    /// A JSON scenario: a file the app exported (⤴ Share → Export: its whole config and
+    /// its live actions, replayed at their instants, so the run is the app's), or any
+    /// subset of the config's fields, over the preset it names (`"preset": "major_drift"`)
+    /// or over `--preset`.
     #[arg(long, value_name = "FILE.json")]
     pub scenario: Option<PathBuf>,
     /// Print the report as JSON instead of a table (with every anomaly explained,
@@ -99,8 +102,8 @@ pub fn presets_help() -> String {
 
 /// Runs the scenario; an error is a message for the user.
 pub fn run(args: &RunArgs) -> Result<(), String> {
-    let cfg = build_config(args)?;
-    let mut sim = Sim::new(cfg).map_err(|e| format!("invalid scenario: {e}"))?;
+    let (cfg, actions) = build_scenario(args)?;
+    let mut sim = Sim::with_actions(cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
     sim.run();
     let report = sim.report();
     if args.json {
@@ -165,10 +168,17 @@ pub fn ntpq(sim: &Sim) -> String {
     s
 }
 
-/// The config from the preset, the scenario file over it, then the flags over both.
+/// The config from the preset, the scenario file over it, then the flags over both (the
+/// live actions of an exported scenario file are left out: [`build_scenario`] keeps them).
 pub fn build_config(args: &RunArgs) -> Result<Config, String> {
-    let mut cfg = match &args.scenario {
-        None => presets::preset(&args.preset)?,
+    build_scenario(args).map(|(cfg, _)| cfg)
+}
+
+/// The config from the preset, the scenario file over it, then the flags over both; and
+/// the live actions to replay, those of a scenario file the app exported (none otherwise).
+pub fn build_scenario(args: &RunArgs) -> Result<(Config, Vec<Acted>), String> {
+    let (mut cfg, actions) = match &args.scenario {
+        None => (presets::preset(&args.preset)?, Vec::new()),
         Some(path) => load_scenario(path, &args.preset)?,
     };
     if let Some(seed) = args.seed {
@@ -196,10 +206,12 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
     }
     cfg.validate()
         .map_err(|e| format!("invalid scenario: {e}"))?;
-    Ok(cfg)
+    Ok((cfg, actions))
 }
 
-fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<Config, String> {
+/// A scenario file: one the app exported (it has a `format`), read and checked whole by the
+/// core with its live actions; or fields over a preset, with none.
+fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<(Config, Vec<Acted>), String> {
     let shown = path.display();
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read scenario {shown}: {e}"))?;
@@ -212,10 +224,15 @@ fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<Config, String>
         .get("preset")
         .and_then(Value::as_str)
         .unwrap_or(default_preset);
+    if overrides.get("format").is_some() {
+        let scenario = Scenario::from_json(&text).map_err(|e| format!("scenario {shown}: {e}"))?;
+        return Ok((scenario.config, scenario.actions));
+    }
     let base = presets::preset(base_name).map_err(|e| format!("scenario {shown}: {e}"))?;
     let mut merged = serde_json::to_value(&base).map_err(|e| e.to_string())?;
     merge(&mut merged, overrides);
-    serde_json::from_value(merged).map_err(|e| format!("scenario {shown}: {e}"))
+    let cfg = serde_json::from_value(merged).map_err(|e| format!("scenario {shown}: {e}"))?;
+    Ok((cfg, Vec::new()))
 }
 
 /// Deep-merges `over` into `base`: objects field by field, anything else replaced.

@@ -438,3 +438,58 @@ fn compare_refuses_bad_settings_with_a_message() {
         assert!(err.contains(says), "{b}: {err}");
     }
 }
+
+#[test]
+fn an_exported_scenario_replays_its_live_actions() {
+    use driftlab_sim::scenario::Scenario;
+    use driftlab_sim::time::SEC;
+    use driftlab_sim::{presets, Sim};
+
+    // What the app does: a sale played to five seconds past the opening, server-2's clock
+    // (30 s behind) put right by hand there, played to the end, then exported
+    // (share.rs: `Scenario::new(config, actions).to_json()`).
+    let mut cfg = presets::preset("extreme_drift").unwrap();
+    cfg.crowd.customers = 400;
+    let mut live = Sim::new(cfg.clone()).unwrap();
+    live.run_until(cfg.sale.opening() + 5 * SEC);
+    live.set_server_offset(1, 0);
+    live.run();
+    let seen = live.report();
+    assert_eq!(live.actions().len(), 1);
+
+    let dir = std::env::temp_dir().join(format!("driftlab-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, s: Scenario| {
+        let p = dir.join(name);
+        std::fs::write(&p, s.to_json()).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let with = write(
+        "with.json",
+        Scenario::new(cfg.clone(), live.actions().to_vec()),
+    );
+    let r = json(&["run", "--scenario", &with, "--json"]);
+    assert_eq!(r["trace_hash"].as_str(), Some(seen.trace_hash.as_str()));
+    assert_eq!(r["events"].as_u64(), Some(seen.events));
+    assert_eq!(r["wrong_winners"].as_u64(), Some(seen.wrong_winners));
+    assert_eq!(r["double_bookings"].as_u64(), Some(seen.double_bookings));
+    assert_eq!(r["servers"][1]["offset_ms"], 0.0, "server-2 ends put right");
+
+    // The same file without its action is another run: the action was replayed.
+    let without = write("without.json", Scenario::new(cfg, Vec::new()));
+    let r = json(&["run", "--scenario", &without, "--json"]);
+    assert_ne!(r["trace_hash"].as_str(), Some(seen.trace_hash.as_str()));
+    assert_eq!(r["servers"][1]["offset_ms"], -30000.0);
+
+    // A bad exported file is refused with the field's path.
+    let bad = dir.join("bad.json");
+    let text = std::fs::read_to_string(&with)
+        .unwrap()
+        .replace("\"customers\": 400", "\"customers\": -3");
+    std::fs::write(&bad, text).unwrap();
+    let out = driftlab(&["run", "--scenario", &bad.to_string_lossy()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.crowd.customers"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
