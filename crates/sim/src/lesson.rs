@@ -56,6 +56,11 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../lessons/clocks-drift.json"),
     ),
     ("ntp", include_str!("../../../lessons/ntp.json")),
+    (
+        "double-bookings",
+        include_str!("../../../lessons/double-bookings.json"),
+    ),
+    ("cures", include_str!("../../../lessons/cures.json")),
 ];
 
 /// Every shipped lesson, read and checked, in the order of the course.
