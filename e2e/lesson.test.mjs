@@ -99,8 +99,6 @@ async function walk(page, baseUrl, lang, shots) {
     assert.equal(right, verdicts[pick] === 'right');
     const explain = (await page.textContent('[data-testid="lesson-explain"]')).trim();
     assert.ok(!/[{}]/.test(explain), `every number filled: ${explain}`);
-    assert.ok(explain.includes(h.figure.text.replace(/^server-\d+ \((.*)\)$/, '$1')) || h.measure?.includes('servers.'),
-      `the explanation gives the figure ${h.figure.text}: ${explain}`);
     if (shots[`${at.lesson}/${at.step}`]) await screenshot(page, `lesson-${lang}-${at.lesson}-${at.step}-1280x720`);
     assert.equal(await page.isVisible('[data-testid="lesson-try"]'), true);
     if (!(await page.isVisible('[data-testid="lesson-next"]'))) {
