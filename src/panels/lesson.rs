@@ -134,6 +134,19 @@ fn run_step(ctx: Ctx, st: LessonState) {
     }
     let ok = outcome.is_ok();
     st.outcome.set(Some(outcome));
+    // The answer below the question: bring it into the panel's view.
+    set_timeout(
+        || {
+            let found = document()
+                .query_selector("[data-testid=\"lesson-verdict\"], [data-testid=\"lesson-error\"]")
+                .ok()
+                .flatten();
+            if let Some(el) = found {
+                el.scroll_into_view();
+            }
+        },
+        Duration::from_millis(30),
+    );
     if ok {
         highlight(step.target.clone(), 40);
     }
@@ -168,7 +181,6 @@ pub fn LessonButton() -> impl IntoView {
                 }
             }
         >
-            "🎓 "
             {move || ctx.t(Txt::Lesson)}
         </button>
     }
@@ -367,23 +379,6 @@ fn StepCard(pos: Pos) -> impl IntoView {
                         })
                 }}
                 {result}
-            </div>
-            <footer class="lesson-foot">
-                <button
-                    data-testid="lesson-prev"
-                    title=move || ctx.t(Txt::LessonPrevTip)
-                    disabled=prev.is_none()
-                    on:click=move |_| {
-                        if let Some(p) = prev {
-                            open_step(ctx, st, p)
-                        }
-                    }
-                >
-                    {move || ctx.t(Txt::LessonPrev)}
-                </button>
-                <span class="lesson-progress" data-testid="lesson-progress" title=move || ctx.t(Txt::LessonProgressTip)>
-                    {progress}
-                </span>
                 {move || {
                     ran()
                         .then(|| {
@@ -402,6 +397,23 @@ fn StepCard(pos: Pos) -> impl IntoView {
                             }
                         })
                 }}
+            </div>
+            <footer class="lesson-foot">
+                <button
+                    data-testid="lesson-prev"
+                    title=move || ctx.t(Txt::LessonPrevTip)
+                    disabled=prev.is_none()
+                    on:click=move |_| {
+                        if let Some(p) = prev {
+                            open_step(ctx, st, p)
+                        }
+                    }
+                >
+                    {move || ctx.t(Txt::LessonPrev)}
+                </button>
+                <span class="lesson-progress" data-testid="lesson-progress" title=move || ctx.t(Txt::LessonProgressTip)>
+                    {progress}
+                </span>
                 {match next {
                     Some(p) => view! {
                         <button
