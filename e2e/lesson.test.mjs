@@ -52,7 +52,7 @@ async function highlighted(page) {
       figure: {
         value: Number(f.dataset.value),
         target: Number(f.dataset.targetValue),
-        server: f.dataset.server,
+        server: f.dataset.answerServer,
         text: f.textContent.trim(),
       },
     };

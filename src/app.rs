@@ -146,12 +146,13 @@ pub fn App() -> impl IntoView {
                 data-view=move || view.get().slug()
             >
                 {move || view_body(view.get())}
+                // Over the right of the view, where the views keep their charts and logs.
+                <LessonPanel />
             </main>
             <div class="bar time-bar">
                 <Playback />
                 <TimelineBar />
             </div>
-            <LessonPanel />
             <LinkNotices notices=notices />
             <HelpOverlay />
         </div>

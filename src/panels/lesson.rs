@@ -72,8 +72,8 @@ fn clear_highlight() {
 /// (`data-measure`), or a server (`data-server`, from 1).
 fn selector(target: &Target) -> String {
     match target {
-        Target::Measure(p) => format!("main [data-measure=\"{p}\"]"),
-        Target::Server(n) => format!("main [data-server=\"{n}\"]"),
+        Target::Measure(p) => format!("main [data-measure=\"{p}\"]:not(.lesson *)"),
+        Target::Server(n) => format!("main [data-server=\"{n}\"]:not(.lesson *)"),
     }
 }
 
@@ -241,8 +241,10 @@ fn StepCard(pos: Pos) -> impl IntoView {
                 Some(_) if st.chosen.get() == Some(i) => "wrong",
                 _ => "",
             };
+            // Once run, only the right answer and the class's stay.
+            let shown = move || !ran() || !verdict().is_empty();
             view! {
-                <li>
+                <li class:gone=move || !shown()>
                     <button
                         class=move || format!("lesson-choice {}", verdict())
                         class:chosen=move || st.chosen.get() == Some(i)
@@ -303,7 +305,7 @@ fn StepCard(pos: Pos) -> impl IntoView {
                             <strong
                                 data-testid="lesson-figure"
                                 data-value=out.value.to_string()
-                                data-server=out.server.map(|s| s.to_string()).unwrap_or_default()
+                                data-answer-server=out.server.map(|s| s.to_string()).unwrap_or_default()
                                 data-target-value=out.target_value.to_string()
                             >
                                 {out.figure(l).to_string()}
