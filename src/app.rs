@@ -18,6 +18,7 @@ use crate::panels::data::DataPanel;
 use crate::panels::event_log::EventLog;
 use crate::panels::gateway::GatewayPanel;
 use crate::panels::hall::HallPanel;
+use crate::panels::lesson::{LessonPanel, LessonState};
 use crate::panels::load::LoadPanel;
 use crate::panels::map::MapPanel;
 use crate::panels::metrics::MetricsPanel;
@@ -102,6 +103,17 @@ pub fn App() -> impl IntoView {
             });
         }
     }
+    // A link to a lesson opens it at its step (an unknown one is named in a notice).
+    let lesson = LessonState::new();
+    provide_context(lesson);
+    if let Some((id, step)) = &start.lesson {
+        let ls = crate::panels::lesson::data::lessons();
+        let (pos, notice) = crate::panels::lesson::data::find(ls, id, step.as_deref());
+        notices.extend(notice);
+        if let Some(p) = pos {
+            crate::panels::lesson::open_step(ctx, lesson, p);
+        }
+    }
     let notices = RwSignal::new(notices);
     frame::start(ctx);
     keys::listen(ctx);
@@ -134,6 +146,8 @@ pub fn App() -> impl IntoView {
                 data-view=move || view.get().slug()
             >
                 {move || view_body(view.get())}
+                // Over the right of the view, where the views keep their charts and logs.
+                <LessonPanel />
             </main>
             <div class="bar time-bar">
                 <Playback />

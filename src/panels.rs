@@ -11,6 +11,7 @@ pub mod data;
 pub mod event_log;
 pub mod gateway;
 pub mod hall;
+pub mod lesson;
 pub mod load;
 pub mod map;
 pub mod metrics;

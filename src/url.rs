@@ -40,6 +40,9 @@ pub struct Start {
     pub vs: (Option<Policy>, Option<f64>),
     /// The run's live actions (`act=`), in the order they happened.
     pub actions: Vec<Acted>,
+    /// The guided lesson to open (`lesson=`) and its step (`step=`), as given: the
+    /// lesson panel checks them.
+    pub lesson: Option<(String, Option<String>)>,
 }
 
 /// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
@@ -108,6 +111,22 @@ pub enum Notice {
         /// What is used instead.
         used: String,
     },
+    /// A `lesson=` that names no lesson: the app opens without one.
+    Lesson {
+        /// The value given.
+        value: String,
+        /// The lessons there are, comma-separated.
+        known: String,
+    },
+    /// A `step=` that is no step of its lesson: the lesson opens at its first step.
+    LessonStep {
+        /// The value given.
+        value: String,
+        /// The lesson.
+        lesson: String,
+        /// How many steps it has.
+        steps: usize,
+    },
     /// A live action (`act=`) that the run cannot replay: left out.
     Action {
         /// The value given.
@@ -163,6 +182,19 @@ impl Notice {
                 .replace("{value}", value)
                 .replace("{why}", &reason_text(reason, lang))
                 .replace("{used}", used),
+            Notice::Lesson { value, known } => lang
+                .t(Txt::LinkLessonUnknown)
+                .replace("{value}", value)
+                .replace("{known}", known),
+            Notice::LessonStep {
+                value,
+                lesson,
+                steps,
+            } => lang
+                .t(Txt::LinkStepUnknown)
+                .replace("{value}", value)
+                .replace("{lesson}", lesson)
+                .replace("{n}", &steps.to_string()),
             Notice::Action { value, why } => lang
                 .t(Txt::LinkActionRefused)
                 .replace("{value}", value)
@@ -184,6 +216,7 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         notices: Vec::new(),
         vs: (None, None),
         actions: Vec::new(),
+        lesson: None,
     };
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut actions: Vec<(String, Acted)> = Vec::new();
@@ -255,6 +288,16 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
                         crate::panels::compare::data::default_eps_ms(&cfg).to_string(),
                     ),
                 }
+                continue;
+            }
+            "lesson" => {
+                let step = start.lesson.take().and_then(|l| l.1);
+                start.lesson = Some((v.clone(), step));
+                continue;
+            }
+            "step" => {
+                let lesson = start.lesson.take().map(|l| l.0).unwrap_or_default();
+                start.lesson = Some((lesson, Some(v.clone())));
                 continue;
             }
             "act" => {
@@ -468,6 +511,24 @@ pub fn push_view(view: View) {
     let url = format!("?{}", String::from(params.to_string()));
     if let Ok(h) = w.history() {
         let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Removes `keys` from the page's URL, replacing the current entry.
+pub fn remove_params(keys: &[&str]) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let search = w.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    for k in keys {
+        params.delete(k);
+    }
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -6,6 +6,7 @@ use crate::components::share::ShareMenu;
 use crate::components::term::Term;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
+use crate::panels::lesson::LessonButton;
 use crate::scenario::Field;
 use driftlab_sim::presets::{self, Group, PRESETS};
 use driftlab_sim::Policy;
@@ -263,6 +264,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     {shown}
                 </p>
                 <div class="top-right">
+                    <LessonButton />
                     <ShareMenu />
                     <LangSwitch />
                     <button

@@ -274,6 +274,35 @@ table! {
     LinkWhyView => "views are map, clocks, gateway, ntp, hall, measures, anomalies, compare", "les vues sont map, clocks, gateway, ntp, hall, measures, anomalies, compare";
     LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
     LinkNotice => "About this link", "À propos de ce lien";
+    LinkLessonUnknown => "The link's lesson “{value}” is not a lesson of this app (lessons: {known}): no lesson was opened.", "La leçon « {value} » du lien n'existe pas dans cette application (leçons : {known}) : aucune leçon n'a été ouverte.";
+    LinkStepUnknown => "The link's step “{value}” is not a step of the lesson “{lesson}” (1 to {n}): its first step is shown.", "L'étape « {value} » du lien n'est pas une étape de la leçon « {lesson} » (1 à {n}) : sa première étape est affichée.";
+
+    // The guided lesson (issue 14 item 1)
+    Lesson => "Lesson", "Leçon";
+    LessonTip => "A guided lesson: the story of clocks and reservations, one question at a time. The class answers, then the step runs and the answer is shown in the view.", "Une leçon guidée : l'histoire des horloges et des réservations, une question à la fois. La classe répond, puis l'étape est jouée et la réponse est montrée dans la vue.";
+    LessonTitle => "Guided lesson", "Leçon guidée";
+    LessonChapter => "Chapter {i} of {n}", "Chapitre {i} sur {n}";
+    LessonProgress => "step {i} of {n}", "étape {i} sur {n}";
+    LessonProgressTip => "Where the class is in the whole course: every step of every chapter, counted.", "Où en est la classe dans tout le cours : chaque étape de chaque chapitre, comptée.";
+    LessonQuestion => "Question to the class", "Question à la classe";
+    LessonChoose => "The class answers first: pick a choice, then run.", "La classe répond d'abord : choisissez une réponse, puis lancez.";
+    LessonChoiceTip => "The class's answer: the step runs once one is picked.", "La réponse de la classe : l'étape se lance une fois qu'elle est choisie.";
+    LessonRun => "▶ Run", "▶ Lancer";
+    LessonRunTip => "Run this step's scenario to its end, then show the answer in the view.", "Jouer le scénario de cette étape jusqu'au bout, puis montrer la réponse dans la vue.";
+    LessonRight => "Right!", "Bonne réponse !";
+    LessonWrong => "Not this time: the run says “{answer}”.", "Pas cette fois : la simulation répond « {answer} ».";
+    LessonFigure => "The run's figure", "Le chiffre de la simulation";
+    LessonFigureTip => "Read from the end of this run's report; the same figure is outlined in the view.", "Lu dans le rapport de fin de cette simulation ; le même chiffre est entouré dans la vue.";
+    LessonWhy => "What happened, and why", "Ce qui s'est passé, et pourquoi";
+    LessonTry => "Try it yourself", "Essayez vous-même";
+    LessonTryTip => "Leave the lesson with this scenario loaded, at its start: change a clock, a policy, and play.", "Quitter la leçon avec ce scénario chargé, à son début : changez une horloge, une politique, et lancez.";
+    LessonPrev => "← Previous", "← Précédente";
+    LessonNext => "Next →", "Suivante →";
+    LessonPrevTip => "The previous step (its scenario is loaded again).", "L'étape précédente (son scénario est rechargé).";
+    LessonNextTip => "The next step, or the next chapter's first.", "L'étape suivante, ou la première du chapitre suivant.";
+    LessonClose => "Close the lesson", "Fermer la leçon";
+    LessonEnd => "End of the course: every chapter is done.", "Fin du cours : tous les chapitres sont faits.";
+    LessonFailed => "This step could not be read from its run: {why}", "Cette étape n'a pas pu être lue dans sa simulation : {why}";
     LinkRunStart => "the run's start", "le début de la simulation";
 
     // Servers

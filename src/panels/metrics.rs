@@ -33,7 +33,12 @@ fn Row(
             <dt>
                 <Term label=label tip=tip />
             </dt>
-            <dd data-testid=format!("metric-{id}") data-value=move || raw.get()>
+            <dd
+                data-testid=format!("metric-{id}")
+                data-measure=id
+                data-value=move || raw.get()
+                data-measure-value=move || raw.get()
+            >
                 {move || value.get()}
             </dd>
         </div>

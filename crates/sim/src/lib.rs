@@ -18,6 +18,7 @@ pub mod hall;
 pub mod host;
 pub mod kernel;
 pub mod layers;
+pub mod lesson;
 pub mod log;
 pub mod metrics;
 pub mod msg;

@@ -46,6 +46,8 @@ pub fn ServerCard(
             class="server-card"
             style=format!("--server: {}", server_colour(i))
             data-testid=format!("server-{n}")
+            data-server=n
+            data-confirmed=move || view.with(|v| v.as_ref().map_or(0, |v| v.confirmed)).to_string()
         >
             <div class="card-main">
                 <span class="swatch" aria-hidden="true"></span>
@@ -64,6 +66,8 @@ pub fn ServerCard(
                     class:behind=move || { offset_ns() < 0 }
                     data-testid=format!("server-offset-{n}")
                     data-value=move || offset_ns().to_string()
+                    data-measure=format!("servers.{i}.offset_ms")
+                    data-measure-value=move || (offset_ns() as f64 / 1e6).to_string()
                 >
                     {delta}
                 </span>
