@@ -900,4 +900,6 @@ table! {
     CmpAsA => "as in a", "comme dans a";
     CmpPreset => "b's preset", "préréglage de b";
     CmpPresetTip => "Run b from another preset, with a's seed (as driftlab compare --b preset=P); as in a: the scenario on screen.", "Jouer b depuis un autre préréglage, avec la graine de a (comme driftlab compare --b preset=P) ; comme dans a : le scénario à l'écran.";
+    FigTimestamps => "timestamps", "horodatages";
+    FigAsks => "asks (round trips)", "demandes (allers-retours)";
 }
