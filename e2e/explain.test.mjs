@@ -2,7 +2,8 @@
 // - Open an anomaly of extreme_drift: its sentence (English, then French) and its
 //   time-space diagram (the servers as lines, the decisive stamps), its seat named.
 // - Open the side-by-side of extreme_drift, local-timestamp against commit-wait with
-//   ε = 31 s: the holds taken back vanish in the second pane, and the latency cost shows.
+//   ε = 31 s: one timeline moves both panes to the same instant; the holds taken back
+//   vanish in the second pane, and the latency cost shows.
 // Screenshots to look at: target/screenshots/explain-{wrong-winner,fr}-*.png and
 // compare-commit-wait-*.png, at 1280x720 and 1920x1080.
 import assert from 'node:assert/strict';
@@ -77,6 +78,22 @@ for (const size of SIZES) {
     await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=commit-wait&eps=31000`);
     await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
     const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+    const time = async (side) => (await page.locator(`[data-testid="compare-time-${side}"]`).textContent());
+    // One timeline for both panes: a click at its middle shows both runs at that instant.
+    const track = await page.locator('[data-testid="scrubber"]').boundingBox();
+    await page.mouse.click(track.x + track.width / 2, track.y + track.height / 2);
+    const mid = await page.locator('[data-testid="scrubber"]').getAttribute('data-t');
+    await page.waitForFunction((t) => document.querySelector('[data-testid="compare-time-b"]')
+      ?.textContent.includes(t.slice(0, 8)), mid);
+    assert.equal((await time('a')).replace(/^\D+/, ''), (await time('b')).replace(/^\D+/, ''));
+    assert.ok(await value('cmp-a-revoked') > 0, 'holds taken back by the middle of the run');
+    assert.equal(await value('cmp-b-revoked'), 0);
+    // Its end: both runs over, compared whole.
+    await page.focus('[data-testid="scrubber"]');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => /over/.test(document.querySelector('[data-testid="compare-time-b"]')
+      ?.textContent ?? ''));
+    assert.match(await time('a'), /over/);
     assert.ok(await value('cmp-a-revoked') > 50, 'local timestamps take holds back');
     assert.equal(await value('cmp-b-revoked'), 0, 'commit-wait takes none back');
     assert.equal(await value('cmp-b-double_bookings'), 0);
@@ -87,7 +104,7 @@ for (const size of SIZES) {
     assert.match(await page.locator('[data-testid="compare-pane-b"]').textContent(),
       /holds taken back\s*0/);
     assert.match(await page.locator('[data-testid="compare-summary"]').textContent(),
-      /Seats that ended with another holder: \d+/);
+      /Seats with another holder: \d+/);
     await screenshot(page, `compare-commit-wait-${tag}`);
     // Every figure, on demand: what else the wait changed.
     await page.click('[data-testid="compare-all"] summary');
@@ -114,6 +131,10 @@ test('side by side, NTP on in b and another preset for b', () => withPage(async 
   await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=local-timestamp`);
   await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
   const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+  await page.focus('[data-testid="scrubber"]');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => /over/.test(document.querySelector('[data-testid="compare-time-b"]')
+    ?.textContent ?? ''));
   // The same policy and scenario: b is a.
   assert.equal(await value('cmp-b-wrong_winners'), await value('cmp-a-wrong_winners'));
   const a = await value('cmp-a-wrong_winners');

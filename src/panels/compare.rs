@@ -1,24 +1,35 @@
 //! Side by side: the scenario on screen (a) and the same crowd and seed under another
 //! policy (b), both run to their end, in two panes: what the cure fixed (holds taken
 //! back, wrong winners, double bookings) and what it cost (confirmation time,
-//! refusals), each of b's figures with its difference; under them the seats that
-//! ended with another holder and the anomalies found in one run only. The second
-//! policy and its ε are in the URL (`?view=compare&vs=commit-wait&eps=31000`).
+//! refusals), each of b's figures with its difference; under them the seats held by
+//! someone else and the anomalies found in one run only. The second policy and its ε
+//! are in the URL (`?view=compare&vs=commit-wait&eps=31000`).
 //!
-//! Not a feed: both runs are computed from the scenario (a pure call into the core)
-//! when the view opens or the scenario, the policy or ε changes.
+//! One timeline for both: run a is the run on screen, which the timeline under the
+//! view plays and scrubs; run b is a seekable run of its own ([`data::run_b`]), built
+//! when the view opens or b's settings or the scenario change, and a feed shows both at
+//! a's instant ([`data::at_instant`]).
 
 pub mod data;
 
 use crate::components::scenario_bar::policy_text;
 use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
 use crate::url;
-use data::{default_eps_ms, name_of, parse_eps, side_by_side, Other, PANE};
-use driftlab_sim::compare::Comparison;
+use data::{at_instant, default_eps_ms, name_of, parse_eps, run_b, AtInstant, Other, PANE};
 use driftlab_sim::presets::PRESETS;
-use driftlab_sim::Policy;
+use driftlab_sim::timeline::Timeline;
+use driftlab_sim::{Config, Policy, Time};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Frames between two reads of both runs while playing (two reports and a comparison).
+const SHOWN_EVERY: u32 = 6;
+
+/// Run b and what it was built from.
+type RunB = Option<((Config, Other), Result<Timeline, String>)>;
 
 fn figure(l: Lang, x: f64, ms: bool) -> String {
     if ms {
@@ -76,9 +87,43 @@ pub fn ComparePanel() -> impl IntoView {
         ntp: b_ntp.get(),
         preset: b_preset.get(),
     });
-    let result = Memo::new(move |_| {
-        let b = other.get();
-        ui.scenario.with(|c| side_by_side(c, &b))
+    // Run b, rebuilt only when the scenario or b's settings change.
+    let b_run: Rc<RefCell<RunB>> = Rc::new(RefCell::new(None));
+    let rebuild = {
+        let b_run = b_run.clone();
+        move |cfg: Config, b: Other| {
+            let mut slot = b_run.borrow_mut();
+            if slot
+                .as_ref()
+                .is_some_and(|(key, _)| *key == (cfg.clone(), b.clone()))
+            {
+                return false;
+            }
+            let run = run_b(&cfg, &b);
+            *slot = Some(((cfg, b), run));
+            true
+        }
+    };
+    rebuild(ui.scenario.get_untracked(), other.get_untracked());
+    let shown = ctx.feed(
+        Spec::new(Cadence::Every(SHOWN_EVERY))
+            .on_change(|s| s.events().wrapping_mul(0x9E37_79B9) ^ s.now().0 as u64),
+        {
+            let b_run = b_run.clone();
+            move |src| -> Result<AtInstant, String> {
+                match b_run.borrow_mut().as_mut() {
+                    Some((_, Ok(b))) => Ok(at_instant(src.sim(), b, "a", "b")),
+                    Some((_, Err(e))) => Err(e.clone()),
+                    None => Err(String::new()),
+                }
+            }
+        },
+    );
+    Effect::new(move |_| {
+        let (cfg, b) = (ui.scenario.get(), other.get());
+        if rebuild(cfg, b) {
+            shown.refresh();
+        }
     });
     Effect::new(move |_| {
         let (p, e) = (vs.get(), eps.get());
@@ -200,17 +245,24 @@ pub fn ComparePanel() -> impl IntoView {
                     </span>
                 </Show>
             </div>
-            {move || match result.get() {
+            {move || match shown.signal().get() {
                 Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
-                Ok(c) => {
-                    panes(ui.lang.get(), c, ui.scenario.with(|c| c.policy), &other.get()).into_any()
+                Ok(at) => {
+                    panes(ui.lang.get(), at, ui.scenario.with(|c| c.policy), &other.get()).into_any()
                 }
             }}
         </section>
     }
 }
 
-fn panes(l: Lang, c: Comparison, pa: Policy, b: &Other) -> impl IntoView {
+/// A pane's instant: "at 10:02:00.000", or "over, at …" once its run has ended.
+fn instant(l: Lang, t: Time, done: bool) -> String {
+    let key = if done { Txt::CmpOver } else { Txt::CmpAt };
+    l.t(key).replace("{t}", &t.to_string())
+}
+
+fn panes(l: Lang, at: AtInstant, pa: Policy, b: &Other) -> impl IntoView {
+    let c = at.comparison;
     let pane = |side: char, label: &str| {
         let cards = PANE
             .iter()
@@ -238,6 +290,13 @@ fn panes(l: Lang, c: Comparison, pa: Policy, b: &Other) -> impl IntoView {
         view! {
             <div class=format!("cmp-pane pane-{side}") data-testid=format!("compare-pane-{side}")>
                 <h3>{format!("{side}: {label}")}</h3>
+                <p class="cmp-time" data-testid=format!("compare-time-{side}")>
+                    {if side == 'a' {
+                        instant(l, at.a_now, at.a_done)
+                    } else {
+                        instant(l, at.b_now, at.b_done)
+                    }}
+                </p>
                 {cards}
             </div>
         }
