@@ -904,4 +904,7 @@ table! {
     FigAsks => "asks (round trips)", "demandes (allers-retours)";
     CmpAt => "at {t}", "à {t}";
     CmpOver => "over, at {t}", "terminée, à {t}";
+    JsonlHistory => "history (JSON lines)", "historique (lignes JSON)";
+    JsonlTip => "Download the run's history as JSON lines: one observation per line, with the true time, the node and its clock's reading (format: docs/HISTORY.md).", "Télécharger l'historique de la simulation en lignes JSON : une observation par ligne, avec le temps vrai, le nœud et la lecture de son horloge (format : docs/HISTORY.md).";
+    LinkWhyOnOff => "on, off or same, as in a", "on, off ou same, comme dans a";
 }
