@@ -3,7 +3,8 @@
 //! back, wrong winners, double bookings) and what it cost (confirmation time,
 //! refusals), each of b's figures with its difference; under them the seats held by
 //! someone else and the anomalies found in one run only. The second policy and its ε
-//! are in the URL (`?view=compare&vs=commit-wait&eps=31000`).
+//! are in the URL (`?view=compare&vs=commit-wait&eps=31000`), and b's NTP and preset
+//! when they are not as in a (`&vs_ntp=on&vs_preset=reset`).
 //!
 //! One timeline for both: run a is the run on screen, which the timeline under the
 //! view plays and scrubs; run b is a seekable run of its own ([`data::run_b`]), built
@@ -70,7 +71,8 @@ fn b_label(l: Lang, b: &Other) -> String {
 pub fn ComparePanel() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
-    let link = url::parse(&url::query_pairs()).vs;
+    let start = url::parse(&url::query_pairs());
+    let link = start.vs;
     let vs = RwSignal::new(link.0.unwrap_or(Policy::CommitWait));
     let eps = RwSignal::new(
         link.1
@@ -79,8 +81,8 @@ pub fn ComparePanel() -> impl IntoView {
     let eps_text = RwSignal::new(eps.get_untracked().to_string());
     let eps_bad = RwSignal::new(false);
     // b's NTP (`None`: as in a) and preset (`None`: a's scenario).
-    let b_ntp = RwSignal::new(None::<bool>);
-    let b_preset = RwSignal::new(None::<&'static str>);
+    let b_ntp = RwSignal::new(start.vs_ntp);
+    let b_preset = RwSignal::new(start.vs_preset);
     let other = Memo::new(move |_| Other {
         policy: vs.get(),
         eps_ms: eps.get(),
@@ -125,9 +127,20 @@ pub fn ComparePanel() -> impl IntoView {
             shown.refresh();
         }
     });
+    // b's choices in the link (`vs_ntp` and `vs_preset` only when not as in a).
     Effect::new(move |_| {
         let (p, e) = (vs.get(), eps.get());
-        url::set_params(&[("vs", p.name().to_string()), ("eps", e.to_string())]);
+        let ntp = match b_ntp.get() {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "",
+        };
+        url::set_params(&[
+            ("vs", p.name().to_string()),
+            ("eps", e.to_string()),
+            ("vs_ntp", ntp.to_string()),
+            ("vs_preset", b_preset.get().unwrap_or("").to_string()),
+        ]);
     });
     let commit = move |text: String| match parse_eps(&text) {
         Some(v) => {
