@@ -739,7 +739,7 @@ table! {
     DgReleased => "released", "libérée";
     DgPaid => "paid", "payée";
     CmpTitle => "Side by side: the same crowd, another cure", "Côte à côte : la même foule, un autre remède";
-    CmpHint => "b: the same crowd and seed under another policy. The timeline below moves both runs to the same true time; at its end, both are over.", "b : la même foule et la même graine sous une autre politique. La frise du bas amène les deux simulations au même temps vrai ; à sa fin, les deux sont terminées.";
+    CmpHint => "Same crowd and seed; the timeline moves both runs to one true time.", "Même foule, même graine ; la frise amène les deux au même temps vrai.";
     CmpEpsTip => "commit-wait's clock uncertainty ε, in milliseconds (with NTP on, each server's root distance is used instead). It must cover the true clock error: the view starts one second above the largest clock offset.", "L'incertitude d'horloge ε de commit-wait, en millisecondes (avec NTP, la distance racine de chaque serveur la remplace). Elle doit couvrir l'erreur réelle des horloges : la vue part d'une seconde au-dessus du plus grand décalage.";
     CmpEpsBad => "ε must be a number of milliseconds above 0 and at most 600000.", "ε doit être un nombre de millisecondes supérieur à 0 et d'au plus 600000.";
     CmpRevoked => "holds taken back", "réservations reprises";

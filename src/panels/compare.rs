@@ -302,14 +302,16 @@ fn panes(l: Lang, at: AtInstant, pa: Policy, b: &Other) -> impl IntoView {
             .collect_view();
         view! {
             <div class=format!("cmp-pane pane-{side}") data-testid=format!("compare-pane-{side}")>
-                <h3>{format!("{side}: {label}")}</h3>
-                <p class="cmp-time" data-testid=format!("compare-time-{side}")>
-                    {if side == 'a' {
-                        instant(l, at.a_now, at.a_done)
-                    } else {
-                        instant(l, at.b_now, at.b_done)
-                    }}
-                </p>
+                <h3>
+                    {format!("{side}: {label}")}
+                    <span class="cmp-time" data-testid=format!("compare-time-{side}")>
+                        {if side == 'a' {
+                            instant(l, at.a_now, at.a_done)
+                        } else {
+                            instant(l, at.b_now, at.b_done)
+                        }}
+                    </span>
+                </h3>
                 {cards}
             </div>
         }
