@@ -2,9 +2,11 @@
 // - Open an anomaly of extreme_drift: its sentence (English, then French) and its
 //   time-space diagram (the servers as lines, the decisive stamps), its seat named.
 // - Open the side-by-side of extreme_drift, local-timestamp against commit-wait with
-//   ε = 31 s: the holds taken back vanish in the second pane, and the latency cost shows.
+//   ε = 31 s: one timeline moves both panes to the same instant; the holds taken back
+//   vanish in the second pane, and the latency cost shows.
 // Screenshots to look at: target/screenshots/explain-{wrong-winner,fr}-*.png and
-// compare-commit-wait-*.png, at 1280x720 and 1920x1080.
+// compare-commit-wait-*.png and compare-mid-*.png (both panes mid-timeline), at 1280x720 and
+// 1920x1080.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
@@ -77,6 +79,23 @@ for (const size of SIZES) {
     await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=commit-wait&eps=31000`);
     await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
     const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+    const time = async (side) => (await page.locator(`[data-testid="compare-time-${side}"]`).textContent());
+    // One timeline for both panes: a click at its middle shows both runs at that instant.
+    const track = await page.locator('[data-testid="scrubber"]').boundingBox();
+    await page.mouse.click(track.x + track.width / 2, track.y + track.height / 2);
+    const mid = await page.locator('[data-testid="scrubber"]').getAttribute('data-t');
+    await page.waitForFunction((t) => document.querySelector('[data-testid="compare-time-b"]')
+      ?.textContent.includes(t.slice(0, 8)), mid);
+    assert.equal((await time('a')).replace(/^\D+/, ''), (await time('b')).replace(/^\D+/, ''));
+    assert.ok(await value('cmp-a-revoked') > 0, 'holds taken back by the middle of the run');
+    assert.equal(await value('cmp-b-revoked'), 0);
+    await screenshot(page, `compare-mid-${tag}`);
+    // Its end: both runs over, compared whole.
+    await page.focus('[data-testid="scrubber"]');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => /over/.test(document.querySelector('[data-testid="compare-time-b"]')
+      ?.textContent ?? ''));
+    assert.match(await time('a'), /over/);
     assert.ok(await value('cmp-a-revoked') > 50, 'local timestamps take holds back');
     assert.equal(await value('cmp-b-revoked'), 0, 'commit-wait takes none back');
     assert.equal(await value('cmp-b-double_bookings'), 0);
@@ -87,7 +106,7 @@ for (const size of SIZES) {
     assert.match(await page.locator('[data-testid="compare-pane-b"]').textContent(),
       /holds taken back\s*0/);
     assert.match(await page.locator('[data-testid="compare-summary"]').textContent(),
-      /Seats that ended with another holder: \d+/);
+      /Seats with another holder: \d+/);
     await screenshot(page, `compare-commit-wait-${tag}`);
     // Every figure, on demand: what else the wait changed.
     await page.click('[data-testid="compare-all"] summary');
@@ -114,6 +133,10 @@ test('side by side, NTP on in b and another preset for b', () => withPage(async 
   await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&policy=local-timestamp&view=compare&vs=local-timestamp`);
   await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
   const value = async (id) => num(await page.locator(`[data-testid="${id}"]`).textContent());
+  await page.focus('[data-testid="scrubber"]');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => /over/.test(document.querySelector('[data-testid="compare-time-b"]')
+    ?.textContent ?? ''));
   // The same policy and scenario: b is a.
   assert.equal(await value('cmp-b-wrong_winners'), await value('cmp-a-wrong_winners'));
   const a = await value('cmp-a-wrong_winners');
@@ -130,5 +153,27 @@ test('side by side, NTP on in b and another preset for b', () => withPage(async 
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-pane-b"] h3')
     .textContent.includes('reset'));
   assert.equal(await value('cmp-b-wrong_winners'), 0);
+  // b's choices are in the link: it reopens the same side by side.
+  await page.selectOption('[data-testid="compare-ntp"]', 'on');
+  await page.waitForFunction(() => /vs_ntp=on/.test(location.search));
+  assert.match(page.url(), /vs_preset=reset/);
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
+  assert.equal(await page.inputValue('[data-testid="compare-ntp"]'), 'on');
+  assert.equal(await page.inputValue('[data-testid="compare-preset"]'), 'reset');
+  assert.match(await page.locator('[data-testid="compare-pane-b"] h3').textContent(), /reset, NTP on/);
+  assert.deepEqual(pageErrors(page), []);
+}));
+
+test('a bad choice of b in the link is named, in French, and b is as in a', () => withPage(async (page, baseUrl) => {
+  await page.goto(`${baseUrl}?lang=fr&preset=extreme_drift&view=compare&vs=hlc&vs_ntp=peut-etre&vs_preset=enorme`);
+  await page.waitForSelector('[data-testid="compare-pane-b"]', { timeout: 30_000 });
+  const notice = await page.locator('[data-testid="link-notice"]').textContent();
+  assert.match(notice, /« vs_ntp=peut-etre » dans le lien a été refusé \(on, off ou same, comme dans a\)/);
+  assert.match(notice, /« vs_preset=enorme » dans le lien a été refusé \(préréglage inconnu\)/);
+  assert.equal(await page.inputValue('[data-testid="compare-ntp"]'), 'same');
+  assert.equal(await page.inputValue('[data-testid="compare-preset"]'), '');
   assert.deepEqual(pageErrors(page), []);
 }));

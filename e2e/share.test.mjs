@@ -2,7 +2,7 @@
 // A link made after clock edits and a fault reproduces the same figures after reload; a
 // bad field or action in a link is named in the notice (EN and FR); export then import
 // gives the same scenario and a bad file is refused with the field and its range, the
-// running scenario unchanged; the CSV tables download and parse; a chart saves as a
+// running scenario unchanged; the CSV tables and the JSON-lines history download and parse; a chart saves as a
 // 1920 × 1080 PNG. Screenshot: target/screenshots/share-panel-<size>.png.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -214,6 +214,15 @@ test('the tables download as CSV that parses; a chart as a 1920 × 1080 PNG; the
         // French sentences, commas and all, each in one field.
         assert.ok(rows.some((r) => r[0] === 'wrong_winner' && /^La place .*, /.test(r[5])), rows[1].join(' | '));
       }
+    }
+    // The history as JSON lines: one observation a line, each with its head fields.
+    const jsonl = await download(page, '[data-testid="jsonl-history"]');
+    assert.equal(jsonl.name, 'driftlab-extreme_drift-seed42-history.jsonl');
+    const obs = jsonl.text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const historyCsv = parseCsv((await download(page, '[data-testid="csv-history"]')).text);
+    assert.equal(obs.length, historyCsv.length - 1, 'as many as the CSV history has rows');
+    for (const o of obs.slice(0, 50)) {
+      for (const k of ['t', 't_ns', 'node', 'local', 'local_ns', 'obs']) assert.ok(k in o, `${k}`);
     }
     await closeShare(page);
     const png = await download(page, '[data-testid="chart-offsets"] [data-testid="chart-png"]');

@@ -38,6 +38,12 @@ pub struct Start {
     pub notices: Vec<Notice>,
     /// The side-by-side view's second run: its policy (`vs`) and ε in ms (`eps`).
     pub vs: (Option<Policy>, Option<f64>),
+    /// The side-by-side view's second run: NTP on or off on every server (`vs_ntp=on`,
+    /// `off`; `same` or absent: as in a).
+    pub vs_ntp: Option<bool>,
+    /// The side-by-side view's second run: another preset, with a's seed
+    /// (`vs_preset=NAME`; `same` or absent: a's scenario).
+    pub vs_preset: Option<&'static str>,
     /// The run's live actions (`act=`), in the order they happened.
     pub actions: Vec<Acted>,
     /// The guided lesson to open (`lesson=`) and its step (`step=`), as given: the
@@ -215,6 +221,8 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         at: None,
         notices: Vec::new(),
         vs: (None, None),
+        vs_ntp: None,
+        vs_preset: None,
         actions: Vec::new(),
         lesson: None,
     };
@@ -298,6 +306,23 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             "step" => {
                 let lesson = start.lesson.take().map(|l| l.0).unwrap_or_default();
                 start.lesson = Some((lesson, Some(v.clone())));
+                continue;
+            }
+            "vs_ntp" => {
+                match v.as_str() {
+                    "on" => start.vs_ntp = Some(true),
+                    "off" => start.vs_ntp = Some(false),
+                    "same" => start.vs_ntp = None,
+                    _ => refuse(k, v, Txt::LinkWhyOnOff, "same".into()),
+                }
+                continue;
+            }
+            "vs_preset" => {
+                match driftlab_sim::presets::PRESETS.iter().find(|p| p.name == v) {
+                    Some(p) => start.vs_preset = Some(p.name),
+                    None if v == "same" => start.vs_preset = None,
+                    None => refuse(k, v, Txt::LinkWhyPreset, "same".into()),
+                }
                 continue;
             }
             "act" => {
@@ -533,7 +558,7 @@ pub fn remove_params(keys: &[&str]) {
 }
 
 /// Sets `key=value` pairs in the page's URL, replacing the current entry (the rest of
-/// the query string is kept).
+/// the query string is kept); an empty value takes its key out.
 pub fn set_params(pairs: &[(&str, String)]) {
     let Some(w) = web_sys::window() else {
         return;
@@ -543,7 +568,11 @@ pub fn set_params(pairs: &[(&str, String)]) {
         return;
     };
     for (k, v) in pairs {
-        params.set(k, v);
+        if v.is_empty() {
+            params.delete(k);
+        } else {
+            params.set(k, v);
+        }
     }
     let url = format!("?{}", String::from(params.to_string()));
     if let Ok(h) = w.history() {
@@ -679,6 +708,40 @@ mod tests {
         assert!(en[1].starts_with("The link's “eps=-1” was refused (ε must be a number"));
         // start_demo's clocks are up to 5 s off: one second more.
         assert!(en[1].ends_with("6000 is used instead."), "{}", en[1]);
+    }
+
+    #[test]
+    fn the_side_by_side_takes_b_s_ntp_and_preset() {
+        let s = parse(&pairs(&[
+            ("view", "compare"),
+            ("vs", "hlc"),
+            ("vs_ntp", "on"),
+            ("vs_preset", "major_drift"),
+        ]));
+        assert_eq!(s.vs.0, Some(Policy::Hlc));
+        assert_eq!((s.vs_ntp, s.vs_preset), (Some(true), Some("major_drift")));
+        assert!(s.notices.is_empty());
+        let s = parse(&pairs(&[("vs_ntp", "off"), ("vs_preset", "same")]));
+        assert_eq!((s.vs_ntp, s.vs_preset), (Some(false), None));
+        // Old links (no vs_ntp, no vs_preset): b as in a.
+        let s = parse(&pairs(&[("view", "compare"), ("vs", "commit-wait")]));
+        assert_eq!((s.vs_ntp, s.vs_preset), (None, None));
+        assert!(s.notices.is_empty());
+        // Bad values: refused, said in both languages, b as in a.
+        let s = parse(&pairs(&[("vs_ntp", "maybe"), ("vs_preset", "huge_drift")]));
+        assert_eq!((s.vs_ntp, s.vs_preset), (None, None));
+        let en: Vec<String> = s.notices.iter().map(|n| n.text(Lang::En)).collect();
+        assert_eq!(
+            en,
+            [
+                "The link's “vs_ntp=maybe” was refused (on, off or same, as in a); same is used instead.",
+                "The link's “vs_preset=huge_drift” was refused (no such preset); same is used instead.",
+            ]
+        );
+        assert_eq!(
+            s.notices[0].text(Lang::Fr),
+            "« vs_ntp=maybe » dans le lien a été refusé (on, off ou same, comme dans a) ; same est utilisé à la place."
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The share button and its panel: the link to this run at this moment (copied, or
 //! selected for a manual copy when the browser refuses the clipboard), the scenario as
-//! a JSON file (export, import), and the run's tables as CSV files.
+//! a JSON file (export, import), the run's tables as CSV files, and its history as
+//! JSON lines.
 
 use crate::ctx::{use_ctx, Ctx};
 use crate::download;
@@ -21,7 +22,7 @@ fn current_link(ctx: Ctx) -> String {
             let at = (sim.events() > 0).then(|| sim.now());
             let extra: Vec<(String, String)> = url::query_pairs()
                 .into_iter()
-                .filter(|(k, _)| k == "vs" || k == "eps")
+                .filter(|(k, _)| matches!(k.as_str(), "vs" | "eps" | "vs_ntp" | "vs_preset"))
                 .collect();
             url::share_query(e.config(), e.timeline().actions(), view, at, &extra)
         })
@@ -213,6 +214,16 @@ pub fn ShareMenu() -> impl IntoView {
             })
             .collect_view()
     };
+    // The history as JSON lines (docs/HISTORY.md), beside the CSV tables.
+    let history_json = move |_| {
+        if let Some(text) = ctx.with_engine(|e| csv::history_json_lines(e.sim())) {
+            let _ = download::save_text(
+                &format!("{}-history.jsonl", file_stem(ctx)),
+                "application/x-ndjson;charset=utf-8",
+                &text,
+            );
+        }
+    };
     view! {
         <span class="share">
             <button
@@ -287,7 +298,16 @@ pub fn ShareMenu() -> impl IntoView {
                         })}
                     </p>
                     <h2>{move || ctx.t(Txt::Tables)}</h2>
-                    <div class="share-row tables">{tables}</div>
+                    <div class="share-row tables">
+                        {tables}
+                        <button
+                            data-testid="jsonl-history"
+                            title=move || ctx.t(Txt::JsonlTip)
+                            on:click=history_json
+                        >
+                            {move || ctx.t(Txt::JsonlHistory)}
+                        </button>
+                    </div>
                 </div>
             </Show>
         </span>

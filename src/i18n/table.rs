@@ -772,7 +772,7 @@ table! {
     DgReleased => "released", "libérée";
     DgPaid => "paid", "payée";
     CmpTitle => "Side by side: the same crowd, another cure", "Côte à côte : la même foule, un autre remède";
-    CmpHint => "b: the same crowd and seed under another policy; both run to the end.", "b : la même foule et la même graine sous une autre politique ; les deux jouées jusqu'au bout.";
+    CmpHint => "Same crowd and seed; the timeline moves both runs to one true time.", "Même foule, même graine ; la frise amène les deux au même temps vrai.";
     CmpEpsTip => "commit-wait's clock uncertainty ε, in milliseconds (with NTP on, each server's root distance is used instead). It must cover the true clock error: the view starts one second above the largest clock offset.", "L'incertitude d'horloge ε de commit-wait, en millisecondes (avec NTP, la distance racine de chaque serveur la remplace). Elle doit couvrir l'erreur réelle des horloges : la vue part d'une seconde au-dessus du plus grand décalage.";
     CmpEpsBad => "ε must be a number of milliseconds above 0 and at most 600000.", "ε doit être un nombre de millisecondes supérieur à 0 et d'au plus 600000.";
     CmpRevoked => "holds taken back", "réservations reprises";
@@ -782,7 +782,7 @@ table! {
     CmpP50 => "confirmation, median", "confirmation, médiane";
     CmpAll => "Every figure of both runs", "Tous les chiffres des deux parties";
     CmpRefused => "refused", "refusées";
-    CmpSummary => "Seats that ended with another holder: {seats}. Anomalies only in a: {only_a}; only in b: {only_b} (same kind, seat and customer).", "Places finies chez un autre détenteur : {seats}. Anomalies seulement dans a : {only_a} ; seulement dans b : {only_b} (même type, place et client).";
+    CmpSummary => "Seats with another holder: {seats}. Anomalies only in a: {only_a}; only in b: {only_b} (same kind, seat and customer).", "Places chez un autre détenteur : {seats}. Anomalies seulement dans a : {only_a} ; seulement dans b : {only_b} (même type, place et client).";
 
     // Share, export, import (issue 9 items 3 and 6)
     LinkWhyRange => "must be between {lo} and {hi}{unit}", "doit être entre {lo} et {hi}{unit}";
@@ -933,4 +933,11 @@ table! {
     CmpAsA => "as in a", "comme dans a";
     CmpPreset => "b's preset", "préréglage de b";
     CmpPresetTip => "Run b from another preset, with a's seed (as driftlab compare --b preset=P); as in a: the scenario on screen.", "Jouer b depuis un autre préréglage, avec la graine de a (comme driftlab compare --b preset=P) ; comme dans a : le scénario à l'écran.";
+    FigTimestamps => "timestamps", "horodatages";
+    FigAsks => "asks (round trips)", "demandes (allers-retours)";
+    CmpAt => "at {t}", "à {t}";
+    CmpOver => "over, at {t}", "terminée, à {t}";
+    JsonlHistory => "history (JSON lines)", "historique (lignes JSON)";
+    JsonlTip => "Download the run's history as JSON lines: one observation per line, with the true time, the node and its clock's reading (format: docs/HISTORY.md).", "Télécharger l'historique de la simulation en lignes JSON : une observation par ligne, avec le temps vrai, le nœud et la lecture de son horloge (format : docs/HISTORY.md).";
+    LinkWhyOnOff => "on, off or same, as in a", "on, off ou same, comme dans a";
 }

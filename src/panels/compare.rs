@@ -1,24 +1,36 @@
 //! Side by side: the scenario on screen (a) and the same crowd and seed under another
 //! policy (b), both run to their end, in two panes: what the cure fixed (holds taken
 //! back, wrong winners, double bookings) and what it cost (confirmation time,
-//! refusals), each of b's figures with its difference; under them the seats that
-//! ended with another holder and the anomalies found in one run only. The second
-//! policy and its ε are in the URL (`?view=compare&vs=commit-wait&eps=31000`).
+//! refusals), each of b's figures with its difference; under them the seats held by
+//! someone else and the anomalies found in one run only. The second policy and its ε
+//! are in the URL (`?view=compare&vs=commit-wait&eps=31000`), and b's NTP and preset
+//! when they are not as in a (`&vs_ntp=on&vs_preset=reset`).
 //!
-//! Not a feed: both runs are computed from the scenario (a pure call into the core)
-//! when the view opens or the scenario, the policy or ε changes.
+//! One timeline for both: run a is the run on screen, which the timeline under the
+//! view plays and scrubs; run b is a seekable run of its own ([`data::run_b`]), built
+//! when the view opens or b's settings or the scenario change, and a feed shows both at
+//! a's instant ([`data::at_instant`]).
 
 pub mod data;
 
 use crate::components::scenario_bar::policy_text;
 use crate::ctx::use_ctx;
+use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
 use crate::url;
-use data::{default_eps_ms, name_of, parse_eps, side_by_side, Other, PANE};
-use driftlab_sim::compare::Comparison;
+use data::{at_instant, default_eps_ms, name_of, parse_eps, run_b, AtInstant, Other, PANE};
 use driftlab_sim::presets::PRESETS;
-use driftlab_sim::Policy;
+use driftlab_sim::timeline::Timeline;
+use driftlab_sim::{Config, Policy, Time};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Frames between two reads of both runs while playing (two reports and a comparison).
+const SHOWN_EVERY: u32 = 6;
+
+/// Run b and what it was built from.
+type RunB = Option<((Config, Other), Result<Timeline, String>)>;
 
 fn figure(l: Lang, x: f64, ms: bool) -> String {
     if ms {
@@ -59,7 +71,8 @@ fn b_label(l: Lang, b: &Other) -> String {
 pub fn ComparePanel() -> impl IntoView {
     let ctx = use_ctx();
     let ui = ctx.ui;
-    let link = url::parse(&url::query_pairs()).vs;
+    let start = url::parse(&url::query_pairs());
+    let link = start.vs;
     let vs = RwSignal::new(link.0.unwrap_or(Policy::CommitWait));
     let eps = RwSignal::new(
         link.1
@@ -68,21 +81,66 @@ pub fn ComparePanel() -> impl IntoView {
     let eps_text = RwSignal::new(eps.get_untracked().to_string());
     let eps_bad = RwSignal::new(false);
     // b's NTP (`None`: as in a) and preset (`None`: a's scenario).
-    let b_ntp = RwSignal::new(None::<bool>);
-    let b_preset = RwSignal::new(None::<&'static str>);
+    let b_ntp = RwSignal::new(start.vs_ntp);
+    let b_preset = RwSignal::new(start.vs_preset);
     let other = Memo::new(move |_| Other {
         policy: vs.get(),
         eps_ms: eps.get(),
         ntp: b_ntp.get(),
         preset: b_preset.get(),
     });
-    let result = Memo::new(move |_| {
-        let b = other.get();
-        ui.scenario.with(|c| side_by_side(c, &b))
+    // Run b, rebuilt only when the scenario or b's settings change.
+    let b_run: Rc<RefCell<RunB>> = Rc::new(RefCell::new(None));
+    let rebuild = {
+        let b_run = b_run.clone();
+        move |cfg: Config, b: Other| {
+            let mut slot = b_run.borrow_mut();
+            if slot
+                .as_ref()
+                .is_some_and(|(key, _)| *key == (cfg.clone(), b.clone()))
+            {
+                return false;
+            }
+            let run = run_b(&cfg, &b);
+            *slot = Some(((cfg, b), run));
+            true
+        }
+    };
+    rebuild(ui.scenario.get_untracked(), other.get_untracked());
+    let shown = ctx.feed(
+        Spec::new(Cadence::Every(SHOWN_EVERY))
+            .on_change(|s| s.events().wrapping_mul(0x9E37_79B9) ^ s.now().0 as u64),
+        {
+            let b_run = b_run.clone();
+            move |src| -> Result<AtInstant, String> {
+                match b_run.borrow_mut().as_mut() {
+                    Some((_, Ok(b))) => Ok(at_instant(src.sim(), b, "a", "b")),
+                    Some((_, Err(e))) => Err(e.clone()),
+                    None => Err(String::new()),
+                }
+            }
+        },
+    );
+    Effect::new(move |_| {
+        let (cfg, b) = (ui.scenario.get(), other.get());
+        if rebuild(cfg, b) {
+            shown.refresh();
+        }
     });
+    // b's choices in the link (`vs_ntp` and `vs_preset` only when not as in a).
     Effect::new(move |_| {
         let (p, e) = (vs.get(), eps.get());
-        url::set_params(&[("vs", p.name().to_string()), ("eps", e.to_string())]);
+        let ntp = match b_ntp.get() {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "",
+        };
+        url::set_params(&[
+            ("vs", p.name().to_string()),
+            ("eps", e.to_string()),
+            ("vs_ntp", ntp.to_string()),
+            ("vs_preset", b_preset.get().unwrap_or("").to_string()),
+        ]);
     });
     let commit = move |text: String| match parse_eps(&text) {
         Some(v) => {
@@ -200,17 +258,24 @@ pub fn ComparePanel() -> impl IntoView {
                     </span>
                 </Show>
             </div>
-            {move || match result.get() {
+            {move || match shown.signal().get() {
                 Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
-                Ok(c) => {
-                    panes(ui.lang.get(), c, ui.scenario.with(|c| c.policy), &other.get()).into_any()
+                Ok(at) => {
+                    panes(ui.lang.get(), at, ui.scenario.with(|c| c.policy), &other.get()).into_any()
                 }
             }}
         </section>
     }
 }
 
-fn panes(l: Lang, c: Comparison, pa: Policy, b: &Other) -> impl IntoView {
+/// A pane's instant: "at 10:02:00.000", or "over, at …" once its run has ended.
+fn instant(l: Lang, t: Time, done: bool) -> String {
+    let key = if done { Txt::CmpOver } else { Txt::CmpAt };
+    l.t(key).replace("{t}", &t.to_string())
+}
+
+fn panes(l: Lang, at: AtInstant, pa: Policy, b: &Other) -> impl IntoView {
+    let c = at.comparison;
     let pane = |side: char, label: &str| {
         let cards = PANE
             .iter()
@@ -237,7 +302,16 @@ fn panes(l: Lang, c: Comparison, pa: Policy, b: &Other) -> impl IntoView {
             .collect_view();
         view! {
             <div class=format!("cmp-pane pane-{side}") data-testid=format!("compare-pane-{side}")>
-                <h3>{format!("{side}: {label}")}</h3>
+                <h3>
+                    {format!("{side}: {label}")}
+                    <span class="cmp-time" data-testid=format!("compare-time-{side}")>
+                        {if side == 'a' {
+                            instant(l, at.a_now, at.a_done)
+                        } else {
+                            instant(l, at.b_now, at.b_done)
+                        }}
+                    </span>
+                </h3>
                 {cards}
             </div>
         }

@@ -64,6 +64,8 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
         "version" => Txt::FigVersion,
         "keys" => Txt::FigKeys,
         "hit_ratio" => Txt::FigHitRatio,
+        "timestamps" => Txt::FigTimestamps,
+        "asks" => Txt::FigAsks,
         _ => return name,
     };
     lang.t(key)

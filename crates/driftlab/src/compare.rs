@@ -41,6 +41,7 @@ fn side(args: &CompareArgs, settings: &str) -> Result<RunArgs, String> {
         json: false,
         ntpq: false,
         explain: false,
+        history: None,
     };
     for pair in settings.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((key, value)) = pair.split_once('=') else {

@@ -55,6 +55,10 @@ pub struct RunArgs {
     /// After the table, explain the first anomaly of each kind in one sentence.
     #[arg(long)]
     pub explain: bool,
+    /// Also write the run's history to FILE as JSON lines: one observation per line
+    /// (format: docs/HISTORY.md).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub history: Option<PathBuf>,
 }
 
 /// Every anomaly of the run, explained: kind, true time, requests, text in English and
@@ -105,6 +109,10 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
     let (cfg, actions) = build_scenario(args)?;
     let mut sim = Sim::with_actions(cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
     sim.run();
+    if let Some(path) = &args.history {
+        std::fs::write(path, driftlab_sim::csv::history_json_lines(&sim))
+            .map_err(|e| format!("cannot write the history to {}: {e}", path.display()))?;
+    }
     let report = sim.report();
     if args.json {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;

@@ -493,3 +493,58 @@ fn an_exported_scenario_replays_its_live_actions() {
     assert!(err.contains("config.crowd.customers"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn history_writes_one_observation_per_line_as_json() {
+    let dir = std::env::temp_dir().join(format!("driftlab-history-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("run.jsonl");
+    let file = path.to_str().unwrap();
+    let out = driftlab(&[
+        "run",
+        "--preset",
+        "extreme_drift",
+        "--duration",
+        "60",
+        "--history",
+        file,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.ends_with('\n'));
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    // Every request sent is one `sent` line; the head fields on every line, in
+    // true-time order.
+    let sent = lines.iter().filter(|l| l["obs"] == "sent").count() as u64;
+    assert_eq!(sent, report["requests"].as_u64().unwrap());
+    let mut last = 0;
+    for l in &lines {
+        for key in ["t", "t_ns", "node", "local", "local_ns", "obs"] {
+            assert!(!l[key].is_null(), "{key} in {l}");
+        }
+        let t = l["t_ns"].as_i64().unwrap();
+        assert!(t >= last);
+        last = t;
+    }
+    // A file that cannot be written: a clear message.
+    let out = driftlab(&[
+        "run",
+        "--duration",
+        "10",
+        "--history",
+        "/nonexistent/dir/run.jsonl",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("cannot write the history to /nonexistent/dir/run.jsonl"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -253,6 +253,13 @@ pub struct TsoConfig {
     /// Windows when the oracle is cut off from every server (default none): no claim
     /// can be stamped meanwhile.
     pub outages: Vec<OutageConfig>,
+    /// Batching (default 1: off): a server gathers up to this many claims and asks the
+    /// oracle for that many consecutive timestamps in one round trip (1 to 64).
+    pub batch: u32,
+    /// With batching: how long the first claim of a batch waits for others, by the
+    /// server's clock, milliseconds (default 2; 0 to 1 000, and at most `timeout_ms`).
+    /// A full batch leaves at once.
+    pub batch_window_ms: f64,
 }
 
 impl Default for TsoConfig {
@@ -260,6 +267,8 @@ impl Default for TsoConfig {
         TsoConfig {
             timeout_ms: 1000.0,
             outages: Vec::new(),
+            batch: 1,
+            batch_window_ms: 2.0,
         }
     }
 }
@@ -278,6 +287,14 @@ impl TsoConfig {
     /// Checks every field; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_range("tso.timeout_ms", self.timeout_ms, 1.0, 600_000.0, " ms")?;
+        check_range("tso.batch", self.batch as f64, 1.0, 64.0, "")?;
+        check_range(
+            "tso.batch_window_ms",
+            self.batch_window_ms,
+            0.0,
+            1000.0_f64.min(self.timeout_ms),
+            " ms",
+        )?;
         for (i, o) in self.outages.iter().enumerate() {
             let f = |name: &str| format!("tso.outages[{i}].{name}");
             check_range(&f("from_s"), o.from_s, 0.0, 86_400.0, " s since midnight")?;

@@ -223,6 +223,38 @@ pub fn history(sim: &Sim) -> String {
     )
 }
 
+/// The history the checkers keep as JSON lines (docs/HISTORY.md): one observation per
+/// line, in true-time order, each a JSON object with `t` (the true instant,
+/// `HH:MM:SS.fffffffff`), `t_ns` (the same, nanoseconds since midnight), `node` (the
+/// host that made it), `local` and `local_ns` (its clock's reading, the same two
+/// ways), `obs` (its kind, snake_case), then the observation's own fields as the core
+/// names them. Lines end with `\n`; the file ends with one.
+pub fn history_json_lines(sim: &Sim) -> String {
+    let mut out = String::new();
+    for s in &sim.truth().history {
+        let obs = serde_json::to_string(&s.obs).expect("an observation serializes");
+        let head = serde_json::json!({
+            "t": clock(s.t),
+            "t_ns": s.t.0,
+            "node": node_name(sim, s.from),
+            "local": clock(s.local),
+            "local_ns": s.local.0,
+        });
+        // The head's fields in this order, then the observation's (`obs` first, then
+        // its fields in the order the core declares them).
+        out.push_str(&format!(
+            "{{\"t\":{},\"t_ns\":{},\"node\":{},\"local\":{},\"local_ns\":{},{}\n",
+            head["t"],
+            head["t_ns"],
+            head["node"],
+            head["local"],
+            head["local_ns"],
+            &obs[1..]
+        ));
+    }
+    out
+}
+
 /// Every anomaly found so far, in the order found: its kind, true instant, request,
 /// seat, and its explanation in `lang` (empty while its proof is incomplete).
 pub fn anomalies(sim: &Sim, lang: Lang) -> String {
@@ -337,5 +369,49 @@ mod tests {
         // French sentences hold commas: quoted, one record per anomaly.
         assert!(fr.contains(",\"") && fr.contains("wrong_winner,"), "{fr}");
         assert_eq!(fr.matches("\r\n").count(), 1 + n);
+    }
+
+    /// One click, by hand: server-1 2 s fast, server-2 exact, customers 20 ms from the
+    /// servers, no jitter, no service time. Customer 0 clicks seat A1 (seat 0) through
+    /// server-1 at 10:00:10 (request 0, sent by the crowd's exact clock); it reaches
+    /// server-1 at 10:00:10.020, whose clock reads 10:00:12.020, and is held and
+    /// confirmed at once. The history keeps what can prove an anomaly: these four
+    /// observations (not the login, the answer, nor the copy to server-2, which
+    /// changes nothing).
+    #[test]
+    fn the_history_as_json_lines_one_observation_each() {
+        use crate::net::Jitter;
+        let mut c = presets::preset("reset").unwrap();
+        c.servers.truncate(2);
+        c.servers[0].clock.offset_ms = 2000.0;
+        c.servers[1].clock.offset_ms = 0.0;
+        c.crowd.customers = 0;
+        c.crowd.pay_fraction = 0.0;
+        c.network.client.base_ms = 20.0;
+        c.network.client.jitter = Jitter::None;
+        c.network.lan.base_ms = 10.0;
+        c.network.lan.jitter = Jitter::None;
+        c.network.service_ms = 0.0;
+        let mut sim = Sim::new(c).unwrap();
+        sim.script_click(Time::from_hms(10, 0, 10), 0, 0).unwrap();
+        sim.run();
+        let text = history_json_lines(&sim);
+        let lines: Vec<&str> = text.lines().collect();
+        let expected = [
+            r#"{"t":"10:00:10.000000000","t_ns":36010000000000,"node":"crowd","local":"10:00:10.000000000","local_ns":36010000000000,"obs":"sent","req":0,"customer":0,"seat":0,"kind":"claim","server":0}"#,
+            r#"{"t":"10:00:10.020000000","t_ns":36010020000000,"node":"server-1","local":"10:00:12.020000000","local_ns":36012020000000,"obs":"received","req":0}"#,
+            r#"{"t":"10:00:10.020000000","t_ns":36010020000000,"node":"server-1","local":"10:00:12.020000000","local_ns":36012020000000,"obs":"hold_granted","req":0}"#,
+            r#"{"t":"10:00:10.020000000","t_ns":36010020000000,"node":"server-1","local":"10:00:12.020000000","local_ns":36012020000000,"obs":"decided","req":0,"decision":{"decision":"confirmed"}}"#,
+        ];
+        assert_eq!(lines.len(), expected.len(), "{text}");
+        for (got, want) in lines.iter().zip(expected) {
+            assert_eq!(*got, want);
+        }
+        assert!(text.ends_with('\n'));
+        // Each line is a JSON object.
+        for l in &lines {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert!(v.is_object());
+        }
     }
 }

@@ -583,6 +583,58 @@ mod tests {
     }
 
     #[test]
+    fn the_oracles_batching_goes_in_a_link_within_its_range() {
+        let base = presets::preset("extreme_drift").unwrap();
+        let mut cfg = base.clone();
+        cfg.policy = crate::config::Policy::Tso;
+        cfg.tso.batch = 4;
+        cfg.tso.batch_window_ms = 5.0;
+        let got = config_pairs(&base, &cfg);
+        assert_eq!(
+            got,
+            pairs(&[
+                ("policy", "tso"),
+                ("tso.batch", "4"),
+                ("tso.batch_window_ms", "5.0")
+            ])
+        );
+        assert_eq!(apply_pairs(&base, &got), (cfg, Vec::new()));
+        // 65 claims a batch is out of range; a window longer than the timeout too.
+        let (back, problems) = apply_pairs(
+            &base,
+            &pairs(&[("tso.batch", "65"), ("tso.batch_window_ms", "1500")]),
+        );
+        assert_eq!(back, base);
+        assert_eq!(
+            problems,
+            vec![
+                Problem::Refused {
+                    key: "tso.batch".into(),
+                    value: "65".into(),
+                    reason: Reason::Range(Range {
+                        lo: 1.0,
+                        hi: 64.0,
+                        unit: "".into(),
+                        got: 65.0
+                    }),
+                    used: "1".into(),
+                },
+                Problem::Refused {
+                    key: "tso.batch_window_ms".into(),
+                    value: "1500".into(),
+                    reason: Reason::Range(Range {
+                        lo: 0.0,
+                        hi: 1000.0,
+                        unit: " ms".into(),
+                        got: 1500.0
+                    }),
+                    used: "2.0".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn actions_in_a_link_and_back() {
         let cases = [
             Acted {

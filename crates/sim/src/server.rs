@@ -91,6 +91,11 @@ pub struct Rules {
     pub merge_bound: i64,
     /// `tso`: how long a server waits for the oracle before refusing, ns.
     pub tso_timeout: i64,
+    /// `tso`: claims asked per round trip at most (1: each claim asks alone).
+    pub tso_batch: u32,
+    /// `tso` with batching: how long the first claim of a batch waits for others,
+    /// local ns.
+    pub tso_batch_window: i64,
     /// Fail closed: refuse requests while this host's NTP client is not synchronised.
     pub fail_closed: bool,
     /// `no-lock`: the lock around check-then-insert.
@@ -119,6 +124,10 @@ pub struct Server {
     epsilon: i64,
     /// `tso`: claims waiting for the oracle's timestamp.
     asking: Vec<ReqId>,
+    /// `tso` with batching: the claims gathered for the next ask, in arrival order.
+    batch: Vec<tso::Asked>,
+    /// `tso` with batching: the number of the batch being gathered.
+    batch_no: u32,
     /// Its worker threads and accept queue, if instances have them.
     pool: Option<Pool>,
     /// `no-lock` with a lock: the claim of this instance that holds it.
@@ -206,6 +215,8 @@ impl Server {
             clock: Order::default(),
             epsilon: rules.epsilon,
             asking: Vec::new(),
+            batch: Vec::new(),
+            batch_no: 0,
             pool: None,
             holder: None,
             waiting: std::collections::VecDeque::new(),
@@ -502,6 +513,7 @@ impl Server {
                     Policy::LocalTimestamp | Policy::Lamport | Policy::Hlc | Policy::CommitWait => {
                         self.claim_local(r, seat, stamp, order, cx)
                     }
+                    Policy::Tso if self.rules.tso_batch > 1 => self.gather(r, seat, stamp, cx),
                     Policy::Tso => {
                         cx.send(
                             ORACLE,
@@ -759,8 +771,70 @@ impl Server {
         }
     }
 
-    /// `tso`: no timestamp came in time: the claim is refused.
+    /// `tso` with batching (`tso.batch` above 1, the way TiDB's clients ask PD): the
+    /// claim joins the batch being gathered. The first claim of a batch opens its
+    /// window (`tso.batch_window_ms`, by this server's clock); the batch leaves for the
+    /// oracle when it is full or when the window closes, as one message, and the
+    /// oracle answers with as many consecutive timestamps in one message. Each claim
+    /// still gives up after `tso.timeout_ms` from its arrival.
+    ///
+    /// Every claim of a batch reached this server before the batch left, and the
+    /// oracle stamps the batch in one go, in the order the claims arrived: the
+    /// timestamps stay in the true order claims reached the oracle (a batch counting
+    /// as reaching it when it does). What it costs: up to the window's wait before the
+    /// round trip; what it buys: one round trip and one message to the oracle for up
+    /// to `tso.batch` claims.
+    fn gather(&mut self, r: ReqId, seat: SeatId, stamp: Time, cx: &mut Cx<'_>) {
+        self.asking.push(r);
+        cx.wake_in(self.rules.tso_timeout, Msg::OracleTimeout { req: r });
+        self.batch.push(tso::Asked {
+            req: r,
+            seat,
+            stamp,
+        });
+        if self.batch.len() == 1 {
+            let batch = self.batch_no;
+            cx.wake_in(self.rules.tso_batch_window, Msg::BatchDue { batch });
+        }
+        if self.batch.len() >= self.rules.tso_batch as usize {
+            self.send_batch(cx);
+        }
+    }
+
+    /// `tso` with batching: the claims gathered go to the oracle in one message.
+    fn send_batch(&mut self, cx: &mut Cx<'_>) {
+        self.batch_no = self.batch_no.wrapping_add(1);
+        if self.batch.is_empty() {
+            return;
+        }
+        let asks = std::mem::take(&mut self.batch).into_boxed_slice();
+        cx.send(ORACLE, tso::Msg::Batch(asks));
+    }
+
+    /// `tso` with batching: batch number `batch`'s window is over (ignored if it left
+    /// full already).
+    fn on_batch_due(&mut self, batch: u32, cx: &mut Cx<'_>) {
+        if batch == self.batch_no {
+            self.send_batch(cx);
+        }
+    }
+
+    /// `tso` with batching: the oracle's consecutive timestamps, one per claim asked.
+    fn on_stamps(&mut self, first: Time, asks: &[tso::Asked], cx: &mut Cx<'_>) {
+        for (i, a) in asks.iter().enumerate() {
+            self.on_stamp(a.req, a.seat, a.stamp, first + i as i64, cx);
+        }
+    }
+
+    /// `tso`: no timestamp came in time: the claim is refused (a claim still waiting
+    /// in a batch leaves it).
     fn on_oracle_timeout(&mut self, r: ReqId, cx: &mut Cx<'_>) {
+        let gathered = self.batch.len();
+        self.batch.retain(|a| a.req != r);
+        if gathered > 0 && self.batch.is_empty() {
+            // The window armed for this batch must not cut a later one short.
+            self.batch_no = self.batch_no.wrapping_add(1);
+        }
         if let Some(k) = self.asking.iter().position(|&q| q == r) {
             self.asking.swap_remove(k);
             self.answer(r, Decision::Refused(Refusal::NoTimestamp), cx);
@@ -850,6 +924,8 @@ impl Build for Server {
             epsilon: ms_to_nanos(cfg.commit_wait.epsilon_ms),
             merge_bound: cfg.merge_bound_ns(),
             tso_timeout: ms_to_nanos(cfg.tso.timeout_ms),
+            tso_batch: cfg.tso.batch,
+            tso_batch_window: ms_to_nanos(cfg.tso.batch_window_ms),
             fail_closed: cfg.ntp.fail_closed,
             lock: cfg.instances.lock,
             reply_loss: cfg.instances.reply_loss,
@@ -971,6 +1047,8 @@ impl Node for Server {
                 ts,
             } => self.on_stamp(req, seat, stamp, ts, cx),
             Msg::OracleTimeout { req } => self.on_oracle_timeout(req, cx),
+            Msg::Stamps { first, asks } => self.on_stamps(first, &asks, cx),
+            Msg::BatchDue { batch } => self.on_batch_due(batch, cx),
             Msg::Fault(m) => self.set_mode(m),
             Msg::Probe { seq } => cx.send_background(GATEWAY, gateway::Msg::ProbeOk { seq }),
             Msg::Freed { epoch } => self.on_freed(epoch, cx),
@@ -1065,6 +1143,8 @@ mod tests {
             epsilon: SEC,
             merge_bound: 201 * MS,
             tso_timeout: SEC,
+            tso_batch: 1,
+            tso_batch_window: 2 * MS,
             fail_closed: false,
             lock: LockKind::None,
             reply_loss: 0.0,

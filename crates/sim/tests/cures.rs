@@ -4,6 +4,7 @@
 
 use driftlab_sim::config::OutageConfig;
 use driftlab_sim::log::Refusal;
+use driftlab_sim::net::Jitter;
 use driftlab_sim::obs::{Decision, Obs};
 use driftlab_sim::time::{MS, SEC};
 use driftlab_sim::truth::{AnomalyKind, Stamped};
@@ -279,6 +280,79 @@ fn with_the_oracle_cut_off_stamping_stops() {
         "and those in flight when the cut began"
     );
     assert_eq!(r.consistency.requests_without_outcome, 0);
+}
+
+#[test]
+fn a_batch_of_four_claims_costs_one_round_trip_to_the_oracle() {
+    // server-1 3 s fast, server-2 3 s slow. Every link exact: customers 20 ms from the
+    // servers, the oracle 10 ms from them (the LAN). Batches of 4, a 5 ms window.
+    let mut c = two_servers([3.0, -3.0], Policy::Tso);
+    c.network.client.jitter = Jitter::None;
+    c.network.client.base_ms = 20.0;
+    c.network.lan.jitter = Jitter::None;
+    c.network.lan.base_ms = 10.0;
+    c.tso.batch = 4;
+    c.tso.batch_window_ms = 5.0;
+    let mut sim = Sim::new(c).unwrap();
+    // Alice, seat 0 via server-2 at .000: reaches it at .020, alone in her batch, which
+    // leaves when its window closes (.025) and reaches the oracle at .035.
+    let alice = sim.script_click(after_opening(10_000), 0, 1).unwrap();
+    // Via server-1: Bob (seat 0) at .010, Dan (seat 1) .011, Eve (seat 2) .012, Fay
+    // (seat 0) .013: they reach it at .030 to .033; the fourth fills the batch, which
+    // leaves at once and reaches the oracle at .043: timestamps .043 + 0, 1, 2, 3 ns.
+    let bob = sim.script_click(after_opening(10_010), 0, 0).unwrap();
+    let dan = sim.script_click(after_opening(10_011), 1, 0).unwrap();
+    let eve = sim.script_click(after_opening(10_012), 2, 0).unwrap();
+    let fay = sim.script_click(after_opening(10_013), 0, 0).unwrap();
+    sim.run();
+    let [a, b, d, e, f] = [alice, bob, dan, eve, fay].map(|who| claim_of(&sim, who));
+    assert_eq!(order(&sim, a), Order::of_time(after_opening(10_035)));
+    let t_oracle = after_opening(10_043);
+    for (i, q) in [b, d, e, f].into_iter().enumerate() {
+        assert_eq!(
+            order(&sim, q),
+            Order::of_time(t_oracle + i as i64),
+            "claim {i}"
+        );
+    }
+    // Two asks in all, one per batch; five timestamps.
+    let oracle = sim
+        .layers()
+        .into_iter()
+        .find(|l| l.layer == Layer::Tso)
+        .expect("the oracle's layer");
+    assert_eq!(
+        oracle.nodes[0].figures,
+        vec![("timestamps", 5.0), ("asks", 2.0)]
+    );
+    // server-1 decides all four when the answer is back, at .053: Fay, who filled the
+    // batch, waited exactly one round trip (20 ms); Bob, the first, 3 ms more. Alice
+    // waited her window and a round trip: 25 ms.
+    let paths = received_and_decided(&sim);
+    let wait = |q: usize| {
+        let (Some(rx), Some((t, _))) = paths[q] else {
+            panic!("claim {q} received and decided")
+        };
+        t - rx
+    };
+    assert_eq!(
+        [a, b, d, e, f].map(wait),
+        [25 * MS, 23 * MS, 22 * MS, 21 * MS, 20 * MS]
+    );
+    // Alice, the first to reach a server and the oracle, keeps seat 0 whatever the
+    // clocks. Bob was confirmed by server-1 before Alice's hold was replicated to it
+    // (the oracle does not stop double bookings for the replication lag): revoked.
+    // Fay, stamped after Bob on the same server, is refused.
+    assert_eq!(sim.seat_story(0).unwrap().holders, vec![alice]);
+    let req = sim.requests();
+    assert_eq!(req[f].outcome, Outcome::Refused(Refusal::Taken));
+    assert_eq!(
+        [d, e].map(|q| sim.seat_story(req[q].seat).unwrap().holders),
+        [vec![dan], vec![eve]]
+    );
+    let r = sim.report();
+    assert_eq!(r.wrong_winners, 0);
+    assert_eq!(r.revoked, 1, "Bob's hold");
 }
 
 /// Commit-wait over seeds 1..=20 of extreme_drift (NTP off) with ε = `eps_ms`: the

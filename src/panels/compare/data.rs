@@ -1,10 +1,12 @@
 //! The side-by-side view's data: the scenario on screen (run a) and the same crowd and
-//! seed under another policy (run b), both run to their end by the core and compared
-//! (`driftlab_sim::compare`). Tested natively.
+//! seed under another policy (run b), compared by the core (`driftlab_sim::compare`).
+//! Run b is a [`Timeline`] of its own, sought to run a's instant: the timeline under
+//! the view scrubs both ([`at_instant`]). Tested natively.
 
 use crate::i18n::Txt;
 use driftlab_sim::compare::{compare, Comparison};
-use driftlab_sim::{Config, Policy, Sim};
+use driftlab_sim::timeline::{Pos, Timeline};
+use driftlab_sim::{Config, Policy, Sim, Time};
 
 /// The largest ε the view accepts, ms (ten minutes).
 pub const EPS_MAX_MS: f64 = 600_000.0;
@@ -88,7 +90,46 @@ pub fn side_by_side(cfg: &Config, b: &Other) -> Result<Comparison, String> {
     Ok(compare(&a, &b_run, cfg.policy.name(), &b.label()))
 }
 
-/// The figures each pane shows, with their names; `true` for times (ms).
+/// Run b, to seek: its whole run computed once (for its end), its cursor at its start.
+pub fn run_b(cfg: &Config, b: &Other) -> Result<Timeline, String> {
+    Timeline::new(variant(cfg, b)?, &[]).map_err(|e| e.to_string())
+}
+
+/// Both runs at one instant of the shared timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AtInstant {
+    /// The comparison of both runs as they are at that instant.
+    pub comparison: Comparison,
+    /// Run a's true time.
+    pub a_now: Time,
+    /// Run b's true time: a's, or b's end if b ended before it (or once a has ended).
+    pub b_now: Time,
+    /// Whether run a is over.
+    pub a_done: bool,
+    /// Whether run b is over.
+    pub b_done: bool,
+}
+
+/// Both runs at run a's instant: `b` sought to the same true time (the state playing
+/// it to that instant reaches), then compared with `a`. Once `a` is over, `b` is shown
+/// at its own end (a cure that makes confirmations wait can end later), so that the
+/// end of the timeline shows both runs finished.
+pub fn at_instant(a: &Sim, b: &mut Timeline, a_label: &str, b_label: &str) -> AtInstant {
+    let t = if a.finished() { b.end() } else { a.now() };
+    if b.sim().now() != t || (a.finished() && !b.sim().finished()) {
+        b.seek(Pos::At(t));
+    }
+    let bs = b.sim();
+    AtInstant {
+        comparison: compare(a, bs, a_label, b_label),
+        a_now: a.now(),
+        b_now: bs.now(),
+        a_done: a.finished(),
+        b_done: bs.finished(),
+    }
+}
+
+/// The figures each pane shows/// The figures each pane shows, with their names; `true` for times (ms).
 pub const PANE: [(&str, Txt, bool); 6] = [
     ("revoked", Txt::CmpRevoked, false),
     ("wrong_winners", Txt::MWrongWinners, false),
@@ -211,5 +252,55 @@ mod tests {
         major.seed = 9;
         assert_eq!(v, major);
         assert_eq!(other.label(), "local-timestamp, major_drift");
+    }
+
+    /// One timeline for both panes: at any instant of run a, run b is shown as playing
+    /// it to the same true time leaves it (its own run to that instant, independently);
+    /// backwards too; and at a's end, both are finished and compare as whole runs.
+    #[test]
+    fn both_panes_follow_one_timeline() {
+        let mut c = presets::preset("extreme_drift").unwrap();
+        c.crowd.customers = 300;
+        c.policy = Policy::LocalTimestamp;
+        let other = Other {
+            policy: Policy::CommitWait,
+            eps_ms: 31_000.0,
+            ntp: None,
+            preset: None,
+        };
+        let mut b = run_b(&c, &other).unwrap();
+        let mut a = Timeline::new(c.clone(), &[]).unwrap();
+        let opening = c.sale.opening();
+        let sec = driftlab_sim::time::SEC;
+        for t in [opening + 90 * sec, opening + 20 * sec, opening + 150 * sec] {
+            a.seek(Pos::At(t));
+            let shown = at_instant(a.sim(), &mut b, "a", "b");
+            assert_eq!((shown.a_now, shown.b_now), (t, t));
+            assert!(!shown.a_done && !shown.b_done);
+            // Independently: run b played from its start to t.
+            let mut played = Sim::new(variant(&c, &other).unwrap()).unwrap();
+            played.run_until(t);
+            assert_eq!(b.sim().trace_hash(), played.trace_hash());
+            let mut a_played = Sim::new(c.clone()).unwrap();
+            a_played.run_until(t);
+            assert_eq!(
+                shown.comparison,
+                compare(&a_played, &played, "a", "b"),
+                "at {t}"
+            );
+        }
+        // At 90 s, the holds taken back so far in a, none in b.
+        a.seek(Pos::At(opening + 90 * sec));
+        let shown = at_instant(a.sim(), &mut b, "a", "b");
+        let revoked = shown.comparison.row("revoked").unwrap();
+        assert!(revoked.a > 0.0 && revoked.b == 0.0, "{revoked:?}");
+        // The end of a: both finished, the same as the whole runs compared.
+        a.seek(Pos::At(a.end()));
+        let shown = at_instant(a.sim(), &mut b, "a", "b");
+        assert!(shown.a_done && shown.b_done);
+        assert_eq!(shown.b_now, b.end());
+        let whole = side_by_side(&c, &other).unwrap();
+        assert_eq!(shown.comparison.rows, whole.rows);
+        assert_eq!(shown.comparison.seats_changed, whole.seats_changed);
     }
 }

@@ -119,4 +119,19 @@ pub enum Msg {
         /// The claim.
         req: ReqId,
     },
+    /// The timestamp oracle's answer to a batch (`tso.batch` above 1): the claims in
+    /// the order they were asked, the first getting `first`, the next `first` + 1 ns,
+    /// and so on.
+    Stamps {
+        /// The first claim's timestamp.
+        first: Time,
+        /// The claims of the batch, as asked.
+        asks: Box<[crate::msg::tso::Asked]>,
+    },
+    /// Timer (`tso.batch` above 1): the batching window of batch number `batch` is
+    /// over: its claims go to the oracle, however many there are.
+    BatchDue {
+        /// The batch's number (a batch already sent full is not sent again).
+        batch: u32,
+    },
 }
