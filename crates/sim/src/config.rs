@@ -329,6 +329,9 @@ pub struct Config {
     pub feed: crate::feed::config::FeedConfig,
     /// A cache-aside cache and its readers, on the data path (default off).
     pub cache: crate::cache::config::CacheConfig,
+    /// The business's prices and costs, for the bill of the run (the run never reads
+    /// them).
+    pub business: crate::cost::config::BusinessConfig,
 }
 
 impl Default for Config {
@@ -352,6 +355,7 @@ impl Default for Config {
             data: crate::data::config::DataConfig::default(),
             feed: crate::feed::config::FeedConfig::default(),
             cache: crate::cache::config::CacheConfig::default(),
+            business: crate::cost::config::BusinessConfig::default(),
         }
     }
 }
@@ -482,6 +486,7 @@ impl Config {
         self.data.validate(n)?;
         self.feed.validate()?;
         self.cache.validate(self.data.enabled)?;
+        self.business.validate()?;
         if self.data.enabled {
             // The data path's database nodes model claims, reads, inserts and
             // payments; not yet the global lock nor idempotency keys.

@@ -673,6 +673,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         feed: Default::default(),
         instances: Default::default(),
         cache: Default::default(),
+        business: Default::default(),
     }
 }
 
