@@ -125,7 +125,8 @@ pub struct SaleConfig {
     pub start_s: f64,
     /// Official opening, seconds since midnight (default 36 000 = 10:00:00).
     pub opening_s: f64,
-    /// How long customers keep coming after the start, seconds (default 600).
+    /// How long customers keep coming after the start, seconds (default 600; at most
+    /// 86 400, a day).
     pub duration_s: f64,
     /// Hold time-to-live awaiting payment, seconds (default 300).
     pub hold_ttl_s: f64,
@@ -443,7 +444,7 @@ impl Config {
             86_400.0,
             " s since midnight",
         )?;
-        check_range("sale.duration_s", s.duration_s, 1.0, 6.0 * 3600.0, " s")?;
+        check_range("sale.duration_s", s.duration_s, 1.0, 86_400.0, " s")?;
         check_range("sale.hold_ttl_s", s.hold_ttl_s, 1.0, 3600.0, " s")?;
         check_range("sale.token_ttl_s", s.token_ttl_s, 1.0, 86_400.0, " s")?;
         check_range("sale.token_leeway_s", s.token_leeway_s, 0.0, 600.0, " s")?;
