@@ -499,7 +499,7 @@ impl Sim {
     fn on_sample(&mut self) {
         let now = self.k.now;
         // Storage, not the run: which samples are kept changes no event.
-        let keep = self.sampled % self.sample_every == 0;
+        let keep = self.sampled.is_multiple_of(self.sample_every);
         self.sampled += 1;
         if keep {
             self.history.t.push(now);
