@@ -9,7 +9,7 @@ import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
-const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare', 'data', 'sources', 'feed', 'load'];
+const VIEWS = ['map', 'clocks', 'gateway', 'ntp', 'hall', 'measures', 'anomalies', 'compare', 'data', 'sources', 'feed', 'load', 'bill'];
 // The core's list of layers (for_each_layer! in crates/sim/src/msg.rs) and the view
 // each opens.
 const LAYERS = {

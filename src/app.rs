@@ -9,6 +9,7 @@ use crate::components::tabs::ViewTabs;
 use crate::ctx::Ctx;
 use crate::i18n::{Lang, Txt};
 use crate::panels::anomalies::AnomaliesPanel;
+use crate::panels::bill::BillPanel;
 use crate::panels::change_feed::stale_map::StaleMapPanel;
 use crate::panels::change_feed::ChangeFeedPanel;
 use crate::panels::charts::data::ChartKind;
@@ -79,6 +80,7 @@ fn view_body(view: View) -> AnyView {
         }
         .into_any(),
         View::Load => view! { <LoadPanel /> }.into_any(),
+        View::Bill => view! { <BillPanel /> }.into_any(),
     }
 }
 

@@ -4,6 +4,7 @@
 //! what it reads from the run, and how often.
 
 pub mod anomalies;
+pub mod bill;
 pub mod change_feed;
 pub mod charts;
 pub mod compare;

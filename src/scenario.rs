@@ -84,12 +84,19 @@ impl Field {
 /// `unique`'s or `no-lock`'s).
 pub fn with_preset(current: &Config, name: &str) -> Result<Config, String> {
     let mut c = presets::preset(name)?;
-    let whole = presets::PRESETS
-        .iter()
-        .any(|p| p.name == name && p.group == presets::Group::Gateway);
+    // A load-balancing preset, or one whose sale starts at another hour than the
+    // default (`long_day`: a whole day from midnight), is taken whole: its crowd, hall
+    // and sale are what it shows.
+    let own_day = c.sale.start_s != driftlab_sim::config::SaleConfig::default().start_s;
+    let whole = own_day
+        || presets::PRESETS
+            .iter()
+            .any(|p| p.name == name && p.group == presets::Group::Gateway);
     let own_policy = whole || c.data.enabled || c.feed.enabled;
     c.seed = current.seed;
-    c.sale = current.sale.clone();
+    if !own_day {
+        c.sale = current.sale.clone();
+    }
     if !own_policy {
         c.policy = current.policy;
     }
@@ -179,6 +186,19 @@ pub fn hms(s: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `long_day` is a whole day from midnight: its sale, crowd and hall come with it,
+    /// not the bar's 10 o'clock flash sale.
+    #[test]
+    fn a_whole_day_keeps_its_own_sale_and_crowd() {
+        let bar = with_preset(&Config::default(), "start_demo").unwrap();
+        let c = with_preset(&bar, "long_day").unwrap();
+        assert_eq!((c.sale.start_s, c.sale.duration_s), (0.0, 86_400.0));
+        assert_eq!(c.crowd.customers, 4000);
+        assert_eq!((c.hall.rows, c.hall.cols), (40, 50));
+        let back = with_preset(&c, "major_drift").unwrap();
+        assert_eq!(back.sale.start_s, 0.0, "the bar keeps what is on screen");
+    }
 
     #[test]
     fn numbers_as_people_type_them() {

@@ -34,11 +34,13 @@ pub enum View {
     Feed,
     /// Load tests: a users × instances sweep run in Web Workers, plotted.
     Load,
+    /// What the run cost the business, line by line.
+    Bill,
 }
 
 impl View {
     /// Every view, in the order of the tabs.
-    pub const ALL: [View; 12] = [
+    pub const ALL: [View; 13] = [
         View::Map,
         View::Clocks,
         View::Gateway,
@@ -51,6 +53,7 @@ impl View {
         View::Sources,
         View::Feed,
         View::Load,
+        View::Bill,
     ];
 
     /// The view's name in the URL.
@@ -68,6 +71,7 @@ impl View {
             View::Sources => "sources",
             View::Feed => "feed",
             View::Load => "load",
+            View::Bill => "bill",
         }
     }
 
@@ -91,6 +95,7 @@ impl View {
             View::Sources => Txt::ViewSources,
             View::Feed => Txt::ViewFeed,
             View::Load => Txt::ViewLoad,
+            View::Bill => Txt::ViewBill,
         }
     }
 
@@ -121,6 +126,7 @@ mod tests {
         }
         assert_eq!(View::parse("clocks"), Some(View::Clocks));
         assert_eq!(View::parse("load"), Some(View::Load));
+        assert_eq!(View::parse("bill"), Some(View::Bill));
         assert_eq!(View::parse("Clocks"), None);
         assert_eq!(View::parse(""), None);
     }

@@ -234,6 +234,15 @@ pub fn MapPanel() -> impl IntoView {
                     {move || ctx.t(Txt::MapLoad)}
                     " →"
                 </button>
+                <button
+                    class="map-load"
+                    data-testid="map-bill"
+                    title=move || ctx.t(Txt::MapBillTip)
+                    on:click=move |_| ctx.open(View::Bill)
+                >
+                    {move || ctx.t(Txt::MapBill)}
+                    " →"
+                </button>
             </header>
             <div class="map-path" data-testid="map-path">{path}</div>
             <div class="map-link">

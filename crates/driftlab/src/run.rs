@@ -405,6 +405,97 @@ fn data_table(d: &driftlab_sim::report::DataReport) -> String {
     s
 }
 
+/// `1234.5` → `"1 234.50"`: euros with a thin grouping, as the table prints them.
+fn euros(x: f64) -> String {
+    let cents = (x * 100.0).round() as i64;
+    let (units, frac) = (cents.abs() / 100, cents.abs() % 100);
+    let digits = units.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{frac:02} €")
+}
+
+/// "What it cost the business": the bill, line by line, with the counts behind it.
+pub fn bill_table(b: &driftlab_sim::cost::Bill) -> String {
+    use driftlab_sim::cost::Item;
+    let mut s = String::from("\nWhat it cost the business\n");
+    let count = |x: f64| {
+        if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        }
+    };
+    let c = &b.counts;
+    for l in &b.lines {
+        let (label, note) = match l.item {
+            Item::UnsoldSeats => (
+                "unsold seats",
+                format!("of {} seats, × {} ticket", c.seats, euros(l.unit)),
+            ),
+            Item::GaveUp => (
+                "gave up",
+                format!(
+                    "{:.0} % of {} customers refused by a clock ({} requests), × {}",
+                    b.prices.give_up_share * 100.0,
+                    c.wrongly_refused_customers,
+                    c.wrongly_refused,
+                    euros(l.unit)
+                ),
+            ),
+            Item::DoubleBookings => (
+                "double bookings",
+                format!("refunded, × {} each", euros(l.unit)),
+            ),
+            Item::RevokedHolds => (
+                "holds taken back",
+                format!("one support ticket each, × {}", euros(l.unit)),
+            ),
+            Item::EarlyExpiries => (
+                "holds expired early",
+                format!("one support ticket each, × {}", euros(l.unit)),
+            ),
+        };
+        s.push_str(&format!(
+            "  {label:<20}{:>8}{:>14}   {note}\n",
+            count(l.count),
+            euros(l.amount)
+        ));
+    }
+    let total = |s: &mut String, label: &str, x: f64, note: &str| {
+        s.push_str(&format!("  {label:<28}{:>14}   {note}\n", euros(x),));
+    };
+    total(
+        &mut s,
+        "revenue lost",
+        b.revenue_lost,
+        "unsold seats and customers who gave up",
+    );
+    total(
+        &mut s,
+        "refunds and support",
+        b.refunds_and_support,
+        "double bookings, holds taken back or expired early",
+    );
+    total(
+        &mut s,
+        "total",
+        b.total,
+        &format!("against {} of tickets sold", euros(b.revenue)),
+    );
+    s.push_str(&format!(
+        "  {:<20}{:>8}   customers who met at least one of these\n",
+        "customers affected", b.customers_affected
+    ));
+    s
+}
+
 /// The report as a table a student can read.
 pub fn table(r: &Report) -> String {
     let mut s = String::new();
@@ -540,6 +631,7 @@ pub fn table(r: &Report) -> String {
             );
         }
     }
+    s.push_str(&bill_table(&r.bill));
     s.push_str(&format!(
         "\n  {:<10}{:>12}{:>10}{:>8}{:>11}{:>9}{:>10}{:>10}\n",
         "server", "offset", "requests", "share", "confirmed", "refused", "p50", "p99"

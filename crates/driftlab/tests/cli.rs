@@ -39,9 +39,20 @@ fn json_report_has_every_documented_key() {
         "servers",
         "events",
         "trace_hash",
+        "bill",
     ] {
         assert!(r.get(key).is_some(), "missing {key}");
     }
+    for key in [
+        "revenue_lost",
+        "refunds_and_support",
+        "total",
+        "customers_affected",
+        "lines",
+    ] {
+        assert!(r["bill"].get(key).is_some(), "bill lacks {key}");
+    }
+    assert_eq!(r["bill"]["lines"][0]["item"], "unsold_seats");
     assert_eq!(r["preset"], "extreme_drift");
     assert_eq!(r["seed"], 42);
     let servers = r["servers"].as_array().unwrap();
@@ -109,6 +120,7 @@ fn the_table_reads_like_a_report() {
         "{text}"
     );
     assert!(text.contains("wrong winners") && text.contains("server-3"));
+    assert!(text.contains("What it cost the business") && text.contains("customers affected"));
 }
 
 #[test]

@@ -125,7 +125,8 @@ pub struct SaleConfig {
     pub start_s: f64,
     /// Official opening, seconds since midnight (default 36 000 = 10:00:00).
     pub opening_s: f64,
-    /// How long customers keep coming after the start, seconds (default 600).
+    /// How long customers keep coming after the start, seconds (default 600; at most
+    /// 86 400, a day).
     pub duration_s: f64,
     /// Hold time-to-live awaiting payment, seconds (default 300).
     pub hold_ttl_s: f64,
@@ -346,6 +347,9 @@ pub struct Config {
     pub feed: crate::feed::config::FeedConfig,
     /// A cache-aside cache and its readers, on the data path (default off).
     pub cache: crate::cache::config::CacheConfig,
+    /// The business's prices and costs, for the bill of the run (the run never reads
+    /// them).
+    pub business: crate::cost::config::BusinessConfig,
 }
 
 impl Default for Config {
@@ -369,6 +373,7 @@ impl Default for Config {
             data: crate::data::config::DataConfig::default(),
             feed: crate::feed::config::FeedConfig::default(),
             cache: crate::cache::config::CacheConfig::default(),
+            business: crate::cost::config::BusinessConfig::default(),
         }
     }
 }
@@ -456,7 +461,7 @@ impl Config {
             86_400.0,
             " s since midnight",
         )?;
-        check_range("sale.duration_s", s.duration_s, 1.0, 6.0 * 3600.0, " s")?;
+        check_range("sale.duration_s", s.duration_s, 1.0, 86_400.0, " s")?;
         check_range("sale.hold_ttl_s", s.hold_ttl_s, 1.0, 3600.0, " s")?;
         check_range("sale.token_ttl_s", s.token_ttl_s, 1.0, 86_400.0, " s")?;
         check_range("sale.token_leeway_s", s.token_leeway_s, 0.0, 600.0, " s")?;
@@ -499,6 +504,7 @@ impl Config {
         self.data.validate(n)?;
         self.feed.validate()?;
         self.cache.validate(self.data.enabled)?;
+        self.business.validate()?;
         if self.data.enabled {
             // The data path's database nodes model claims, reads, inserts and
             // payments; not yet the global lock nor idempotency keys.

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod clock;
 pub mod compare;
 pub mod config;
+pub mod cost;
 pub mod crowd;
 pub mod csv;
 pub mod data;

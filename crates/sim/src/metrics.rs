@@ -148,7 +148,15 @@ pub fn std_dev(xs: &[f64]) -> f64 {
     libm::sqrt(xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / xs.len() as f64)
 }
 
-/// The charts' data: one sample per second of true time.
+/// The most points a [`History`] keeps per series: 8 192 (2¼ hours at one a second).
+/// A longer run keeps every other point each time a series reaches it, and samples
+/// half as often from then on (docs/MEMORY.md): a 24-hour run ends with points 16 s
+/// apart, between 4 096 and 8 192 of them.
+pub const HISTORY_CAP: usize = 8192;
+
+/// The charts' data: one sample per second of true time (fewer past [`HISTORY_CAP`]:
+/// see [`History::halve`]). Read the instants from [`History::t`], never from the
+/// indices.
 #[derive(Clone, Debug, Default)]
 pub struct History {
     /// Sample instants (true time).
@@ -167,6 +175,38 @@ pub struct History {
 }
 
 impl History {
+    /// Points kept so far (the length of every series).
+    pub fn len(&self) -> usize {
+        self.t.len()
+    }
+
+    /// Whether no point was kept yet.
+    pub fn is_empty(&self) -> bool {
+        self.t.is_empty()
+    }
+
+    /// Keeps every other point (the first, the third, …) of every series: the spacing
+    /// doubles, the memory halves.
+    pub fn halve(&mut self) {
+        fn keep_even<T>(v: &mut Vec<T>) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+        }
+        keep_even(&mut self.t);
+        keep_even(&mut self.metrics);
+        for series in [
+            &mut self.response_ms,
+            &mut self.ntp_jitter_ms,
+            &mut self.ntp_delay_ms,
+        ] {
+            series.iter_mut().for_each(keep_even);
+        }
+        self.offsets.iter_mut().for_each(keep_even);
+    }
+
     /// Empty series for `servers` servers, with room for `samples` samples each.
     pub fn with_capacity(servers: usize, samples: usize) -> History {
         // Not `vec![Vec::with_capacity(..); n]`: a clone keeps no spare capacity.
@@ -225,6 +265,30 @@ mod tests {
         // Past 2^53 in magnitude, floats summed in ascending order, as before.
         let huge = [i64::MAX / 3, 5, i64::MAX / 7, -(i64::MAX / 5), 1 << 53];
         assert_eq!(percentiles(&huge), sorted(&huge));
+    }
+
+    /// A series never holds more than [`HISTORY_CAP`] points however many samples are
+    /// pushed, and halving keeps the first, third, … points.
+    #[test]
+    fn halving_keeps_every_other_point() {
+        let mut h = History::with_capacity(1, 4);
+        for k in 0..6 {
+            h.t.push(Time(k));
+            h.offsets[0].push(k * 10);
+            h.response_ms[0].push(k as f32);
+            h.metrics.push(Metrics {
+                requests: k as u64,
+                ..Default::default()
+            });
+            h.ntp_jitter_ms[0].push(0.0);
+            h.ntp_delay_ms[0].push(0.0);
+        }
+        h.halve();
+        assert_eq!(h.t, [Time(0), Time(2), Time(4)]);
+        assert_eq!(h.offsets[0], [0, 20, 40]);
+        assert_eq!(h.response_ms[0], [0.0, 2.0, 4.0]);
+        assert_eq!(h.metrics[2].requests, 4);
+        assert_eq!(h.ntp_delay_ms[0].len(), 3);
     }
 
     #[test]

@@ -608,6 +608,17 @@ pub const PRESETS: &[Preset] = &[
         alarming: true,
         build: cache_down,
     },
+    Preset {
+        name: "long_day",
+        group: Group::Data,
+        label_en: "a whole day",
+        label_fr: "une journée entière",
+        summary_en: "24 hours of a steady trickle (4 000 customers from midnight, one every 22 s) with every layer on: NTP, a gateway with health checks, the data path, the cache and the change feed. The run stays within bounded memory.",
+        summary_fr: "24 heures d'un flux régulier (4 000 clients dès minuit, un toutes les 22 s) avec toutes les couches : NTP, une passerelle avec contrôles de santé, le chemin des données, le cache et le flux de changements. La partie tient dans une mémoire bornée.",
+        offsets_s: DEMO,
+        alarming: false,
+        build: long_day,
+    },
 ];
 
 /// The names of every preset, comma-separated (for error messages).
@@ -673,6 +684,7 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
         feed: Default::default(),
         instances: Default::default(),
         cache: Default::default(),
+        business: Default::default(),
     }
 }
 
@@ -971,6 +983,34 @@ fn feed_lag_clock_skew() -> Config {
     c
 }
 
+/// A whole day with every layer on and a steady trickle of customers: the long run
+/// whose memory must stay bounded (docs/MEMORY.md). The demo's four clocks, NTP on; a
+/// gateway with active health checks; the data path (a primary and a replica), the
+/// cache with 20 readers paging every 30 s all day, the change feed; 4 000 customers
+/// arriving uniformly from 00:00 to 24:00 (no flash crowd) for a 40 × 50 hall.
+fn long_day() -> Config {
+    let mut c = with_ntp("long_day", DEMO);
+    c.policy = Policy::Unique;
+    c.gateway.enabled = true;
+    c.gateway.active.enabled = true;
+    c.data.enabled = true;
+    c.cache.enabled = true;
+    c.cache.readers = 20;
+    c.cache.refresh_s = 30.0;
+    c.cache.from_s = 0.0;
+    c.cache.ramp_s = 30.0;
+    c.cache.for_s = 86_400.0;
+    c.feed.enabled = true;
+    c.sale.start_s = 0.0;
+    c.sale.opening_s = 0.0;
+    c.sale.duration_s = 86_400.0;
+    c.crowd.customers = 4000;
+    c.crowd.flash_fraction = 0.0;
+    c.hall.rows = 40;
+    c.hall.cols = 50;
+    c
+}
+
 fn synced() -> Config {
     with_ntp("synced", EXTREME)
 }
@@ -1178,10 +1218,14 @@ mod tests {
     #[test]
     fn groups_follow_ntp_and_menu_order() {
         for p in PRESETS {
+            // A preset with every layer on (`long_day`, in the last group) runs NTP too.
+            let c = p.config();
+            let every_layer =
+                c.gateway.enabled && c.data.enabled && c.cache.enabled && c.feed.enabled;
             assert_eq!(
-                p.config().ntp.enabled,
-                p.group == Group::Ntp,
-                "{}: NTP presets and only they run NTP",
+                c.ntp.enabled,
+                p.group == Group::Ntp || every_layer,
+                "{}: NTP presets and only they (and those with every layer on) run NTP",
                 p.name
             );
         }

@@ -259,6 +259,9 @@ pub struct Report {
     pub feed: Option<crate::sim::feed::FeedView>,
     /// The cache's measures (`null`: no cache).
     pub cache: Option<CacheReport>,
+    /// What the run cost the business, line by line (docs/MODEL.md, "What it cost the
+    /// business").
+    pub bill: crate::cost::Bill,
 }
 
 impl Report {
@@ -442,6 +445,7 @@ impl Sim {
             orphaned_holds: orphaned_holds(self.truth()),
             feed: self.feed_view(),
             cache: self.cache_report(),
+            bill: self.bill(),
         }
     }
 

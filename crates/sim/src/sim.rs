@@ -183,6 +183,11 @@ pub struct Sim {
     pub(crate) truth: Truth,
     pub(crate) board: Hall,
     pub(crate) history: History,
+    /// Samples taken so far (every second of true time).
+    sampled: u64,
+    /// One sample in this many is kept in [`Sim::history`] (doubles each time the
+    /// history reaches [`crate::metrics::HISTORY_CAP`]).
+    sample_every: u64,
     /// Faults configured or injected, by index.
     pub(crate) faults: Vec<Fault>,
     /// Live actions so far (those replayed included), in order.
@@ -229,7 +234,9 @@ impl Sim {
             end,
             truth: Truth::new(judge, seats, n, customers),
             board: Hall::new(&cfg.hall),
-            history: History::with_capacity(n, samples),
+            history: History::with_capacity(n, samples.min(crate::metrics::HISTORY_CAP)),
+            sampled: 0,
+            sample_every: 1,
             faults: Vec::new(),
             actions: Vec::new(),
             replay: actions.iter().rev().cloned().collect(),
@@ -491,20 +498,32 @@ impl Sim {
 
     fn on_sample(&mut self) {
         let now = self.k.now;
-        self.history.t.push(now);
-        for i in 0..self.cfg.servers.len() {
-            let h = self.server_host(i) as usize;
-            self.history.offsets[i].push(self.k.hosts[h].clock.offset(now));
-            let (sum, n) = std::mem::take(&mut self.truth.windows[i]);
-            self.history.response_ms[i].push(if n == 0 {
-                f32::NAN
-            } else {
-                (sum as f64 / n as f64 / 1e6) as f32
-            });
+        // Storage, not the run: which samples are kept changes no event.
+        let keep = self.sampled.is_multiple_of(self.sample_every);
+        self.sampled += 1;
+        if keep {
+            self.history.t.push(now);
+            for i in 0..self.cfg.servers.len() {
+                let h = self.server_host(i) as usize;
+                self.history.offsets[i].push(self.k.hosts[h].clock.offset(now));
+                // The mean since the previous point kept.
+                let (sum, n) = std::mem::take(&mut self.truth.windows[i]);
+                self.history.response_ms[i].push(if n == 0 {
+                    f32::NAN
+                } else {
+                    (sum as f64 / n as f64 / 1e6) as f32
+                });
+            }
         }
-        self.ntp_sample();
+        self.ntp_sample(keep);
         self.truth.metrics.order_inversions = self.truth.log.inversions();
-        self.history.metrics.push(self.truth.metrics);
+        if keep {
+            self.history.metrics.push(self.truth.metrics);
+            if self.history.len() >= crate::metrics::HISTORY_CAP {
+                self.history.halve();
+                self.sample_every *= 2;
+            }
+        }
         self.k.schedule(now + SEC, Sys::Sample);
     }
 

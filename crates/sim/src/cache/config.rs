@@ -44,7 +44,7 @@ pub struct CacheConfig {
     pub from_s: f64,
     /// … each at a random moment within this many seconds (default 1)…
     pub ramp_s: f64,
-    /// … and stop reading after this many seconds (default 120).
+    /// … and stop reading after this many seconds (default 120; at most 86 400, a day).
     pub for_s: f64,
     /// The database's capacity for the readers' queries, queries per second (default 1000).
     pub db_capacity_per_s: f64,
@@ -114,7 +114,7 @@ impl CacheConfig {
             " s since midnight",
         )?;
         check_range("cache.ramp_s", self.ramp_s, 0.0, 3_600.0, " s")?;
-        check_range("cache.for_s", self.for_s, 0.0, 6.0 * 3_600.0, " s")?;
+        check_range("cache.for_s", self.for_s, 0.0, 86_400.0, " s")?;
         check_range(
             "cache.db_capacity_per_s",
             self.db_capacity_per_s,

@@ -42,17 +42,22 @@ impl Sim {
         &self.truth.time_events
     }
 
-    /// Samples the NTP dashboards: raises and clears threshold alerts.
-    pub(crate) fn ntp_sample(&mut self) {
+    /// Samples the NTP dashboards: raises and clears threshold alerts; keeps the jitter
+    /// and delay in the history if `keep`.
+    pub(crate) fn ntp_sample(&mut self, keep: bool) {
         let now = self.now();
         for i in 0..self.cfg.servers.len() {
             let Some(status) = self.ntp_status(i) else {
-                self.history.ntp_jitter_ms[i].push(f32::NAN);
-                self.history.ntp_delay_ms[i].push(f32::NAN);
+                if keep {
+                    self.history.ntp_jitter_ms[i].push(f32::NAN);
+                    self.history.ntp_delay_ms[i].push(f32::NAN);
+                }
                 continue;
             };
-            self.history.ntp_jitter_ms[i].push((status.jitter_ns as f64 / 1e6) as f32);
-            self.history.ntp_delay_ms[i].push((status.delay_ns as f64 / 1e6) as f32);
+            if keep {
+                self.history.ntp_jitter_ms[i].push((status.jitter_ns as f64 / 1e6) as f32);
+                self.history.ntp_delay_ms[i].push((status.delay_ns as f64 / 1e6) as f32);
+            }
             let now_alerts = alerts(&status);
             let before = std::mem::take(&mut self.truth.active_alerts[i]);
             let node = Node::Res(i as u8);
