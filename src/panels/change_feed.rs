@@ -1,9 +1,9 @@
 //! The feed view: the change feed from the database's log to the customers' seat maps.
-//! Its transport (SSE push, short polling, long polling: a new run), how stale the
-//! maps are, the "seat taken" refusals they cost, the load on the service, what was
-//! lost or came twice, the lag the service reports beside the true one (two clocks),
-//! and a button that disconnects the service's listener from the database (a live
-//! action). Beside it, any customer's map next to the truth ([`stale_map`]).
+//! Its transport (SSE push, short polling, long polling: switched live, a recorded
+//! action), how stale the maps are, the "seat taken" refusals they cost, the load on
+//! the service, what was lost or came twice, the lag the service reports beside the
+//! true one (two clocks), and a button that disconnects the service's listener from the
+//! database (a live action). Beside it, any customer's map next to the truth ([`stale_map`]).
 //!
 //! Without the feed it says so and how to get one. Its feed reads the figures every
 //! frame.
@@ -135,7 +135,7 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                                     data-testid=id
                                     title=move || ctx.t(tip)
                                     aria-pressed=move || (transport.get() == Some(t)).to_string()
-                                    on:click=move |_| ctx.feed_transport(t)
+                                    on:click=move |_| refused.set(ctx.feed_transport(t).err())
                                 >
                                     {move || ctx.t(label)}
                                 </button>
