@@ -849,6 +849,12 @@ impl Sim {
             for i in 0..self.cfg.servers.len() {
                 self.switch_ntp(i, true);
             }
+            // The data path's database nodes run NTP too (no node without it).
+            for i in 0..self.nodes.data_ntp.len() {
+                let a = Addr::new(Layer::DataNtp, i as u16);
+                let m = crate::msg::ntp_client::DbMsg(ntp_client::Msg::Switch(true));
+                self.deliver(a, a, m.into());
+            }
         }
     }
 
