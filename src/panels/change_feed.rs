@@ -11,6 +11,7 @@
 pub mod model;
 pub mod stale_map;
 
+use crate::components::node_card::{FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -57,15 +58,12 @@ pub fn ChangeFeedPanel() -> impl IntoView {
     let figure =
         move |label: Txt, tip: Txt, id: &'static str, f: fn(&FeedModel, Lang) -> String| {
             view! {
-                <div>
-                    <dt><Term label=label tip=tip /></dt>
-                    <dd data-testid=id>
-                        {move || {
-                            let lang = ctx.ui.lang.get();
-                            view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                        }}
-                    </dd>
-                </div>
+                <Figure label=label tip=tip testid=id>
+                    {move || {
+                        let lang = ctx.ui.lang.get();
+                        view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                    }}
+                </Figure>
             }
         };
     let capture = move || {
@@ -142,14 +140,13 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                             }
                         })
                         .collect_view()}
-                    <button
-                        class="fault fd-listener"
-                        data-testid="feed-listener"
-                        title=move || ctx.t(Txt::FdListenerTip)
-                        on:click=move |_| refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
-                    >
-                        {move || ctx.t(if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })}
-                    </button>
+                    <FaultButton
+                        label=Signal::derive(move || if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })
+                        tip=Txt::FdListenerTip
+                        testid="feed-listener"
+                        class="fd-listener"
+                        on_click=move || refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
+                    />
                     <span class="badge seen" class:down=move || !listening.get() data-testid="feed-listening">
                         {move || ctx.t(if listening.get() { Txt::FdListening } else { Txt::FdNotListening })}
                     </span>
