@@ -152,6 +152,7 @@ table! {
     CaFree => "free", "libre";
     LayerCache => "cache", "cache";
     LayerCacheReaders => "page readers", "lecteurs de pages";
+    LayerDataNtp => "database NTP clients", "clients NTP de la base";
     FigKeys => "keys", "clés";
     FigHitRatio => "hit ratio", "taux de succès";
 
