@@ -1,5 +1,5 @@
 // End-to-end: the feed view. Customers choose from their own seat maps, kept up to
-// date by a change feed: with SSE the maps are a few tens of ms stale; switched to
+// date by a change feed: with SSE the maps are a few tens of ms stale; switched live to
 // polling every 5 s they lag by seconds and the "seat taken" refusals grow. The
 // listener is disconnected live. Screenshots to look at:
 // target/screenshots/view-feed-{1280x720,1920x1080}.png (a customer's stale map beside
@@ -36,7 +36,8 @@ async function playUntil(page, hms) {
 
 for (const size of SIZES) {
   const tag = `${size.width}x${size.height}`;
-  test(`switching the feed from SSE to polling: the maps lag, refusals grow, at ${tag}`, () => withPage(async (page, baseUrl) => {
+  test(`switching the feed from SSE to polling live: the maps lag, refusals grow, at ${tag}`, () => withPage(async (page, baseUrl) => {
+    // The same sale on SSE all along, to 10:00:30: the refusals to compare with.
     await page.goto(`${baseUrl}?lang=en&speed=20&preset=feed_sse_vs_polling&view=feed`);
     await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
     assert.equal(await page.getAttribute('[data-testid="feed-transport-sse"]', 'aria-pressed'), 'true');
@@ -50,8 +51,18 @@ for (const size of SIZES) {
     assert.equal(await page.locator('[data-testid="feed-their-map"] .fd-seat').count(), 200);
     assert.equal(await page.locator('[data-testid="feed-truth-map"] .fd-seat').count(), 200);
 
+    // The same sale afresh; at 10:00:02, in the crowd, the feed switched to polling
+    // every 5 s (a live action: the run goes on).
+    await page.goto(`${baseUrl}?lang=en&speed=5&preset=feed_sse_vs_polling&view=feed`);
+    await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
+    await playUntil(page, '10:00:02');
+    const at = await text(page, 'true-time');
+    assert.ok(at < '10:00:04', `switched at ${at}`);
+    assert.ok((await number(page, 'feed-staleness')) < 100);
     await page.click('[data-testid="feed-transport-short-polling"]');
     assert.equal(await page.getAttribute('[data-testid="feed-transport-short-polling"]', 'aria-pressed'), 'true');
+    assert.equal(await text(page, 'true-time'), at, 'the run goes on from where it was');
+    assert.equal(await number(page, 'feed-connections'), 0, 'no connection kept open');
     // In the crowd, the most wrong map on the page shows seats free that are taken.
     await playUntil(page, '10:00:08');
     assert.ok(await page.locator('[data-testid="feed-their-map"] .stale-free').count() > 0);
@@ -61,8 +72,14 @@ for (const size of SIZES) {
       stale: await number(page, 'feed-staleness'),
       taken: await number(page, 'feed-taken'),
     };
-    assert.ok(poll.stale > 2000, `polled maps ${poll.stale} ms stale`);
+    assert.ok(poll.stale > 1500, `maps ${poll.stale} ms stale on average after the switch`);
     assert.ok(poll.taken > 1.5 * sse.taken, `taken refusals ${sse.taken} → ${poll.taken}`);
+    // The switch is in the link, as a live action.
+    await page.click('[data-testid="share-button"]');
+    const link = await page.inputValue('[data-testid="share-link"]');
+    const acts = new URL(link).searchParams.getAll('act');
+    assert.equal(acts.length, 1, link);
+    assert.match(acts[0], /^10:00:0[234][.\d]*,\d+,feed_transport,transport=short-polling$/);
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
 }

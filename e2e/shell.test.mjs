@@ -27,6 +27,7 @@ const LAYERS = {
   feed: 'feed',
   cache: 'data',
   cache_readers: 'data',
+  data_ntp: 'data',
 };
 
 async function open(page, baseUrl, query) {

@@ -481,13 +481,13 @@ impl Ctx {
         r
     }
 
-    /// A new run whose change feed reaches the maps by `transport`.
-    pub fn feed_transport(self, transport: driftlab_sim::feed::config::Transport) {
-        let mut cfg = self.ui.scenario.get_untracked();
-        if cfg.feed.transport != transport {
-            cfg.feed.transport = transport;
-            let _ = self.load(cfg);
-        }
+    /// Switches the change feed's transport now (a live action, replayed on restart
+    /// and carried in a link); the core's reason if it is refused.
+    pub fn feed_transport(
+        self,
+        transport: driftlab_sim::feed::config::Transport,
+    ) -> Result<(), String> {
+        self.data_act(|s| s.set_feed_transport(transport))
     }
 
     /// Changes the gateway's balancing algorithm now.

@@ -109,7 +109,9 @@ impl View {
             "gateway" => View::Gateway,
             "time_servers" | "ntp_clients" => View::Ntp,
             "feed" | "feed_capture" => View::Feed,
-            "data" | "data_proxies" | "data_control" | "cache" | "cache_readers" => View::Data,
+            "data" | "data_proxies" | "data_control" | "cache" | "cache_readers" | "data_ntp" => {
+                View::Data
+            }
             _ => View::Measures,
         }
     }

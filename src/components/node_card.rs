@@ -1,6 +1,7 @@
 //! The pieces of a node's card, shared by the gateway's instances and the data path's
 //! database nodes: its head (swatch, name, then badges and buttons), its figures (a
-//! term that explains itself and a value), and a fault button (crash, promote…).
+//! term that explains itself and a value), and a fault button (crash, promote…); the
+//! data, gateway and feed panels use them.
 
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
@@ -52,17 +53,21 @@ pub fn Figure(
     }
 }
 
-/// A live action's button on a card: its label, its tooltip, disabled while `disabled`
-/// says so.
+/// A live action's button on a card or a panel: its label (fixed, or following a
+/// state: "disconnect"/"reconnect"), its tooltip, disabled while `disabled` says so.
 #[component]
 pub fn FaultButton(
     /// The label.
-    label: Txt,
+    #[prop(into)]
+    label: Signal<Txt>,
     /// What it does.
     tip: Txt,
     /// Its test id.
     #[prop(into)]
     testid: String,
+    /// A class beside `fault` (its place in a panel's layout).
+    #[prop(optional)]
+    class: &'static str,
     /// Whether it is disabled now.
     #[prop(optional, into)]
     disabled: Option<Signal<bool>>,
@@ -72,13 +77,13 @@ pub fn FaultButton(
     let ctx = use_ctx();
     view! {
         <button
-            class="fault"
+            class=format!("fault {class}").trim_end().to_string()
             data-testid=testid
             title=move || ctx.t(tip)
             disabled=move || disabled.is_some_and(|d| d.get())
             on:click=move |_| on_click()
         >
-            {move || ctx.t(label)}
+            {move || ctx.t(label.get())}
         </button>
     }
 }

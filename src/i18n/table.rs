@@ -152,6 +152,7 @@ table! {
     CaFree => "free", "libre";
     LayerCache => "cache", "cache";
     LayerCacheReaders => "page readers", "lecteurs de pages";
+    LayerDataNtp => "database NTP clients", "clients NTP de la base";
     FigKeys => "keys", "clés";
     FigHitRatio => "hit ratio", "taux de succès";
 
@@ -824,11 +825,11 @@ table! {
     FdCaptureNotify => "LISTEN/NOTIFY broadcast, lost when not listening", "diffusion LISTEN/NOTIFY, perdue sans écoute";
     FdTransport => "to the maps by", "vers les plans par";
     FdSse => "SSE push", "push SSE";
-    FdSseTip => "Server-Sent Events (or a WebSocket): a connection kept open, each change pushed at once after the connection's latency; an idle connection is closed and the browser reconnects 3 s later, resuming from the last change it had. A new run.", "Server-Sent Events (ou une WebSocket) : une connexion gardée ouverte, chaque changement poussé aussitôt après la latence de la connexion ; une connexion inactive est fermée et le navigateur se reconnecte 3 s plus tard, en reprenant au dernier changement reçu. Une nouvelle partie.";
+    FdSseTip => "Server-Sent Events (or a WebSocket): a connection kept open, each change pushed at once after the connection's latency; an idle connection is closed and the browser reconnects 3 s later, resuming from the last change it had. Switched live: every open page changes over now, from the last change it has.", "Server-Sent Events (ou une WebSocket) : une connexion gardée ouverte, chaque changement poussé aussitôt après la latence de la connexion ; une connexion inactive est fermée et le navigateur se reconnecte 3 s plus tard, en reprenant au dernier changement reçu. Basculé en direct : chaque page ouverte change maintenant, à partir du dernier changement reçu.";
     FdShortPolling => "polling 5 s", "polling 5 s";
-    FdShortPollingTip => "Short polling: every open page asks for the changes every 5 s; a change waits 2.5 s on average, up to 5 s. A new run.", "Polling court : chaque page ouverte demande les changements toutes les 5 s ; un changement attend 2,5 s en moyenne, jusqu'à 5 s. Une nouvelle partie.";
+    FdShortPollingTip => "Short polling: every open page asks for the changes every 5 s; a change waits 2.5 s on average, up to 5 s. Switched live: every open page changes over now, from the last change it has.", "Polling court : chaque page ouverte demande les changements toutes les 5 s ; un changement attend 2,5 s en moyenne, jusqu'à 5 s. Basculé en direct : chaque page ouverte change maintenant, à partir du dernier changement reçu.";
     FdLongPolling => "long polling", "long polling";
-    FdLongPollingTip => "Long polling: the page asks, the service answers as soon as something changes, the page asks again at once: nearly as fresh as a push, one request per change per page. A new run.", "Long polling : la page demande, le service répond dès qu'un changement arrive, la page redemande aussitôt : presque aussi frais qu'un push, une requête par changement et par page. Une nouvelle partie.";
+    FdLongPollingTip => "Long polling: the page asks, the service answers as soon as something changes, the page asks again at once: nearly as fresh as a push, one request per change per page. Switched live: every open page changes over now, from the last change it has.", "Long polling : la page demande, le service répond dès qu'un changement arrive, la page redemande aussitôt : presque aussi frais qu'un push, une requête par changement et par page. Basculé en direct : chaque page ouverte change maintenant, à partir du dernier changement reçu.";
     FdListenerTip => "The service's listener (its connection to the database) drops now, or comes back (a live action, replayed by a restart). A broadcast sent meanwhile is lost; the log is read again from the last position committed.", "L'écoute du service (sa connexion à la base) tombe maintenant, ou revient (une action en direct, rejouée au redémarrage). Une diffusion envoyée entre-temps est perdue ; le journal est relu depuis la dernière position validée.";
     FdDisconnect => "disconnect listener", "couper l'écoute";
     FdReconnect => "reconnect listener", "rétablir l'écoute";

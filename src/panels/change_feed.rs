@@ -1,9 +1,9 @@
 //! The feed view: the change feed from the database's log to the customers' seat maps.
-//! Its transport (SSE push, short polling, long polling: a new run), how stale the
-//! maps are, the "seat taken" refusals they cost, the load on the service, what was
-//! lost or came twice, the lag the service reports beside the true one (two clocks),
-//! and a button that disconnects the service's listener from the database (a live
-//! action). Beside it, any customer's map next to the truth ([`stale_map`]).
+//! Its transport (SSE push, short polling, long polling: switched live, a recorded
+//! action), how stale the maps are, the "seat taken" refusals they cost, the load on
+//! the service, what was lost or came twice, the lag the service reports beside the
+//! true one (two clocks), and a button that disconnects the service's listener from the
+//! database (a live action). Beside it, any customer's map next to the truth ([`stale_map`]).
 //!
 //! Without the feed it says so and how to get one. Its feed reads the figures every
 //! frame.
@@ -11,6 +11,7 @@
 pub mod model;
 pub mod stale_map;
 
+use crate::components::node_card::{FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -57,15 +58,12 @@ pub fn ChangeFeedPanel() -> impl IntoView {
     let figure =
         move |label: Txt, tip: Txt, id: &'static str, f: fn(&FeedModel, Lang) -> String| {
             view! {
-                <div>
-                    <dt><Term label=label tip=tip /></dt>
-                    <dd data-testid=id>
-                        {move || {
-                            let lang = ctx.ui.lang.get();
-                            view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                        }}
-                    </dd>
-                </div>
+                <Figure label=label tip=tip testid=id>
+                    {move || {
+                        let lang = ctx.ui.lang.get();
+                        view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                    }}
+                </Figure>
             }
         };
     let capture = move || {
@@ -135,21 +133,20 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                                     data-testid=id
                                     title=move || ctx.t(tip)
                                     aria-pressed=move || (transport.get() == Some(t)).to_string()
-                                    on:click=move |_| ctx.feed_transport(t)
+                                    on:click=move |_| refused.set(ctx.feed_transport(t).err())
                                 >
                                     {move || ctx.t(label)}
                                 </button>
                             }
                         })
                         .collect_view()}
-                    <button
-                        class="fault fd-listener"
-                        data-testid="feed-listener"
-                        title=move || ctx.t(Txt::FdListenerTip)
-                        on:click=move |_| refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
-                    >
-                        {move || ctx.t(if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })}
-                    </button>
+                    <FaultButton
+                        label=Signal::derive(move || if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })
+                        tip=Txt::FdListenerTip
+                        testid="feed-listener"
+                        class="fd-listener"
+                        on_click=move || refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
+                    />
                     <span class="badge seen" class:down=move || !listening.get() data-testid="feed-listening">
                         {move || ctx.t(if listening.get() { Txt::FdListening } else { Txt::FdNotListening })}
                     </span>

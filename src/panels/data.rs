@@ -61,15 +61,12 @@ pub fn DataPanel() -> impl IntoView {
     // One measure: its term, and its value in the current language's numbers.
     let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView, Lang) -> String| {
         view! {
-            <div>
-                <dt><Term label=label tip=tip /></dt>
-                <dd data-testid=id>
-                    {move || {
-                        let lang = ctx.ui.lang.get();
-                        view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                    }}
-                </dd>
-            </div>
+            <Figure label=label tip=tip testid=id>
+                {move || {
+                    let lang = ctx.ui.lang.get();
+                    view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                }}
+            </Figure>
         }
     };
     view! {
@@ -309,17 +306,15 @@ fn CacheCard(
                     ": "
                     <span data-testid="ca-single-flight">{single_flight}</span>
                 </span>
-                <button
-                    class="fault"
-                    data-testid="ca-toggle"
-                    title=move || ctx.t(Txt::CaToggleTip)
-                    on:click=move |_| {
+                <FaultButton
+                    label=Signal::derive(move || if down.get() { Txt::CaBringBack } else { Txt::CaTakeDown })
+                    tip=Txt::CaToggleTip
+                    testid="ca-toggle"
+                    on_click=move || {
                         let d = !down.get_untracked();
                         refused.set(ctx.data_act(move |s| s.set_cache_down(d)).err())
                     }
-                >
-                    {move || ctx.t(if down.get() { Txt::CaBringBack } else { Txt::CaTakeDown })}
-                </button>
+                />
             </div>
             <dl class="dp-figures ca-figures">
                 <Figure label=Txt::CaHitRatio tip=Txt::CaHitRatioTip testid="ca-hit">

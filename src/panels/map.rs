@@ -29,6 +29,7 @@ fn layer_title(lang: Lang, b: &LayerBox) -> String {
         "feed" => Some(Txt::LayerFeed),
         "cache" => Some(Txt::LayerCache),
         "cache_readers" => Some(Txt::LayerCacheReaders),
+        "data_ntp" => Some(Txt::LayerDataNtp),
         _ => None,
     };
     key.map_or_else(|| b.name.replace('_', " "), |k| lang.t(k).to_string())

@@ -599,6 +599,11 @@ impl Node for Crowd {
                     maps.on_retry(c, cx);
                 }
             }
+            Msg::FeedTransport(t) => {
+                if let Some(maps) = &mut self.feed {
+                    maps.set_transport(t, cx);
+                }
+            }
         }
     }
 

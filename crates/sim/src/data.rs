@@ -65,6 +65,17 @@ struct Row {
 }
 
 /// The rows a database node holds.
+///
+/// Kept apart from [`crate::database::Database`]'s rows on purpose. There, a hold's age
+/// is judged by the *server's* clock (the claim's stamp against the stamp of the server
+/// that asks: the clock lesson of every run without the data path), rows change in
+/// place, and the store also carries the `no-lock` global lock, the idempotency keys,
+/// retry aliases and the audit. Here a hold's age is judged by the *node's own* clock
+/// (`now()`), and every change is a log entry that replicas apply later, in order, so a
+/// replica's rows are a past state of the primary's. Sharing one store would either make
+/// `Database` log its writes (a different order of events and observations in the
+/// pinned `unique` and `no-lock` runs: their trace hashes would move) or give this store
+/// a mode that judges by the asker's clock, which no node of the data path uses.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     /// Per seat, the claims with an active row (pruned lazily).

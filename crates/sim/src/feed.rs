@@ -117,6 +117,8 @@ struct Conn {
 /// The notification service.
 #[derive(Clone, Debug)]
 pub struct Service {
+    /// The config it was built from (a live switch of transport rereads it).
+    cfg: FeedConfig,
     capture: CaptureMode,
     transport: Transport,
     notify_fetch: bool,
@@ -135,6 +137,8 @@ pub struct Service {
     /// Open connections (push) or parked polls (long polling), by customer.
     open: BTreeSet<CustomerId>,
     flush_armed: bool,
+    /// The idle check's timer is pending.
+    idle_armed: bool,
     /// Requests received (connections opened, polls, fetches): the load it takes.
     pub requests: u64,
     /// Items sent to browsers.
@@ -145,6 +149,7 @@ impl Service {
     /// A service as `cfg` describes it.
     pub fn new(cfg: &FeedConfig) -> Service {
         Service {
+            cfg: cfg.clone(),
             capture: cfg.capture,
             transport: cfg.transport,
             notify_fetch: cfg.notify_fetch && cfg.pushes(),
@@ -167,6 +172,7 @@ impl Service {
             conns: Vec::new(),
             open: BTreeSet::new(),
             flush_armed: false,
+            idle_armed: false,
             requests: 0,
             sent: 0,
         }
@@ -360,6 +366,11 @@ impl Service {
     }
 
     fn on_idle_check(&mut self, cx: &mut Cx<'_>) {
+        if self.idle_timeout == 0 {
+            // Switched to polling meanwhile: nothing is kept open, the checks stop.
+            self.idle_armed = false;
+            return;
+        }
         let now = cx.local();
         let open: Vec<CustomerId> = self.open.iter().copied().collect();
         for k in open {
@@ -397,6 +408,50 @@ impl Service {
                     lsn: self.committed,
                 },
             );
+        }
+    }
+}
+
+impl Service {
+    /// The transport it serves.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// A new front end is deployed with transport `t` (a live action): the
+    /// transport's settings are reread from the config (notify then fetch, batching
+    /// and the idle timeout go with push). Every connection kept open is dropped (the
+    /// browsers switch too, see [`client::Maps::set_transport`]); polls parked by
+    /// long polling are answered now, so that each browser gets its answer and goes
+    /// on with the new transport.
+    fn on_set_transport(&mut self, t: Transport, cx: &mut Cx<'_>) {
+        if t == self.transport {
+            return;
+        }
+        let was = self.transport;
+        let open: Vec<CustomerId> = std::mem::take(&mut self.open).into_iter().collect();
+        for k in open {
+            self.conns[k as usize].open = false;
+            if was == Transport::LongPolling {
+                self.answer(k, cx);
+            }
+        }
+        let cfg = FeedConfig {
+            transport: t,
+            ..self.cfg.clone()
+        };
+        let fresh = Service::new(&cfg);
+        self.transport = t;
+        self.notify_fetch = fresh.notify_fetch;
+        self.batch = fresh.batch;
+        self.idle_timeout = fresh.idle_timeout;
+        if self.idle_timeout > 0 && !self.idle_armed {
+            self.idle_armed = true;
+            cx.wake_in_background(self.idle_timeout / 2, Msg::IdleCheck);
+        }
+        if t == Transport::Sse && self.batch > 0 && !self.flush_armed && !self.stream.is_empty() {
+            self.flush_armed = true;
+            cx.wake_in(self.batch, Msg::Flush);
         }
     }
 }
@@ -442,8 +497,11 @@ impl Node for Service {
             }
             Msg::Flush => {
                 self.flush_armed = false;
-                self.push_all(cx);
+                if self.transport == Transport::Sse {
+                    self.push_all(cx);
+                }
             }
+            Msg::SetTransport(t) => self.on_set_transport(t, cx),
             Msg::IdleCheck => self.on_idle_check(cx),
         }
     }
@@ -453,6 +511,7 @@ impl Node for Service {
             cx.wake_in_background(self.commit_every, Msg::CommitOffset);
         }
         if self.idle_timeout > 0 {
+            self.idle_armed = true;
             cx.wake_in_background(self.idle_timeout / 2, Msg::IdleCheck);
         }
     }

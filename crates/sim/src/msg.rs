@@ -54,6 +54,8 @@ macro_rules! for_each_layer {
             Cache, caches, "cache", background: false, node: cache::Cache, msg: cache::Msg;
             /// The browsing customers whose pages read through the cache (with the cache).
             CacheReaders, cache_readers, "cache_readers", background: false, node: cache::Readers, msg: cache::ReadersMsg;
+            /// The NTP client of each database node of the data path (idle while NTP is off).
+            DataNtp, data_ntp, "data_ntp", background: true, node: ntp_client::db::DbNtpClient, msg: ntp_client::DbMsg;
         }
     };
 }

@@ -4,6 +4,8 @@
 //! Every host that runs NTP, a reservation server or a stratum-2 time server, uses the
 //! same [`NtpAgent`], so every clock is disciplined the same way.
 
+pub mod db;
+
 use crate::config::Config;
 use crate::kernel::{Build, Cx, Kernel, Node, Route};
 pub use crate::msg::ntp_client::Msg;

@@ -122,6 +122,12 @@ pub enum Action {
         /// Down or back.
         down: bool,
     },
+    /// Switch the change feed's transport (a new front end deployed): the service and
+    /// every map on the page use `transport` from now on.
+    FeedTransport {
+        /// The transport from now on.
+        transport: crate::feed::config::Transport,
+    },
 }
 
 /// A live action as recorded: when, after how many events, and what.
@@ -674,6 +680,14 @@ impl Sim {
                 self.deliver(a, a, m.into());
                 self.k.mix(0xF3 << 56 | down as u64);
             }
+            Action::FeedTransport { transport } if !self.nodes.feed.is_empty() => {
+                let a = crate::feed::SERVICE;
+                self.deliver(a, a, crate::feed::Msg::SetTransport(transport).into());
+                let crowd = Addr::new(Layer::Crowd, 0);
+                let m = crate::msg::crowd::Msg::FeedTransport(transport);
+                self.deliver(crowd, crowd, m.into());
+                self.k.mix(0xF4 << 56 | transport as u64);
+            }
             _ => {}
         }
         if self.board.has_changes() {
@@ -853,6 +867,12 @@ impl Sim {
         if cfg.enabled {
             for i in 0..self.cfg.servers.len() {
                 self.switch_ntp(i, true);
+            }
+            // The data path's database nodes run NTP too (no node without it).
+            for i in 0..self.nodes.data_ntp.len() {
+                let a = Addr::new(Layer::DataNtp, i as u16);
+                let m = crate::msg::ntp_client::DbMsg(ntp_client::Msg::Switch(true));
+                self.deliver(a, a, m.into());
             }
         }
     }
@@ -1103,11 +1123,13 @@ fn validate_action(a: &Action, cfg: &Config, field: &str) -> Result<(), ConfigEr
             ConfigError::new(field, "the scenario has no gateway".to_string()),
         ),
         Action::Balance { .. } | Action::Checks { .. } => Ok(()),
-        Action::FeedListener { .. } if !cfg.feed.enabled => Err(ConfigError::new(
-            field,
-            "the scenario has no change feed (feed.enabled)".to_string(),
-        )),
-        Action::FeedListener { .. } => Ok(()),
+        Action::FeedListener { .. } | Action::FeedTransport { .. } if !cfg.feed.enabled => {
+            Err(ConfigError::new(
+                field,
+                "the scenario has no change feed (feed.enabled)".to_string(),
+            ))
+        }
+        Action::FeedListener { .. } | Action::FeedTransport { .. } => Ok(()),
         Action::DataCrash { .. }
         | Action::DataPartition { .. }
         | Action::DataPromote { .. }

@@ -87,6 +87,7 @@ impl TimeServer {
         let (source, reply) = (self.index, Box::new(reply));
         let msg: AnyMsg = match from.layer {
             Layer::TimeServer => Msg::Reply { source, reply }.into(),
+            Layer::DataNtp => ntp_client::DbMsg(ntp_client::Msg::Reply { source, reply }).into(),
             _ => ntp_client::Msg::Reply { source, reply }.into(),
         };
         cx.send_at(from, msg, Depart::After(PROCESSING));

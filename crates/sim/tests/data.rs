@@ -232,7 +232,10 @@ fn without_fencing_two_primaries_double_book_with_fencing_none() {
 /// `failover_clock_jump`: the promoted replica's clock is 120 s fast; hold ages are
 /// judged by the primary's own clock, so every hold granted by the old primary looks
 /// 120 s older to the new one: payments and claims after 180 s find them expired. With
-/// the replica's clock right, none expires early.
+/// NTP on, the database nodes run NTP clients like the servers: the replica's client
+/// steps its clock back by 120 s within its first exchanges (09:59:00 + a few s), long
+/// before the crash at 10:00:30, so none expires early. With the replica's clock right
+/// from the start, none either.
 #[test]
 fn a_promoted_replica_with_a_fast_clock_expires_holds_early() {
     for seed in SEEDS {
@@ -240,12 +243,31 @@ fn a_promoted_replica_with_a_fast_clock_expires_holds_early() {
         let mut right = preset("failover_clock_jump", seed);
         right.data.clocks.clear();
         let (rr, _, _) = run(right);
+        let mut ntp = preset("failover_clock_jump", seed);
+        ntp.ntp.enabled = true;
+        let mut sim = Sim::new(ntp).unwrap();
+        sim.run_until(Time::from_hms(10, 0, 30));
+        let db2 = sim.data_report().unwrap().nodes[1].offset_ms;
+        sim.run();
+        let rn = sim.report();
+        let dn = rn.data.clone().unwrap();
         eprintln!(
-            "seed {seed}: premature expiries {} (clock right: {}); db-2 reports a lag of {:.0} ms",
-            r.premature_expiries, rr.premature_expiries, d.nodes[1].lag_mean_ms
+            "seed {seed}: premature expiries {} (clock right: {}, NTP on: {}); db-2 reports a \
+             lag of {:.0} ms ({:.1} ms with NTP; its clock {db2:+.3} ms off at the crash)",
+            r.premature_expiries,
+            rr.premature_expiries,
+            rn.premature_expiries,
+            d.nodes[1].lag_mean_ms,
+            dn.nodes[1].lag_mean_ms,
         );
         assert!(r.premature_expiries >= 10, "seed {seed}");
         assert_eq!(rr.premature_expiries, 0, "seed {seed}");
+        assert_eq!(rn.premature_expiries, 0, "seed {seed}: NTP on");
+        assert_eq!(dn.promotions, 1, "seed {seed}: the failover happened");
+        assert!(
+            db2.abs() < 10.0,
+            "seed {seed}: db-2 {db2} ms off at the crash"
+        );
         // Its reported lag is its clock minus the primary's: 120 s too much.
         assert!(d.nodes[1].lag_mean_ms > 120_000.0);
     }

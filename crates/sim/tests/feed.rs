@@ -185,3 +185,126 @@ fn the_feed_captures_from_the_primary_on_the_data_path() {
     assert!(r.taken_refusals > 0);
     assert!((40.0..55.0).contains(&f.staleness_mean_ms));
 }
+
+/// The transport switched live, SSE to short polling every 5 s at 10:02:00 (a new
+/// front end deployed), in a steady sale (no flash crowd: 2 000 customers trickling in
+/// over ten minutes, 2 000 seats, so changes are spread evenly in time). Every map on
+/// the page polls at once, then 5 s after each answer. A change committed after the
+/// switch waits for the next poll: spread evenly over an interval, half of it on
+/// average (2 500 ms), plus the answer's way back (one connection latency, mean
+/// 40·e^(0.5²/2) = 45 ms) and the 5 s counted from an answer (one more round trip per
+/// interval, ≈ 90 ms, half of it on average): ≈ 2.59 s. Before the switch: one
+/// latency, ≈ 45 ms (a little more: in a quiet sale idle connections are closed after
+/// 30 s and reopened 3 s later, and a change in that gap waits for the reconnection). The "seat taken" refusals of the next three minutes exceed those
+/// of the same minutes without the switch. The switch is a recorded action: replayed,
+/// the same run; carried in a link's `act=`.
+#[test]
+fn switching_sse_to_polling_live_makes_the_next_changes_half_an_interval_stale() {
+    let switch = Time::from_hms(10, 2, 0);
+    let end = Time::from_hms(10, 5, 0);
+    for seed in SEEDS {
+        let mut cfg = preset("feed_sse_vs_polling", seed);
+        cfg.crowd.flash_fraction = 0.0;
+        (cfg.hall.rows, cfg.hall.cols) = (40, 50);
+        let mut sim = Sim::new(cfg.clone()).unwrap();
+        sim.run_until(switch);
+        let before = sim.feed_truth().staleness.clone();
+        let taken_before = sim.metrics().taken_refusals;
+        sim.set_feed_transport(Transport::ShortPolling).unwrap();
+        assert_eq!(sim.feed_transport(), Some(Transport::ShortPolling));
+        assert_eq!(
+            sim.feed_view().unwrap().connections,
+            0,
+            "no connection kept"
+        );
+        sim.run_until(end);
+        let after = sim.feed_truth().staleness.clone();
+        let n = (after.count - before.count) as f64;
+        let sum = |d: &driftlab_sim::truth::feed::Durations| d.mean() * d.count as f64;
+        let post_ms = (sum(&after) - sum(&before)) / n / 1e6;
+        let pre_ms = before.mean() / 1e6;
+        let taken_switched = sim.metrics().taken_refusals - taken_before;
+        let mut same = Sim::new(cfg.clone()).unwrap();
+        same.run_until(switch);
+        let t0 = same.metrics().taken_refusals;
+        same.run_until(end);
+        let taken_sse = same.metrics().taken_refusals - t0;
+        eprintln!(
+            "seed {seed}: staleness before the switch {pre_ms:.1} ms, after {post_ms:.0} ms \
+             over {n} changes applied; taken refusals 10:02-10:05 {taken_switched} (SSE \
+             all along {taken_sse})"
+        );
+        assert!((35.0..80.0).contains(&pre_ms), "seed {seed}: {pre_ms}");
+        assert!(
+            (2_450.0..2_750.0).contains(&post_ms),
+            "seed {seed}: {post_ms}"
+        );
+        assert!(taken_switched > taken_sse, "seed {seed}");
+        // Replayed from its recorded actions: the same run.
+        let acts = sim.actions().to_vec();
+        assert_eq!(acts.len(), 1);
+        let mut again = Sim::with_actions(cfg.clone(), &acts).unwrap();
+        again.run_until(end);
+        assert_eq!(again.trace_hash(), sim.trace_hash());
+        let text = driftlab_sim::scenario::action_text(&acts[0]);
+        assert!(
+            text.ends_with(",feed_transport,transport=short-polling"),
+            "{text}"
+        );
+        assert_eq!(
+            driftlab_sim::scenario::parse_action(&text).unwrap(),
+            acts[0]
+        );
+    }
+}
+
+/// Switched back and forth (SSE → long polling → short polling → long → short → SSE)
+/// within a few seconds, every map still follows the feed once: back on SSE, one
+/// connection per page on it, and over the next minute the service takes as many
+/// requests as in the run never switched (give or take 10 %: the reconnections after
+/// idle timeouts fall at other instants), where a polling loop left behind would add
+/// one per page every 5 s. Nothing is lost.
+#[test]
+fn switching_back_and_forth_leaves_every_map_following_once() {
+    let cfg = preset("feed_sse_vs_polling", 7);
+    let mut sim = Sim::new(cfg.clone()).unwrap();
+    for (s, t) in [
+        (5, Transport::LongPolling),
+        (6, Transport::ShortPolling),
+        (8, Transport::LongPolling),
+        (9, Transport::ShortPolling),
+        (11, Transport::Sse),
+    ] {
+        sim.run_until(Time::from_hms(10, 0, s));
+        sim.set_feed_transport(t).unwrap();
+    }
+    let mut plain = Sim::new(cfg).unwrap();
+    let mut window = Vec::new();
+    for sim in [&mut sim, &mut plain] {
+        sim.run_until(Time::from_hms(10, 0, 30));
+        let r0 = sim.feed_view().unwrap().requests;
+        let open = sim.feed_view().unwrap().connections;
+        let on_page = sim
+            .feed_customers()
+            .iter()
+            .filter(|&&(_, online, _)| online)
+            .count();
+        sim.run_until(Time::from_hms(10, 1, 30));
+        let f = sim.feed_view().unwrap();
+        window.push(f.requests - r0);
+        eprintln!(
+            "{open} connections for {on_page} pages at 10:00:30; {} requests in the next \
+             minute; lost {}, duplicates dropped {}",
+            f.requests - r0,
+            f.lost,
+            f.duplicates_dropped
+        );
+        assert_eq!(open, on_page, "every page on SSE has one connection");
+        assert_eq!(f.lost, 0);
+    }
+    let (switched, never) = (window[0] as f64, window[1] as f64);
+    assert!(
+        (0.9 * never..=1.1 * never).contains(&switched),
+        "{switched} vs {never}"
+    );
+}

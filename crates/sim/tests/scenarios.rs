@@ -271,7 +271,8 @@ fn the_architecture_at_a_glance_lists_every_layer_and_its_nodes() {
             "feed_capture",
             "feed",
             "cache",
-            "cache_readers"
+            "cache_readers",
+            "data_ntp"
         ]
     );
     assert!(

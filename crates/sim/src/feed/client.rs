@@ -101,11 +101,19 @@ pub struct Map {
     pub max_lsn: Option<u32>,
     /// Notify then fetch: a fetch in flight.
     fetching: bool,
+    /// A poll (or a fetch) sent and not answered yet (parked, for long polling).
+    in_flight: bool,
+    /// Short polling's timers pending (a live switch can leave one behind).
+    timers: u16,
+    /// A live switch came while a poll was in flight: the new transport starts when
+    /// its answer arrives.
+    switch_pending: bool,
 }
 
 /// Every customer's map.
 #[derive(Clone, Debug)]
 pub struct Maps {
+    cfg: FeedConfig,
     transport: Transport,
     notify_fetch: bool,
     poll_every: i64,
@@ -118,6 +126,7 @@ impl Maps {
     /// The maps of a feed configured as `cfg`.
     pub fn new(cfg: &FeedConfig) -> Maps {
         Maps {
+            cfg: cfg.clone(),
             transport: cfg.transport,
             notify_fetch: cfg.notify_fetch && cfg.pushes(),
             poll_every: secs_to_nanos(cfg.poll_interval_s),
@@ -164,6 +173,9 @@ impl Maps {
             next: FROM_NOW,
             max_lsn: None,
             fetching: false,
+            in_flight: false,
+            timers: 0,
+            switch_pending: false,
         });
         self.start(c, cx);
     }
@@ -180,6 +192,7 @@ impl Maps {
                 latency_ns: latency,
             }
         } else {
+            m.in_flight = true;
             Msg::Poll {
                 customer: c,
                 since: next,
@@ -248,8 +261,10 @@ impl Maps {
             }
             ItemKind::Empty => m.next = item.pos,
             ItemKind::Ping => {
-                if !m.fetching {
+                // (A ping that crossed a live switch to polling is ignored.)
+                if notify_fetch && !m.fetching {
                     m.fetching = true;
+                    m.in_flight = true;
                     let msg = Msg::Poll {
                         customer: c,
                         since: m.next,
@@ -270,13 +285,24 @@ impl Maps {
         if !answered {
             return;
         }
+        m.in_flight = false;
+        if std::mem::replace(&mut m.switch_pending, false) {
+            // Its request in flight is answered: the browser goes on with the new
+            // transport.
+            m.fetching = false;
+            return self.start(c, cx);
+        }
         if notify_fetch {
             m.fetching = false;
             return;
         }
         match transport {
-            Transport::ShortPolling => cx.wake_in(poll_every, CrowdMsg::FeedPoll(c)),
+            Transport::ShortPolling => {
+                m.timers += 1;
+                cx.wake_in(poll_every, CrowdMsg::FeedPoll(c));
+            }
             Transport::LongPolling => {
+                m.in_flight = true;
                 let msg = Msg::Poll {
                     customer: c,
                     since: m.next,
@@ -290,8 +316,16 @@ impl Maps {
 
     /// Short polling: customer `c`'s next poll is due.
     pub fn on_poll_timer(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
-        let Some(m) = self.map(c) else { return };
+        let short = self.transport == Transport::ShortPolling;
+        let Some(m) = self.map_mut(c) else { return };
+        m.timers = m.timers.saturating_sub(1);
+        // A timer left behind by a live switch: another poll is due or in flight, or
+        // the map no longer polls.
+        if !short || m.timers > 0 || m.in_flight {
+            return;
+        }
         if m.online {
+            m.in_flight = true;
             let msg = Msg::Poll {
                 customer: c,
                 since: m.next,
@@ -303,8 +337,54 @@ impl Maps {
 
     /// Customer `c`'s browser reconnects after its connection closed.
     pub fn on_retry(&mut self, c: CustomerId, cx: &mut Cx<'_>) {
-        if self.map(c).is_some_and(|m| m.online && !m.connected) {
+        let push = self.transport == Transport::Sse;
+        if push
+            && self
+                .map(c)
+                .is_some_and(|m| m.online && !m.connected && !m.in_flight)
+        {
             self.start(c, cx);
+        }
+    }
+
+    /// The transport the maps use now.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// A new front end is deployed with transport `t` (a live action): every map on
+    /// the page closes its connection, and starts the new transport from the last
+    /// change it has: at once, or, if a poll is in flight, when its answer arrives.
+    /// The transport's settings are reread from the config (notify then fetch goes
+    /// with push).
+    pub fn set_transport(&mut self, t: Transport, cx: &mut Cx<'_>) {
+        if t == self.transport {
+            return;
+        }
+        let cfg = FeedConfig {
+            transport: t,
+            ..self.cfg.clone()
+        };
+        let fresh = Maps::new(&cfg);
+        self.transport = t;
+        self.notify_fetch = fresh.notify_fetch;
+        let online: Vec<CustomerId> = self
+            .loaded()
+            .filter(|(_, m)| m.online)
+            .map(|(c, _)| c)
+            .collect();
+        for c in online {
+            let m = self.map_mut(c).expect("listed");
+            if std::mem::replace(&mut m.connected, false) {
+                let msg = Msg::Disconnect { customer: c };
+                cx.send_at(SERVICE, msg, Depart::After(m.latency));
+            }
+            if m.in_flight {
+                m.switch_pending = true;
+            } else {
+                m.fetching = false;
+                self.start(c, cx);
+            }
         }
     }
 }

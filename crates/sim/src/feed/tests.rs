@@ -396,3 +396,99 @@ fn poll_at(c: CustomerId, since: Pos) -> Msg {
         latency_ns: 0,
     }
 }
+
+#[test]
+fn a_live_switch_drops_open_connections_and_answers_parked_polls() {
+    let mut b = Bench::new(T0, 0);
+    // Push: two connections open; switched to short polling, none is kept and a
+    // change is no longer pushed.
+    let mut s = Service::new(&cfg(Transport::Sse, Mode::Log));
+    b.deliver(&mut s, SERVICE, CROWD, connect(1, FROM_NOW, 10 * MS));
+    b.deliver(&mut s, SERVICE, CROWD, connect(2, FROM_NOW, 10 * MS));
+    assert_eq!(s.connections(), 2);
+    let out = b.deliver(
+        &mut s,
+        SERVICE,
+        SERVICE,
+        Msg::SetTransport(Transport::ShortPolling),
+    );
+    assert!(items(&out).is_empty());
+    assert_eq!(
+        (s.connections(), s.transport()),
+        (0, Transport::ShortPolling)
+    );
+    assert!(items(&b.deliver(&mut s, SERVICE, CAPTURE, change(0, 4, false, T0))).is_empty());
+    // Long polling: a parked poll is answered at the switch (empty: nothing new), so
+    // that its browser goes on with the new transport.
+    let mut s = Service::new(&cfg(Transport::LongPolling, Mode::Log));
+    b.deliver(&mut s, SERVICE, CROWD, poll(3, FROM_NOW));
+    assert_eq!(s.connections(), 1);
+    let out = b.deliver(&mut s, SERVICE, SERVICE, Msg::SetTransport(Transport::Sse));
+    let got = items(&out);
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].0.customer, got[0].0.kind), (3, ItemKind::Empty));
+    assert_eq!(
+        got[0].1,
+        Depart::After(30 * MS),
+        "after its connection's latency"
+    );
+    assert_eq!(s.connections(), 0);
+    // Back on push, the idle check is armed again (it had stopped under polling).
+    let mut s = Service::new(&cfg(Transport::ShortPolling, Mode::Log));
+    let out = b.deliver(&mut s, SERVICE, SERVICE, Msg::SetTransport(Transport::Sse));
+    assert_eq!(timers(&out), vec![(15 * SEC, Msg::IdleCheck.into())]);
+}
+
+#[test]
+fn a_live_switch_moves_each_map_to_the_new_transport_once() {
+    let mut b = Bench::new(T0, 0);
+    let mut maps = Maps::new(&FeedConfig {
+        latency_ms: 0.0,
+        ..cfg(Transport::Sse, Mode::Log)
+    });
+    b.with(CROWD, |cx| maps.open(4, cx));
+    let change = Item {
+        customer: 4,
+        kind: ItemKind::Change,
+        pos: 6,
+        lsn: 9,
+        seat: 10,
+        free: false,
+    };
+    b.with(CROWD, |cx| maps.on_item(change, cx));
+    // SSE → short polling: the connection closes, the first poll asks from the
+    // position after the last change it had, at once.
+    let out = b.with(CROWD, |cx| maps.set_transport(Transport::ShortPolling, cx));
+    assert_eq!(
+        sends(&out),
+        vec![
+            (SERVICE, Msg::Disconnect { customer: 4 }.into()),
+            (SERVICE, poll_at(4, 7).into())
+        ]
+    );
+    let empty = Item {
+        kind: ItemKind::Empty,
+        pos: 7,
+        ..change
+    };
+    let out = b.with(CROWD, |cx| maps.on_item(empty, cx));
+    assert_eq!(timers(&out), vec![(5 * SEC, CrowdMsg::FeedPoll(4).into())]);
+    // → long polling while that timer is pending: a poll at once; the old timer, when
+    // it fires, sends nothing.
+    let out = b.with(CROWD, |cx| maps.set_transport(Transport::LongPolling, cx));
+    assert_eq!(sends(&out), vec![(SERVICE, poll_at(4, 7).into())]);
+    assert!(b.with(CROWD, |cx| maps.on_poll_timer(4, cx)).is_empty());
+    // → SSE while the long poll is parked: nothing yet; its answer opens the
+    // connection from where the answer left it.
+    let out = b.with(CROWD, |cx| maps.set_transport(Transport::Sse, cx));
+    assert!(sends(&out).is_empty());
+    let answer = Item {
+        kind: ItemKind::LastChange,
+        pos: 7,
+        lsn: 10,
+        ..change
+    };
+    let out = b.with(CROWD, |cx| maps.on_item(answer, cx));
+    assert_eq!(sends(&out), vec![(SERVICE, connect(4, 8, 0).into())]);
+    assert!(timers(&out).is_empty());
+}

@@ -32,4 +32,6 @@ pub enum Msg {
     FeedPoll(CustomerId),
     /// Timer: a customer's browser reconnects to the feed.
     FeedRetry(CustomerId),
+    /// A live switch of the change feed's transport: every map on the page follows.
+    FeedTransport(crate::feed::config::Transport),
 }

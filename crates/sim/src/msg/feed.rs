@@ -1,6 +1,7 @@
 //! The change feed's messages: the capture's, the notification service's, and what a
 //! customer's seat map receives.
 
+use crate::feed::config::Transport;
 use crate::hall::SeatId;
 use crate::time::Time;
 use crate::world::CustomerId;
@@ -83,6 +84,8 @@ pub enum Msg {
     Flush,
     /// Timer: close the connections idle for too long.
     IdleCheck,
+    /// A live switch: the maps reach the service by this transport from now on.
+    SetTransport(Transport),
 }
 
 /// What a customer's map receives.

@@ -20,3 +20,8 @@ pub enum Msg {
     /// replaced; the new one starts from the old one's frequency, as from a drift file).
     Discipline(DisciplineKind),
 }
+
+/// A database node's NTP client's messages (the data path): the same as a reservation
+/// server's client, under a layer of their own.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub struct DbMsg(pub Msg);

@@ -110,6 +110,24 @@ impl Sim {
         Ok(())
     }
 
+    /// Switches the change feed's transport now (a new front end deployed: the
+    /// service and every map on the page change together, each map from the last
+    /// change it has); nothing if it already is `transport`; a run without the feed
+    /// is refused.
+    pub fn set_feed_transport(&mut self, transport: Transport) -> Result<(), crate::ConfigError> {
+        let a = Action::FeedTransport { transport };
+        super::validate_action(&a, &self.cfg, "feed")?;
+        if self.feed_transport() != Some(transport) {
+            self.act(a);
+        }
+        Ok(())
+    }
+
+    /// The transport the change feed uses now (`None` without the feed).
+    pub fn feed_transport(&self) -> Option<Transport> {
+        self.nodes.feed.first().map(|s| s.transport())
+    }
+
     /// The change feed at a glance (`None` when it is off).
     pub fn feed_view(&self) -> Option<FeedView> {
         let svc = self.nodes.feed.first()?;
@@ -136,7 +154,7 @@ impl Sim {
         };
         Some(FeedView {
             capture: cfg.capture,
-            transport: cfg.transport,
+            transport: svc.transport(),
             notify_fetch: cfg.notify_fetch,
             batch_ms: cfg.batch_ms,
             poll_interval_s: cfg.poll_interval_s,
