@@ -2,7 +2,8 @@
 
 use clap::Args;
 use driftlab_sim::explain::{explain, Lang};
-use driftlab_sim::{presets, Config, Policy, Report, Sim};
+use driftlab_sim::scenario::Scenario;
+use driftlab_sim::{presets, Acted, Config, Policy, Report, Sim};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -38,7 +39,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "on|off")]
     pub ntp: Option<String>,
     /// A JSON scenario: any subset of the config's fields, over the preset it names
-    /// (`"preset": "major_drift"`) or over `--preset`.
+    /// (`"preset": "major_drift"`) or over `--preset`; or a file the app saved (Share →
+    /// save, with its `format` version, config and live actions).
     #[arg(long, value_name = "FILE.json")]
     pub scenario: Option<PathBuf>,
     /// Print the report as JSON instead of a table (with every anomaly explained,
@@ -99,8 +101,8 @@ pub fn presets_help() -> String {
 
 /// Runs the scenario; an error is a message for the user.
 pub fn run(args: &RunArgs) -> Result<(), String> {
-    let cfg = build_config(args)?;
-    let mut sim = Sim::new(cfg).map_err(|e| format!("invalid scenario: {e}"))?;
+    let (cfg, actions) = build_scenario(args)?;
+    let mut sim = Sim::with_actions(cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
     sim.run();
     let report = sim.report();
     if args.json {
@@ -165,10 +167,11 @@ pub fn ntpq(sim: &Sim) -> String {
     s
 }
 
-/// The config from the preset, the scenario file over it, then the flags over both.
-pub fn build_config(args: &RunArgs) -> Result<Config, String> {
-    let mut cfg = match &args.scenario {
-        None => presets::preset(&args.preset)?,
+/// The config from the preset, the scenario file over it, then the flags over both; and
+/// the live actions of a file the app saved (none otherwise).
+pub fn build_scenario(args: &RunArgs) -> Result<(Config, Vec<Acted>), String> {
+    let (mut cfg, actions) = match &args.scenario {
+        None => (presets::preset(&args.preset)?, Vec::new()),
         Some(path) => load_scenario(path, &args.preset)?,
     };
     if let Some(seed) = args.seed {
@@ -196,10 +199,13 @@ pub fn build_config(args: &RunArgs) -> Result<Config, String> {
     }
     cfg.validate()
         .map_err(|e| format!("invalid scenario: {e}"))?;
-    Ok(cfg)
+    Sim::check_actions(&cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
+    Ok((cfg, actions))
 }
 
-fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<Config, String> {
+/// A scenario file: a file the app saved (it has `format` or `config`: read whole by the
+/// core, version first), or any subset of the config over a preset.
+fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<(Config, Vec<Acted>), String> {
     let shown = path.display();
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read scenario {shown}: {e}"))?;
@@ -208,6 +214,10 @@ fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<Config, String>
     if !overrides.is_object() {
         return Err(format!("scenario {shown} must be a JSON object, e.g. {{\"preset\": \"major_drift\", \"seed\": 7}}"));
     }
+    if overrides.get("format").is_some() || overrides.get("config").is_some() {
+        let scenario = Scenario::from_json(&text).map_err(|e| format!("scenario {shown}: {e}"))?;
+        return Ok((scenario.config, scenario.actions));
+    }
     let base_name = overrides
         .get("preset")
         .and_then(Value::as_str)
@@ -215,7 +225,8 @@ fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<Config, String>
     let base = presets::preset(base_name).map_err(|e| format!("scenario {shown}: {e}"))?;
     let mut merged = serde_json::to_value(&base).map_err(|e| e.to_string())?;
     merge(&mut merged, overrides);
-    serde_json::from_value(merged).map_err(|e| format!("scenario {shown}: {e}"))
+    let cfg = serde_json::from_value(merged).map_err(|e| format!("scenario {shown}: {e}"))?;
+    Ok((cfg, Vec::new()))
 }
 
 /// Deep-merges `over` into `base`: objects field by field, anything else replaced.
