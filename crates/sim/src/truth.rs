@@ -375,6 +375,7 @@ impl Truth {
                 if self.requests[req as usize].outcome == Outcome::Pending {
                     self.set_outcome(req, Outcome::TimedOut);
                     self.metrics.timed_out += 1;
+                    self.metrics.gave_up += 1;
                 }
             }
             Obs::FoundTaken { req } => {
