@@ -192,8 +192,18 @@ impl Scenario {
             let template = serde_json::to_value(Scenario::new(Config::default(), Vec::new()))
                 .expect("a scenario always serializes");
             // The deepest field whose value alone makes the file unreadable.
-            let path = culprit(&template, &value, "", "", &ok);
-            ConfigError::new(path, e.to_string())
+            let mut path = culprit(&template, &value, "", "", &ok);
+            let message = e.to_string();
+            if path.is_empty() {
+                // No field's value is at fault: one is missing (`{}` lacks `config`).
+                if let Some(name) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next())
+                {
+                    path = name.to_string();
+                }
+            }
+            ConfigError::new(path, message)
         })?;
         // Every version this build reads is version 1, the current one: nothing to
         // migrate (a version 2 would bring a version 1 file up to date here).
@@ -775,6 +785,12 @@ mod tests {
             "actions[0].server"
         );
 
+        // Found by the fuzzer: an object without its config names it.
+        let e = Scenario::from_json("{\r\r}").unwrap_err();
+        assert_eq!(
+            (e.field(), e.message()),
+            ("config", "missing field `config`")
+        );
         assert_eq!(Scenario::from_json("{").unwrap_err().field(), "");
         assert_eq!(Scenario::from_json("[1]").unwrap_err().field(), "");
     }
