@@ -237,6 +237,8 @@ fn culprit(
     ok: &dyn Fn(&Value) -> bool,
 ) -> String {
     let join = |k: &str, array: bool| {
+        // A key that is the empty string is still named: `""`.
+        let k = if k.is_empty() { "\"\"" } else { k };
         if dotted.is_empty() {
             k.to_string()
         } else if array {
@@ -791,6 +793,8 @@ mod tests {
             (e.field(), e.message()),
             ("config", "missing field `config`")
         );
+        let e = Scenario::from_json(r#"{"": 1, "config": {}}"#).unwrap_err();
+        assert_eq!(e.field(), r#""""#, "an empty key is named too: {e}");
         assert_eq!(Scenario::from_json("{").unwrap_err().field(), "");
         assert_eq!(Scenario::from_json("[1]").unwrap_err().field(), "");
     }
