@@ -27,6 +27,7 @@ use driftlab_sim::world::Outcome;
 use driftlab_sim::{presets, Config, Policy, Sim};
 
 /// Scenarios checked by `cargo test` (the CI budget).
+#[cfg(not(target_arch = "wasm32"))]
 const CI_SCENARIOS: u64 = 1500;
 
 /// The random stream the draws use (apart from every stream of a run).
@@ -245,9 +246,9 @@ pub fn violations(cfg: &Config) -> (Vec<String>, String) {
     (v, r.trace_hash)
 }
 
-/// How many scenarios to check: `DRIFTLAB_RANDOM_SCENARIOS` natively, else the CI budget.
+/// How many scenarios to check: `DRIFTLAB_RANDOM_SCENARIOS`, else the CI budget.
+#[cfg(not(target_arch = "wasm32"))]
 fn budget() -> u64 {
-    #[cfg(not(target_arch = "wasm32"))]
     if let Some(n) = std::env::var("DRIFTLAB_RANDOM_SCENARIOS")
         .ok()
         .and_then(|v| v.parse().ok())
