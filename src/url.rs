@@ -12,12 +12,17 @@
 //! `servers.1.clock.offset_ms=-5000.0`: [`driftlab_sim::scenario`]), each live action
 //! (`act=10:00:30.25,15234,set_offset,offset_ns=5000000000,server=1`), the view and the
 //! instant. Older links (`seed`, `customers`, `rows`, `cols`, `opening`) still open.
+//!
+//! A shared link starts with its format version, `v=1`. A link without one is version 1
+//! (every link made before versions were written); a link from a newer Driftlab (`v=2`)
+//! is not half read: the app opens its usual start and says, in the user's language,
+//! that the link needs a newer Driftlab ([`Notice::Newer`]).
 
 use crate::engine::SPEEDS;
 use crate::i18n::{Lang, Txt};
 use crate::scenario::{with_policy, with_preset, Field};
 use crate::view::View;
-use driftlab_sim::scenario::{self, Problem, Reason};
+use driftlab_sim::scenario::{self, Problem, Reason, Scenario, LINK_VERSION_KEY};
 use driftlab_sim::time::SEC;
 use driftlab_sim::{Acted, Config, Policy, Sim, Time};
 
@@ -140,6 +145,12 @@ pub enum Notice {
         /// Why, in the core's words.
         why: String,
     },
+    /// A link made by a newer Driftlab (`v=` above [`Scenario::VERSION`]): none of it was
+    /// used but its language.
+    Newer {
+        /// The link's format version.
+        version: u32,
+    },
 }
 
 /// Why a field was refused, in `lang`: its range, or the core's words.
@@ -205,6 +216,10 @@ impl Notice {
                 .t(Txt::LinkActionRefused)
                 .replace("{value}", value)
                 .replace("{why}", why),
+            Notice::Newer { version } => lang
+                .t(Txt::LinkNewer)
+                .replace("{version}", &version.to_string())
+                .replace("{known}", &Scenario::VERSION.to_string()),
         }
     }
 }
@@ -226,6 +241,23 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         actions: Vec::new(),
         lesson: None,
     };
+    // The version first: a newer link is not read at all (its fields may mean something
+    // else there), only its language, so that the notice is in it.
+    for (k, v) in pairs {
+        if k == LINK_VERSION_KEY {
+            if let Err(e) = scenario::link_version(Some(v)) {
+                if let Some(version) = e.newer_version() {
+                    start.lang = pairs
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k == "lang")
+                        .map(|(_, v)| Lang::from_tag(v));
+                    start.notices.push(Notice::Newer { version });
+                    return start;
+                }
+            }
+        }
+    }
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut actions: Vec<(String, Acted)> = Vec::new();
     let mut bad_actions = Vec::new();
@@ -256,6 +288,14 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             }
             "lang" => {
                 start.lang = Some(Lang::from_tag(v));
+                continue;
+            }
+            LINK_VERSION_KEY => {
+                // Every version read here is version 1, the current one: nothing to
+                // migrate. Newer ones were handled above.
+                if scenario::link_version(Some(v)).is_err() {
+                    refuse(k, v, Txt::LinkWhyVersion, Scenario::VERSION.to_string());
+                }
                 continue;
             }
             "speed" => {
@@ -420,7 +460,7 @@ pub fn share_query(
     extra: &[(String, String)],
 ) -> String {
     let known = driftlab_sim::presets::preset(&cfg.preset).is_ok();
-    let mut pairs = Vec::new();
+    let mut pairs = vec![(LINK_VERSION_KEY.to_string(), Scenario::VERSION.to_string())];
     if known {
         pairs.push(("preset".to_string(), cfg.preset.clone()));
     }
@@ -777,7 +817,7 @@ mod tests {
         let q = share_query(&cfg, &actions, View::Clocks, at, &[]);
         assert_eq!(
             q,
-            "preset=extreme_drift&crowd.customers=300&ntp.enabled=true&policy=hlc&seed=9\
+            "v=1&preset=extreme_drift&crowd.customers=300&ntp.enabled=true&policy=hlc&seed=9\
              &servers.2.clock.offset_ms=4000.5\
              &act=10:00:10,812,set_offset,offset_ns=-2000000000,server=1\
              &act=10:00:20.25,1500,inject,at_s=36020.25,delta_ms=2500.0,kind=clock_bump,server=3\
@@ -793,7 +833,7 @@ mod tests {
         let plain = with_preset(&parse(&[]).config, "synced").unwrap();
         assert_eq!(
             share_query(&plain, &[], View::Map, None, &[]),
-            "preset=synced"
+            "v=1&preset=synced"
         );
         // A gateway preset keeps its own crowd; a config of no preset is all fields.
         let gw = with_preset(&parse(&[]).config, "lb_slow_instance").unwrap();
@@ -833,6 +873,55 @@ mod tests {
         assert_eq!(
             s.notices[0].text(Lang::Fr),
             "« servers.1.clock.skew_ppm=5000 » dans le lien a été refusé (doit être entre -1000 et 1000 ppm) ; 0.0 est utilisé à la place."
+        );
+    }
+
+    #[test]
+    fn a_link_without_a_version_is_version_1() {
+        let with = parse(&pairs(&[("v", "1"), ("preset", "reset"), ("seed", "9")]));
+        let without = parse(&pairs(&[("preset", "reset"), ("seed", "9")]));
+        assert_eq!(with, without);
+        assert_eq!(with.notices, vec![]);
+        assert_eq!(
+            (with.config.preset.as_str(), with.config.seed),
+            ("reset", 9)
+        );
+    }
+
+    #[test]
+    fn a_link_from_a_newer_driftlab_is_not_opened_and_says_what_to_do() {
+        let s = parse(&pairs(&[
+            ("lang", "fr"),
+            ("v", "2"),
+            ("preset", "reset"),
+            ("hall.seats_total", "40"),
+            ("view", "ntp"),
+        ]));
+        assert_eq!(s.notices, vec![Notice::Newer { version: 2 }]);
+        assert_eq!(s.lang, Some(Lang::Fr), "the notice in the link's language");
+        let usual = parse(&[]);
+        assert_eq!(
+            (s.config, s.view),
+            (usual.config, usual.view),
+            "nothing of it read"
+        );
+        assert_eq!(
+            s.notices[0].text(Lang::En),
+            "This link was made by a newer version of Driftlab (link format 2; this one reads up to 1): it was not opened. Open it with that newer Driftlab, or ask for a link made with this one."
+        );
+        assert_eq!(
+            s.notices[0].text(Lang::Fr),
+            "Ce lien a été fait par une version plus récente de Driftlab (format de lien 2 ; celle-ci lit jusqu'au 1) : il n'a pas été ouvert. Ouvrez-le avec cette version plus récente, ou demandez un lien fait avec celle-ci."
+        );
+    }
+
+    #[test]
+    fn a_version_that_is_no_version_is_named_and_the_rest_is_read() {
+        let s = parse(&pairs(&[("v", "x"), ("preset", "reset")]));
+        assert_eq!(s.config.preset, "reset");
+        assert_eq!(
+            s.notices[0].text(Lang::En),
+            "The link's “v=x” was refused (a link format version, 1 for this Driftlab); 1 is used instead."
         );
     }
 

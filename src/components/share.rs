@@ -106,6 +106,12 @@ fn file_stem(ctx: Ctx) -> String {
 /// A refused file, in `lang`: the field's path and what it allows (its range if it is
 /// a number).
 fn refusal_text(e: &driftlab_sim::ConfigError, lang: Lang) -> String {
+    if let Some(version) = e.newer_version() {
+        return lang
+            .t(Txt::ImportNewer)
+            .replace("{version}", &version.to_string())
+            .replace("{known}", &Scenario::VERSION.to_string());
+    }
     let why = match e.range() {
         Some(r) => url::reason_text(&driftlab_sim::scenario::Reason::Range(r.clone()), lang),
         None => e.message().to_string(),
@@ -311,5 +317,28 @@ pub fn ShareMenu() -> impl IntoView {
                 </div>
             </Show>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_a_newer_driftlab_is_refused_in_both_languages_with_what_to_do() {
+        let saved = Scenario::new(driftlab_sim::Config::default(), Vec::new()).to_json();
+        let newer = saved.replacen("driftlab-scenario-1", "driftlab-scenario-2", 1);
+        let e = Scenario::from_json(&newer).unwrap_err();
+        assert_eq!(
+            refusal_text(&e, Lang::En),
+            "This file was saved by a newer version of Driftlab (scenario format 2; this one reads up to 1): it was not opened, and the running scenario is unchanged. Open it with that newer Driftlab."
+        );
+        assert_eq!(
+            refusal_text(&e, Lang::Fr),
+            "Ce fichier a été enregistré par une version plus récente de Driftlab (format de scénario 2 ; celle-ci lit jusqu'au 1) : il n'a pas été ouvert, et le scénario en cours n'a pas changé. Ouvrez-le avec cette version plus récente."
+        );
+        // Without a version, the same file opens.
+        let bare = saved.replacen("\"format\": \"driftlab-scenario-1\",", "", 1);
+        assert!(Scenario::from_json(&bare).is_ok());
     }
 }

@@ -787,6 +787,9 @@ table! {
 
     // Share, export, import (issue 9 items 3 and 6)
     LinkWhyRange => "must be between {lo} and {hi}{unit}", "doit être entre {lo} et {hi}{unit}";
+    LinkNewer => "This link was made by a newer version of Driftlab (link format {version}; this one reads up to {known}): it was not opened. Open it with that newer Driftlab, or ask for a link made with this one.", "Ce lien a été fait par une version plus récente de Driftlab (format de lien {version} ; celle-ci lit jusqu'au {known}) : il n'a pas été ouvert. Ouvrez-le avec cette version plus récente, ou demandez un lien fait avec celle-ci.";
+    LinkWhyVersion => "a link format version, 1 for this Driftlab", "un numéro de version de format de lien, 1 pour ce Driftlab";
+    ImportNewer => "This file was saved by a newer version of Driftlab (scenario format {version}; this one reads up to {known}): it was not opened, and the running scenario is unchanged. Open it with that newer Driftlab.", "Ce fichier a été enregistré par une version plus récente de Driftlab (format de scénario {version} ; celle-ci lit jusqu'au {known}) : il n'a pas été ouvert, et le scénario en cours n'a pas changé. Ouvrez-le avec cette version plus récente.";
     LinkActionRefused => "The link's action “{value}” was refused ({why}): it was left out.", "L'action « {value} » du lien a été refusée ({why}) : elle a été omise.";
     Share => "Share", "Partager";
     ShareTip => "Share this run at this moment, export or import its scenario, download its tables.", "Partager cette simulation à cet instant, exporter ou importer son scénario, télécharger ses tableaux.";

@@ -5,13 +5,15 @@
 //! - `cargo xtask test`: every check CI runs, in order, stopping at the first failure:
 //!   rustfmt, clippy, native tests, the sim's tests in Wasm, the app's tests in the
 //!   browser, `trunk build`, the end-to-end tests in `e2e/`. `--skip-browser` runs only the
-//!   first three.
+//!   first three. Then the random scenarios and the fuzz targets (`fuzz/`, 20 s each).
+//! - `cargo xtask fuzz [SECONDS]`: every fuzz target for SECONDS each (default 20).
 //!
 //! Each task first installs what it needs and is missing, from package registries only:
 //! the Wasm target, Trunk, the wasm-bindgen CLI at `Cargo.lock`'s version, the npm
 //! packages (binaryen's `wasm-opt`, `playwright-core`), and for `test` Debian's Chromium
 //! and ChromeDriver. Installs are checked first, so a second run installs nothing.
 
+mod fuzz;
 mod pins;
 mod setup;
 mod sh;
@@ -25,7 +27,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask serve                 serve the app at http://127.0.0.1:8080
        cargo xtask build                 build the release app into dist/
-       cargo xtask test [--skip-browser] run every check CI runs (--skip-browser: native only)";
+       cargo xtask test [--skip-browser] run every check CI runs (--skip-browser: native only)
+       cargo xtask fuzz [SECONDS]        run every fuzz target SECONDS each (default 20)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -46,6 +49,14 @@ fn main() -> ExitCode {
         ["build"] => tasks::build(&root),
         ["test"] => tasks::test(&root, false),
         ["test", "--skip-browser"] => tasks::test(&root, true),
+        ["fuzz"] => tasks::fuzz(&root, fuzz::CI_SECONDS),
+        ["fuzz", seconds] => match seconds.parse() {
+            Ok(seconds) => tasks::fuzz(&root, seconds),
+            Err(_) => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             true

@@ -13,6 +13,10 @@ use std::time::SystemTime;
 use crate::pins::Pins;
 use crate::sh::{self, cmd};
 
+/// The cargo-fuzz release that runs the fuzz targets (on stable, `--sanitizer none`).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// Debian's C++ compiler: libfuzzer-sys compiles libFuzzer (C++) for the fuzz targets.
+pub const GXX: &str = "/usr/bin/g++";
 /// The Trunk release that builds with this machine's Rust (0.22 needs a newer rustc).
 const TRUNK_VERSION: &str = "0.21.14";
 /// The Rust target of the browser build and the Wasm tests.
@@ -43,7 +47,8 @@ pub fn install_tools(root: &Path, browser: bool) -> Result<(), String> {
     let mut missing = [trunk(), wasm_bindgen(&pins.wasm_bindgen), wasm_target()?]
         .into_iter()
         .flatten()
-        .chain(browser.then(chromium).flatten());
+        .chain(browser.then(chromium).flatten())
+        .chain(browser.then(cargo_fuzz).flatten());
     // The installs are independent. The first runs here, the others in the background with
     // their output in a log: one core compiles while Trunk's long final link holds the other.
     let first = missing.next();
@@ -108,6 +113,33 @@ fn have(what: String) -> Option<Install> {
     None
 }
 
+/// Installs what the fuzz targets need and is missing: cargo-fuzz, and Debian's g++.
+pub fn install_fuzz_tools() -> Result<(), String> {
+    [cargo_fuzz(), debian(&[("g++", GXX)], "Debian's g++")]
+        .into_iter()
+        .flatten()
+        .try_for_each(Install::run)
+}
+
+fn cargo_fuzz() -> Option<Install> {
+    let what = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    if sh::probe("cargo", &["fuzz", "--version"]).as_ref() == Some(&what) {
+        return have(what);
+    }
+    let install = [
+        "install",
+        "cargo-fuzz",
+        "--locked",
+        "--version",
+        CARGO_FUZZ_VERSION,
+    ];
+    Some(Install {
+        name: "cargo-fuzz",
+        what,
+        commands: vec![sh::cargo(install)],
+    })
+}
+
 fn trunk() -> Option<Install> {
     let what = format!("trunk {TRUNK_VERSION}");
     if sh::probe("trunk", &["--version"]).as_ref() == Some(&what) {
@@ -155,19 +187,29 @@ fn wasm_target() -> Result<Option<Install>, String> {
 }
 
 /// Debian's packages the tests need: Chromium and ChromeDriver for the browser tests, chrony
-/// for the companion's tests against a real NTP server on loopback.
+/// for the companion's tests against a real NTP server on loopback, g++ for the fuzz
+/// targets' libFuzzer.
 fn chromium() -> Option<Install> {
     let wanted = [
         ("chromium", CHROMIUM),
         ("chromium-driver", CHROMEDRIVER),
         ("chrony", CHRONYD),
+        ("g++", GXX),
     ];
+    debian(
+        &wanted,
+        "Debian's chromium, chromium-driver, chrony and g++",
+    )
+}
+
+/// The Debian packages of `wanted` (package, a file it installs) whose file is missing.
+fn debian(wanted: &[(&'static str, &str)], what: &str) -> Option<Install> {
+    let what = what.to_string();
     let missing: Vec<&str> = wanted
         .iter()
         .filter(|(_, path)| !Path::new(path).is_file())
         .map(|(package, _)| *package)
         .collect();
-    let what = "Debian's chromium, chromium-driver and chrony".to_string();
     if missing.is_empty() {
         return have(what);
     }

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::fuzz;
 use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
 use crate::sh::{self, cmd};
 use crate::steps::{self, Step};
@@ -36,6 +37,17 @@ pub fn build(root: &Path) -> bool {
     ])
 }
 
+/// Installs cargo-fuzz and g++ if missing, then runs every fuzz target for `seconds`.
+pub fn fuzz(root: &Path, seconds: u64) -> bool {
+    let root = root.to_path_buf();
+    steps::run_all(vec![
+        Step::call("install fuzz tools", setup::install_fuzz_tools),
+        Step::call(format!("fuzz ({seconds} s per target)"), move || {
+            fuzz::run_all(&root, seconds)
+        }),
+    ])
+}
+
 /// Runs every check in CI's order, stopping at the first failure. With `skip_browser`, only
 /// the native ones (format, lints, native tests) run, and nothing is installed.
 pub fn test(root: &Path, skip_browser: bool) -> bool {
@@ -57,6 +69,15 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         web(wasm_tests("app tests in the browser", "driftlab-app"))
     } else {
         Step::skip("app tests in the browser", "no tests/*.rs")
+    };
+    // Coverage-guided, natively; cargo-fuzz comes with the other tools, so a bare
+    // `--skip-browser` run (which installs nothing) fuzzes only if it is there already.
+    let fuzz_name = format!("fuzz ({} s per target)", fuzz::CI_SECONDS);
+    let fuzzing = if skip_browser && sh::probe("cargo", &["fuzz", "--version"]).is_none() {
+        Step::skip(fuzz_name, "--skip-browser and no cargo-fuzz")
+    } else {
+        let root = root.to_path_buf();
+        Step::call(fuzz_name, move || fuzz::run_all(&root, fuzz::CI_SECONDS))
     };
     let e2e_files = files_ending(&root.join("e2e"), ".test.mjs");
     let end_to_end = if e2e_files.is_empty() {
@@ -87,6 +108,7 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
             ]),
         ),
         Step::command("native tests", sh::cargo(["test", "--workspace"])),
+        fuzzing,
         web(wasm_tests("sim tests in Wasm", "driftlab-sim")),
         app_tests,
         web(Step::command("trunk build", trunk(&["build", "--release"]))),

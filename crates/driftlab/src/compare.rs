@@ -1,7 +1,7 @@
 //! `driftlab compare`: two runs of the same crowd and seed, differing in one thing
 //! (the policy, NTP, ε, the preset), and what the change fixed and cost.
 
-use crate::run::{build_config, RunArgs};
+use crate::run::{build_scenario, RunArgs};
 use clap::Args;
 use driftlab_sim::compare::{compare as compare_runs, Comparison};
 use driftlab_sim::Sim;
@@ -68,8 +68,8 @@ fn side(args: &CompareArgs, settings: &str) -> Result<RunArgs, String> {
 }
 
 fn finished(run: &RunArgs) -> Result<Sim, String> {
-    let cfg = build_config(run)?;
-    let mut sim = Sim::new(cfg).map_err(|e| format!("invalid scenario: {e}"))?;
+    let (cfg, actions) = build_scenario(run)?;
+    let mut sim = Sim::with_actions(cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
     sim.run();
     Ok(sim)
 }

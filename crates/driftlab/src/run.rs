@@ -38,10 +38,9 @@ pub struct RunArgs {
     /// preset says.
     #[arg(long, value_name = "on|off")]
     pub ntp: Option<String>,
-    /// A JSON scenario: a file the app exported (⤴ Share → Export: its whole config and
-    /// its live actions, replayed at their instants, so the run is the app's), or any
-    /// subset of the config's fields, over the preset it names (`"preset": "major_drift"`)
-    /// or over `--preset`.
+    /// A JSON scenario: any subset of the config's fields, over the preset it names
+    /// (`"preset": "major_drift"`) or over `--preset`; or a file the app saved (Share →
+    /// save, with its `format` version, config and live actions).
     #[arg(long, value_name = "FILE.json")]
     pub scenario: Option<PathBuf>,
     /// Print the report as JSON instead of a table (with every anomaly explained,
@@ -176,14 +175,8 @@ pub fn ntpq(sim: &Sim) -> String {
     s
 }
 
-/// The config from the preset, the scenario file over it, then the flags over both (the
-/// live actions of an exported scenario file are left out: [`build_scenario`] keeps them).
-pub fn build_config(args: &RunArgs) -> Result<Config, String> {
-    build_scenario(args).map(|(cfg, _)| cfg)
-}
-
 /// The config from the preset, the scenario file over it, then the flags over both; and
-/// the live actions to replay, those of a scenario file the app exported (none otherwise).
+/// the live actions of a file the app saved (none otherwise).
 pub fn build_scenario(args: &RunArgs) -> Result<(Config, Vec<Acted>), String> {
     let (mut cfg, actions) = match &args.scenario {
         None => (presets::preset(&args.preset)?, Vec::new()),
@@ -214,11 +207,12 @@ pub fn build_scenario(args: &RunArgs) -> Result<(Config, Vec<Acted>), String> {
     }
     cfg.validate()
         .map_err(|e| format!("invalid scenario: {e}"))?;
+    Sim::check_actions(&cfg, &actions).map_err(|e| format!("invalid scenario: {e}"))?;
     Ok((cfg, actions))
 }
 
-/// A scenario file: one the app exported (it has a `format`), read and checked whole by the
-/// core with its live actions; or fields over a preset, with none.
+/// A scenario file: a file the app saved (it has `format` or `config`: read whole by the
+/// core, version first), or any subset of the config over a preset.
 fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<(Config, Vec<Acted>), String> {
     let shown = path.display();
     let text =
@@ -228,14 +222,14 @@ fn load_scenario(path: &PathBuf, default_preset: &str) -> Result<(Config, Vec<Ac
     if !overrides.is_object() {
         return Err(format!("scenario {shown} must be a JSON object, e.g. {{\"preset\": \"major_drift\", \"seed\": 7}}"));
     }
+    if overrides.get("format").is_some() || overrides.get("config").is_some() {
+        let scenario = Scenario::from_json(&text).map_err(|e| format!("scenario {shown}: {e}"))?;
+        return Ok((scenario.config, scenario.actions));
+    }
     let base_name = overrides
         .get("preset")
         .and_then(Value::as_str)
         .unwrap_or(default_preset);
-    if overrides.get("format").is_some() {
-        let scenario = Scenario::from_json(&text).map_err(|e| format!("scenario {shown}: {e}"))?;
-        return Ok((scenario.config, scenario.actions));
-    }
     let base = presets::preset(base_name).map_err(|e| format!("scenario {shown}: {e}"))?;
     let mut merged = serde_json::to_value(&base).map_err(|e| e.to_string())?;
     merge(&mut merged, overrides);

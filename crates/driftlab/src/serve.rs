@@ -45,6 +45,16 @@ pub struct ServeArgs {
     /// How long one NTP query may take, name lookup included, 50 to 5000.
     #[arg(long, default_value_t = 1000, value_name = "MS")]
     pub ntp_timeout_ms: u64,
+    /// After a round with no answer, retry this much later, 200 to 3600000; each further
+    /// failure doubles the wait, up to --retry-max-ms.
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    pub retry_first_ms: u64,
+    /// The longest wait between two retries, from --retry-first-ms to 3600000.
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    pub retry_max_ms: u64,
+    /// Once synchronised, measure again this often, 1000 to 86400000.
+    #[arg(long, default_value_t = 64_000, value_name = "MS")]
+    pub resync_interval_ms: u64,
 }
 
 /// Runs the companion until Ctrl-C; an error is a message for the user.
@@ -53,6 +63,23 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     let sources = config::choose_sources(&args.ntp_servers, env.as_deref())?;
     let interval = config::millis_in("--sync-interval-ms", args.sync_interval_ms, 200, 3_600_000)?;
     let timeout = config::millis_in("--ntp-timeout-ms", args.ntp_timeout_ms, 50, 5000)?;
+    let first_retry = config::millis_in("--retry-first-ms", args.retry_first_ms, 200, 3_600_000)?;
+    let schedule = sync::Schedule {
+        first_retry,
+        factor: sync::RETRY_FACTOR,
+        max_retry: config::millis_in(
+            "--retry-max-ms",
+            args.retry_max_ms,
+            args.retry_first_ms,
+            3_600_000,
+        )?,
+        resync: config::millis_in(
+            "--resync-interval-ms",
+            args.resync_interval_ms,
+            1000,
+            86_400_000,
+        )?,
+    };
     let origins = args
         .cors_origins
         .iter()
@@ -63,7 +90,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         None => assets::Assets::embedded()?,
     };
     let state = api::AppState {
-        time: Arc::new(sync::TimeService::new(sources, timeout, interval)),
+        time: Arc::new(sync::TimeService::new(sources, timeout, interval, schedule)),
         assets: Arc::new(assets),
         cors: Arc::new(cors::Cors::new(origins)),
     };
@@ -74,7 +101,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     runtime.block_on(run(args.addr, state))
 }
 
-/// Binds, announces, starts the first sync in the background, and serves.
+/// Binds, announces, starts the background rounds (the first at once), and serves.
 async fn run(addr: SocketAddr, state: api::AppState) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -83,11 +110,7 @@ async fn run(addr: SocketAddr, state: api::AppState) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     print_banner(bound, &state);
-    let time = Arc::clone(&state.time);
-    tokio::spawn(async move {
-        // The first round cannot be refused: nothing ran before it.
-        let _ = time.sync().await;
-    });
+    tokio::spawn(Arc::clone(&state.time).run_schedule());
     listen::serve(listener, api::router(state), shutdown_signal()).await
 }
 

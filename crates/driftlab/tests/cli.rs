@@ -192,6 +192,44 @@ fn scenario_files_override_a_preset_and_bad_ones_are_explained() {
 }
 
 #[test]
+fn files_the_app_saved_run_and_newer_ones_are_refused_with_what_to_do() {
+    let dir = std::env::temp_dir().join(format!("driftlab-cli-v-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    // A file as the app saves it (version 1), and the same without its version.
+    let mut cfg = driftlab_sim::presets::preset("major_drift").unwrap();
+    cfg.seed = 11;
+    cfg.crowd.customers = 60;
+    let saved = driftlab_sim::scenario::Scenario::new(cfg, Vec::new()).to_json();
+    let unversioned = saved.replacen("\"format\": \"driftlab-scenario-1\",", "", 1);
+    assert_ne!(saved, unversioned);
+    for (name, text) in [("saved.json", &saved), ("unversioned.json", &unversioned)] {
+        let r = json(&["run", "--scenario", &write(name, text), "--json"]);
+        assert_eq!(
+            (r["preset"].as_str(), r["seed"].as_u64()),
+            (Some("major_drift"), Some(11)),
+            "{name}"
+        );
+    }
+    let newer = saved.replacen("driftlab-scenario-1", "driftlab-scenario-3", 1);
+    let out = driftlab(&["run", "--scenario", &write("newer.json", &newer)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "format: made by a newer Driftlab (format version 3; this one reads version 1): \
+             open it with that newer Driftlab, or update this one"
+        ),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn ntp_figures_and_the_ntp_switch() {
     let r = json(&["run", "--preset", "ntp_falseticker", "--json"]);
     for s in r["servers"].as_array().unwrap() {

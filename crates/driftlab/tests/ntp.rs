@@ -144,3 +144,92 @@ fn all_sources_down_is_a_200_with_synced_false_and_per_source_errors() {
     // Still serving.
     assert_eq!(companion.get("/api/time/status").status, 200);
 }
+
+/// The status once `done` holds, polled every 50 ms; panics after `limit` (a generous
+/// bound on the back-off, not a timing).
+fn status_when(
+    companion: &Companion,
+    limit: std::time::Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let s = companion.get("/api/time/status").json();
+        if done(&s) {
+            return s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within {limit:?}: {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn started_before_its_source_it_retries_and_synchronises_without_a_post() {
+    // The companion first, pointed at a port where nothing listens yet.
+    let port = common::closed_udp_port();
+    let companion = Companion::start(&[
+        "--ntp-server",
+        &format!("127.0.0.1:{port}"),
+        "--ntp-timeout-ms",
+        "300",
+        "--sync-interval-ms",
+        "200",
+        "--retry-first-ms",
+        "200",
+        "--retry-max-ms",
+        "1000",
+    ]);
+    let failed = companion.first_round();
+    assert_eq!(failed["synced"], false, "{failed}");
+    assert!(
+        failed["consecutive_failures"].as_u64() >= Some(1),
+        "{failed}"
+    );
+    assert_rfc3339_utc(&failed["next_attempt"]);
+    assert!(failed["next_attempt"].as_str() > failed["last_attempt"].as_str());
+    let schedule = &failed["schedule"];
+    assert_eq!(schedule["retry_first_ms"], 200, "{failed}");
+    assert_eq!(schedule["retry_factor"], 2);
+    assert_eq!(schedule["retry_max_ms"], 1000);
+    assert_eq!(schedule["resync_interval_ms"], 64_000, "the default");
+    // It keeps retrying: the failures count up with no one posting.
+    status_when(&companion, std::time::Duration::from_secs(10), |s| {
+        s["consecutive_failures"].as_u64() >= Some(3)
+    });
+    // Then the NTP server comes up on that port. The back-off is capped at 1 s and a round
+    // ends within 300 ms; 10 s is a generous bound.
+    let chrony = Chrony::start_on(port, 5);
+    let s = status_when(&companion, std::time::Duration::from_secs(10), |s| {
+        s["synced"] == true
+    });
+    assert_eq!(s["selected"], chrony.server().as_str());
+    assert_eq!(s["stratum"], 5);
+    assert_eq!(s["consecutive_failures"], 0);
+    assert!(s["error"].is_null());
+    assert_close_and_quick(&s);
+}
+
+#[test]
+fn once_synchronised_it_measures_again_on_its_own() {
+    let chrony = Chrony::start(8);
+    let companion = Companion::start(&[
+        "--ntp-server",
+        &chrony.server(),
+        "--resync-interval-ms",
+        "1000",
+    ]);
+    let first = companion.first_round();
+    assert_eq!(first["synced"], true, "{first}");
+    assert_eq!(first["schedule"]["resync_interval_ms"], 1000);
+    // Next round: 2 s later (the sync interval, 2000 ms by default, beats the 1 s re-sync).
+    assert_rfc3339_utc(&first["next_attempt"]);
+    let t0 = first["last_sync"].as_str().unwrap().to_string();
+    let again = status_when(&companion, std::time::Duration::from_secs(15), |s| {
+        s["last_sync"].as_str().is_some_and(|t| t > t0.as_str())
+    });
+    assert_eq!(again["synced"], true, "{again}");
+    assert_eq!(again["stratum"], 8);
+}

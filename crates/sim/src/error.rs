@@ -9,6 +9,7 @@ pub struct ConfigError {
     field: String,
     message: String,
     range: Option<Range>,
+    newer: Option<u32>,
 }
 
 /// The range a number must lie in, as [`check_range`] states it (the app words it in
@@ -33,7 +34,30 @@ impl ConfigError {
             field: field.into(),
             message: message.into(),
             range: None,
+            newer: None,
         }
+    }
+    /// A file or link made by a newer Driftlab: its format `version` is above `known`,
+    /// the newest this build reads. The message says what to do.
+    pub fn newer_format(field: impl Into<String>, version: u32, known: u32) -> ConfigError {
+        let reads = match known {
+            1 => "version 1".to_string(),
+            _ => format!("versions 1 to {known}"),
+        };
+        ConfigError {
+            newer: Some(version),
+            ..ConfigError::new(
+                field,
+                format!(
+                    "made by a newer Driftlab (format version {version}; this one reads \
+                     {reads}): open it with that newer Driftlab, or update this one"
+                ),
+            )
+        }
+    }
+    /// The format version, when the error is a file or link made by a newer Driftlab.
+    pub fn newer_version(&self) -> Option<u32> {
+        self.newer
     }
     /// The same error on another field (e.g. the path inside a file).
     pub fn with_field(self, field: impl Into<String>) -> ConfigError {

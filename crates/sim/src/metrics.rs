@@ -13,8 +13,11 @@ pub struct Metrics {
     pub confirmed: u64,
     /// Requests refused, for any reason.
     pub refused: u64,
-    /// Requests lost in the network (the customer timed out).
+    /// Requests no server ever decided (lost in the network: the customer timed out).
     pub timed_out: u64,
+    /// Customers who gave up waiting for an answer, including those whose request a
+    /// server decided after they left (behind a queue, a lock, a commit-wait).
+    pub gave_up: u64,
     /// Payments accepted: seats sold.
     pub paid: u64,
     /// Times a seat became confirmed to two customers at once.

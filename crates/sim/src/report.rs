@@ -187,8 +187,12 @@ pub struct Report {
     pub confirmed: u64,
     /// Requests refused.
     pub refused: u64,
-    /// Requests lost in the network.
+    /// Requests no server ever decided (lost in the network: the customer timed out).
     pub timed_out: u64,
+    /// Customers who gave up waiting, including those whose request a server decided
+    /// after they left (behind a queue, a lock, a commit-wait): such a request counts by
+    /// its decision, not in `timed_out`.
+    pub gave_up: u64,
     /// Payments accepted.
     pub paid: u64,
     /// Times a seat was confirmed to two customers at once.
@@ -405,6 +409,7 @@ impl Sim {
             confirmed: m.confirmed,
             refused: m.refused,
             timed_out: m.timed_out,
+            gave_up: m.gave_up,
             paid: m.paid,
             double_bookings: m.double_bookings,
             double_booking_mean_ms: m.double_booking_mean_ms(),

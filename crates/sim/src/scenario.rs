@@ -18,6 +18,14 @@
 //! written with the actions. A bad file is refused as a whole, with the field's path
 //! and, for a number, its range ([`ConfigError::range`]).
 //!
+//! **Versions.** A file names its format version in `format` (`driftlab-scenario-1`), a
+//! link in `v=1` ([`LINK_VERSION_KEY`]). A file or link without one is version 1 (the
+//! files and links made before versions were written). One with a version above
+//! [`Scenario::VERSION`] was made by a newer Driftlab: it is refused with a message saying
+//! what to do ([`ConfigError::newer_version`]), never half read. Version 1 is the first
+//! and current format: there is nothing older to migrate yet; a future version 2 would
+//! read version 1 here and bring it up to date.
+//!
 //! # Examples
 //! ```
 //! use driftlab_sim::scenario::{apply_pairs, config_pairs};
@@ -45,7 +53,9 @@ use serde_json::{Map, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// What the file is (always [`Scenario::FORMAT`]).
+    /// What the file is: `driftlab-scenario-N`, N its format version ([`Scenario::FORMAT`]
+    /// when written; absent in a file read: version 1).
+    #[serde(default = "current_format")]
     pub format: String,
     /// The run's config.
     pub config: Config,
@@ -84,9 +94,57 @@ pub enum Problem {
     },
 }
 
+fn current_format() -> String {
+    Scenario::FORMAT.into()
+}
+
+/// The link parameter that names the link's format version (`v=1`).
+pub const LINK_VERSION_KEY: &str = "v";
+
+/// The prefix of a file's `format`, before its version number.
+const FORMAT_PREFIX: &str = "driftlab-scenario-";
+
+/// The format version of a link's `v=` value (`None`: no `v=`, version 1). A version
+/// above [`Scenario::VERSION`] is refused ([`ConfigError::newer_version`]); a value that
+/// is no version at all (`v=abc`, `v=0`) is refused too, naming `v`.
+pub fn link_version(value: Option<&str>) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(1),
+        Some(text) => known_version(LINK_VERSION_KEY, text.trim(), || {
+            format!("must be a format version from 1 to {}", Scenario::VERSION)
+        }),
+    }
+}
+
+/// `text` as a version from 1 to [`Scenario::VERSION`], or the error on `field`.
+fn known_version(field: &str, text: &str, what: impl Fn() -> String) -> Result<u32, ConfigError> {
+    match text.parse::<u32>() {
+        Ok(v) if (1..=Scenario::VERSION).contains(&v) => Ok(v),
+        Ok(v) if v > Scenario::VERSION => {
+            Err(ConfigError::newer_format(field, v, Scenario::VERSION))
+        }
+        _ => Err(ConfigError::new(field, what())),
+    }
+}
+
 impl Scenario {
     /// The `format` of Driftlab's scenario files.
     pub const FORMAT: &'static str = "driftlab-scenario-1";
+
+    /// The format version this build writes, and the newest it reads.
+    pub const VERSION: u32 = 1;
+
+    /// The format version of a file's `format` (`None`: absent, version 1).
+    pub fn file_version(format: Option<&str>) -> Result<u32, ConfigError> {
+        let Some(format) = format else {
+            return Ok(1);
+        };
+        let what = || format!("must be {:?} (or absent)", Scenario::FORMAT);
+        match format.strip_prefix(FORMAT_PREFIX) {
+            Some(number) => known_version("format", number, what),
+            None => Err(ConfigError::new("format", what())),
+        }
+    }
 
     /// A scenario of `config` and `actions`.
     pub fn new(config: Config, actions: Vec<Acted>) -> Scenario {
@@ -115,20 +173,44 @@ impl Scenario {
                 "not a scenario: a JSON object with \"config\" and \"actions\" is expected",
             ));
         }
+        // The version first: a newer file is refused as such, not for a field this
+        // version does not know.
+        match value.get("format") {
+            None => {}
+            Some(Value::String(format)) => {
+                Scenario::file_version(Some(format))?;
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "format",
+                    format!("must be {:?} (or absent)", Scenario::FORMAT),
+                ))
+            }
+        }
         let ok = |v: &Value| Scenario::deserialize(v).is_ok();
         let scenario = Scenario::deserialize(&value).map_err(|e| {
             let template = serde_json::to_value(Scenario::new(Config::default(), Vec::new()))
                 .expect("a scenario always serializes");
             // The deepest field whose value alone makes the file unreadable.
-            let path = culprit(&template, &value, "", "", &ok);
-            ConfigError::new(path, e.to_string())
+            let mut path = culprit(&template, &value, "", "", &ok);
+            let message = e.to_string();
+            if path.is_empty() {
+                // No field's value is at fault: one is missing (`{}` lacks `config`).
+                if let Some(name) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next())
+                {
+                    path = name.to_string();
+                }
+            }
+            ConfigError::new(path, message)
         })?;
-        if scenario.format != Scenario::FORMAT {
-            return Err(ConfigError::new(
-                "format",
-                format!("must be {:?}", Scenario::FORMAT),
-            ));
-        }
+        // Every version this build reads is version 1, the current one: nothing to
+        // migrate (a version 2 would bring a version 1 file up to date here).
+        let scenario = Scenario {
+            format: Scenario::FORMAT.into(),
+            ..scenario
+        };
         scenario
             .config
             .validate()
@@ -155,6 +237,8 @@ fn culprit(
     ok: &dyn Fn(&Value) -> bool,
 ) -> String {
     let join = |k: &str, array: bool| {
+        // A key that is the empty string is still named: `""`.
+        let k = if k.is_empty() { "\"\"" } else { k };
         if dotted.is_empty() {
             k.to_string()
         } else if array {
@@ -751,7 +835,92 @@ mod tests {
             "actions[0].server"
         );
 
+        // Found by the fuzzer: an object without its config names it.
+        let e = Scenario::from_json("{\r\r}").unwrap_err();
+        assert_eq!(
+            (e.field(), e.message()),
+            ("config", "missing field `config`")
+        );
+        let e = Scenario::from_json(r#"{"": 1, "config": {}}"#).unwrap_err();
+        assert_eq!(e.field(), r#""""#, "an empty key is named too: {e}");
         assert_eq!(Scenario::from_json("{").unwrap_err().field(), "");
         assert_eq!(Scenario::from_json("[1]").unwrap_err().field(), "");
+    }
+
+    /// A version 1 file, as `to_json` writes it (the config of the `synced` preset).
+    fn v1_file() -> (Scenario, String) {
+        let s = Scenario::new(presets::preset("synced").unwrap(), Vec::new());
+        let text = s.to_json();
+        assert!(
+            text.contains("\"format\": \"driftlab-scenario-1\""),
+            "{text}"
+        );
+        (s, text)
+    }
+
+    #[test]
+    fn a_file_without_a_format_is_version_1() {
+        let (s, text) = v1_file();
+        let bare = text.replacen("\"format\": \"driftlab-scenario-1\",", "", 1);
+        assert!(!bare.contains("format"), "{bare}");
+        assert_eq!(Scenario::from_json(&bare), Ok(s.clone()));
+        // And written back, it names its version.
+        assert!(Scenario::from_json(&bare)
+            .unwrap()
+            .to_json()
+            .contains("driftlab-scenario-1"));
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_with_what_to_do() {
+        let (_, text) = v1_file();
+        // A version 2 file with a field this version has never heard of: refused for its
+        // version, not for the field.
+        let newer = text
+            .replacen("driftlab-scenario-1", "driftlab-scenario-2", 1)
+            .replacen(
+                "\"config\": {",
+                "\"config\": { \"tickets\": {\"price\": 40},",
+                1,
+            );
+        let e = Scenario::from_json(&newer).unwrap_err();
+        assert_eq!(e.field(), "format");
+        assert_eq!(e.newer_version(), Some(2));
+        assert_eq!(
+            e.message(),
+            "made by a newer Driftlab (format version 2; this one reads version 1): \
+             open it with that newer Driftlab, or update this one"
+        );
+    }
+
+    #[test]
+    fn a_format_that_is_no_version_is_refused_naming_format() {
+        let (_, text) = v1_file();
+        for bad in [
+            "\"driftlab-scenario-0\"",
+            "\"driftlab-scenario-x\"",
+            "\"driftlab-lesson-1\"",
+            "\"\"",
+            "1",
+            "null",
+        ] {
+            let file = text.replacen("\"driftlab-scenario-1\"", bad, 1);
+            let e = Scenario::from_json(&file).unwrap_err();
+            assert_eq!(e.field(), "format", "{bad}: {e}");
+            assert_eq!(e.newer_version(), None, "{bad}");
+            assert!(e.message().contains("driftlab-scenario-1"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_link_version_is_1_when_absent_and_newer_ones_are_refused() {
+        assert_eq!(link_version(None), Ok(1));
+        assert_eq!(link_version(Some("1")), Ok(1));
+        let e = link_version(Some("7")).unwrap_err();
+        assert_eq!((e.field(), e.newer_version()), ("v", Some(7)));
+        for bad in ["0", "-1", "one", "", "1.5"] {
+            let e = link_version(Some(bad)).unwrap_err();
+            assert_eq!((e.field(), e.newer_version()), ("v", None), "{bad}");
+        }
     }
 }

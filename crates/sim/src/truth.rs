@@ -375,6 +375,7 @@ impl Truth {
                 if self.requests[req as usize].outcome == Outcome::Pending {
                     self.set_outcome(req, Outcome::TimedOut);
                     self.metrics.timed_out += 1;
+                    self.metrics.gave_up += 1;
                 }
             }
             Obs::FoundTaken { req } => {
@@ -544,6 +545,27 @@ impl Truth {
     }
 
     fn decided(&mut self, r: ReqId, d: Decision, now: Time, stamp: Time, at: u32) {
+        // The customer gave up waiting, or the gateway answered 504, and the server
+        // decided all the same (e.g. a commit-wait behind a long queue): the decision is
+        // the request's one outcome, what the system did with the seat (`timed_out`
+        // counts the requests no server ever decided).
+        let undone = match self.requests[r as usize].outcome {
+            Outcome::TimedOut => {
+                self.metrics.timed_out -= 1;
+                true
+            }
+            Outcome::Refused(Refusal::GatewayTimeout) => {
+                self.metrics.refused -= 1;
+                self.metrics.unavailable -= 1;
+                true
+            }
+            _ => false,
+        };
+        if undone {
+            let req = &mut self.requests[r as usize];
+            req.outcome = Outcome::Pending;
+            req.outcome_writes = req.outcome_writes.saturating_sub(1);
+        }
         let req = self.requests[r as usize];
         let s = req.server as usize;
         let kind = match (req.kind, d) {
@@ -844,6 +866,7 @@ mod tests {
     }
 
     const CROWD: Addr = Addr::new(Layer::Crowd, 0);
+    const GATEWAY: Addr = Addr::new(Layer::Gateway, 0);
     fn server(i: u16) -> Addr {
         Addr::new(Layer::Server, i)
     }
@@ -862,6 +885,59 @@ mod tests {
                 server: server_,
             },
         );
+    }
+
+    #[test]
+    fn a_decision_after_the_customer_gave_up_is_the_one_outcome() {
+        // Found by the random scenarios (load_test under commit-wait, 158 customers): the
+        // customer gives up 5 s after sending; the server, its commit-wait behind a long
+        // queue, confirms later. Counted once: confirmed, not also timed out.
+        let mut w = World::new();
+        sent(&mut w, T, 0, 0, 0);
+        w.see(T + 5 * SEC, CROWD, T + 5 * SEC, Obs::GaveUp { req: 0 });
+        assert_eq!(w.truth.requests[0].outcome, Outcome::TimedOut);
+        assert_eq!(w.truth.metrics.timed_out, 1);
+        w.see(
+            T + 6 * SEC,
+            server(0),
+            T + 6 * SEC,
+            Obs::Received { req: 0 },
+        );
+        let decided = Obs::Decided {
+            req: 0,
+            decision: Decision::Confirmed,
+        };
+        w.see(T + 7 * SEC, server(0), T + 7 * SEC, decided);
+        let q = w.truth.requests[0];
+        assert_eq!((q.outcome, q.outcome_writes), (Outcome::Confirmed, 1));
+        assert_eq!(
+            (w.truth.metrics.timed_out, w.truth.metrics.confirmed),
+            (0, 1)
+        );
+        assert_eq!(w.truth.metrics.requests, 1);
+        // The same after the gateway's 504: the server's decision counts, the 504 not.
+        sent(&mut w, T, 1, 1, 0);
+        let rejected = Obs::Rejected {
+            req: 1,
+            refusal: Refusal::GatewayTimeout,
+        };
+        w.see(T + 3 * SEC, GATEWAY, T + 3 * SEC, rejected);
+        assert_eq!(
+            (w.truth.metrics.refused, w.truth.metrics.unavailable),
+            (1, 1)
+        );
+        let refused = Obs::Decided {
+            req: 1,
+            decision: Decision::Refused(Refusal::Taken),
+        };
+        w.see(T + 4 * SEC, server(0), T + 4 * SEC, refused);
+        let q = w.truth.requests[1];
+        assert_eq!(
+            (q.outcome, q.outcome_writes),
+            (Outcome::Refused(Refusal::Taken), 1)
+        );
+        let m = &w.truth.metrics;
+        assert_eq!((m.refused, m.unavailable, m.taken_refusals), (1, 0, 1));
     }
 
     #[test]

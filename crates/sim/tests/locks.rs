@@ -24,7 +24,7 @@ fn run(preset: &str, lock: LockKind, servers: usize, seed: u64) -> (u64, u64, us
         .filter(|s| matches!(s.obs, Obs::HoldGranted { .. }))
         .filter(|s| s.t >= opening && s.t < opening + 60 * SEC)
         .count();
-    (r.double_bookings, r.timed_out, minute)
+    (r.double_bookings, r.gave_up, minute)
 }
 
 /// `lock_per_instance`: `no-lock` (read the seat, 40 ms of work, insert) on exact

@@ -29,10 +29,29 @@ pub struct Status {
     pub error: Option<String>,
     /// The minimum time between two sync rounds, in ms.
     pub sync_interval_ms: u64,
+    /// How many rounds in a row found no answer (0 after a round that synchronised).
+    pub consecutive_failures: u32,
+    /// When the next background round is due (RFC 3339, UTC).
+    pub next_attempt: Option<String>,
+    /// When the background rounds run.
+    pub schedule: ScheduleStatus,
     /// This machine's clock when the response was made (RFC 3339, UTC).
     pub server_time: String,
     /// Every configured source, primary first.
     pub sources: Vec<SourceStatus>,
+}
+
+/// The background rounds' timing, in ms (see `docs/COMPANION.md`).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ScheduleStatus {
+    /// The wait after the first failed round.
+    pub retry_first_ms: u64,
+    /// Each further wait after a failure is this many times the previous one...
+    pub retry_factor: u32,
+    /// ...up to this.
+    pub retry_max_ms: u64,
+    /// The wait after a round that synchronised.
+    pub resync_interval_ms: u64,
 }
 
 /// One configured source in the latest round.
@@ -64,9 +83,13 @@ pub type Outcome = Option<Result<Measurement, String>>;
 
 impl Status {
     /// The status before any round: every source pending.
-    pub fn pending(sources: &[ServerSpec], sync_interval_ms: u64) -> Status {
+    pub fn pending(
+        sources: &[ServerSpec],
+        sync_interval_ms: u64,
+        schedule: ScheduleStatus,
+    ) -> Status {
         let outcomes = vec![None; sources.len()];
-        let mut status = Status::from_round(sources, &outcomes, None, sync_interval_ms);
+        let mut status = Status::from_round(sources, &outcomes, None, sync_interval_ms, schedule);
         for source in &mut status.sources {
             source.state = "pending";
         }
@@ -74,12 +97,14 @@ impl Status {
     }
 
     /// The status after a round; `outcomes[i]` belongs to `sources[i]`, `ended` is when
-    /// the round ended (`None` before the first round).
+    /// the round ended (`None` before the first round). The service fills in
+    /// `consecutive_failures` and `next_attempt`.
     pub fn from_round(
         sources: &[ServerSpec],
         outcomes: &[Outcome],
         ended: Option<SystemTime>,
         sync_interval_ms: u64,
+        schedule: ScheduleStatus,
     ) -> Status {
         let per_source: Vec<SourceStatus> = sources
             .iter()
@@ -109,6 +134,9 @@ impl Status {
             last_attempt: ended.map(rfc3339),
             error,
             sync_interval_ms,
+            consecutive_failures: 0,
+            next_attempt: None,
+            schedule,
             server_time: rfc3339(SystemTime::now()),
             sources: per_source,
         }
@@ -196,6 +224,13 @@ mod tests {
             .to_vec()
     }
 
+    const SCHEDULE: ScheduleStatus = ScheduleStatus {
+        retry_first_ms: 2000,
+        retry_factor: 2,
+        retry_max_ms: 60_000,
+        resync_interval_ms: 64_000,
+    };
+
     fn measured(offset_ms: f64) -> Outcome {
         Some(Ok(Measurement {
             offset_ms,
@@ -208,7 +243,13 @@ mod tests {
     #[test]
     fn fallback_answer_is_selected_and_flagged() {
         let outcomes = [Some(Err("down".into())), measured(-1.5), None];
-        let s = Status::from_round(&specs(), &outcomes, Some(at(1_700_000_001, 0)), 2000);
+        let s = Status::from_round(
+            &specs(),
+            &outcomes,
+            Some(at(1_700_000_001, 0)),
+            2000,
+            SCHEDULE,
+        );
         assert!(s.synced && s.fallback_used);
         assert_eq!(s.selected.as_deref(), Some("b:123"));
         assert_eq!(s.offset_ms, Some(-1.5));
@@ -224,7 +265,7 @@ mod tests {
             Some(Err("y".into())),
             Some(Err("z".into())),
         ];
-        let s = Status::from_round(&specs(), &outcomes, Some(at(1, 0)), 2000);
+        let s = Status::from_round(&specs(), &outcomes, Some(at(1, 0)), 2000, SCHEDULE);
         assert!(!s.synced && !s.fallback_used && s.offset_ms.is_none());
         assert!(s.error.unwrap().contains("3 tried"));
         assert_eq!(s.last_attempt.as_deref(), Some("1970-01-01T00:00:01.000Z"));
@@ -232,7 +273,7 @@ mod tests {
 
     #[test]
     fn pending_status_has_no_error_yet() {
-        let s = Status::pending(&specs(), 2000);
+        let s = Status::pending(&specs(), 2000, SCHEDULE);
         assert!(!s.synced && s.error.is_none() && s.last_attempt.is_none());
         assert!(s.sources.iter().all(|x| x.state == "pending"));
     }

@@ -54,8 +54,12 @@ fn current_user() -> String {
 impl Chrony {
     /// Starts chronyd serving `local stratum STRATUM` and waits until it answers.
     pub fn start(stratum: u8) -> Chrony {
+        Chrony::start_on(super::closed_udp_port(), stratum)
+    }
+
+    /// The same on a chosen loopback `port` (e.g. one a companion already queries).
+    pub fn start_on(port: u16, stratum: u8) -> Chrony {
         let dir = scratch_dir();
-        let port = super::closed_udp_port();
         let conf = dir.join("chrony.conf");
         let d = dir.display();
         fs::write(
