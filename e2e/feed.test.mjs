@@ -111,3 +111,40 @@ test('the skewed feed reports a negative lag beside the true one', () => withPag
   assert.ok(truth >= 0 && truth < 5, `true lag ${truth} ms`);
   assert.deepEqual(pageErrors(page), []);
 }));
+
+for (const size of SIZES) {
+  const tag = `${size.width}x${size.height}`;
+  test(`the hall shows a customer's stale map beside the truth, at ${tag}`, () => withPage(async (page, baseUrl) => {
+    // Without the feed the hall's side shows the anomalies over time.
+    await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&view=hall`);
+    await page.waitForSelector('[data-testid="hall"]', { timeout: 15_000 });
+    assert.equal(await page.locator('[data-testid="stale-map"]').count(), 0);
+    // With the feed switched live to polling every 5 s, in the crowd.
+    await page.goto(`${baseUrl}?lang=en&speed=5&preset=feed_sse_vs_polling&view=feed`);
+    await page.waitForSelector('[data-testid="feed"]', { timeout: 15_000 });
+    await playUntil(page, '10:00:02');
+    await page.click('[data-testid="feed-transport-short-polling"]');
+    await page.click('[data-testid="tab-hall"]');
+    await page.waitForSelector('[data-testid="seat-grid"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid="stale-map"]', { timeout: 15_000 });
+    await playUntil(page, '10:00:08');
+    // The hall, the customer's map and the truth, seat for seat; the most wrong map on
+    // the page shows seats free that the truth has taken.
+    assert.equal(await page.locator('[data-testid="feed-their-map"] .fd-seat').count(), 200);
+    assert.equal(await page.locator('[data-testid="feed-truth-map"] .fd-seat').count(), 200);
+    const stale = await page.locator('[data-testid="feed-their-map"] .stale-free').count();
+    assert.ok(stale > 0, `${stale} seats shown free but taken`);
+    // Every seat the map shows free but taken is taken in the truth beside it.
+    const wrong = await page.evaluate(() => {
+      const mine = [...document.querySelectorAll('[data-testid="feed-their-map"] .fd-seat')];
+      const truth = [...document.querySelectorAll('[data-testid="feed-truth-map"] .fd-seat')];
+      return mine.filter((s, i) => s.classList.contains('stale-free') && !truth[i].classList.contains('taken')).length;
+    });
+    assert.equal(wrong, 0);
+    // The view still fits the screen.
+    const scroll = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+    assert.ok(scroll <= 1, `the hall view scrolls by ${scroll} px`);
+    await page.screenshot({ path: `target/screenshots/hall-stale-map-${tag}.png` });
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: size }));
+}

@@ -6,7 +6,8 @@ use crate::components::help::HelpOverlay;
 use crate::components::playback::Playback;
 use crate::components::scenario_bar::ScenarioBar;
 use crate::components::tabs::ViewTabs;
-use crate::ctx::Ctx;
+use crate::ctx::{use_ctx, Ctx};
+use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
 use crate::panels::anomalies::AnomaliesPanel;
 use crate::panels::bill::BillPanel;
@@ -58,7 +59,7 @@ fn view_body(view: View) -> AnyView {
         View::Ntp => view! { <NtpPanel /> }.into_any(),
         View::Hall => view! {
             <HallPanel />
-            <Chart kind=ChartKind::Anomalies />
+            <HallSide />
         }
         .into_any(),
         View::Measures => view! {
@@ -81,6 +82,26 @@ fn view_body(view: View) -> AnyView {
         .into_any(),
         View::Load => view! { <LoadPanel /> }.into_any(),
         View::Bill => view! { <BillPanel /> }.into_any(),
+    }
+}
+
+/// Beside the hall: with the change feed on, one customer's (stale) map next to the
+/// truth, so the hall, the truth and what a customer sees are side by side; without it,
+/// the anomalies over time.
+#[component]
+fn HallSide() -> impl IntoView {
+    let ctx = use_ctx();
+    let feed_on = ctx
+        .feed(Spec::new(Cadence::OnRefresh), |src| {
+            src.sim().config().feed.enabled
+        })
+        .signal();
+    move || {
+        if feed_on.get() {
+            view! { <StaleMapPanel /> }.into_any()
+        } else {
+            view! { <Chart kind=ChartKind::Anomalies /> }.into_any()
+        }
     }
 }
 
