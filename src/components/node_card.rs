@@ -42,13 +42,19 @@ pub fn Figure(
     /// Whether it spans the whole row.
     #[prop(optional)]
     wide: bool,
+    /// The figure's path in the run's report (`data-measure`, which a lesson step
+    /// outlines), with its raw value (`data-measure-value`).
+    #[prop(default = None)]
+    measure: Option<(&'static str, Signal<String>)>,
     /// The value.
     children: Children,
 ) -> impl IntoView {
+    let path = measure.map(|m| m.0);
+    let raw = move || measure.map(|m| m.1.get());
     view! {
         <div class:wide=wide>
             <dt><Term label=label tip=tip /></dt>
-            <dd data-testid=testid>{children()}</dd>
+            <dd data-testid=testid data-measure=path data-measure-value=raw>{children()}</dd>
         </div>
     }
 }

@@ -59,15 +59,29 @@ pub fn DataPanel() -> impl IntoView {
         })
     };
     // One measure: its term, and its value in the current language's numbers.
-    let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView, Lang) -> String| {
+    // `measure`: the figure's path in the report and its raw value, for a lesson's outline.
+    let tagged = move |label: Txt,
+                       tip: Txt,
+                       id: &'static str,
+                       f: fn(&DataView, Lang) -> String,
+                       measure: Option<(&'static str, fn(&DataView) -> f64)>| {
+        let measure = measure.map(|(path, raw)| {
+            let value = Signal::derive(move || {
+                view.with(|v| v.as_ref().map(|v| raw(v).to_string()).unwrap_or_default())
+            });
+            (path, value)
+        });
         view! {
-            <Figure label=label tip=tip testid=id>
+            <Figure label=label tip=tip testid=id measure=measure>
                 {move || {
                     let lang = ctx.ui.lang.get();
                     view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
                 }}
             </Figure>
         }
+    };
+    let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView, Lang) -> String| {
+        tagged(label, tip, id, f, None)
     };
     view! {
         <Show
@@ -126,10 +140,10 @@ pub fn DataPanel() -> impl IntoView {
                     }}
                 </ul>
                 <dl class="dp-figures">
-                    {figure(Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v, l| l.int(v.writes_lost))}
+                    {tagged(Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v, l| l.int(v.writes_lost), Some(("data.writes_lost", |v| v.writes_lost as f64)))}
                     {figure(Txt::DpResold, Txt::DpResoldTip, "dp-resold", |v, l| l.int(v.resold))}
                     {figure(Txt::DpRefused, Txt::DpRefusedTip, "dp-refused", |v, l| l.int(v.refused))}
-                    {figure(Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v, l| format!("{} s", l.num(v.no_primary_s, 1)))}
+                    {tagged(Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v, l| format!("{} s", l.num(v.no_primary_s, 1)), Some(("data.write_outage_s", |v| v.no_primary_s)))}
                     {figure(Txt::DpPrimaries, Txt::DpPrimariesTip, "dp-primaries", |v, l| l.int(u64::from(v.max_primaries)))}
                     {figure(Txt::DpSplitBrain, Txt::DpSplitBrainTip, "dp-split", |v, l| format!("{} s", l.num(v.split_brain_s, 0)))}
                     {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}

@@ -55,6 +55,9 @@ const MARK: &str = "data-lesson-highlight";
 
 /// Removes the outline from whatever has it.
 fn clear_highlight() {
+    if let Some(panel) = document().query_selector("aside.lesson").ok().flatten() {
+        let _ = panel.remove_attribute(DOCK);
+    }
     let Ok(list) = document().query_selector_all(&format!("[{MARK}]")) else {
         return;
     };
@@ -77,6 +80,29 @@ fn selector(target: &Target) -> String {
     }
 }
 
+/// Moves the lesson panel to the view's left side when it would cover `el` (a figure
+/// on the right of its view), and back to the right otherwise.
+fn dock_clear_of(el: &web_sys::Element) {
+    let Some(panel) = document().query_selector("aside.lesson").ok().flatten() else {
+        return;
+    };
+    let _ = panel.remove_attribute(DOCK);
+    let (a, b) = (
+        el.get_bounding_client_rect(),
+        panel.get_bounding_client_rect(),
+    );
+    let overlap = a.left() < b.right()
+        && b.left() < a.right()
+        && a.top() < b.bottom()
+        && b.top() < a.bottom();
+    if overlap {
+        let _ = panel.set_attribute(DOCK, "left");
+    }
+}
+
+/// The lesson panel's attribute that docks it on the left.
+const DOCK: &str = "data-dock";
+
 /// Outlines `target` once its view has drawn it (tried every 50 ms, for 2 s).
 fn highlight(target: Target, tries: u32) {
     clear_highlight();
@@ -85,6 +111,7 @@ fn highlight(target: Target, tries: u32) {
         Some(el) => {
             let _ = el.set_attribute(MARK, "");
             el.scroll_into_view();
+            dock_clear_of(&el);
         }
         None if tries > 0 => set_timeout(
             move || highlight(target, tries - 1),

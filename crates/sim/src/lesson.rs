@@ -61,6 +61,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../lessons/double-bookings.json"),
     ),
     ("cures", include_str!("../../../lessons/cures.json")),
+    ("data", include_str!("../../../lessons/data.json")),
 ];
 
 /// Every shipped lesson, read and checked, in the order of the course.
