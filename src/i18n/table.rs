@@ -405,6 +405,8 @@ table! {
     MRefusedTip => "Requests a server said no to, for any reason.", "Requêtes auxquelles un serveur a dit non, pour n'importe quel motif.";
     MTimedOut => "lost", "perdues";
     MTimedOutTip => "Requests lost in the network: the customer gave up waiting.", "Requêtes perdues dans le réseau : le client a cessé d'attendre.";
+    MGaveUp => "gave up waiting", "ont renoncé";
+    MGaveUpTip => "Customers who stopped waiting for an answer (a lost request, a queue, a lock, a commit-wait), even if a server decided their request afterwards.", "Clients qui ont cessé d'attendre une réponse (requête perdue, file, verrou, attente de validation), même si un serveur a décidé de leur requête ensuite.";
     MPaid => "paid", "payées";
     MPaidTip => "Payments accepted: seats sold.", "Paiements acceptés : places vendues.";
     MWrongWinners => "wrong winners", "mauvais gagnants";

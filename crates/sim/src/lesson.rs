@@ -61,6 +61,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../lessons/double-bookings.json"),
     ),
     ("cures", include_str!("../../../lessons/cures.json")),
+    ("gateway", include_str!("../../../lessons/gateway.json")),
     ("data", include_str!("../../../lessons/data.json")),
 ];
 

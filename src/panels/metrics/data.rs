@@ -11,7 +11,7 @@ use driftlab_sim::Sim;
 pub type Figure = (&'static str, Txt, Txt, fn(&Metrics) -> u64, bool);
 
 /// What the crowd asked and what it got.
-pub const TRAFFIC: [Figure; 5] = [
+pub const TRAFFIC: [Figure; 6] = [
     (
         "requests",
         Txt::MRequests,
@@ -38,6 +38,13 @@ pub const TRAFFIC: [Figure; 5] = [
         Txt::MTimedOut,
         Txt::MTimedOutTip,
         |m| m.timed_out,
+        false,
+    ),
+    (
+        "gave_up",
+        Txt::MGaveUp,
+        Txt::MGaveUpTip,
+        |m| m.gave_up,
         false,
     ),
     ("paid", Txt::MPaid, Txt::MPaidTip, |m| m.paid, false),
@@ -195,21 +202,22 @@ mod tests {
             confirmed: 2,
             refused: 3,
             timed_out: 4,
-            paid: 5,
-            wrong_winners: 6,
-            order_inversions: 7,
-            early_sales: 8,
-            wrongly_refused: 9,
-            premature_expiries: 10,
-            late_expiries: 11,
-            expiries: 12,
-            double_bookings: 13,
-            revoked: 14,
-            not_open_refusals: 15,
-            token_refusals: 16,
-            taken_refusals: 17,
-            unavailable: 18,
-            rate_limited: 19,
+            gave_up: 5,
+            paid: 6,
+            wrong_winners: 7,
+            order_inversions: 8,
+            early_sales: 9,
+            wrongly_refused: 10,
+            premature_expiries: 11,
+            late_expiries: 12,
+            expiries: 13,
+            double_bookings: 14,
+            revoked: 15,
+            not_open_refusals: 16,
+            token_refusals: 17,
+            taken_refusals: 18,
+            unavailable: 19,
+            rate_limited: 20,
             ..Metrics::default()
         };
         let all: Vec<(&str, u64, bool)> = [&TRAFFIC[..], &CLOCK, &SERIAL, &REFUSALS]
@@ -217,17 +225,18 @@ mod tests {
             .iter()
             .map(|f| (f.0, (f.3)(&m), f.4))
             .collect();
-        assert_eq!(all.len(), 19);
+        assert_eq!(all.len(), 20);
         assert_eq!(all[0], ("requests", 1, false));
-        assert_eq!(all[5], ("wrong_winners", 6, true));
-        assert_eq!(all[11], ("expiries", 12, false));
-        assert_eq!(all[12], ("double_bookings", 13, true));
-        assert_eq!(all[16], ("taken_refusals", 17, false));
-        assert_eq!(all[17], ("unavailable_refusals", 18, false));
-        assert_eq!(all[18], ("rate_limited_refusals", 19, false));
-        // Each id names its own field: the values run 1..=19 in the panel's order.
+        assert_eq!(all[4], ("gave_up", 5, false));
+        assert_eq!(all[6], ("wrong_winners", 7, true));
+        assert_eq!(all[12], ("expiries", 13, false));
+        assert_eq!(all[13], ("double_bookings", 14, true));
+        assert_eq!(all[17], ("taken_refusals", 18, false));
+        assert_eq!(all[18], ("unavailable_refusals", 19, false));
+        assert_eq!(all[19], ("rate_limited_refusals", 20, false));
+        // Each id names its own field: the values run 1..=20 in the panel's order.
         let values: Vec<u64> = all.iter().map(|f| f.1).collect();
-        assert_eq!(values, (1..=19).collect::<Vec<u64>>());
+        assert_eq!(values, (1..=20).collect::<Vec<u64>>());
     }
 
     #[test]
