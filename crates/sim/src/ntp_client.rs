@@ -55,6 +55,24 @@ impl NtpAgent {
         self.client = None;
     }
 
+    /// Switches on (a fresh client, as [`NtpAgent::switch_on`]) or off; off, the host's
+    /// clock no longer reports a bound on its error.
+    pub fn switch(
+        &mut self,
+        on: bool,
+        cfg: &ClientConfig,
+        key: Option<&Key>,
+        cx: &mut Cx<'_>,
+        wake: impl Fn(u32) -> AnyMsg,
+    ) {
+        if on {
+            self.switch_on(cfg, key, cx, wake);
+        } else {
+            self.switch_off();
+            cx.set_max_error(None);
+        }
+    }
+
     /// Polls whatever is due.
     pub fn on_timer(&mut self, cx: &mut Cx<'_>, wake: impl Fn(u32) -> AnyMsg) {
         let local = cx.local();
@@ -196,11 +214,7 @@ impl Build for NtpClient {
         hosts
             .iter()
             .map(|_| NtpClient {
-                key: cfg
-                    .ntp
-                    .client
-                    .key
-                    .and_then(|id| cfg.ntp.keys.iter().find(|k| k.id == id).cloned()),
+                key: cfg.ntp.client_key(),
                 ..NtpClient::new(&cfg.ntp.client)
             })
             .collect()
@@ -236,12 +250,8 @@ impl Node for NtpClient {
                     return;
                 }
                 cx.observe(Obs::Switched { on });
-                if on {
-                    self.agent.switch_on(&self.cfg, self.key.as_ref(), cx, wake);
-                } else {
-                    self.agent.switch_off();
-                    cx.set_max_error(None);
-                }
+                self.agent
+                    .switch(on, &self.cfg, self.key.as_ref(), cx, wake);
             }
         }
     }

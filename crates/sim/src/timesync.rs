@@ -391,6 +391,13 @@ impl NtpConfig {
     /// The most time servers a run may have.
     pub const MAX_SERVERS: usize = 16;
 
+    /// The key the clients authenticate with (`ntp.client.key`), from `ntp.keys`.
+    pub fn client_key(&self) -> Option<Key> {
+        self.client
+            .key
+            .and_then(|id| self.keys.iter().find(|k| k.id == id).cloned())
+    }
+
     /// Checks the hierarchy, the client and the faults for `servers` reservation servers.
     pub fn validate(&self, servers: usize) -> Result<(), ConfigError> {
         let n = self.servers.len();

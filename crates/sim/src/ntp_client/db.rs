@@ -61,11 +61,7 @@ impl Build for DbNtpClient {
             .connect(Layer::DataNtp, Layer::TimeServer, own(Way::Out));
         k.topology
             .connect(Layer::TimeServer, Layer::DataNtp, own(Way::Back));
-        let key = cfg
-            .ntp
-            .client
-            .key
-            .and_then(|id| cfg.ntp.keys.iter().find(|k| k.id == id).cloned());
+        let key = cfg.ntp.client_key();
         hosts
             .iter()
             .map(|_| DbNtpClient::new(&cfg.ntp.client, key.clone()))
@@ -81,12 +77,8 @@ impl Node for DbNtpClient {
             Msg::Wake(gen) => self.agent.on_wake(gen, cx, wake),
             Msg::Reply { source, reply } => self.agent.on_reply(source, &reply, cx, wake),
             Msg::Switch(on) if on != self.agent.running() => {
-                if on {
-                    self.agent.switch_on(&self.cfg, self.key.as_ref(), cx, wake);
-                } else {
-                    self.agent.switch_off();
-                    cx.set_max_error(None);
-                }
+                self.agent
+                    .switch(on, &self.cfg, self.key.as_ref(), cx, wake);
             }
             Msg::Switch(_) | Msg::Discipline(_) => {}
         }
