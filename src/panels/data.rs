@@ -29,6 +29,10 @@ fn role_text(r: Role) -> Txt {
     }
 }
 
+/// A figure's path in the run's report and how to read its raw value (for a lesson's
+/// outline).
+type Measure = (&'static str, fn(&DataView) -> f64);
+
 /// The data view's panel (nothing but a hint when the run does not use the data path).
 #[component]
 pub fn DataPanel() -> impl IntoView {
@@ -64,7 +68,7 @@ pub fn DataPanel() -> impl IntoView {
                        tip: Txt,
                        id: &'static str,
                        f: fn(&DataView, Lang) -> String,
-                       measure: Option<(&'static str, fn(&DataView) -> f64)>| {
+                       measure: Option<Measure>| {
         let measure = measure.map(|(path, raw)| {
             let value = Signal::derive(move || {
                 view.with(|v| v.as_ref().map(|v| raw(v).to_string()).unwrap_or_default())
