@@ -988,4 +988,10 @@ table! {
     BillRefusedCustomers => "customers refused", "clients refusés";
     BillRefunds => "refunds", "remboursements";
     BillTickets => "support tickets", "tickets de support";
+
+    // Projector mode
+    Projector => "Projector", "Projecteur";
+    ProjectorTip => "Projector mode: larger text and figures, readable from the back of a classroom; details fold away (P)", "Mode projecteur : textes et figures plus grands, lisibles du fond d'une salle de classe ; les détails se replient (P)";
+    KeyP => "Projector mode on / off: larger text and figures", "Mode projecteur oui / non : textes et figures plus grands";
+    LinkWhyProjector => "on or off", "on ou off";
 }
