@@ -185,7 +185,7 @@ impl Sweep {
     pub fn next_job(&mut self) -> Option<String> {
         let job = self.jobs.get(self.next)?;
         self.next += 1;
-        Some(serde_json::to_string(job).expect("a job always serializes"))
+        Some(driftlab_sim::json::to_string(job))
     }
 
     /// Records a worker's answer (JSON). A cell that could not run, or an answer that
