@@ -124,6 +124,74 @@ pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(&node).expect("a node always writes")
 }
 
+/// Reads JSON text as a `T` the way the core reads every file: the text as a [`Value`],
+/// then `T` from it, so that a type's `Deserialize` is compiled for one deserializer
+/// only. The error is serde's (without the text's line and column).
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
+    let v: Value = serde_json::from_str(text)?;
+    T::deserialize(&v)
+}
+
+/// Reads an internally tagged enum (`{"kind": "spikes", "mean_ms": 1.0, ..}`, its
+/// variant named by the field `tag`) with `mirror`, the same enum derived with its tag
+/// outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
+/// fields). serde's own code for internally tagged enums buffers the value first and
+/// is compiled again for every variant; this is the value the app already holds. The
+/// errors are serde's: `missing field `kind``, `unknown variant ..., expected one of
+/// ...`, a variant's field refused by its type.
+pub(crate) fn internally_tagged<'de, D, T>(
+    d: D,
+    tag: &'static str,
+    expecting: &'static str,
+    mirror: fn(&Value) -> Result<T, Error>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let v = <Value as serde::Deserialize>::deserialize(d)?;
+    let Value::Object(mut fields) = v else {
+        return Err(D::Error::invalid_type(unexpected(&v), &expecting));
+    };
+    let name = match fields.remove(tag) {
+        Some(Value::String(name)) => name,
+        Some(other) => {
+            return Err(D::Error::invalid_type(
+                unexpected(&other),
+                &"variant identifier",
+            ))
+        }
+        None => return Err(D::Error::missing_field(tag)),
+    };
+    let unit = fields.is_empty();
+    let mut outside = Map::new();
+    outside.insert(name.clone(), Value::Object(fields));
+    let read = mirror(&Value::Object(outside));
+    let read = match read {
+        // A variant without fields is written as its name alone.
+        Err(_) if unit => mirror(&Value::String(name)).or(read),
+        read => read,
+    };
+    read.map_err(D::Error::custom)
+}
+
+/// What serde's errors call `v` (`string "x"`, `integer `1``, `map`).
+fn unexpected(v: &Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (_, Some(i)) => Unexpected::Signed(i),
+            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
 /// The serializer into a [`Node`].
 struct NodeSerializer;
 
@@ -659,5 +727,107 @@ mod tests {
         // A key that is no string nor number is refused, as serde_json refuses it.
         let bad: std::collections::BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into_iter().collect();
         assert!(to_node(&bad).is_err() && serde_json::to_value(&bad).is_err());
+    }
+
+    /// serde's own reading of an internally tagged enum, the oracle for ours: the same
+    /// values read, the same errors.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+    #[allow(dead_code)]
+    enum Reference {
+        None,
+        Exponential {
+            mean_ms: f64,
+        },
+        LogNormal {
+            median_ms: f64,
+            sigma: f64,
+        },
+        Spikes {
+            mean_ms: f64,
+            probability: f64,
+            spike_ms: f64,
+        },
+    }
+
+    #[test]
+    fn an_internally_tagged_enum_reads_and_fails_as_serdes_own() {
+        use crate::net::Jitter;
+        use serde::Deserialize;
+        let read = |text: &str| {
+            let v: Value = serde_json::from_str(text).unwrap();
+            let ours = Jitter::deserialize(&v).map_err(|e| e.to_string());
+            let theirs = Reference::deserialize(&v).map_err(|e| e.to_string());
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{text}: {ours:?} / {theirs:?}"
+            );
+            if let (Err(a), Err(b)) = (&ours, &theirs) {
+                assert_eq!(a, &b.replace("Reference", "Jitter"), "{text}");
+            }
+            ours
+        };
+        assert_eq!(read(r#"{"kind": "none"}"#), Ok(Jitter::None));
+        assert_eq!(
+            read(r#"{"spike_ms": 5, "kind": "spikes", "mean_ms": 1, "probability": 0.5}"#),
+            Ok(Jitter::Spikes {
+                mean_ms: 1.0,
+                probability: 0.5,
+                spike_ms: 5.0
+            })
+        );
+        for bad in [
+            r#"{"mean_ms": 1}"#,
+            r#"{"kind": "gauss"}"#,
+            r#"{"kind": "exponential"}"#,
+            r#"{"kind": "exponential", "mean_ms": "1"}"#,
+            r#"{"kind": "exponential", "mean_ms": 1, "x": 2}"#,
+            r#"{"kind": 3, "mean_ms": 1}"#,
+            r#""none""#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        // A list is no Jitter here (serde would read `["spikes", 1, 0.5, 5]`, a form
+        // Driftlab never writes).
+        assert!(Jitter::deserialize(&serde_json::json!([1])).is_err());
+        assert_eq!(
+            read(r#"{"kind": "gauss"}"#).unwrap_err(),
+            "unknown variant `gauss`, expected one of `none`, `exponential`, `log_normal`, `spikes`"
+        );
+    }
+
+    #[test]
+    fn an_action_reads_its_fault_and_ignores_unknown_fields() {
+        use crate::sim::Action;
+        use crate::timesync::Fault;
+        use serde::Deserialize;
+        let v: Value = serde_json::from_str(
+            r#"{"action": "inject", "kind": "clock_bump", "server": 2, "delta_ms": -1.5, "at_s": 36040}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap(),
+            Action::Inject(Fault::ClockBump {
+                server: 2,
+                delta_ms: -1.5,
+                at_s: 36_040.0
+            })
+        );
+        let v: Value =
+            serde_json::from_str(r#"{"action": "ntp", "server": 1, "on": true, "why": "demo"}"#)
+                .unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap(),
+            Action::Ntp {
+                server: 1,
+                on: true
+            }
+        );
+        let v: Value = serde_json::from_str(r#"{"action": "inject"}"#).unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap_err().to_string(),
+            "missing field `kind`"
+        );
     }
 }
