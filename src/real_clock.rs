@@ -68,7 +68,7 @@ pub fn parse(code: u16, body: &str) -> Answer {
         retry_after_ms: Option<u64>,
     }
     if code == 429 {
-        let ms = serde_json::from_str::<Limited>(body)
+        let ms = driftlab_sim::json::from_str::<Limited>(body)
             .ok()
             .and_then(|l| l.retry_after_ms)
             .unwrap_or(2000);
@@ -77,7 +77,7 @@ pub fn parse(code: u16, body: &str) -> Answer {
     if code != 200 {
         return Answer::Absent;
     }
-    serde_json::from_str::<Status>(body).map_or(Answer::Absent, Answer::Status)
+    driftlab_sim::json::from_str::<Status>(body).map_or(Answer::Absent, Answer::Status)
 }
 
 /// Asks the companion: `GET` the status, or `POST` a sync if `sync`.

@@ -110,7 +110,7 @@ fn flag_names(f: u16) -> String {
 /// reason), and the anomalies the line carries.
 pub fn log(records: &[LogRecord], cols: u32) -> String {
     let rows = records.iter().map(|r| {
-        let kind = serde_json::to_value(r.kind).expect("a log kind serializes");
+        let kind = crate::json::to_value(&r.kind);
         vec![
             clock(r.t),
             seconds(r.t),
@@ -146,7 +146,7 @@ pub fn log(records: &[LogRecord], cols: u32) -> String {
 /// Every figure of the report but its lists (the servers, the alerts…), one per line by
 /// its dotted name (`consistency.seats_with_several_holders`).
 pub fn measures(report: &Report) -> String {
-    let v = serde_json::to_value(report).expect("a report serializes");
+    let v = crate::json::to_value(&report);
     let mut leaves = Vec::new();
     crate::scenario::leaves(&v, "", &mut leaves);
     let rows: Vec<Vec<String>> = leaves
@@ -163,7 +163,7 @@ pub fn servers(report: &Report) -> String {
     let rows: Vec<Value> = report
         .servers
         .iter()
-        .map(|s| serde_json::to_value(s).expect("a server's report serializes"))
+        .map(|s| crate::json::to_value(&s))
         .collect();
     let header: Vec<String> = rows
         .first()
@@ -188,7 +188,7 @@ fn node_name(sim: &Sim, a: Addr) -> String {
 /// then its fields as `name=value`.
 pub fn history(sim: &Sim) -> String {
     let rows = sim.truth().history.iter().map(|s| {
-        let obs = serde_json::to_value(s.obs).expect("an observation serializes");
+        let obs = crate::json::to_value(&s.obs);
         let kind = cell(&obs["obs"]);
         let fields = match &obs {
             Value::Object(o) => o
@@ -232,7 +232,7 @@ pub fn history(sim: &Sim) -> String {
 pub fn history_json_lines(sim: &Sim) -> String {
     let mut out = String::new();
     for s in &sim.truth().history {
-        let obs = serde_json::to_string(&s.obs).expect("an observation serializes");
+        let obs = crate::json::to_string(&s.obs);
         let head = serde_json::json!({
             "t": clock(s.t),
             "t_ns": s.t.0,
@@ -261,7 +261,7 @@ pub fn anomalies(sim: &Sim, lang: Lang) -> String {
     let truth = sim.truth();
     let cols = sim.config().hall.cols;
     let rows = truth.anomalies.iter().map(|a| {
-        let kind = serde_json::to_value(a.kind).expect("a kind serializes");
+        let kind = crate::json::to_value(&a.kind);
         let seat = truth
             .requests
             .get(a.req as usize)

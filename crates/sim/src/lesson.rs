@@ -297,7 +297,7 @@ impl Step {
     /// its finished run. An error names the field that cannot be read (a measure that
     /// is `null` in this run, a value no choice holds).
     pub fn outcome(&self, report: &Report) -> Result<Outcome, ConfigError> {
-        let rv = serde_json::to_value(report).expect("a report serializes");
+        let rv = crate::json::to_value(&report);
         let (right, value, server) = match &self.answer {
             Answer::Measure(path) => {
                 let x = number(&rv, path).ok_or_else(|| {
@@ -806,7 +806,7 @@ fn read_step(v: &Value, path: &str) -> Result<Step, ConfigError> {
     // The report of the scenario, built and not run: the names a step may use.
     let sim = Sim::with_actions(config.clone(), &[])
         .map_err(|e| ConfigError::new(o.at("scenario"), e.to_string()))?;
-    let rv = serde_json::to_value(sim.report()).expect("a report serializes");
+    let rv = crate::json::to_value(&sim.report());
     let servers = config.servers.len();
 
     let a = Obj::new(o.get("answer")?, &o.at("answer"))?;

@@ -17,6 +17,7 @@ pub mod feed;
 pub mod gateway;
 pub mod hall;
 pub mod host;
+pub mod json;
 pub mod kernel;
 pub mod layers;
 pub mod lesson;

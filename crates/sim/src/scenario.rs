@@ -157,7 +157,7 @@ impl Scenario {
 
     /// The scenario as a JSON file, indented.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        crate::json::to_string_pretty(self)
     }
 
     /// Reads a scenario file and checks it whole: its JSON, every field's type, every
@@ -189,8 +189,7 @@ impl Scenario {
         }
         let ok = |v: &Value| Scenario::deserialize(v).is_ok();
         let scenario = Scenario::deserialize(&value).map_err(|e| {
-            let template = serde_json::to_value(Scenario::new(Config::default(), Vec::new()))
-                .expect("a scenario always serializes");
+            let template = crate::json::to_value(&Scenario::new(Config::default(), Vec::new()));
             // The deepest field whose value alone makes the file unreadable.
             let mut path = culprit(&template, &value, "", "", &ok);
             let message = e.to_string();
@@ -293,8 +292,8 @@ fn culprit(
 /// What `cfg` changes in `base`, as a link's pairs: dotted paths and values, in the
 /// order of the paths. The preset's name is not compared (the link names it apart).
 pub fn config_pairs(base: &Config, cfg: &Config) -> Vec<(String, String)> {
-    let mut b = serde_json::to_value(base).expect("a config always serializes");
-    let c = serde_json::to_value(cfg).expect("a config always serializes");
+    let mut b = crate::json::to_value(&base);
+    let c = crate::json::to_value(&cfg);
     b["preset"] = c["preset"].clone();
     let mut out = Vec::new();
     diff(&b, &c, "", &mut out);
@@ -332,7 +331,7 @@ fn text_of(v: &Value) -> String {
 /// Whether `key` names a field of the config (`seed`, `ntp.enabled`,
 /// `servers.1.clock.offset_ms`), whatever its value.
 pub fn is_config_key(key: &str) -> bool {
-    let v = serde_json::to_value(Config::default()).expect("a config always serializes");
+    let v = crate::json::to_value(&Config::default());
     let first = key.split('.').next().unwrap_or_default();
     v.get(first).is_some()
 }
@@ -341,7 +340,7 @@ pub fn is_config_key(key: &str) -> bool {
 /// applied, and what was not used as given. A pair naming no field is skipped; a value
 /// the field refuses leaves the field as it was in `base`.
 pub fn apply_pairs(base: &Config, pairs: &[(String, String)]) -> (Config, Vec<Problem>) {
-    let base_value = serde_json::to_value(base).expect("a config always serializes");
+    let base_value = crate::json::to_value(&base);
     let mut value = base_value.clone();
     let mut problems = Vec::new();
     // The pairs applied, by key, with the value before them (to put back if refused).
@@ -467,7 +466,7 @@ pub fn parse_instant(text: &str) -> Option<Time> {
 /// A live action as a link's `act=` value: its instant, the events run before it, its
 /// name, then its fields as `name=value` (nested ones dotted), all separated by commas.
 pub fn action_text(a: &Acted) -> String {
-    let v = serde_json::to_value(&a.action).expect("an action always serializes");
+    let v = crate::json::to_value(&a.action);
     let mut parts = vec![
         format_instant(a.at),
         a.after_events.to_string(),
@@ -535,7 +534,7 @@ pub fn parse_action(text: &str) -> Result<Acted, String> {
         }
         cur.insert(keys[keys.len() - 1].to_string(), val);
     }
-    let action = Action::deserialize(Value::Object(obj)).map_err(|e| e.to_string())?;
+    let action = Action::deserialize(&Value::Object(obj)).map_err(|e| e.to_string())?;
     Ok(Acted {
         at,
         after_events,

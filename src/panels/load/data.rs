@@ -35,7 +35,7 @@ pub const MAX_CELLS: usize = 400;
 /// worker (`src/bin/sweep-worker.rs`) does with each message. A message that is not a
 /// job gets an answer saying so.
 pub fn answer_json(job: &str) -> String {
-    let answer = match serde_json::from_str::<Job>(job) {
+    let answer = match driftlab_sim::json::from_str::<Job>(job) {
         Ok(job) => answer(&job),
         Err(e) => Answer {
             index: usize::MAX,
@@ -185,13 +185,13 @@ impl Sweep {
     pub fn next_job(&mut self) -> Option<String> {
         let job = self.jobs.get(self.next)?;
         self.next += 1;
-        Some(serde_json::to_string(job).expect("a job always serializes"))
+        Some(driftlab_sim::json::to_string(job))
     }
 
     /// Records a worker's answer (JSON). A cell that could not run, or an answer that
     /// is not one, is kept as the sweep's error.
     pub fn record(&mut self, answer: &str) {
-        let answer: Answer = match serde_json::from_str(answer) {
+        let answer: Answer = match driftlab_sim::json::from_str(answer) {
             Ok(a) => a,
             Err(e) => {
                 self.error.get_or_insert(format!("not an answer ({e})"));

@@ -1,0 +1,833 @@
+//! The core's one way to turn a value into JSON, as a [`Value`] or as text.
+//!
+//! serde compiles a type's `Serialize` once per serializer it is given: the config
+//! written by `serde_json::to_value`, by `to_string` and by `to_string_pretty` was three
+//! copies of the same code in the app's WebAssembly. Here every value goes through one
+//! serializer, [`to_node`], into a [`Node`]: a JSON tree that keeps the objects' keys in
+//! the order the type writes them. From it come the [`Value`] ([`to_value`]: keys
+//! sorted, as `serde_json::to_value` gives them) and the text ([`to_string`],
+//! [`to_string_pretty`]: keys in the type's order, byte for byte what `serde_json`'s
+//! functions of the same names write).
+//!
+//! # Examples
+//! ```
+//! #[derive(serde::Serialize)]
+//! struct Seat { row: u32, col: u32, label: &'static str }
+//! let s = Seat { row: 2, col: 7, label: "B7" };
+//! assert_eq!(driftlab_sim::json::to_string(&s), r#"{"row":2,"col":7,"label":"B7"}"#);
+//! assert_eq!(driftlab_sim::json::to_value(&s).to_string(), r#"{"col":7,"label":"B7","row":2}"#);
+//! ```
+
+use serde::ser::{self, Impossible, Serialize};
+use serde_json::{Error, Map, Value};
+
+/// A JSON value whose objects keep their keys in the order they were written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// `null` (a unit, `None`, a float that is not finite).
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A whole number from 0.
+    U64(u64),
+    /// A negative whole number.
+    I64(i64),
+    /// A finite 64-bit float.
+    F64(f64),
+    /// A finite 32-bit float (written with its own shortest digits).
+    F32(f32),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Node>),
+    /// An object, its keys in the order written.
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// The node as a [`Value`] (an object's keys sorted; a key given twice keeps its
+    /// last value, as in `serde_json::to_value`).
+    pub fn into_value(self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::U64(n) => Value::from(n),
+            Node::I64(n) => Value::from(n),
+            Node::F64(x) => Value::from(x),
+            Node::F32(x) => Value::from(x),
+            Node::String(s) => Value::String(s),
+            Node::Array(a) => Value::Array(a.into_iter().map(Node::into_value).collect()),
+            Node::Object(o) => {
+                let mut m = Map::new();
+                for (k, v) in o {
+                    m.insert(k, v.into_value());
+                }
+                Value::Object(m)
+            }
+        }
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Null => s.serialize_unit(),
+            Node::Bool(b) => s.serialize_bool(*b),
+            Node::U64(n) => s.serialize_u64(*n),
+            Node::I64(n) => s.serialize_i64(*n),
+            Node::F64(x) => s.serialize_f64(*x),
+            Node::F32(x) => s.serialize_f32(*x),
+            Node::String(t) => s.serialize_str(t),
+            Node::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+            Node::Object(o) => {
+                let mut map = s.serialize_map(Some(o.len()))?;
+                for (k, v) in o {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// `value` as a [`Node`]: the one serializer every type of the core is compiled for.
+/// Fails only where `serde_json` fails (a map whose keys are not strings or numbers).
+pub fn to_node<T: Serialize + ?Sized>(value: &T) -> Result<Node, Error> {
+    value.serialize(NodeSerializer)
+}
+
+/// `value` as a [`Value`], what `serde_json::to_value` gives (every type the core
+/// serializes has string keys: it never fails).
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
+    to_node(value)
+        .expect("the core's types always serialize")
+        .into_value()
+}
+
+/// `value` as compact JSON text, byte for byte what `serde_json::to_string` writes.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
+    let node = to_node(value).expect("the core's types always serialize");
+    serde_json::to_string(&node).expect("a node always writes")
+}
+
+/// `value` as indented JSON text, byte for byte what `serde_json::to_string_pretty`
+/// writes.
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    let node = to_node(value).expect("the core's types always serialize");
+    serde_json::to_string_pretty(&node).expect("a node always writes")
+}
+
+/// Reads JSON text as a `T` the way the core reads every file: the text as a [`Value`],
+/// then `T` from it, so that a type's `Deserialize` is compiled for one deserializer
+/// only. The error is serde's (without the text's line and column).
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
+    let v: Value = serde_json::from_str(text)?;
+    T::deserialize(&v)
+}
+
+/// Reads an internally tagged enum (`{"kind": "spikes", "mean_ms": 1.0, ..}`, its
+/// variant named by the field `tag`) with `mirror`, the same enum derived with its tag
+/// outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
+/// fields). serde's own code for internally tagged enums buffers the value first and
+/// is compiled again for every variant; this is the value the app already holds. The
+/// errors are serde's: `missing field `kind``, `unknown variant ..., expected one of
+/// ...`, a variant's field refused by its type.
+pub(crate) fn internally_tagged<'de, D, T>(
+    d: D,
+    tag: &'static str,
+    expecting: &'static str,
+    mirror: fn(&Value) -> Result<T, Error>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let v = <Value as serde::Deserialize>::deserialize(d)?;
+    let Value::Object(mut fields) = v else {
+        return Err(D::Error::invalid_type(unexpected(&v), &expecting));
+    };
+    let name = match fields.remove(tag) {
+        Some(Value::String(name)) => name,
+        Some(other) => {
+            return Err(D::Error::invalid_type(
+                unexpected(&other),
+                &"variant identifier",
+            ))
+        }
+        None => return Err(D::Error::missing_field(tag)),
+    };
+    let unit = fields.is_empty();
+    let mut outside = Map::new();
+    outside.insert(name.clone(), Value::Object(fields));
+    let read = mirror(&Value::Object(outside));
+    let read = match read {
+        // A variant without fields is written as its name alone.
+        Err(_) if unit => mirror(&Value::String(name)).or(read),
+        read => read,
+    };
+    read.map_err(D::Error::custom)
+}
+
+/// What serde's errors call `v` (`string "x"`, `integer `1``, `map`).
+fn unexpected(v: &Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (_, Some(i)) => Unexpected::Signed(i),
+            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+/// The serializer into a [`Node`].
+struct NodeSerializer;
+
+/// An array being written (a sequence, a tuple, or a tuple variant's fields).
+struct ArrayNode {
+    /// The variant's name, for a tuple variant (`{"name": [..]}`).
+    variant: Option<&'static str>,
+    items: Vec<Node>,
+}
+
+/// An object being written (a map, a struct, or a struct variant's fields).
+struct ObjectNode {
+    /// The variant's name, for a struct variant (`{"name": {..}}`).
+    variant: Option<&'static str>,
+    fields: Vec<(String, Node)>,
+    /// A map's key, waiting for its value.
+    key: Option<String>,
+}
+
+fn variant_of(variant: Option<&'static str>, node: Node) -> Node {
+    match variant {
+        Some(name) => Node::Object(vec![(name.to_string(), node)]),
+        None => node,
+    }
+}
+
+impl ser::Serializer for NodeSerializer {
+    type Ok = Node;
+    type Error = Error;
+    type SerializeSeq = ArrayNode;
+    type SerializeTuple = ArrayNode;
+    type SerializeTupleStruct = ArrayNode;
+    type SerializeTupleVariant = ArrayNode;
+    type SerializeMap = ObjectNode;
+    type SerializeStruct = ObjectNode;
+    type SerializeStructVariant = ObjectNode;
+
+    fn serialize_bool(self, v: bool) -> Result<Node, Error> {
+        Ok(Node::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Node, Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<Node, Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<Node, Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<Node, Error> {
+        Ok(match u64::try_from(v) {
+            Ok(u) => Node::U64(u),
+            Err(_) => Node::I64(v),
+        })
+    }
+    fn serialize_i128(self, v: i128) -> Result<Node, Error> {
+        if let Ok(u) = u64::try_from(v) {
+            Ok(Node::U64(u))
+        } else if let Ok(i) = i64::try_from(v) {
+            Ok(Node::I64(i))
+        } else {
+            Err(ser::Error::custom("number out of range"))
+        }
+    }
+    fn serialize_u8(self, v: u8) -> Result<Node, Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<Node, Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<Node, Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<Node, Error> {
+        Ok(Node::U64(v))
+    }
+    fn serialize_u128(self, v: u128) -> Result<Node, Error> {
+        u64::try_from(v)
+            .map(Node::U64)
+            .map_err(|_| ser::Error::custom("number out of range"))
+    }
+    fn serialize_f32(self, v: f32) -> Result<Node, Error> {
+        Ok(if v.is_finite() {
+            Node::F32(v)
+        } else {
+            Node::Null
+        })
+    }
+    fn serialize_f64(self, v: f64) -> Result<Node, Error> {
+        Ok(if v.is_finite() {
+            Node::F64(v)
+        } else {
+            Node::Null
+        })
+    }
+    fn serialize_char(self, v: char) -> Result<Node, Error> {
+        Ok(Node::String(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Node, Error> {
+        Ok(Node::String(v.to_string()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Node, Error> {
+        Ok(Node::Array(
+            v.iter().map(|&b| Node::U64(b.into())).collect(),
+        ))
+    }
+    fn serialize_none(self) -> Result<Node, Error> {
+        Ok(Node::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Node, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Node, Error> {
+        Ok(Node::Null)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Node, Error> {
+        Ok(Node::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<Node, Error> {
+        Ok(Node::String(variant.to_string()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Node, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Node, Error> {
+        Ok(variant_of(Some(variant), value.serialize(self)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<ArrayNode, Error> {
+        Ok(ArrayNode {
+            variant: None,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<ArrayNode, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<ArrayNode, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<ArrayNode, Error> {
+        Ok(ArrayNode {
+            variant: Some(variant),
+            items: Vec::with_capacity(len),
+        })
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<ObjectNode, Error> {
+        Ok(ObjectNode {
+            variant: None,
+            fields: Vec::with_capacity(len.unwrap_or(0)),
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<ObjectNode, Error> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<ObjectNode, Error> {
+        Ok(ObjectNode {
+            variant: Some(variant),
+            fields: Vec::with_capacity(len),
+            key: None,
+        })
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<Node, Error> {
+        Ok(Node::String(value.to_string()))
+    }
+}
+
+impl ArrayNode {
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.items.push(value.serialize(NodeSerializer)?);
+        Ok(())
+    }
+    fn done(self) -> Result<Node, Error> {
+        Ok(variant_of(self.variant, Node::Array(self.items)))
+    }
+}
+
+impl ser::SerializeSeq for ArrayNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ser::SerializeTuple for ArrayNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ser::SerializeTupleStruct for ArrayNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ser::SerializeTupleVariant for ArrayNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ObjectNode {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        let v = value.serialize(NodeSerializer)?;
+        self.fields.push((key.to_string(), v));
+        Ok(())
+    }
+    fn done(self) -> Result<Node, Error> {
+        Ok(variant_of(self.variant, Node::Object(self.fields)))
+    }
+}
+
+impl ser::SerializeMap for ObjectNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.key = Some(key.serialize(KeySerializer)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| <Error as ser::Error>::custom("a map's value without its key"))?;
+        self.field(&key, value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ser::SerializeStruct for ObjectNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+impl ser::SerializeStructVariant for ObjectNode {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.done()
+    }
+}
+
+/// A map's key as the string JSON writes it: a string, a character, a boolean or a
+/// number (as `serde_json` writes them); anything else is refused.
+struct KeySerializer;
+
+fn key_must_be_a_string() -> Error {
+    ser::Error::custom("key must be a string")
+}
+
+impl ser::Serializer for KeySerializer {
+    type Ok = String;
+    type Error = Error;
+    type SerializeSeq = Impossible<String, Error>;
+    type SerializeTuple = Impossible<String, Error>;
+    type SerializeTupleStruct = Impossible<String, Error>;
+    type SerializeTupleVariant = Impossible<String, Error>;
+    type SerializeMap = Impossible<String, Error>;
+    type SerializeStruct = Impossible<String, Error>;
+    type SerializeStructVariant = Impossible<String, Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<String, Error> {
+        match v.is_finite() {
+            true => serde_json::to_string(&v),
+            false => Err(ser::Error::custom("float key must be finite")),
+        }
+    }
+    fn serialize_f64(self, v: f64) -> Result<String, Error> {
+        match v.is_finite() {
+            true => serde_json::to_string(&v),
+            false => Err(ser::Error::custom("float key must be finite")),
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<String, Error> {
+        Ok(v.to_string())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<String, Error> {
+        Ok(variant.to_string())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<String, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<String, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, Error> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(key_must_be_a_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+    use crate::scenario::Scenario;
+
+    /// Independent expectations: serde_json's own functions, on the core's types.
+    #[test]
+    fn the_same_text_and_value_as_serde_json() {
+        for p in presets::PRESETS {
+            let (name, cfg) = (p.name, presets::preset(p.name).unwrap());
+            assert_eq!(
+                to_value(&cfg),
+                serde_json::to_value(&cfg).unwrap(),
+                "{name}"
+            );
+            assert_eq!(
+                to_string(&cfg),
+                serde_json::to_string(&cfg).unwrap(),
+                "{name}"
+            );
+            let s = Scenario::new(cfg, Vec::new());
+            assert_eq!(
+                to_string_pretty(&s),
+                serde_json::to_string_pretty(&s).unwrap(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_strings_and_variants_as_serde_json_writes_them() {
+        #[derive(serde::Serialize)]
+        enum E {
+            Unit,
+            New(i8),
+            Tuple(u8, f32),
+            Struct { x: f64 },
+        }
+        #[derive(serde::Serialize)]
+        struct All {
+            neg: i64,
+            big: u64,
+            half: f32,
+            third: f64,
+            nan: f64,
+            inf: f32,
+            text: &'static str,
+            c: char,
+            none: Option<u8>,
+            unit: (),
+            list: Vec<E>,
+            map: std::collections::BTreeMap<u32, bool>,
+            empty: Vec<u8>,
+            empty_map: std::collections::BTreeMap<String, u8>,
+        }
+        let all = All {
+            neg: -5,
+            big: u64::MAX,
+            half: 0.1,
+            third: 1.0 / 3.0,
+            nan: f64::NAN,
+            inf: f32::INFINITY,
+            text: "a \"quoted\"\n\u{1}é",
+            c: 'x',
+            none: None,
+            unit: (),
+            list: vec![E::Unit, E::New(-1), E::Tuple(2, 2.5), E::Struct { x: -0.0 }],
+            map: [(3, true), (10, false)].into_iter().collect(),
+            empty: Vec::new(),
+            empty_map: Default::default(),
+        };
+        assert_eq!(to_string(&all), serde_json::to_string(&all).unwrap());
+        assert_eq!(
+            to_string_pretty(&all),
+            serde_json::to_string_pretty(&all).unwrap()
+        );
+        assert_eq!(to_value(&all), serde_json::to_value(&all).unwrap());
+        // A key that is no string nor number is refused, as serde_json refuses it.
+        let bad: std::collections::BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into_iter().collect();
+        assert!(to_node(&bad).is_err() && serde_json::to_value(&bad).is_err());
+    }
+
+    /// serde's own reading of an internally tagged enum, the oracle for ours: the same
+    /// values read, the same errors.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+    #[allow(dead_code)]
+    enum Reference {
+        None,
+        Exponential {
+            mean_ms: f64,
+        },
+        LogNormal {
+            median_ms: f64,
+            sigma: f64,
+        },
+        Spikes {
+            mean_ms: f64,
+            probability: f64,
+            spike_ms: f64,
+        },
+    }
+
+    #[test]
+    fn an_internally_tagged_enum_reads_and_fails_as_serdes_own() {
+        use crate::net::Jitter;
+        use serde::Deserialize;
+        let read = |text: &str| {
+            let v: Value = serde_json::from_str(text).unwrap();
+            let ours = Jitter::deserialize(&v).map_err(|e| e.to_string());
+            let theirs = Reference::deserialize(&v).map_err(|e| e.to_string());
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{text}: {ours:?} / {theirs:?}"
+            );
+            if let (Err(a), Err(b)) = (&ours, &theirs) {
+                assert_eq!(a, &b.replace("Reference", "Jitter"), "{text}");
+            }
+            ours
+        };
+        assert_eq!(read(r#"{"kind": "none"}"#), Ok(Jitter::None));
+        assert_eq!(
+            read(r#"{"spike_ms": 5, "kind": "spikes", "mean_ms": 1, "probability": 0.5}"#),
+            Ok(Jitter::Spikes {
+                mean_ms: 1.0,
+                probability: 0.5,
+                spike_ms: 5.0
+            })
+        );
+        for bad in [
+            r#"{"mean_ms": 1}"#,
+            r#"{"kind": "gauss"}"#,
+            r#"{"kind": "exponential"}"#,
+            r#"{"kind": "exponential", "mean_ms": "1"}"#,
+            r#"{"kind": "exponential", "mean_ms": 1, "x": 2}"#,
+            r#"{"kind": 3, "mean_ms": 1}"#,
+            r#""none""#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        // A list is no Jitter here (serde would read `["spikes", 1, 0.5, 5]`, a form
+        // Driftlab never writes).
+        assert!(Jitter::deserialize(&serde_json::json!([1])).is_err());
+        assert_eq!(
+            read(r#"{"kind": "gauss"}"#).unwrap_err(),
+            "unknown variant `gauss`, expected one of `none`, `exponential`, `log_normal`, `spikes`"
+        );
+    }
+
+    #[test]
+    fn an_action_reads_its_fault_and_ignores_unknown_fields() {
+        use crate::sim::Action;
+        use crate::timesync::Fault;
+        use serde::Deserialize;
+        let v: Value = serde_json::from_str(
+            r#"{"action": "inject", "kind": "clock_bump", "server": 2, "delta_ms": -1.5, "at_s": 36040}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap(),
+            Action::Inject(Fault::ClockBump {
+                server: 2,
+                delta_ms: -1.5,
+                at_s: 36_040.0
+            })
+        );
+        let v: Value =
+            serde_json::from_str(r#"{"action": "ntp", "server": 1, "on": true, "why": "demo"}"#)
+                .unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap(),
+            Action::Ntp {
+                server: 1,
+                on: true
+            }
+        );
+        let v: Value = serde_json::from_str(r#"{"action": "inject"}"#).unwrap();
+        assert_eq!(
+            Action::deserialize(&v).unwrap_err().to_string(),
+            "missing field `kind`"
+        );
+    }
+}
