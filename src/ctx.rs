@@ -161,6 +161,15 @@ impl Ctx {
         self.ui.lang.get().t(key)
     }
 
+    /// `key` in the current language, kept up to date where a view shows it (as
+    /// `move || ctx.t(key)`). Every text shown this way is one closure type, so the
+    /// view code (Leptos' `Render` and attribute implementations) exists once for all
+    /// of them instead of once per text: the bundle's size.
+    pub fn tr(self, key: Txt) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.ui.lang;
+        move || lang.get().t(key)
+    }
+
     /// Runs `f` on the engine; `None` once the app is gone.
     pub fn with_engine<R>(self, f: impl FnOnce(&Engine) -> R) -> Option<R> {
         self.engine.try_with_value(f)

@@ -182,8 +182,7 @@ pub fn CanvasChart(
         let title = label.get_untracked();
         let name = format!(
             "driftlab-{}.png",
-            title
-                .to_lowercase()
+            crate::i18n::lowercase(&title)
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
@@ -217,11 +216,11 @@ pub fn CanvasChart(
             <button
                 class="chart-png"
                 data-testid="chart-png"
-                title=move || ctx.t(Txt::ChartPngTip)
-                aria-label=move || ctx.t(Txt::ChartPngTip)
+                title=ctx.tr(Txt::ChartPngTip)
+                aria-label=ctx.tr(Txt::ChartPngTip)
                 on:click=png
             >
-                {move || ctx.t(Txt::ChartPng)}
+                {ctx.tr(Txt::ChartPng)}
             </button>
             <Show when=move || value.with(|s| s.is_none())>
                 <p class="chart-empty">{move || empty.get()}</p>

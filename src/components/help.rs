@@ -58,18 +58,18 @@ pub fn HelpOverlay() -> impl IntoView {
                     data-testid="help"
                     on:click=|ev| ev.stop_propagation()
                 >
-                    <h2 id="help-title">{move || ctx.t(Txt::HelpTitle)}</h2>
+                    <h2 id="help-title">{ctx.tr(Txt::HelpTitle)}</h2>
                     <table class="keys">
                         <tbody>{rows}</tbody>
                     </table>
                     <ul class="reading">
-                        <li>{move || ctx.t(Txt::HelpRead1)}</li>
-                        <li>{move || ctx.t(Txt::HelpRead2)}</li>
-                        <li>{move || ctx.t(Txt::HelpRead3)}</li>
-                        <li>{move || ctx.t(Txt::HelpRead4)}</li>
+                        <li>{ctx.tr(Txt::HelpRead1)}</li>
+                        <li>{ctx.tr(Txt::HelpRead2)}</li>
+                        <li>{ctx.tr(Txt::HelpRead3)}</li>
+                        <li>{ctx.tr(Txt::HelpRead4)}</li>
                     </ul>
                     <button class="close" data-testid="help-close" on:click=move |_| help.set(false)>
-                        {move || ctx.t(Txt::Close)}
+                        {ctx.tr(Txt::Close)}
                     </button>
                 </div>
             </div>

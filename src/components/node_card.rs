@@ -85,7 +85,7 @@ pub fn FaultButton(
         <button
             class=format!("fault {class}").trim_end().to_string()
             data-testid=testid
-            title=move || ctx.t(tip)
+            title=ctx.tr(tip)
             disabled=move || disabled.is_some_and(|d| d.get())
             on:click=move |_| on_click()
         >

@@ -16,14 +16,14 @@ pub fn Playback() -> impl IntoView {
     let now = move || ui.clock.with(|c| c.now.to_string());
     let speed_label = move || format!("×{}", SPEEDS[ui.speed.get()]);
     view! {
-        <section class="playback" aria-label=move || ctx.t(Txt::Speed)>
+        <section class="playback" aria-label=ctx.tr(Txt::Speed)>
             <div class="buttons">
                 <button
                     class="play"
                     class:playing=move || playing.get()
                     data-testid="play"
                     aria-pressed=move || playing.get().to_string()
-                    title=move || ctx.t(Txt::PlayTip)
+                    title=ctx.tr(Txt::PlayTip)
                     on:click=move |_| ctx.toggle_play()
                 >
                     <span aria-hidden="true" class="icon">
@@ -33,11 +33,11 @@ pub fn Playback() -> impl IntoView {
                 </button>
                 <button
                     data-testid="restart"
-                    title=move || ctx.t(Txt::RestartTip)
+                    title=ctx.tr(Txt::RestartTip)
                     on:click=move |_| ctx.restart()
                 >
                     <span aria-hidden="true" class="icon">"↺"</span>
-                    {move || ctx.t(Txt::Restart)}
+                    {ctx.tr(Txt::Restart)}
                 </button>
             </div>
             <label class="speed">

@@ -202,7 +202,7 @@ pub fn RealClock() -> impl IntoView {
             class:quiet=move || seen.with(|s| *s == Seen::Absent)
             data-testid="rc-panel"
         >
-            <h2>{move || ctx.t(Txt::RcTitle)}</h2>
+            <h2>{ctx.tr(Txt::RcTitle)}</h2>
             {body}
             {note}
         </div>

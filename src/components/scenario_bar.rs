@@ -252,13 +252,13 @@ pub fn ScenarioBar() -> impl IntoView {
         <header class="topbar">
             <div class="brand">
                 <h1>"Driftlab"</h1>
-                <span class="tagline">{move || ctx.t(Txt::Tagline)}</span>
+                <span class="tagline">{ctx.tr(Txt::Tagline)}</span>
             </div>
-            <nav class="presets" aria-label=move || ctx.t(Txt::Scenario)>
+            <nav class="presets" aria-label=ctx.tr(Txt::Scenario)>
                 {groups}
             </nav>
         </header>
-        <section class="settings" aria-label=move || ctx.t(Txt::Scenario)>
+        <section class="settings" aria-label=ctx.tr(Txt::Scenario)>
             <div class="summary-row">
                 <p class="preset-summary" data-testid="preset-summary" aria-live="polite">
                     {shown}
@@ -271,8 +271,8 @@ pub fn ScenarioBar() -> impl IntoView {
                     <button
                         class="help-button"
                         data-testid="help-button"
-                        aria-label=move || ctx.t(Txt::Help)
-                        title=move || ctx.t(Txt::Help)
+                        aria-label=ctx.tr(Txt::Help)
+                        title=ctx.tr(Txt::Help)
                         on:click=move |_| ctx.ui.help.update(|h| *h = !*h)
                     >
                         "?"
@@ -296,7 +296,7 @@ pub fn ScenarioBar() -> impl IntoView {
 #[component]
 fn ScenarioField(field: Field, label: Txt, tip: Txt, size: u32) -> impl IntoView {
     let ctx = use_ctx();
-    let testid = format!("field-{}", format!("{field:?}").to_lowercase());
+    let testid = format!("field-{}", format!("{field:?}").to_ascii_lowercase());
     view! {
         <TextField
             label=label
@@ -366,13 +366,13 @@ fn PolicyGuarantees() -> impl IntoView {
             }
         >
             <span class="guar-yes">
-                <strong>{move || ctx.t(Txt::Guarantees)}</strong>
+                <strong>{ctx.tr(Txt::Guarantees)}</strong>
                 " "
                 {move || ctx.t(texts().0)}
             </span>
             " "
             <span class="guar-no">
-                <strong>{move || ctx.t(Txt::NotGuaranteed)}</strong>
+                <strong>{ctx.tr(Txt::NotGuaranteed)}</strong>
                 " "
                 {move || ctx.t(texts().1)}
             </span>
@@ -416,13 +416,13 @@ fn LangSwitch() -> impl IntoView {
                     data-testid=format!("lang-{}", l.code())
                     on:click=move |_| ctx.ui.lang.set(l)
                 >
-                    {l.code().to_uppercase()}
+                    {l.code().to_ascii_uppercase()}
                 </button>
             }
         })
         .collect_view();
     view! {
-        <div class="lang-switch" role="group" aria-label=move || ctx.t(Txt::Language)>
+        <div class="lang-switch" role="group" aria-label=ctx.tr(Txt::Language)>
             {buttons}
         </div>
     }

@@ -204,7 +204,7 @@ pub fn ShareMenu() -> impl IntoView {
                 view! {
                     <button
                         data-testid=format!("csv-{}", t.slug())
-                        title=move || ctx.t(Txt::CsvTip)
+                        title=ctx.tr(Txt::CsvTip)
                         on:click=move |_| {
                             let lang = ctx.ui.lang.get_untracked();
                             if let Some(text) = t.csv(ctx, lang) {
@@ -240,11 +240,11 @@ pub fn ShareMenu() -> impl IntoView {
                 data-testid="share-button"
                 aria-haspopup="dialog"
                 aria-expanded=move || open.get().to_string()
-                title=move || ctx.t(Txt::ShareTip)
+                title=ctx.tr(Txt::ShareTip)
                 on:click=toggle
             >
                 <span aria-hidden="true">"⤴ "</span>
-                {move || ctx.t(Txt::Share)}
+                {ctx.tr(Txt::Share)}
             </button>
             <Show when=move || open.get()>
                 <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
@@ -258,7 +258,7 @@ pub fn ShareMenu() -> impl IntoView {
                         }
                     }
                 >
-                    <h2>{move || ctx.t(Txt::ShareLink)}</h2>
+                    <h2>{ctx.tr(Txt::ShareLink)}</h2>
                     <div class="share-row">
                         <input
                             node_ref=link_input
@@ -273,16 +273,16 @@ pub fn ShareMenu() -> impl IntoView {
                             }
                         />
                         <button data-testid="share-copy" on:click=copy>
-                            {move || ctx.t(Txt::CopyLink)}
+                            {ctx.tr(Txt::CopyLink)}
                         </button>
                     </div>
                     <p class="share-status" data-testid="share-status" aria-live="polite">
                         {move || copied.get().map(|ok| ctx.t(if ok { Txt::LinkCopied } else { Txt::CopyRefused }))}
                     </p>
-                    <h2>{move || ctx.t(Txt::ScenarioFile)}</h2>
+                    <h2>{ctx.tr(Txt::ScenarioFile)}</h2>
                     <div class="share-row">
                         <button data-testid="scenario-export" on:click=export>
-                            {move || ctx.t(Txt::ExportScenario)}
+                            {ctx.tr(Txt::ExportScenario)}
                         </button>
                         <label class="file-button">
                             <input
@@ -292,7 +292,7 @@ pub fn ShareMenu() -> impl IntoView {
                                 data-testid="scenario-import"
                                 on:change=import
                             />
-                            <span>{move || ctx.t(Txt::ImportScenario)}</span>
+                            <span>{ctx.tr(Txt::ImportScenario)}</span>
                         </label>
                     </div>
                     <p
@@ -306,15 +306,15 @@ pub fn ShareMenu() -> impl IntoView {
                             Err(e) => e,
                         })}
                     </p>
-                    <h2>{move || ctx.t(Txt::Tables)}</h2>
+                    <h2>{ctx.tr(Txt::Tables)}</h2>
                     <div class="share-row tables">
                         {tables}
                         <button
                             data-testid="jsonl-history"
-                            title=move || ctx.t(Txt::JsonlTip)
+                            title=ctx.tr(Txt::JsonlTip)
                             on:click=history_json
                         >
-                            {move || ctx.t(Txt::JsonlHistory)}
+                            {ctx.tr(Txt::JsonlHistory)}
                         </button>
                     </div>
                 </div>

@@ -36,7 +36,7 @@ pub fn ViewTabs() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="tabs" aria-label=move || ctx.t(Txt::Views) data-testid="tabs">
+        <nav class="tabs" aria-label=ctx.tr(Txt::Views) data-testid="tabs">
             {tabs}
         </nav>
     }

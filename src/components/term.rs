@@ -15,9 +15,9 @@ pub fn Term(
     let ctx = use_ctx();
     view! {
         <span class="term" tabindex="0">
-            {move || ctx.t(label)}
+            {ctx.tr(label)}
             <span class="tip" role="tooltip">
-                {move || ctx.t(tip)}
+                {ctx.tr(tip)}
             </span>
         </span>
     }

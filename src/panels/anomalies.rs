@@ -47,13 +47,13 @@ pub fn AnomaliesPanel() -> impl IntoView {
     view! {
         <section class="panel anomalies" aria-labelledby="an-title" data-testid="anomalies">
             <header class="panel-head">
-                <h2 id="an-title">{move || ctx.t(Txt::AnTitle)}</h2>
+                <h2 id="an-title">{ctx.tr(Txt::AnTitle)}</h2>
                 <span class="an-count" data-testid="anomaly-count">
                     {move || format!("{} {}", ui.lang.get().int(lines.with(|l| l.0) as u64), ctx.t(Txt::AnFound))}
                 </span>
                 <div class="an-filters">
                     <label>
-                        {move || ctx.t(Txt::AnKind)}
+                        {ctx.tr(Txt::AnKind)}
                         <select
                             data-testid="anomaly-kind"
                             on:change=move |ev| {
@@ -63,7 +63,7 @@ pub fn AnomaliesPanel() -> impl IntoView {
                                 list.refresh();
                             }
                         >
-                            <option value="">{move || ctx.t(Txt::AnAny)}</option>
+                            <option value="">{ctx.tr(Txt::AnAny)}</option>
                             {KINDS
                                 .into_iter()
                                 .map(|k| {
@@ -73,7 +73,7 @@ pub fn AnomaliesPanel() -> impl IntoView {
                         </select>
                     </label>
                     <label>
-                        {move || ctx.t(Txt::ColServer)}
+                        {ctx.tr(Txt::ColServer)}
                         <select
                             data-testid="anomaly-server"
                             on:change=move |ev| {
@@ -82,7 +82,7 @@ pub fn AnomaliesPanel() -> impl IntoView {
                                 list.refresh();
                             }
                         >
-                            <option value="">{move || ctx.t(Txt::AnAny)}</option>
+                            <option value="">{ctx.tr(Txt::AnAny)}</option>
                             {move || {
                                 (0..servers())
                                     .map(|i| view! { <option value=i.to_string()>{server_name(i)}</option> })
@@ -93,7 +93,7 @@ pub fn AnomaliesPanel() -> impl IntoView {
                 </div>
             </header>
             <div class="an-body">
-                <ol class="an-list" data-testid="anomaly-list" aria-label=move || ctx.t(Txt::AnTitle)>
+                <ol class="an-list" data-testid="anomaly-list" aria-label=ctx.tr(Txt::AnTitle)>
                     <For
                         each=move || lines.get().1
                         key=|r| r.index

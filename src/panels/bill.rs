@@ -88,7 +88,7 @@ pub fn BillPanel() -> impl IntoView {
     view! {
         <section class="panel bill" aria-labelledby="bill-title" data-testid="bill">
             <header class="panel-head">
-                <h2 id="bill-title">{move || ctx.t(Txt::BillTitle)}</h2>
+                <h2 id="bill-title">{ctx.tr(Txt::BillTitle)}</h2>
                 <p class="hint">
                     {move || ctx.t(if empty() { Txt::BillEmpty } else { Txt::BillHint })}
                 </p>
@@ -97,18 +97,18 @@ pub fn BillPanel() -> impl IntoView {
                 <table class="bill-table" data-testid="bill-table">
                     <thead>
                         <tr>
-                            <th scope="col">{move || ctx.t(Txt::BillColLine)}</th>
-                            <th scope="col">{move || ctx.t(Txt::BillColFrom)}</th>
-                            <th scope="col" class="num">{move || ctx.t(Txt::BillColCount)}</th>
-                            <th scope="col" class="num">{move || ctx.t(Txt::BillColUnit)}</th>
-                            <th scope="col" class="num">{move || ctx.t(Txt::BillColAmount)}</th>
+                            <th scope="col">{ctx.tr(Txt::BillColLine)}</th>
+                            <th scope="col">{ctx.tr(Txt::BillColFrom)}</th>
+                            <th scope="col" class="num">{ctx.tr(Txt::BillColCount)}</th>
+                            <th scope="col" class="num">{ctx.tr(Txt::BillColUnit)}</th>
+                            <th scope="col" class="num">{ctx.tr(Txt::BillColAmount)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        <tr class="bill-heading"><th colspan="5">{move || ctx.t(Txt::BillRevenueLost)}</th></tr>
+                        <tr class="bill-heading"><th colspan="5">{ctx.tr(Txt::BillRevenueLost)}</th></tr>
                         {move || rows(true)}
                         <Sum id="revenue_lost" label=Txt::BillRevenueLost tip=Txt::BillRevenueLostTip value=get(|b| b.revenue_lost) />
-                        <tr class="bill-heading"><th colspan="5">{move || ctx.t(Txt::BillRefundsSupport)}</th></tr>
+                        <tr class="bill-heading"><th colspan="5">{ctx.tr(Txt::BillRefundsSupport)}</th></tr>
                         {move || rows(false)}
                         <Sum id="refunds_and_support" label=Txt::BillRefundsSupport tip=Txt::BillRefundsSupportTip value=get(|b| b.refunds_and_support) />
                         <Sum id="total" label=Txt::BillTotal tip=Txt::BillTotalTip value=get(|b| b.total) total=true />
@@ -129,18 +129,18 @@ pub fn BillPanel() -> impl IntoView {
                         <span class="bill-big-label"><Term label=Txt::BillRevenue tip=Txt::BillRevenueTip /></span>
                         <span class="bill-big-value" data-testid="bill-revenue">{money(|b| b.revenue)}</span>
                     </div>
-                    <h3>{move || ctx.t(Txt::BillPrices)}</h3>
+                    <h3>{ctx.tr(Txt::BillPrices)}</h3>
                     <dl class="bill-prices">
-                        <dt>{move || ctx.t(Txt::BillTicketPrice)}</dt>
+                        <dt>{ctx.tr(Txt::BillTicketPrice)}</dt>
                         <dd>{price(|b| b.prices.ticket_price)}</dd>
-                        <dt>{move || ctx.t(Txt::BillRefundCost)}</dt>
+                        <dt>{ctx.tr(Txt::BillRefundCost)}</dt>
                         <dd>{price(|b| b.prices.refund_cost)}</dd>
-                        <dt>{move || ctx.t(Txt::BillSupportCost)}</dt>
+                        <dt>{ctx.tr(Txt::BillSupportCost)}</dt>
                         <dd>{price(|b| b.prices.support_ticket_cost)}</dd>
-                        <dt>{move || ctx.t(Txt::BillGiveUpShare)}</dt>
+                        <dt>{ctx.tr(Txt::BillGiveUpShare)}</dt>
                         <dd>{share}</dd>
                     </dl>
-                    <p class="hint">{move || ctx.t(Txt::BillPricesHint)}</p>
+                    <p class="hint">{ctx.tr(Txt::BillPricesHint)}</p>
                 </aside>
             </div>
         </section>

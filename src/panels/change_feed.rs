@@ -107,8 +107,8 @@ pub fn ChangeFeedPanel() -> impl IntoView {
             fallback=move || {
                 view! {
                     <section class="panel feed-panel" data-testid="feed-none">
-                        <h2>{move || ctx.t(Txt::FdTitle)}</h2>
-                        <p class="hint">{move || ctx.t(Txt::FdNone)}</p>
+                        <h2>{ctx.tr(Txt::FdTitle)}</h2>
+                        <p class="hint">{ctx.tr(Txt::FdNone)}</p>
                     </section>
                 }
             }
@@ -123,7 +123,7 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                     </p>
                 </header>
                 <div class="fd-controls">
-                    <span class="fd-label">{move || ctx.t(Txt::FdTransport)}</span>
+                    <span class="fd-label">{ctx.tr(Txt::FdTransport)}</span>
                     {TRANSPORTS
                         .into_iter()
                         .map(|(t, label, tip, id)| {
@@ -131,11 +131,11 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                                 <button
                                     class="fd-transport"
                                     data-testid=id
-                                    title=move || ctx.t(tip)
+                                    title=ctx.tr(tip)
                                     aria-pressed=move || (transport.get() == Some(t)).to_string()
                                     on:click=move |_| refused.set(ctx.feed_transport(t).err())
                                 >
-                                    {move || ctx.t(label)}
+                                    {ctx.tr(label)}
                                 </button>
                             }
                         })

@@ -38,7 +38,7 @@ pub fn Chart(
     view! {
         <figure class=format!("panel chart chart-{id}") data-testid=format!("chart-{id}")>
             <figcaption>
-                <h2>{move || ctx.t(title)}</h2>
+                <h2>{ctx.tr(title)}</h2>
                 <ChartLegend kind=kind />
             </figcaption>
             <CanvasChart
@@ -72,7 +72,7 @@ fn ChartLegend(kind: ChartKind) -> impl IntoView {
                             <span class="line-key" aria-hidden="true"></span>
                             <span class="symbol">{symbol}</span>
                             " "
-                            {move || ctx.t(label)}
+                            {ctx.tr(label)}
                         </li>
                     }
                 })

@@ -152,8 +152,8 @@ pub fn ComparePanel() -> impl IntoView {
     view! {
         <section class="panel compare" aria-labelledby="cmp-title" data-testid="compare">
             <header class="panel-head">
-                <h2 id="cmp-title">{move || ctx.t(Txt::CmpTitle)}</h2>
-                <p class="hint">{move || ctx.t(Txt::CmpHint)}</p>
+                <h2 id="cmp-title">{ctx.tr(Txt::CmpTitle)}</h2>
+                <p class="hint">{ctx.tr(Txt::CmpHint)}</p>
             </header>
             <div class="cmp-controls">
                 <span>
@@ -184,7 +184,7 @@ pub fn ComparePanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label title=move || ctx.t(Txt::CmpEpsTip)>
+                <label title=ctx.tr(Txt::CmpEpsTip)>
                     "ε "
                     <input
                         class="num"
@@ -202,8 +202,8 @@ pub fn ComparePanel() -> impl IntoView {
                     />
                     " ms"
                 </label>
-                <label title=move || ctx.t(Txt::CmpNtpTip)>
-                    {move || ctx.t(Txt::CmpNtp)}
+                <label title=ctx.tr(Txt::CmpNtpTip)>
+                    {ctx.tr(Txt::CmpNtp)}
                     " "
                     <select
                         data-testid="compare-ntp"
@@ -216,18 +216,18 @@ pub fn ComparePanel() -> impl IntoView {
                         }
                     >
                         <option value="same" selected=move || b_ntp.get().is_none()>
-                            {move || ctx.t(Txt::CmpAsA)}
+                            {ctx.tr(Txt::CmpAsA)}
                         </option>
                         <option value="on" selected=move || b_ntp.get() == Some(true)>
-                            {move || ctx.t(Txt::CmpNtpOn)}
+                            {ctx.tr(Txt::CmpNtpOn)}
                         </option>
                         <option value="off" selected=move || b_ntp.get() == Some(false)>
-                            {move || ctx.t(Txt::CmpNtpOff)}
+                            {ctx.tr(Txt::CmpNtpOff)}
                         </option>
                     </select>
                 </label>
-                <label title=move || ctx.t(Txt::CmpPresetTip)>
-                    {move || ctx.t(Txt::CmpPreset)}
+                <label title=ctx.tr(Txt::CmpPresetTip)>
+                    {ctx.tr(Txt::CmpPreset)}
                     " "
                     <select
                         data-testid="compare-preset"
@@ -237,7 +237,7 @@ pub fn ComparePanel() -> impl IntoView {
                         }
                     >
                         <option value="" selected=move || b_preset.get().is_none()>
-                            {move || ctx.t(Txt::CmpAsA)}
+                            {ctx.tr(Txt::CmpAsA)}
                         </option>
                         {PRESETS
                             .iter()
@@ -254,7 +254,7 @@ pub fn ComparePanel() -> impl IntoView {
                 </label>
                 <Show when=move || eps_bad.get()>
                     <span class="field-error" role="alert" data-testid="compare-eps-error">
-                        {move || ctx.t(Txt::CmpEpsBad)}
+                        {ctx.tr(Txt::CmpEpsBad)}
                     </span>
                 </Show>
             </div>

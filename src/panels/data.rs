@@ -93,15 +93,15 @@ pub fn DataPanel() -> impl IntoView {
             fallback=move || {
                 view! {
                     <section class="panel data" data-testid="data-none">
-                        <h2>{move || ctx.t(Txt::DataPath)}</h2>
-                        <p class="hint">{move || ctx.t(Txt::DpNone)}</p>
+                        <h2>{ctx.tr(Txt::DataPath)}</h2>
+                        <p class="hint">{ctx.tr(Txt::DpNone)}</p>
                     </section>
                 }
             }
         >
             <section class="panel data" aria-labelledby="data-title" data-testid="data">
                 <header class="panel-head">
-                    <h2 id="data-title">{move || ctx.t(Txt::DataPath)}</h2>
+                    <h2 id="data-title">{ctx.tr(Txt::DataPath)}</h2>
                     <p class="dp-failover">
                         <Term label=Txt::DpFailover tip=Txt::DpFailoverTip />
                         ": "
@@ -249,7 +249,7 @@ fn NodeCard(
                     {move || get(|m| m.lag_ms.map_or("–".to_string(), |l| format!("{l:.0} ms")))}
                 </Figure>
             </dl>
-            <div class="lag-bar" title=move || ctx.t(Txt::DpLagTip)>
+            <div class="lag-bar" title=ctx.tr(Txt::DpLagTip)>
                 <span style=move || format!("width: {:.1}%", fill() * 100.0)></span>
             </div>
         </div>
@@ -351,7 +351,7 @@ fn CacheCard(
                     {move || get(|c, l| l.int(c.errors))}
                 </Figure>
             </dl>
-            <ul class="ca-keys" title=move || ctx.t(Txt::CaTtlTip)>{keys}</ul>
+            <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{keys}</ul>
         </div>
     }
 }

@@ -44,7 +44,7 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <section class="panel log" aria-labelledby="log-title" data-testid="event-log">
             <header class="panel-head">
-                <h2 id="log-title">{move || ctx.t(Txt::Log)}</h2>
+                <h2 id="log-title">{ctx.tr(Txt::Log)}</h2>
                 <label class="toggle">
                     <input
                         type="checkbox"
@@ -55,18 +55,18 @@ pub fn EventLog() -> impl IntoView {
                             log.refresh();
                         }
                     />
-                    {move || ctx.t(Txt::LogAnomaliesOnly)}
+                    {ctx.tr(Txt::LogAnomaliesOnly)}
                 </label>
             </header>
-            <p class="hint">{move || ctx.t(Txt::LogHint)}</p>
-            <div class="log-scroll" tabindex="0" aria-label=move || ctx.t(Txt::Log)>
+            <p class="hint">{ctx.tr(Txt::LogHint)}</p>
+            <div class="log-scroll" tabindex="0" aria-label=ctx.tr(Txt::Log)>
                 <table class="log-table">
                     <thead>
                         <tr>
-                            <th scope="col">{move || ctx.t(Txt::ColTrue)}</th>
-                            <th scope="col">{move || ctx.t(Txt::ColStamp)}</th>
-                            <th scope="col">{move || ctx.t(Txt::ColServer)}</th>
-                            <th scope="col">{move || ctx.t(Txt::ColWhat)}</th>
+                            <th scope="col">{ctx.tr(Txt::ColTrue)}</th>
+                            <th scope="col">{ctx.tr(Txt::ColStamp)}</th>
+                            <th scope="col">{ctx.tr(Txt::ColServer)}</th>
+                            <th scope="col">{ctx.tr(Txt::ColWhat)}</th>
                         </tr>
                     </thead>
                     <tbody data-testid="log-rows">

@@ -69,7 +69,7 @@ pub fn GatewayPanel() -> impl IntoView {
                 let (label, _) = algorithm_texts(a);
                 view! {
                     <option value=a.name() selected=move || algorithm.get() == Some(a)>
-                        {move || ctx.t(label)}
+                        {ctx.tr(label)}
                     </option>
                 }
             })
@@ -81,15 +81,15 @@ pub fn GatewayPanel() -> impl IntoView {
             fallback=move || {
                 view! {
                     <section class="panel gateway" data-testid="gateway-none">
-                        <h2>{move || ctx.t(Txt::Gateway)}</h2>
-                        <p class="hint">{move || ctx.t(Txt::GwNone)}</p>
+                        <h2>{ctx.tr(Txt::Gateway)}</h2>
+                        <p class="hint">{ctx.tr(Txt::GwNone)}</p>
                     </section>
                 }
             }
         >
             <section class="panel gateway" aria-labelledby="gateway-title" data-testid="gateway">
                 <header class="panel-head">
-                    <h2 id="gateway-title">{move || ctx.t(Txt::Gateway)}</h2>
+                    <h2 id="gateway-title">{ctx.tr(Txt::Gateway)}</h2>
                     <div class="gw-controls">
                         <label>
                             <Term label=Txt::GwAlgorithm tip=Txt::GwAlgorithmTip />
@@ -191,7 +191,7 @@ fn InstanceCard(
                     class="badge seen"
                     class:down=move || down.get()
                     data-testid=format!("instance-seen-{i}")
-                    title=move || ctx.t(Txt::GwSeenTip)
+                    title=ctx.tr(Txt::GwSeenTip)
                 >
                     {move || ctx.t(if down.get() { Txt::GwMarkedDown } else { Txt::GwMarkedUp })}
                 </span>

@@ -93,7 +93,7 @@ pub fn HallPanel() -> impl IntoView {
     view! {
         <section class="panel hall" aria-labelledby="hall-title" data-testid="hall">
             <header class="panel-head">
-                <h2 id="hall-title">{move || ctx.t(Txt::HallTitle)}</h2>
+                <h2 id="hall-title">{ctx.tr(Txt::HallTitle)}</h2>
                 <Legend />
             </header>
             <p class="hint">

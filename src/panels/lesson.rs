@@ -199,7 +199,7 @@ pub fn LessonButton() -> impl IntoView {
             class:active=move || st.pos.get().is_some()
             data-testid="lesson-button"
             aria-pressed=move || st.pos.get().is_some().to_string()
-            title=move || ctx.t(Txt::LessonTip)
+            title=ctx.tr(Txt::LessonTip)
             on:click=move |_| {
                 if st.pos.get_untracked().is_some() {
                     close(st);
@@ -208,7 +208,7 @@ pub fn LessonButton() -> impl IntoView {
                 }
             }
         >
-            {move || ctx.t(Txt::Lesson)}
+            {ctx.tr(Txt::Lesson)}
         </button>
     }
 }
@@ -278,7 +278,7 @@ fn StepCard(pos: Pos) -> impl IntoView {
                         aria-pressed=move || (st.chosen.get() == Some(i)).to_string()
                         data-testid=format!("lesson-choice-{id}")
                         data-verdict=verdict
-                        title=move || ctx.t(Txt::LessonChoiceTip)
+                        title=ctx.tr(Txt::LessonChoiceTip)
                         disabled=ran
                         on:click=move |_| st.chosen.set(Some(i))
                     >
@@ -371,8 +371,8 @@ fn StepCard(pos: Pos) -> impl IntoView {
                 <button
                     class="lesson-close"
                     data-testid="lesson-close"
-                    aria-label=move || ctx.t(Txt::LessonClose)
-                    title=move || ctx.t(Txt::LessonClose)
+                    aria-label=ctx.tr(Txt::LessonClose)
+                    title=ctx.tr(Txt::LessonClose)
                     on:click=move |_| close(st)
                 >
                     "✕"
@@ -384,10 +384,10 @@ fn StepCard(pos: Pos) -> impl IntoView {
                     {move || step_title.get(lang()).to_string()}
                 </h2>
                 <p class="lesson-question" data-testid="lesson-question">
-                    <span class="sr-only">{move || ctx.t(Txt::LessonQuestion)} ": "</span>
+                    <span class="sr-only">{ctx.tr(Txt::LessonQuestion)} ": "</span>
                     {move || question.get(lang()).to_string()}
                 </p>
-                <ul class="lesson-choices" aria-label=move || ctx.t(Txt::LessonQuestion)>
+                <ul class="lesson-choices" aria-label=ctx.tr(Txt::LessonQuestion)>
                     {choices}
                 </ul>
                 {move || {
@@ -430,7 +430,7 @@ fn StepCard(pos: Pos) -> impl IntoView {
             <footer class="lesson-foot">
                 <button
                     data-testid="lesson-prev"
-                    title=move || ctx.t(Txt::LessonPrevTip)
+                    title=ctx.tr(Txt::LessonPrevTip)
                     disabled=prev.is_none()
                     on:click=move |_| {
                         if let Some(p) = prev {
@@ -438,9 +438,9 @@ fn StepCard(pos: Pos) -> impl IntoView {
                         }
                     }
                 >
-                    {move || ctx.t(Txt::LessonPrev)}
+                    {ctx.tr(Txt::LessonPrev)}
                 </button>
-                <span class="lesson-progress" data-testid="lesson-progress" title=move || ctx.t(Txt::LessonProgressTip)>
+                <span class="lesson-progress" data-testid="lesson-progress" title=ctx.tr(Txt::LessonProgressTip)>
                     {progress}
                 </span>
                 {match next {
@@ -448,15 +448,15 @@ fn StepCard(pos: Pos) -> impl IntoView {
                         <button
                             class="lesson-next"
                             data-testid="lesson-next"
-                            title=move || ctx.t(Txt::LessonNextTip)
+                            title=ctx.tr(Txt::LessonNextTip)
                             on:click=move |_| open_step(ctx, st, p)
                         >
-                            {move || ctx.t(Txt::LessonNext)}
+                            {ctx.tr(Txt::LessonNext)}
                         </button>
                     }
                     .into_any(),
                     None => view! {
-                        <span class="lesson-end" data-testid="lesson-end">{move || ctx.t(Txt::LessonEnd)}</span>
+                        <span class="lesson-end" data-testid="lesson-end">{ctx.tr(Txt::LessonEnd)}</span>
                     }
                     .into_any(),
                 }}

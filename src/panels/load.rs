@@ -254,14 +254,14 @@ pub fn LoadPanel() -> impl IntoView {
                             disabled=move || running.get() || planned.with(|p| p.is_err())
                             on:click=run
                         >
-                            {move || ctx.t(Txt::LtRun)}
+                            {ctx.tr(Txt::LtRun)}
                         </button>
                         <button
                             data-testid="lt-cancel"
                             disabled=move || !running.get()
                             on:click=cancel
                         >
-                            {move || ctx.t(Txt::LtCancel)}
+                            {ctx.tr(Txt::LtCancel)}
                         </button>
                     </div>
                     <div class="lt-progress">
@@ -304,7 +304,7 @@ pub fn LoadPanel() -> impl IntoView {
                             }
                         >
                             <label class="lt-plot-for">
-                                {move || ctx.t(Txt::LtPlotFor)}
+                                {ctx.tr(Txt::LtPlotFor)}
                                 " "
                                 <select
                                     data-testid="lt-plot-algorithm"
@@ -334,7 +334,7 @@ pub fn LoadPanel() -> impl IntoView {
                             </label>
                         </Show>
                         " · "
-                            {move || ctx.t(Txt::LtLegend)}
+                            {ctx.tr(Txt::LtLegend)}
                             " "
                             {legend}
                         </p>
@@ -344,14 +344,14 @@ pub fn LoadPanel() -> impl IntoView {
                                 aria-pressed=move || (!as_table.get()).to_string()
                                 on:click=move |_| as_table.set(false)
                             >
-                                {move || ctx.t(Txt::LtShowPlot)}
+                                {ctx.tr(Txt::LtShowPlot)}
                             </button>
                             <button
                                 data-testid="lt-show-table"
                                 aria-pressed=move || as_table.get().to_string()
                                 on:click=move |_| as_table.set(true)
                             >
-                                {move || ctx.t(Txt::LtShowTable)}
+                                {ctx.tr(Txt::LtShowTable)}
                             </button>
                         </div>
                     </div>
@@ -380,10 +380,10 @@ pub fn LoadPanel() -> impl IntoView {
                         <table class="lt-table" data-testid="lt-table">
                             <thead>
                                 <tr>
-                                    <th>{move || ctx.t(Txt::LtInstances)}</th>
-                                    <th>{move || ctx.t(Txt::LtUsers)}</th>
-                                    <th>{move || ctx.t(Txt::LtColRps)}</th>
-                                    <th>{move || ctx.t(Txt::LtColMean)}</th>
+                                    <th>{ctx.tr(Txt::LtInstances)}</th>
+                                    <th>{ctx.tr(Txt::LtUsers)}</th>
+                                    <th>{ctx.tr(Txt::LtColRps)}</th>
+                                    <th>{ctx.tr(Txt::LtColMean)}</th>
                                     <th>"p50"</th>
                                     <th>"p99"</th>
                                     <th><Term label=Txt::LtColErrors tip=Txt::LtColErrorsTip /></th>
@@ -395,7 +395,7 @@ pub fn LoadPanel() -> impl IntoView {
                         </table>
                     </div>
                     </div>
-                    <p class="hint lt-lesson">{move || ctx.t(Txt::LtLesson)}</p>
+                    <p class="hint lt-lesson">{ctx.tr(Txt::LtLesson)}</p>
                 </div>
             </div>
         </section>

@@ -224,31 +224,31 @@ pub fn MapPanel() -> impl IntoView {
     view! {
         <section class="panel map" aria-labelledby="map-title" data-testid="map">
             <header class="panel-head">
-                <h2 id="map-title">{move || ctx.t(Txt::MapTitle)}</h2>
-                <p class="hint">{move || ctx.t(Txt::MapHint)}</p>
+                <h2 id="map-title">{ctx.tr(Txt::MapTitle)}</h2>
+                <p class="hint">{ctx.tr(Txt::MapHint)}</p>
                 <button
                     class="map-load"
                     data-testid="map-load"
-                    title=move || ctx.t(Txt::MapLoadTip)
+                    title=ctx.tr(Txt::MapLoadTip)
                     on:click=move |_| ctx.open(View::Load)
                 >
-                    {move || ctx.t(Txt::MapLoad)}
+                    {ctx.tr(Txt::MapLoad)}
                     " →"
                 </button>
                 <button
                     class="map-load"
                     data-testid="map-bill"
-                    title=move || ctx.t(Txt::MapBillTip)
+                    title=ctx.tr(Txt::MapBillTip)
                     on:click=move |_| ctx.open(View::Bill)
                 >
-                    {move || ctx.t(Txt::MapBill)}
+                    {ctx.tr(Txt::MapBill)}
                     " →"
                 </button>
             </header>
             <div class="map-path" data-testid="map-path">{path}</div>
             <div class="map-link">
-                <h3 class="map-beside-title">"↓ " {move || ctx.t(Txt::MapBeside)}</h3>
-                <p class="map-back" aria-hidden="true">"↩ " {move || ctx.t(Txt::MapBack)}</p>
+                <h3 class="map-beside-title">"↓ " {ctx.tr(Txt::MapBeside)}</h3>
+                <p class="map-back" aria-hidden="true">"↩ " {ctx.tr(Txt::MapBack)}</p>
             </div>
             <div class="map-beside" data-testid="map-beside">{beside}</div>
         </section>

@@ -61,7 +61,7 @@ fn Group(title: Txt, figures: &'static [Figure], metrics: ReadSignal<Metrics>) -
         .collect_view();
     view! {
         <div class="group">
-            <h3>{move || ctx.t(title)}</h3>
+            <h3>{ctx.tr(title)}</h3>
             <dl>{rows}</dl>
         </div>
     }
@@ -108,7 +108,7 @@ pub fn MetricsPanel() -> impl IntoView {
     view! {
         <section class="panel metrics" aria-labelledby="metrics-title" data-testid="metrics">
             <header class="panel-head">
-                <h2 id="metrics-title">{move || ctx.t(Txt::Metrics)}</h2>
+                <h2 id="metrics-title">{ctx.tr(Txt::Metrics)}</h2>
                 <p class="hint">
                     {move || ctx.t(if empty() { Txt::MetricsEmpty } else { Txt::MetricsHint })}
                 </p>
@@ -121,9 +121,9 @@ pub fn MetricsPanel() -> impl IntoView {
                         <Row id="double_booking_mean" label=Txt::MDoubleTime tip=Txt::MDoubleTimeTip value=mean_ms raw=mean_raw alert=false />
                     </dl>
                     <div class="group">
-                        <h3>{move || ctx.t(Txt::GroupCheck)}</h3>
+                        <h3>{ctx.tr(Txt::GroupCheck)}</h3>
                         {move || match check() {
-                            None => view! { <p class="muted">{move || ctx.t(Txt::CheckPending)}</p> }.into_any(),
+                            None => view! { <p class="muted">{ctx.tr(Txt::CheckPending)}</p> }.into_any(),
                             Some((several, none, bad)) => view! {
                                 <dl>
                                     <Row id="several_holders" label=Txt::MSeveral tip=Txt::MSeveralTip value=several.0 raw=several.1 alert=bad />
@@ -137,7 +137,7 @@ pub fn MetricsPanel() -> impl IntoView {
                 <div class="group-stack">
                     <Group title=Txt::GroupRefusals figures=&REFUSALS metrics=metrics />
                     <div class="group">
-                        <h3>{move || ctx.t(Txt::GroupServers)}</h3>
+                        <h3>{ctx.tr(Txt::GroupServers)}</h3>
                         <dl>
                             <Row id="offset_spread" label=Txt::MSpread tip=Txt::MSpreadTip value=spread raw=spread_raw alert=false />
                         </dl>
@@ -161,10 +161,10 @@ fn ResponseTable(stats: ReadSignal<Stats>) -> impl IntoView {
     };
     view! {
         <table class="response" data-testid="response-table">
-            <caption>{move || ctx.t(Txt::ChartResponse)} ", ms"</caption>
+            <caption>{ctx.tr(Txt::ChartResponse)} ", ms"</caption>
             <thead>
                 <tr>
-                    <th scope="col">{move || ctx.t(Txt::MServer)}</th>
+                    <th scope="col">{ctx.tr(Txt::MServer)}</th>
                     <th scope="col"><Term label=Txt::MMean tip=Txt::MMeanTip /></th>
                     <th scope="col"><Term label=Txt::MP50 tip=Txt::MP50Tip /></th>
                     <th scope="col"><Term label=Txt::MP99 tip=Txt::MP99Tip /></th>

@@ -25,13 +25,13 @@ pub fn ServersPanel() -> impl IntoView {
     view! {
         <section class="panel servers" aria-labelledby="servers-title" data-testid="servers">
             <header class="panel-head">
-                <h2 id="servers-title">{move || ctx.t(Txt::Servers)}</h2>
+                <h2 id="servers-title">{ctx.tr(Txt::Servers)}</h2>
                 <div class="truth">
                     <Term label=Txt::TrueTime tip=Txt::TrueTimeTip />
                     <span class="clock">{move || ctx.ui.clock.with(|c| c.now.to_string())}</span>
                 </div>
             </header>
-            <p class="hint">{move || ctx.t(Txt::ServersHint)}</p>
+            <p class="hint">{ctx.tr(Txt::ServersHint)}</p>
             <div class="cards">
                 <For each=move || 0..count.get() key=|i| *i let:i>
                     <ServerCard i=i servers=servers />

@@ -86,7 +86,7 @@ pub fn SourcesPanel() -> impl IntoView {
     view! {
         <section class="sources-area" data-testid="sources-area">
             <div class="sources-bar">
-                    <span class="bar-label">{move || ctx.t(Txt::SrcTitle)}</span>
+                    <span class="bar-label">{ctx.tr(Txt::SrcTitle)}</span>
                     <ServerPick count=n picked=picked testid="sources-pick" />
                     <div class="discipline" role="group">
                         <crate::components::term::Term label=Txt::SrcDiscipline tip=Txt::SrcDisciplineTip />
@@ -112,20 +112,20 @@ pub fn SourcesPanel() -> impl IntoView {
                 <Show
                     when=running
                     fallback=move || view! {
-                        <p class="ntp-empty" data-testid="sources-empty">{move || ctx.t(Txt::NtpqEmpty)}</p>
+                        <p class="ntp-empty" data-testid="sources-empty">{ctx.tr(Txt::NtpqEmpty)}</p>
                     }
                 >
                     <h3>"ntpq -p"</h3>
                     <NtpqTable rows=ntpq_rows />
-                    <h3>{move || ctx.t(Txt::CsTitle)}</h3>
+                    <h3>{ctx.tr(Txt::CsTitle)}</h3>
                     <SourcesTable lines=cs_lines />
-                    <h3>{move || ctx.t(Txt::TrTitle)}</h3>
+                    <h3>{ctx.tr(Txt::TrTitle)}</h3>
                     <TrackingTable tracking=tracking />
                 </Show>
             </div>
             <div class="panel filter" data-testid="filter-panel">
                 <div class="panel-head">
-                    <h2>{move || ctx.t(Txt::FiTitle)}</h2>
+                    <h2>{ctx.tr(Txt::FiTitle)}</h2>
                     <div class="ntpq-pick">
                         <For each=move || shown.get() key=|s| *s let:s>
                             <button
@@ -138,10 +138,10 @@ pub fn SourcesPanel() -> impl IntoView {
                         </For>
                     </div>
                 </div>
-                <p class="hint">{move || ctx.t(Txt::FiHint)}</p>
+                <p class="hint">{ctx.tr(Txt::FiHint)}</p>
                 <Show
                     when=move || filter_view.with(|f| f.as_ref().is_some_and(|f| f.why.is_some()))
-                    fallback=move || view! { <p class="ntp-empty">{move || ctx.t(Txt::FiNone)}</p> }
+                    fallback=move || view! { <p class="ntp-empty">{ctx.tr(Txt::FiNone)}</p> }
                 >
                     <FilterStages view=filter_view />
                 </Show>

@@ -74,30 +74,30 @@ pub fn TimelineBar() -> impl IntoView {
         data::TickKind::Anomaly,
     ];
     view! {
-        <section class="timeline-bar" aria-label=move || ctx.t(Txt::Timeline) data-testid="timeline">
+        <section class="timeline-bar" aria-label=ctx.tr(Txt::Timeline) data-testid="timeline">
             <div class="tl-buttons">
                 <button
                     data-testid="prev-mark"
-                    title=move || ctx.t(Txt::PrevMark)
-                    aria-label=move || ctx.t(Txt::PrevMark)
+                    title=ctx.tr(Txt::PrevMark)
+                    aria-label=ctx.tr(Txt::PrevMark)
                     on:click=move |_| ctx.jump(false)
                 >"⇤"</button>
                 <button
                     data-testid="step-back"
-                    title=move || ctx.t(Txt::StepBackTip)
-                    aria-label=move || ctx.t(Txt::StepBackTip)
+                    title=ctx.tr(Txt::StepBackTip)
+                    aria-label=ctx.tr(Txt::StepBackTip)
                     on:click=move |_| ctx.step_back()
                 >"◀"</button>
                 <button
                     data-testid="step"
-                    title=move || ctx.t(Txt::StepTip)
-                    aria-label=move || ctx.t(Txt::StepTip)
+                    title=ctx.tr(Txt::StepTip)
+                    aria-label=ctx.tr(Txt::StepTip)
                     on:click=move |_| ctx.step()
                 >"▶"</button>
                 <button
                     data-testid="next-mark"
-                    title=move || ctx.t(Txt::NextMark)
-                    aria-label=move || ctx.t(Txt::NextMark)
+                    title=ctx.tr(Txt::NextMark)
+                    aria-label=ctx.tr(Txt::NextMark)
                     on:click=move |_| ctx.jump(true)
                 >"⇥"</button>
             </div>
@@ -108,8 +108,8 @@ pub fn TimelineBar() -> impl IntoView {
                     role="slider"
                     tabindex="0"
                     data-testid="scrubber"
-                    title=move || ctx.t(Txt::TimelineTip)
-                    aria-label=move || ctx.t(Txt::Timeline)
+                    title=ctx.tr(Txt::TimelineTip)
+                    aria-label=ctx.tr(Txt::Timeline)
                     aria-valuemin="0"
                     aria-valuemax="100"
                     aria-valuenow=move || format!("{:.1}", x_now() * 100.0)

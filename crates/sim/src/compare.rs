@@ -103,7 +103,7 @@ fn keys(sim: &Sim) -> Vec<AnomalyKey> {
             }
         })
         .collect();
-    v.sort();
+    crate::order::sort(&mut v);
     v.dedup();
     v
 }
@@ -115,7 +115,7 @@ fn holders(sim: &Sim, seat: usize) -> Vec<CustomerId> {
         .iter()
         .map(|&r| reqs[r as usize].customer)
         .collect();
-    v.sort();
+    crate::order::sort(&mut v);
     v
 }
 

@@ -110,14 +110,14 @@ impl Crowd {
                 .iter()
                 .map(|&(t, id)| ((t - base) as u64) << 20 | id as u64)
                 .collect();
-            keys.sort_unstable();
+            crate::order::sort_u64(&mut keys);
             arrivals = keys
                 .into_iter()
                 .rev()
                 .map(|k| (base + (k >> 20) as i64, (k & 0xF_FFFF) as CustomerId))
                 .collect();
         } else {
-            arrivals.sort_unstable();
+            crate::order::sort(&mut arrivals);
             arrivals.reverse();
         }
         Crowd {

@@ -217,7 +217,7 @@ pub fn diagram(truth: &Truth, cols: u32, a: &Anomaly) -> Diagram {
         }
     }
     picked.retain(|&(i, ..)| keys.contains(&lane_key(i)));
-    keys.sort_by_key(lane_rank);
+    crate::order::sort_by_key(&mut keys, lane_rank);
     let lanes: Vec<Lane> = keys
         .iter()
         .map(|&(c, addr)| {

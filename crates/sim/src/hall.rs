@@ -32,8 +32,7 @@ impl Hall {
             let (r, c) = (i as u32 / cfg.cols, i as u32 % cfg.cols);
             r as f64 + 0.5 * (c as f64 - centre).abs()
         };
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| score(a).total_cmp(&score(b)).then(a.cmp(&b)));
+        let order = crate::order::order_by(n, &mut |a, b| score(a).total_cmp(&score(b)));
         let mut weights = vec![0u64; n];
         for (rank, &seat) in order.iter().enumerate() {
             let w = 1e9 / libm::pow(rank as f64 + 1.0, cfg.popularity_exponent);

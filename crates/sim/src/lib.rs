@@ -29,6 +29,7 @@ pub mod ntp;
 pub mod ntp_client;
 pub mod ntp_run;
 pub mod obs;
+pub mod order;
 pub mod presets;
 pub mod queue;
 pub mod report;

@@ -137,7 +137,7 @@ fn mean(samples: &[i64]) -> f64 {
         sum as f64 / samples.len() as f64
     } else {
         let mut v = samples.to_vec();
-        v.sort_unstable();
+        crate::order::sort_i64(&mut v);
         v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64
     }
 }

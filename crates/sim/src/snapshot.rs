@@ -212,7 +212,7 @@ impl Sim {
                 hold: r.hold,
             })
             .collect();
-        claims.sort_by_key(|c| (c.arrived, c.request));
+        crate::order::sort_by_key(&mut claims, |c| (c.arrived, c.request));
         Some(SeatStory {
             seat,
             label: seat_label(seat, self.board.cols()),

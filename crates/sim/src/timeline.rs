@@ -341,7 +341,7 @@ fn markers(s: &Sim) -> Vec<Marker> {
             mark: Mark::Anomaly(a.kind),
         });
     }
-    out.sort_by_key(|m| m.t);
+    crate::order::sort_by_key(&mut out, |m| m.t);
     out
 }
 

@@ -233,7 +233,7 @@ impl Truth {
         mut ev: [u32; N],
         now: Time,
     ) {
-        ev.sort_unstable();
+        crate::order::sort(&mut ev);
         let mut evidence = [NONE; 4];
         let mut len = 0;
         for i in ev {

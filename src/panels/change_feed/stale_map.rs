@@ -78,11 +78,11 @@ pub fn StaleMapPanel() -> impl IntoView {
             <header class="panel-head">
                 <h2 id="fd-stale-title"><Term label=Txt::FdMapTitle tip=Txt::FdMapTip /></h2>
                 <label class="fd-pick">
-                    {move || ctx.t(Txt::FdCustomer)}
+                    {ctx.tr(Txt::FdCustomer)}
                     " "
                     <select data-testid="feed-customer" on:change=on_pick>
                         <option value="" selected=move || picked.get().is_none()>
-                            {move || ctx.t(Txt::FdMostWrong)}
+                            {ctx.tr(Txt::FdMostWrong)}
                         </option>
                         {move || {
                             list.get()
@@ -126,10 +126,10 @@ pub fn StaleMapPanel() -> impl IntoView {
                 })
             }}
             <p class="fd-legend">
-                <span class="fd-seat free"></span>{move || ctx.t(Txt::FdLegendFree)}
-                <span class="fd-seat taken"></span>{move || ctx.t(Txt::FdLegendTaken)}
-                <span class="fd-seat stale-free">"✖"</span>{move || ctx.t(Txt::FdLegendStaleFree)}
-                <span class="fd-seat stale-taken">"?"</span>{move || ctx.t(Txt::FdLegendStaleTaken)}
+                <span class="fd-seat free"></span>{ctx.tr(Txt::FdLegendFree)}
+                <span class="fd-seat taken"></span>{ctx.tr(Txt::FdLegendTaken)}
+                <span class="fd-seat stale-free">"✖"</span>{ctx.tr(Txt::FdLegendStaleFree)}
+                <span class="fd-seat stale-taken">"?"</span>{ctx.tr(Txt::FdLegendStaleTaken)}
             </p>
         </section>
     }

@@ -90,12 +90,14 @@ impl CacheView {
         let h = k.homes(Layer::Cache)[0];
         let local = k.hosts[h as usize].clock.read(sim.now());
         let hall = Hall::new(&sim.config().hall);
-        let mut seats: Vec<u32> = (0..hall.len() as u32).collect();
-        seats.sort_by(|&a, &b| {
-            hall.popularity(b)
-                .total_cmp(&hall.popularity(a))
-                .then(a.cmp(&b))
-        });
+        // Most popular first, ties by seat number.
+        let seats: Vec<u32> = driftlab_sim::order::order_by(hall.len(), &mut |a, b| {
+            hall.popularity(b as u32)
+                .total_cmp(&hall.popularity(a as u32))
+        })
+        .into_iter()
+        .map(|s| s as u32)
+        .collect();
         let cached = cache.keys(local);
         let truth = &sim.truth().seats;
         let keys = seats

@@ -83,12 +83,12 @@ pub fn SeatGrid(
         .collect_view();
     view! {
         <div class="grid-wrap">
-            <div class="stage" aria-hidden="true">{move || ctx.t(Txt::Stage)}</div>
+            <div class="stage" aria-hidden="true">{ctx.tr(Txt::Stage)}</div>
             <div
                 role="grid"
                 class=format!("seat-grid {size}")
                 style=format!("--cols: {cols}")
-                aria-label=move || ctx.t(Txt::SeatGrid)
+                aria-label=ctx.tr(Txt::SeatGrid)
                 aria-rowcount=rows
                 aria-colcount=cols
                 data-testid="seat-grid"

@@ -39,9 +39,9 @@ pub fn SeatStoryPanel() -> impl IntoView {
     let story = expect_context::<Hall>().story.signal();
     view! {
         <aside class="story" data-testid="seat-story">
-            <h3>{move || ctx.t(Txt::Story)}</h3>
+            <h3>{ctx.tr(Txt::Story)}</h3>
             {move || match story.get() {
-                None => view! { <p class="hint">{move || ctx.t(Txt::StoryEmpty)}</p> }.into_any(),
+                None => view! { <p class="hint">{ctx.tr(Txt::StoryEmpty)}</p> }.into_any(),
                 Some(story) => story_view(ctx, story).into_any(),
             }}
         </aside>

@@ -97,7 +97,7 @@ pub fn parse_list(text: &str, lo: u64, hi: u64, range: Txt) -> Result<Vec<u64>, 
     if out.len() > MAX_VALUES {
         return Err(Refusal::new(Txt::LtTooMany, &out.len().to_string()));
     }
-    out.sort_unstable();
+    driftlab_sim::order::sort_u64(&mut out);
     Ok(out)
 }
 
@@ -251,7 +251,7 @@ pub fn instance_counts(results: &[CellResult], algorithm: Algorithm) -> Vec<usiz
         .filter(|r| r.cell.algorithm == algorithm)
         .map(|r| r.cell.instances)
         .collect();
-    v.sort_unstable();
+    driftlab_sim::order::sort(&mut v);
     v.dedup();
     v
 }
@@ -287,7 +287,7 @@ pub fn plot(
                 .filter(|r| r.cell.algorithm == algorithm && r.cell.instances == n)
                 .map(|r| (f64::from(r.cell.users), value(r)))
                 .collect();
-            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            driftlab_sim::order::sort_by(&mut points, |a, b| a.0.total_cmp(&b.0));
             Line {
                 rgb: server_rgb(k),
                 width: line_width(k, counts.len()),

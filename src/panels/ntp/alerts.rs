@@ -28,12 +28,12 @@ pub fn NtpAlerts() -> impl IntoView {
         .signal();
     view! {
         <div class="ntp-alerts">
-            <h3>{move || ctx.t(Txt::NtpAlerts)}</h3>
+            <h3>{ctx.tr(Txt::NtpAlerts)}</h3>
             <Show
                 when=move || events.with(|e| !e.is_empty())
                 fallback=move || {
                     view! { <p class="muted" data-testid="ntp-alerts-empty">
-                            {move || ctx.t(Txt::NtpAlertsEmpty)}
+                            {ctx.tr(Txt::NtpAlertsEmpty)}
                         </p> }
                 }
             >

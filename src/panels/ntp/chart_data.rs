@@ -139,7 +139,7 @@ pub fn chart(kind: NtpChart, h: &History, lang: Lang) -> Option<ChartSpec> {
             }
         }
     }
-    ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    driftlab_sim::order::sort_by(&mut ticks, |a, b| a.0.total_cmp(&b.0));
     let x0 = h.t[0].as_secs_f64();
     let x1 = h.t[len - 1].as_secs_f64().max(x0 + 120.0);
     let mut levels = vec![symlog(th)];

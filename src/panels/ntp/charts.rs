@@ -37,7 +37,7 @@ fn OneChart(kind: NtpChart) -> impl IntoView {
     view! {
         <figure class=format!("panel chart ntp-chart ntp-chart-{id}") data-testid=format!("ntp-chart-{id}")>
             <figcaption>
-                <h2>{move || ctx.t(title)}</h2>
+                <h2>{ctx.tr(title)}</h2>
                 <ServerKeys>
                     <li class="threshold-key">
                         <span class="dash-key" aria-hidden="true"></span>

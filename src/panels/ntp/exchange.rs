@@ -50,9 +50,9 @@ pub fn NtpExchange() -> impl IntoView {
     view! {
         <div class="panel ntp-exchange" data-testid="ntp-exchange">
             <div class="panel-head">
-                <h2>{move || ctx.t(Txt::ExTitle)}</h2>
+                <h2>{ctx.tr(Txt::ExTitle)}</h2>
                 <label>
-                    {move || ctx.t(Txt::NtpFaultServer)}
+                    {ctx.tr(Txt::NtpFaultServer)}
                     " "
                     <select
                         data-testid="exchange-server"
@@ -69,7 +69,7 @@ pub fn NtpExchange() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <p class="hint">{move || ctx.t(Txt::ExHint)}</p>
+            <p class="hint">{ctx.tr(Txt::ExHint)}</p>
             {move || match ex.get() {
                 None => {
                     view! {

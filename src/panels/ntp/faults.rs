@@ -37,21 +37,21 @@ pub fn NtpFaults() -> impl IntoView {
                     class="fault"
                     class:on-source=kind.on_source()
                     data-testid=format!("fault-{}", kind.id())
-                    title=move || ctx.t(tip)
+                    title=ctx.tr(tip)
                     on:click=move |_| strike(kind)
                 >
-                    {move || ctx.t(label)}
+                    {ctx.tr(label)}
                 </button>
             }
         })
         .collect_view();
     view! {
         <div class="ntp-faults">
-            <h3>{move || ctx.t(Txt::NtpFaults)}</h3>
-            <p class="hint">{move || ctx.t(Txt::NtpFaultsHint)}</p>
+            <h3>{ctx.tr(Txt::NtpFaults)}</h3>
+            <p class="hint">{ctx.tr(Txt::NtpFaultsHint)}</p>
             <div class="fault-targets">
                 <label>
-                    {move || ctx.t(Txt::NtpFaultServer)}
+                    {ctx.tr(Txt::NtpFaultServer)}
                     " "
                     <select
                         data-testid="fault-server"
@@ -67,7 +67,7 @@ pub fn NtpFaults() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    {move || ctx.t(Txt::NtpFaultSource)}
+                    {ctx.tr(Txt::NtpFaultSource)}
                     " "
                     <select
                         data-testid="fault-source"

@@ -34,35 +34,35 @@ pub fn NtpMonitor() -> impl IntoView {
     view! {
         <div class="panel ntp" data-testid="ntp-panel">
             <div class="panel-head">
-                <h2>{move || ctx.t(Txt::NtpTitle)}</h2>
+                <h2>{ctx.tr(Txt::NtpTitle)}</h2>
                 <div class="ntp-all">
                     <button
                         data-testid="ntp-all-on"
                         disabled=move || all_on.get()
                         on:click=move |_| ctx.set_ntp(None, true)
                     >
-                        {move || ctx.t(Txt::NtpAllOn)}
+                        {ctx.tr(Txt::NtpAllOn)}
                     </button>
                     <button
                         data-testid="ntp-all-off"
                         disabled=move || !any_on.get()
                         on:click=move |_| ctx.set_ntp(None, false)
                     >
-                        {move || ctx.t(Txt::NtpAllOff)}
+                        {ctx.tr(Txt::NtpAllOff)}
                     </button>
                 </div>
             </div>
-            <p class="hint">{move || ctx.t(Txt::NtpHint)}</p>
+            <p class="hint">{ctx.tr(Txt::NtpHint)}</p>
             <Show when=move || !any_on.get()>
                 <p class="ntp-empty" data-testid="ntp-empty">
-                    {move || ctx.t(Txt::NtpEmpty)}
+                    {ctx.tr(Txt::NtpEmpty)}
                 </p>
             </Show>
             <div class="ntp-table-wrap">
                 <table class="ntp-table" data-testid="ntp-table">
                     <thead>
                         <tr>
-                            <th>{move || ctx.t(Txt::NtpColServer)}</th>
+                            <th>{ctx.tr(Txt::NtpColServer)}</th>
                             <th>
                                 <Term label=Txt::NtpColNtp tip=Txt::NtpSwitchTip />
                             </th>
@@ -219,7 +219,7 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
                         role="switch"
                         data-testid=format!("ntp-switch-{k}")
                         aria-label=move || format!("NTP {}", server_name(i))
-                        title=move || ctx.t(Txt::NtpSwitchTip)
+                        title=ctx.tr(Txt::NtpSwitchTip)
                         prop:checked=on
                         on:change=move |ev| ctx.set_ntp(Some(i), event_target_checked(&ev))
                     />

@@ -45,16 +45,16 @@ pub fn NtpqPanel() -> impl IntoView {
     view! {
         <div class="panel ntpq" data-testid="ntpq-panel">
             <div class="panel-head">
-                <h2>{move || ctx.t(Txt::NtpqTitle)}</h2>
+                <h2>{ctx.tr(Txt::NtpqTitle)}</h2>
                 <ServerPick count=n picked=picked testid="ntpq-pick" />
             </div>
-            <p class="hint">{move || ctx.t(Txt::NtpqHint)}</p>
+            <p class="hint">{ctx.tr(Txt::NtpqHint)}</p>
             <Show
                 when=move || lines.with(Option::is_some)
                 fallback=move || {
                     view! {
                         <p class="ntp-empty" data-testid="ntpq-empty">
-                            {move || ctx.t(Txt::NtpqEmpty)}
+                            {ctx.tr(Txt::NtpqEmpty)}
                         </p>
                     }
                 }

@@ -54,10 +54,10 @@ pub fn ServerCard(
                 <h3 class="server-name">{name.clone()}</h3>
                 <span
                     class="clock local"
-                    title=move || ctx.t(Txt::LocalClockTip)
+                    title=ctx.tr(Txt::LocalClockTip)
                     data-testid=format!("server-local-{n}")
                 >
-                    <span class="sr-only">{move || ctx.t(Txt::LocalClock)} " "</span>
+                    <span class="sr-only">{ctx.tr(Txt::LocalClock)} " "</span>
                     {local}
                 </span>
                 <span
@@ -74,7 +74,7 @@ pub fn ServerCard(
                 <span class="served" title=served_tip data-testid=format!("server-requests-{n}")>
                     <strong>{move || lang.get().int(served())}</strong>
                     " "
-                    {move || ctx.t(Txt::Served)}
+                    {ctx.tr(Txt::Served)}
                 </span>
             </div>
             <div class="card-controls">

@@ -101,7 +101,7 @@ impl Track {
     /// mark to mark lands.
     pub fn next_tick(&self, t: Time, forward: bool) -> Option<Time> {
         let mut ts: Vec<Time> = self.ticks.iter().map(|k| k.t).collect();
-        ts.sort();
+        driftlab_sim::order::sort(&mut ts);
         if forward {
             ts.into_iter().find(|&x| x > t)
         } else {

@@ -151,7 +151,7 @@ impl ClockFilter {
             });
         }
         // Ties go to the newer stage: a deterministic total order.
-        ranked.sort_unstable_by_key(|&(key, stage, _, _)| (key, stage));
+        crate::order::sort_by_key(&mut ranked, |&(key, stage, _, _)| (key, stage));
         let valid = ranked.iter().filter(|r| r.2 < MAXDISP).count();
         if valid == 0 {
             return None;

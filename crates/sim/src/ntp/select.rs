@@ -85,7 +85,7 @@ pub fn intersect(intervals: &[(i64, i64)]) -> Option<Intersection> {
         .iter()
         .flat_map(|&(lo, hi)| [(lo, 0), (hi, 1)])
         .collect();
-    edges.sort_unstable();
+    crate::order::sort(&mut edges);
     let mut left_out = 0;
     while 2 * left_out < n {
         let need = n - left_out;
@@ -127,7 +127,7 @@ fn sweep(edges: impl Iterator<Item = (i64, u8)>, enter: u8, need: usize) -> Opti
 ///
 /// Returns `(survivors best first, outliers in removal order)`.
 pub fn cluster(mut cands: Vec<Candidate>) -> (Vec<Candidate>, Vec<Candidate>) {
-    cands.sort_unstable_by_key(Candidate::metric);
+    crate::order::sort_by_key(&mut cands, Candidate::metric);
     let mut outliers = Vec::new();
     while cands.len() > MINCLUST {
         let n = cands.len() as f64;

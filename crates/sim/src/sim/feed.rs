@@ -223,7 +223,9 @@ impl Sim {
                 (c, m.online, wrong)
             })
             .collect();
-        out.sort_by_key(|&(c, online, wrong)| (!online, std::cmp::Reverse(wrong), c));
+        crate::order::sort_by_key(&mut out, |&(c, online, wrong)| {
+            (!online, std::cmp::Reverse(wrong), c)
+        });
         out
     }
 }

@@ -93,7 +93,7 @@ impl CacheTruth {
         if l.is_empty() {
             return 0;
         }
-        l.sort_unstable();
+        crate::order::sort_i64(&mut l);
         let i = ((l.len() as f64 * q).ceil() as usize).clamp(1, l.len()) - 1;
         l[i]
     }
