@@ -56,6 +56,7 @@ fn shape(k: Kind) -> impl IntoView {
 struct Ruler {
     host: web_sys::Element,
     origin: web_sys::DomRect,
+    rows: std::cell::RefCell<std::collections::HashMap<Addr, Option<Rect>>>,
 }
 
 impl Ruler {
@@ -74,13 +75,18 @@ impl Ruler {
         })
     }
 
-    /// Node `a`'s row in its layer's box.
+    /// Node `a`'s row in its layer's box (measured once per drawing).
     fn row(&self, a: Addr) -> Option<Rect> {
-        self.rect(&format!(
+        if let Some(&r) = self.rows.borrow().get(&a) {
+            return r;
+        }
+        let r = self.rect(&format!(
             "[data-layer=\"{}\"] .nodes > li:nth-child({})",
             a.layer.name(),
             a.index as usize + 1
-        ))
+        ));
+        self.rows.borrow_mut().insert(a, r);
+        r
     }
 
     /// Layer `l`'s box.
@@ -98,6 +104,8 @@ pub struct FlightFeeds {
     counts: ReadSignal<InFlight>,
     /// Whether the reader's system asks for reduced motion.
     reduced: bool,
+    /// The signals of the app (playing, speed).
+    ui: crate::ctx::Ui,
 }
 
 impl FlightFeeds {
@@ -133,12 +141,13 @@ impl FlightFeeds {
             dots,
             counts,
             reduced,
+            ui,
         }
     }
 
     /// The mode now (tracked).
     fn mode(self) -> Mode {
-        let ui = use_ctx().ui;
+        let ui = self.ui;
         flight::mode(ui.playing.get(), SPEEDS[ui.speed.get()], self.reduced)
     }
 }
@@ -157,7 +166,11 @@ pub fn Flights(feeds: FlightFeeds) -> impl IntoView {
         let div = layer_ref.get()?;
         let host = div.closest(".map").ok().flatten()?;
         let origin = div.get_bounding_client_rect();
-        Some(Ruler { host, origin })
+        Some(Ruler {
+            host,
+            origin,
+            rows: Default::default(),
+        })
     };
     let marks = move || {
         laid_out.track();
