@@ -138,12 +138,20 @@ pub fn App() -> impl IntoView {
         }
     }
     let notices = RwSignal::new(notices);
+    // Projector mode as the link asks, before the views are laid out; the page's root
+    // element loses the mark with the app.
+    ctx.set_projector(start.projector);
+    on_cleanup(|| crate::ctx::mark_projector(false));
     frame::start(ctx);
     keys::listen(ctx);
     chart::listen_resize(ctx);
     // The browser's Back and Forward move between views.
     let pop = window_event_listener(leptos::ev::popstate, move |_| {
         ctx.ui.view.set(url::current_view());
+        // Projector mode is the room's, not the entry's: it stays as it is, and the
+        // entry's URL says so.
+        let on = ctx.ui.projector.get_untracked();
+        url::set_params(&[("projector", if on { "on".into() } else { String::new() })]);
     });
     on_cleanup(move || pop.remove());
     // Keep <html lang> in step with the switch, for screen readers and hyphenation.

@@ -55,6 +55,9 @@ pub struct Ui {
     /// The seat selected in the hall (its story shown), shared so that another view
     /// (Why?: an anomaly's seat) can select it; a new run forgets it.
     pub seat: RwSignal<Option<u32>>,
+    /// Projector mode: larger text and figures, for the back of a classroom (part of
+    /// the URL; see [`Ctx::set_projector`]).
+    pub projector: RwSignal<bool>,
 }
 
 /// The shared handle: signals, the engine and the feeds. `Copy`.
@@ -94,6 +97,18 @@ impl<T: Send + Sync + 'static> Feed<T> {
     }
 }
 
+/// Sets or removes `data-projector` on the page's root element (`<html>`), which
+/// style/projector.css follows (its root font size scales every `rem`).
+pub fn mark_projector(on: bool) {
+    if let Some(root) = document().document_element() {
+        let _ = if on {
+            root.set_attribute("data-projector", "on")
+        } else {
+            root.remove_attribute("data-projector")
+        };
+    }
+}
+
 /// The app's context (panics outside the app: a programming error).
 pub fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -119,6 +134,7 @@ impl Ctx {
                 view: RwSignal::new(view),
                 track: RwSignal::new(first_track),
                 seat: RwSignal::new(None),
+                projector: RwSignal::new(false),
             },
             engine: StoredValue::new_local(engine),
             feeds: StoredValue::new_local(Feeds::default()),
@@ -313,6 +329,20 @@ impl Ctx {
         if self.ui.view.get_untracked() != view {
             self.ui.view.set(view);
             crate::url::push_view(view);
+        }
+    }
+
+    /// Turns projector mode on or off: the page's root element takes `data-projector`
+    /// (style/projector.css: larger text, secondary detail folded away) before the
+    /// signal changes, so that the charts, told by [`Ui::resized`], measure the new
+    /// layout and draw their text and lines larger at the canvas's own resolution. The
+    /// URL keeps it (`projector=on`; off is the default and leaves the link as it was).
+    pub fn set_projector(self, on: bool) {
+        mark_projector(on);
+        if self.ui.projector.get_untracked() != on {
+            self.ui.projector.set(on);
+            crate::url::set_params(&[("projector", if on { "on".into() } else { String::new() })]);
+            self.ui.resized.update(|r| *r += 1);
         }
     }
 

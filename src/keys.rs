@@ -1,6 +1,7 @@
 //! Keyboard shortcuts: Space plays or pauses, → and ← step one event forward and back,
-//! Shift+→ and Shift+← jump to the timeline's next and previous mark, R restarts, ?
-//! shows the help, Escape closes it. Keys typed into a field are left alone.
+//! Shift+→ and Shift+← jump to the timeline's next and previous mark, R restarts, P
+//! turns projector mode on or off, ? shows the help, Escape closes it. Keys typed into
+//! a field are left alone.
 
 use crate::ctx::Ctx;
 use leptos::prelude::*;
@@ -21,6 +22,8 @@ pub enum Shortcut {
     PrevMark,
     /// Same seed, from the start.
     Restart,
+    /// Projector mode on or off.
+    Projector,
     /// Show or hide the help.
     ToggleHelp,
     /// Hide the help.
@@ -41,6 +44,7 @@ pub fn shortcut(key: &str, tag: &str, shift: bool) -> Option<Shortcut> {
         "ArrowRight" => Some(Shortcut::Step),
         "ArrowLeft" => Some(Shortcut::StepBack),
         "r" | "R" => Some(Shortcut::Restart),
+        "p" | "P" => Some(Shortcut::Projector),
         "?" => Some(Shortcut::ToggleHelp),
         _ => None,
     }
@@ -72,6 +76,7 @@ pub fn listen(ctx: Ctx) {
             Shortcut::NextMark => ctx.jump(true),
             Shortcut::PrevMark => ctx.jump(false),
             Shortcut::Restart => ctx.restart(),
+            Shortcut::Projector => ctx.set_projector(!ctx.ui.projector.get_untracked()),
             Shortcut::ToggleHelp => help.update(|h| *h = !*h),
             Shortcut::CloseHelp => help.set(false),
         }
@@ -103,6 +108,10 @@ mod tests {
         assert_eq!(shortcut("ArrowLeft", "INPUT", true), None);
         assert_eq!(k("R", "BODY"), Some(Shortcut::Restart));
         assert_eq!(k("r", "INPUT"), None);
+        assert_eq!(k("p", "BODY"), Some(Shortcut::Projector));
+        assert_eq!(k("P", "BUTTON"), Some(Shortcut::Projector));
+        assert_eq!(k("p", "INPUT"), None, "a field keeps its letters");
+        assert_eq!(k("p", "TEXTAREA"), None);
         assert_eq!(k("?", "BODY"), Some(Shortcut::ToggleHelp));
         assert_eq!(k("Escape", "INPUT"), Some(Shortcut::CloseHelp));
         assert_eq!(k("x", "BODY"), None);

@@ -13,6 +13,9 @@
 //! (`act=10:00:30.25,15234,set_offset,offset_ns=5000000000,server=1`), the view and the
 //! instant. Older links (`seed`, `customers`, `rows`, `cols`, `opening`) still open.
 //!
+//! `projector=on` opens the page in projector mode (larger text and figures, for a
+//! classroom's wall); a link without it opens the usual page.
+//!
 //! A shared link starts with its format version, `v=1`. A link without one is version 1
 //! (every link made before versions were written); a link from a newer Driftlab (`v=2`)
 //! is not half read: the app opens its usual start and says, in the user's language,
@@ -54,6 +57,8 @@ pub struct Start {
     /// The guided lesson to open (`lesson=`) and its step (`step=`), as given: the
     /// lesson panel checks them.
     pub lesson: Option<(String, Option<String>)>,
+    /// Projector mode (`projector=on`; `off` or absent: the usual page).
+    pub projector: bool,
 }
 
 /// A true instant `HH:MM:SS` or `HH:MM:SS.fffffffff` (up to nanoseconds).
@@ -240,6 +245,7 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
         vs_preset: None,
         actions: Vec::new(),
         lesson: None,
+        projector: false,
     };
     // The version first: a newer link is not read at all (its fields may mean something
     // else there), only its language, so that the notice is in it.
@@ -346,6 +352,14 @@ pub fn parse(pairs: &[(String, String)]) -> Start {
             "step" => {
                 let lesson = start.lesson.take().map(|l| l.0).unwrap_or_default();
                 start.lesson = Some((lesson, Some(v.clone())));
+                continue;
+            }
+            "projector" => {
+                match v.as_str() {
+                    "on" => start.projector = true,
+                    "off" => start.projector = false,
+                    _ => refuse(k, v, Txt::LinkWhyProjector, "off".into()),
+                }
                 continue;
             }
             "vs_ntp" => {
@@ -874,6 +888,44 @@ mod tests {
             s.notices[0].text(Lang::Fr),
             "« servers.1.clock.skew_ppm=5000 » dans le lien a été refusé (doit être entre -1000 et 1000 ppm) ; 0.0 est utilisé à la place."
         );
+    }
+
+    #[test]
+    fn projector_mode_is_on_off_or_named_in_the_notice() {
+        let on = parse(&pairs(&[("preset", "reset"), ("projector", "on")]));
+        assert!(on.projector);
+        assert!(on.notices.is_empty());
+        assert!(!parse(&pairs(&[("projector", "off")])).projector);
+        // A link made before projector mode: the usual page, nothing to say.
+        let old = parse(&pairs(&[("preset", "reset"), ("view", "hall")]));
+        assert!(!old.projector);
+        assert!(old.notices.is_empty());
+        // The last one wins, as for every parameter.
+        assert!(!parse(&pairs(&[("projector", "on"), ("projector", "off")])).projector);
+        let bad = parse(&pairs(&[("projector", "yes"), ("view", "hall")]));
+        assert!(!bad.projector);
+        assert_eq!(bad.view, View::Hall, "the rest of the link is used");
+        assert_eq!(
+            bad.notices[0].text(Lang::En),
+            "The link's “projector=yes” was refused (on or off); off is used instead."
+        );
+        assert_eq!(
+            bad.notices[0].text(Lang::Fr),
+            "« projector=yes » dans le lien a été refusé (on ou off) ; off est utilisé à la place."
+        );
+        // A shared link carries it among the extra pairs, and reads back.
+        let cfg = with_preset(&parse(&[]).config, "synced").unwrap();
+        let q = share_query(
+            &cfg,
+            &[],
+            View::Clocks,
+            None,
+            &[("projector".into(), "on".into())],
+        );
+        assert_eq!(q, "v=1&preset=synced&view=clocks&projector=on");
+        let back = parse(&pairs_of(&q));
+        assert_eq!((back.projector, back.view), (true, View::Clocks));
+        assert!(back.notices.is_empty());
     }
 
     #[test]

@@ -201,3 +201,41 @@ async fn help_opens_with_a_question_mark_and_closes_with_escape() {
     key(&body, "Escape").await;
     assert_eq!(count(&root, "[data-testid='help']"), 0);
 }
+
+#[wasm_bindgen_test]
+async fn projector_mode_follows_its_switch_and_p() {
+    let root = mount().await;
+    let html = document().document_element().unwrap();
+    let search = || window().location().search().unwrap_or_default();
+    let pressed = |root: &web_sys::Element| find(root, "projector").get_attribute("aria-pressed");
+    assert_eq!(pressed(&root).as_deref(), Some("false"));
+    assert_eq!(html.get_attribute("data-projector"), None);
+    click(&root, "projector").await;
+    assert_eq!(pressed(&root).as_deref(), Some("true"));
+    assert_eq!(html.get_attribute("data-projector").as_deref(), Some("on"));
+    assert!(search().contains("projector=on"), "{}", search());
+    click(&root, "projector").await;
+    assert_eq!(pressed(&root).as_deref(), Some("false"));
+    assert_eq!(html.get_attribute("data-projector"), None);
+    assert!(!search().contains("projector"), "{}", search());
+    // The P key does the same (every app of this page hears it: they all follow).
+    let body: web_sys::EventTarget = document().body().unwrap().into();
+    key(&body, "p").await;
+    assert_eq!(pressed(&root).as_deref(), Some("true"));
+    assert_eq!(html.get_attribute("data-projector").as_deref(), Some("on"));
+    key(&body, "p").await;
+    assert_eq!(pressed(&root).as_deref(), Some("false"));
+    assert_eq!(html.get_attribute("data-projector"), None);
+    // Its label and explanation in both languages, and the help names its key.
+    assert_eq!(text(&root, "projector"), "Projector");
+    click(&root, "lang-fr").await;
+    assert_eq!(text(&root, "projector"), "Projecteur");
+    assert!(find(&root, "projector")
+        .get_attribute("title")
+        .unwrap()
+        .contains("Mode projecteur"));
+    click(&root, "lang-en").await;
+    key(&body, "?").await;
+    assert!(text(&root, "help").contains("Projector mode on / off"));
+    key(&body, "Escape").await;
+}

@@ -83,6 +83,20 @@ fn paint_band(
     Some(())
 }
 
+/// How much larger than the usual 16 px the page's text is: the root element's font
+/// size over 16 (1 on the usual page; more in projector mode, style/projector.css). A
+/// chart draws its text, lines and margins this much larger, at the canvas's own
+/// resolution (so never blurred by scaling). Reading it forces a style pass: only when
+/// a chart measures its size.
+pub fn text_zoom() -> f64 {
+    document()
+        .document_element()
+        .and_then(|root| window().get_computed_style(&root).ok().flatten())
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|px| px.trim_end_matches("px").parse::<f64>().ok())
+        .map_or(1.0, |px| (px / 16.0).clamp(0.5, 4.0))
+}
+
 /// Counts the window's resizes into [`crate::ctx::Ui::resized`], which every chart
 /// follows. Call once, in the app; removed with the calling component.
 pub fn listen_resize(ctx: Ctx) {
@@ -97,9 +111,10 @@ pub fn listen_resize(ctx: Ctx) {
 /// to draw); it is read through a feed keyed on the history's length (every chart
 /// plots the history), at most every `every` frames while playing, and again when the
 /// language changes. The canvas is redrawn when what was built changed, when the
-/// window is resized (its backing store then takes the element's new size and the
-/// screen's pixel density), and not otherwise: a paused chart stays still.
-/// `data-drawn` on the canvas counts its drawings.
+/// window is resized or projector mode switched (its backing store then takes the
+/// element's new size and the screen's pixel density, its text the page's
+/// [`text_zoom`]), and not otherwise: a paused chart stays still. `data-drawn` on the
+/// canvas counts its drawings, `data-zoom` is the text zoom of the last one.
 #[component]
 pub fn CanvasChart(
     /// Builds the chart from the run, in a language.
@@ -128,36 +143,37 @@ pub fn CanvasChart(
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let value = spec.signal();
-    Effect::new(move |size: Option<(u32, u32, u32)>| {
+    Effect::new(move |size: Option<(u32, u32, u32, f64)>| {
         let rev = ctx.ui.resized.get();
         value.track();
         let Some(el) = canvas.get() else {
             return size.unwrap_or_default();
         };
         // Reading the element's size forces a layout: only on the first drawing and
-        // after a resize.
+        // after a resize (projector mode on or off counts as one).
         let scale = window().device_pixel_ratio().max(1.0);
-        let (w, h) = match size {
-            Some((r, w, h)) if r == rev && w > 0 => (w, h),
+        let (w, h, zoom) = match size {
+            Some((r, w, h, zoom)) if r == rev && w > 0 => (w, h, zoom),
             _ => {
                 let w = (el.client_width().max(1) as f64 * scale) as u32;
                 let h = (el.client_height().max(1) as f64 * scale) as u32;
                 el.set_width(w);
                 el.set_height(h);
-                (w, h)
+                (w, h, text_zoom())
             }
         };
         let drawn: u32 = el
             .get_attribute("data-drawn")
             .and_then(|d| d.parse().ok())
             .unwrap_or(0);
-        match value.with_untracked(|s| draw(el.clone(), s.as_ref(), scale)) {
+        match value.with_untracked(|s| draw(el.clone(), s.as_ref(), scale * zoom)) {
             Ok(()) => {
                 let _ = el.set_attribute("data-drawn", &(drawn + 1).to_string());
+                let _ = el.set_attribute("data-zoom", &zoom.to_string());
             }
             Err(e) => leptos::logging::warn!("chart: {e}"),
         }
-        (rev, w, h)
+        (rev, w, h, zoom)
     });
     // The chart again for a projector: 1920 × 1080, its title and legend in a band on
     // top, the chart under it (text and lines at 1.5× the 1280 × 720 layout's), saved as

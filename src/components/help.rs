@@ -12,13 +12,14 @@ pub fn HelpOverlay() -> impl IntoView {
     let help = ctx.ui.help;
     // Every key the app answers to: the window's (`keys.rs`), the timeline's, the preset
     // menus' (`scenario_bar.rs`), the fields' (`field.rs`) and the hall's (`grid_move`).
-    let keys: [(&'static str, Option<Txt>, Txt); 12] = [
+    let keys: [(&'static str, Option<Txt>, Txt); 13] = [
         ("", Some(Txt::KeySpaceName), Txt::KeySpace),
         ("→", None, Txt::KeyRight),
         ("←", None, Txt::KeyLeft),
         ("Shift + ← →", None, Txt::KeyShiftArrows),
         ("Home End", None, Txt::KeyHomeEnd),
         ("R", None, Txt::KeyR),
+        ("P", None, Txt::KeyP),
         ("?", None, Txt::KeyHelp),
         ("Esc", None, Txt::KeyEsc),
         ("", Some(Txt::KeyEnterName), Txt::KeyEnter),

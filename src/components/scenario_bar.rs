@@ -1,5 +1,5 @@
 //! The top of the page: presets with what each shows, the policy, the scenario's
-//! settings, the language switch and the help button.
+//! settings, the projector mode's switch, the language switch and the help button.
 
 use crate::components::field::TextField;
 use crate::components::share::ShareMenu;
@@ -266,6 +266,7 @@ pub fn ScenarioBar() -> impl IntoView {
                 <div class="top-right">
                     <LessonButton />
                     <ShareMenu />
+                    <ProjectorToggle />
                     <LangSwitch />
                     <button
                         class="help-button"
@@ -376,6 +377,26 @@ fn PolicyGuarantees() -> impl IntoView {
                 {move || ctx.t(texts().1)}
             </span>
         </p>
+    }
+}
+
+/// Projector mode on or off (also the P key): larger text and figures for the back of
+/// a classroom, kept in the URL.
+#[component]
+fn ProjectorToggle() -> impl IntoView {
+    let ctx = use_ctx();
+    let on = ctx.ui.projector;
+    view! {
+        <button
+            class="projector-toggle"
+            class:active=move || on.get()
+            aria-pressed=move || on.get().to_string()
+            title=move || ctx.t(Txt::ProjectorTip)
+            data-testid="projector"
+            on:click=move |_| ctx.set_projector(!on.get_untracked())
+        >
+            {move || ctx.t(Txt::Projector)}
+        </button>
     }
 }
 

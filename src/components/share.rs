@@ -12,18 +12,21 @@ use driftlab_sim::{csv, explain};
 use leptos::prelude::*;
 
 /// The link to the run as it is now: its scenario, its live actions, the view, the
-/// instant (none at the start), and the side-by-side view's choices if the page has
-/// them.
+/// instant (none at the start), the side-by-side view's choices if the page has them,
+/// and projector mode if it is on.
 fn current_link(ctx: Ctx) -> String {
     let view = ctx.ui.view.get_untracked();
     let query = ctx
         .with_engine(|e| {
             let sim = e.sim();
             let at = (sim.events() > 0).then(|| sim.now());
-            let extra: Vec<(String, String)> = url::query_pairs()
+            let mut extra: Vec<(String, String)> = url::query_pairs()
                 .into_iter()
                 .filter(|(k, _)| matches!(k.as_str(), "vs" | "eps" | "vs_ntp" | "vs_preset"))
                 .collect();
+            if ctx.ui.projector.get_untracked() {
+                extra.push(("projector".into(), "on".into()));
+            }
             url::share_query(e.config(), e.timeline().actions(), view, at, &extra)
         })
         .unwrap_or_default();

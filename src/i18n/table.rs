@@ -989,6 +989,12 @@ table! {
     BillRefunds => "refunds", "remboursements";
     BillTickets => "support tickets", "tickets de support";
 
+    // Projector mode
+    Projector => "Projector", "Projecteur";
+    ProjectorTip => "Projector mode: larger text and figures, readable from the back of a classroom; details fold away (P)", "Mode projecteur : textes et figures plus grands, lisibles du fond d'une salle de classe ; les détails se replient (P)";
+    KeyP => "Projector mode on / off: larger text and figures", "Mode projecteur oui / non : textes et figures plus grands";
+    LinkWhyProjector => "on or off", "on ou off";
+
     // The map: messages in flight
     FlightLegend => "Messages in flight", "Messages en vol";
     FlightTip => "Each mark is one message on the network, placed by true time between the node that sent it and the node it is for: it moves as the run plays, and a seek shows the messages of that instant. At most 40 are drawn, shared between the arrows. Dots at ×1 or slower, and when paused; faster, or when the system asks for reduced motion, the number in flight on each arrow.", "Chaque marque est un message sur le réseau, placé selon le temps vrai entre le nœud qui l'a envoyé et celui à qui il est destiné : il avance pendant la lecture, et un déplacement sur la frise montre les messages de cet instant. 40 au plus sont dessinés, répartis entre les flèches. Des points à ×1 ou moins, et en pause ; plus vite, ou si le système demande des animations réduites, le nombre en vol sur chaque flèche.";

@@ -1,6 +1,6 @@
 //! A canvas that draws a ready-made [`ChartSpec`] held in a signal (the load test's
 //! plots are built from the sweep's answers, not from the run): drawn when the spec or
-//! the window's size changes, never otherwise. `data-drawn` counts its drawings.
+//! the window's size changes (projector mode too), never otherwise. `data-drawn` counts its drawings.
 
 use crate::chart::draw::draw;
 use crate::chart::spec::ChartSpec;
@@ -30,6 +30,8 @@ pub fn SpecCanvas(
         let scale = window().device_pixel_ratio().max(1.0);
         el.set_width((el.client_width().max(1) as f64 * scale) as u32);
         el.set_height((el.client_height().max(1) as f64 * scale) as u32);
+        // Projector mode's larger text, drawn at the canvas's resolution.
+        let scale = scale * crate::chart::canvas::text_zoom();
         let drawn: u32 = el
             .get_attribute("data-drawn")
             .and_then(|d| d.parse().ok())
