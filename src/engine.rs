@@ -8,8 +8,12 @@ use driftlab_sim::time::{MS, SEC};
 use driftlab_sim::timeline::{Pos, Timeline};
 use driftlab_sim::{Config, ConfigError, Sim, Time};
 
-/// The speeds the slider offers: true seconds per real second.
-pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+/// The speeds the slider offers: true seconds per real second. Below ×1, slow motion:
+/// at ×0.01 a request's 25 ms on the network take 2.5 s, long enough to follow its dot
+/// on the map ([`crate::panels::map::flight`]).
+pub const SPEEDS: [f64; 12] = [
+    0.01, 0.1, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+];
 
 /// The most real time one frame may account for, ms: after a stall (a hidden tab, a
 /// debugger) the run resumes instead of leaping ahead.
@@ -117,7 +121,7 @@ impl Engine {
     /// monotonic clock in ms) times `speed`, in slices, stopping early when
     /// `over_budget` says the frame has no time left. The first tick after a pause
     /// only notes the time. Returns true if true time moved.
-    pub fn tick(&mut self, now_ms: f64, speed: u32, mut over_budget: impl FnMut() -> bool) -> bool {
+    pub fn tick(&mut self, now_ms: f64, speed: f64, mut over_budget: impl FnMut() -> bool) -> bool {
         let Some(last) = self.last_ms.replace(now_ms) else {
             return false;
         };
@@ -125,7 +129,7 @@ impl Engine {
             return false;
         }
         let wall = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
-        let target = self.sim().now() + (wall * speed as f64 * MS as f64) as i64;
+        let target = self.sim().now() + (wall * speed * MS as f64) as i64;
         let before = self.sim().now();
         while self.sim().now() < target && !self.sim().finished() {
             let next = target.min(self.sim().now() + SLICE);
@@ -251,10 +255,10 @@ mod tests {
 
     fn play_to_end(e: &mut Engine) {
         let mut t = 0.0;
-        e.tick(t, 1000, || false);
+        e.tick(t, 1000.0, || false);
         while !e.sim().finished() {
             t += 16.0;
-            e.tick(t, 1000, || false);
+            e.tick(t, 1000.0, || false);
         }
     }
 
@@ -263,24 +267,24 @@ mod tests {
         let mut e = Engine::new(small("reset")).unwrap();
         let t0 = e.sim().now();
         assert!(
-            !e.tick(1000.0, 1, || false),
+            !e.tick(1000.0, 1.0, || false),
             "the first tick only notes the time"
         );
         for k in 1..=10 {
-            e.tick(1000.0 + 100.0 * k as f64, 1, || false);
+            e.tick(1000.0 + 100.0 * k as f64, 1.0, || false);
         }
         assert_eq!(e.sim().now() - t0, SEC);
         e.pause();
-        e.tick(60_000.0, 1, || false);
+        e.tick(60_000.0, 1.0, || false);
         assert_eq!(e.sim().now() - t0, SEC, "a pause is not elapsed time");
     }
 
     #[test]
     fn a_budget_stops_the_frame_early() {
         let mut e = Engine::new(small("reset")).unwrap();
-        e.tick(0.0, 1000, || false);
+        e.tick(0.0, 1000.0, || false);
         let t0 = e.sim().now();
-        e.tick(100.0, 1000, || true);
+        e.tick(100.0, 1000.0, || true);
         assert_eq!(
             e.sim().now() - t0,
             SLICE,
@@ -318,11 +322,11 @@ mod tests {
     fn restart_replays_live_actions_at_their_instants() {
         let mut e = Engine::new(small("extreme_drift")).unwrap();
         let mut t = 0.0;
-        e.tick(t, 1000, || false);
+        e.tick(t, 1000.0, || false);
         // Play about 90 s of the sale, then act: a clock edit, NTP on, a fault.
         while e.sim().now() < e.config().sale.opening() + 30 * SEC {
             t += 16.0;
-            e.tick(t, 1000, || false);
+            e.tick(t, 1000.0, || false);
         }
         e.set_offset(2, 0.0);
         e.set_ntp(0, true);
@@ -356,10 +360,10 @@ mod tests {
     fn seeking_shows_what_playing_showed() {
         let mut e = Engine::new(small("extreme_drift")).unwrap();
         let mut t = 0.0;
-        e.tick(t, 200, || false);
+        e.tick(t, 200.0, || false);
         while e.sim().now() < e.config().sale.opening() + 40 * SEC {
             t += 16.0;
-            e.tick(t, 200, || false);
+            e.tick(t, 200.0, || false);
         }
         let at = e.sim().now();
         let shown = (

@@ -94,7 +94,7 @@ pub fn format_instant(t: Time) -> String {
 }
 
 /// The speed the app starts at: ×10, ten minutes of sale in one minute.
-pub const DEFAULT_SPEED: usize = 3;
+pub const DEFAULT_SPEED: usize = 5;
 
 /// A parameter of the link that was not used as given: shown to the user (FR/EN) with
 /// what was used instead, so a mistyped link never goes unnoticed.
@@ -648,7 +648,7 @@ mod tests {
     fn defaults_and_parameters() {
         let s = parse(&[]);
         assert_eq!(s.config.preset, "start_demo");
-        assert_eq!(SPEEDS[s.speed], 10);
+        assert_eq!(SPEEDS[s.speed], 10.0);
         let s = parse(&pairs(&[
             ("preset", "reset"),
             ("rows", "25"),
@@ -671,7 +671,7 @@ mod tests {
                 used: "2000".into(),
             }]
         );
-        assert_eq!(SPEEDS[s.speed], 1000);
+        assert_eq!(SPEEDS[s.speed], 1000.0);
         assert_eq!(s.lang, Some(Lang::Fr));
         assert_eq!(s.view, View::Map);
         assert_eq!(parse(&pairs(&[("view", "ntp")])).view, View::Ntp);
@@ -727,7 +727,7 @@ mod tests {
             en,
             vec![
                 "The link's “preset=extreme” was refused (no such preset); start_demo is used instead.",
-                "The link's “speed=3” was refused (speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000); 10 is used instead.",
+                "The link's “speed=3” was refused (speeds are 0.01, 0.1, 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000); 10 is used instead.",
                 "The link's “view=nowhere” was refused (views are map, clocks, gateway, ntp, hall, measures, anomalies, compare); ntp is used instead.",
                 "The link's “rows=41” was refused (Enter a whole number from 1 to 40); 10 is used instead.",
                 "The link's “t=25:00:00” was refused (a true time HH:MM:SS within the run); the run's start is used instead.",

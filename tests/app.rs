@@ -92,7 +92,7 @@ async fn play_runs_the_sale_and_fills_the_panels() {
     let root = mount().await;
     click(&root, "preset-extreme_drift").await;
     let speed: HtmlInputElement = find(&root, "speed").unchecked_into();
-    speed.set_value("9");
+    speed.set_value("11");
     speed
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();

@@ -391,11 +391,11 @@ fn ProjectorToggle() -> impl IntoView {
             class="projector-toggle"
             class:active=move || on.get()
             aria-pressed=move || on.get().to_string()
-            title=move || ctx.t(Txt::ProjectorTip)
+            title=ctx.tr(Txt::ProjectorTip)
             data-testid="projector"
             on:click=move |_| ctx.set_projector(!on.get_untracked())
         >
-            {move || ctx.t(Txt::Projector)}
+            {ctx.tr(Txt::Projector)}
         </button>
     }
 }

@@ -213,7 +213,7 @@ table! {
     RestartTip => "Start again with the same seed (R)", "Recommencer avec la même graine (R)";
     PlayTip => "Play or pause (Space)", "Lecture ou pause (Espace)";
     Speed => "Speed", "Vitesse";
-    SpeedTip => "×1 runs the sale in real time; ×1000 runs ten minutes in under a second.", "×1 : la vente en temps réel ; ×1000 : dix minutes en moins d'une seconde.";
+    SpeedTip => "×1 runs the sale in real time; ×1000 runs ten minutes in under a second; ×0.1 and ×0.01 are slow motion, to follow the messages on the map.", "×1 : la vente en temps réel ; ×1000 : dix minutes en moins d'une seconde ; ×0.1 et ×0.01 : au ralenti, pour suivre les messages sur la carte.";
     TrueTime => "true time", "temps vrai";
     TrueTimeTip => "The time it really is. Only the simulator knows it: no server can read it.", "L'heure qu'il est vraiment. Seul le simulateur la connaît : aucun serveur ne peut la lire.";
     Events => "events", "événements";
@@ -271,7 +271,7 @@ table! {
     LinkRefused => "The link's “{key}={value}” was refused ({why}); {used} is used instead.", "« {key}={value} » dans le lien a été refusé ({why}) ; {used} est utilisé à la place.";
     LinkWhyPreset => "no such preset", "préréglage inconnu";
     LinkWhyPolicy => "no such policy", "politique inconnue";
-    LinkWhySpeed => "speeds are 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
+    LinkWhySpeed => "speeds are 0.01, 0.1, 1, 2, 5, 10, 20, 50, 100, 200, 500 or 1000", "les vitesses sont 0.01, 0.1, 1, 2, 5, 10, 20, 50, 100, 200, 500 ou 1000";
     LinkWhyView => "views are map, clocks, gateway, ntp, hall, measures, anomalies, compare", "les vues sont map, clocks, gateway, ntp, hall, measures, anomalies, compare";
     LinkWhyTime => "a true time HH:MM:SS within the run", "un temps vrai HH:MM:SS dans la simulation";
     LinkNotice => "About this link", "À propos de ce lien";
@@ -994,4 +994,17 @@ table! {
     ProjectorTip => "Projector mode: larger text and figures, readable from the back of a classroom; details fold away (P)", "Mode projecteur : textes et figures plus grands, lisibles du fond d'une salle de classe ; les détails se replient (P)";
     KeyP => "Projector mode on / off: larger text and figures", "Mode projecteur oui / non : textes et figures plus grands";
     LinkWhyProjector => "on or off", "on ou off";
+
+    // The map: messages in flight
+    FlightLegend => "Messages in flight", "Messages en vol";
+    FlightTip => "Each mark is one message on the network, placed by true time between the node that sent it and the node it is for: it moves as the run plays, and a seek shows the messages of that instant. At most 40 are drawn, shared between the arrows. Dots at ×1 or slower, and when paused; faster, or when the system asks for reduced motion, the number in flight on each arrow.", "Chaque marque est un message sur le réseau, placé selon le temps vrai entre le nœud qui l'a envoyé et celui à qui il est destiné : il avance pendant la lecture, et un déplacement sur la frise montre les messages de cet instant. 40 au plus sont dessinés, répartis entre les flèches. Des points à ×1 ou moins, et en pause ; plus vite, ou si le système demande des animations réduites, le nombre en vol sur chaque flèche.";
+    FlightRequest => "request", "requête";
+    FlightReply => "reply", "réponse";
+    FlightNtp => "NTP", "NTP";
+    FlightReplication => "replication", "réplication";
+    FlightFeed => "feed push", "envoi du flux";
+    FlightInFlight => "in flight", "en vol";
+    FlightDrawn => "drawn", "dessinés";
+    FlightCounts => "counts per arrow: dots at ×1 or slower", "nombre par flèche : points à ×1 ou moins";
+    FlightReduced => "counts per arrow (reduced motion)", "nombre par flèche (animations réduites)";
 }

@@ -2,8 +2,13 @@
 //! box (a layer added to the core appears here with no change to this file), with its
 //! nodes: each host's clock error, its named figures, and the anomalies found there.
 //! A layer the scenario does not use is drawn greyed. Clicking a box opens its view.
+//! Over the boxes, the messages in flight (`dots.rs`, `flight.rs`): moving dots from
+//! the node that sent each to the node it is for at ×1 or slower and when paused, a
+//! count per arrow when faster or under reduced motion.
 
 pub mod data;
+mod dots;
+pub mod flight;
 
 use crate::ctx::{use_ctx, Ctx};
 use crate::feed::{Cadence, Spec};
@@ -196,6 +201,7 @@ fn layer_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
 #[component]
 pub fn MapPanel() -> impl IntoView {
     let ctx = use_ctx();
+    let flights = dots::FlightFeeds::new();
     let diagram = ctx
         .feed(Spec::new(Cadence::Every(4)), |src| data::diagram(src.sim()))
         .signal();
@@ -249,8 +255,10 @@ pub fn MapPanel() -> impl IntoView {
             <div class="map-link">
                 <h3 class="map-beside-title">"↓ " {ctx.tr(Txt::MapBeside)}</h3>
                 <p class="map-back" aria-hidden="true">"↩ " {ctx.tr(Txt::MapBack)}</p>
+                <dots::FlightLegend feeds=flights />
             </div>
             <div class="map-beside" data-testid="map-beside">{beside}</div>
+            <dots::Flights feeds=flights />
         </section>
     }
 }

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::log::TraceHash;
 use crate::msg::{Layer, Msg};
 use crate::net::Way;
-use crate::queue::Queue;
+use crate::queue::{Queue, NO_NOTE};
 use crate::time::Time;
 use std::hash::Hash;
 
@@ -181,6 +181,32 @@ impl Kernel {
         self.queue.push_flagged(at, ev, background);
     }
 
+    /// Schedules message `ev` at true time `at`, noting that it left its sender at
+    /// `left` (what [`Kernel::in_flight`] shows).
+    pub(crate) fn push_sent(&mut self, at: Time, ev: Ev, background: bool, left: Time) {
+        if !background {
+            self.pending += 1;
+        }
+        self.queue.push_noted(at, ev, background, left.0);
+    }
+
+    /// The messages on the network now, in no particular order: each one's number
+    /// (unique to the run), the true instants it left its sender and is delivered, its
+    /// sender, its receiver and the message. Timers and the kernel's own events are not
+    /// messages; a message still waiting for its sender's CPU has not left. A message
+    /// due now is still listed until it is delivered.
+    pub fn in_flight(&self) -> impl Iterator<Item = (u64, Time, Time, Addr, Addr, &Msg)> + '_ {
+        let now = self.now;
+        self.queue
+            .pending()
+            .filter_map(move |(due, n, left, ev)| match ev {
+                Ev::Msg { to, from, msg } if left != NO_NOTE && left <= now.0 => {
+                    Some((n, Time(left), due, *from, *to, msg))
+                }
+                _ => None,
+            })
+    }
+
     /// Removes the next event, advances true time to it and mixes it into the trace
     /// hash: (true time, destination, message), the same way for every layer.
     #[inline(always)]
@@ -242,7 +268,12 @@ impl Kernel {
                 .max(self.topology.sever_wait(fh, th, leave));
             let d = link.delay_reliable(&mut host.rng, route.way);
             let background = bg || to.layer.background() || from.layer.background();
-            self.push(leave + wait + d, Ev::Msg { to, from, msg }, background);
+            self.push_sent(
+                leave + wait + d,
+                Ev::Msg { to, from, msg },
+                background,
+                leave,
+            );
         } else {
             let d = link.delay(&mut host.rng, route.way);
             let cut = self.topology.cut_wait(fh, to.layer, leave) > 0
@@ -250,7 +281,7 @@ impl Kernel {
                 || self.topology.sever_wait(fh, th, leave) > 0;
             if let (Some(d), false) = (d, cut) {
                 let background = bg || to.layer.background() || from.layer.background();
-                self.push(leave + d, Ev::Msg { to, from, msg }, background);
+                self.push_sent(leave + d, Ev::Msg { to, from, msg }, background, leave);
             }
         }
     }

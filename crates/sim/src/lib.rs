@@ -14,6 +14,7 @@ pub mod diagram;
 pub mod error;
 pub mod explain;
 pub mod feed;
+pub mod flight;
 pub mod gateway;
 pub mod hall;
 pub mod host;

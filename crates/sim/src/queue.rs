@@ -35,6 +35,8 @@ pub struct Queue<E> {
     /// The instant of the last event popped: "near" is measured from it.
     last: i64,
     slab: Vec<Option<E>>,
+    /// Each slot's note (see [`Queue::push_noted`]).
+    notes: Vec<i64>,
     free: Vec<u32>,
     seq: u64,
 }
@@ -46,6 +48,7 @@ impl<E> Default for Queue<E> {
             far: BinaryHeap::with_capacity(1024),
             last: i64::MIN,
             slab: Vec::with_capacity(1024),
+            notes: Vec::with_capacity(1024),
             free: Vec::new(),
             seq: 0,
         }
@@ -72,6 +75,13 @@ fn key_slot(k: u128) -> u32 {
     (k as u64 & SLOT_MASK) as u32
 }
 
+fn key_seq(k: u128) -> u64 {
+    k as u64 >> (SLOT_BITS + 1)
+}
+
+/// The note of an event scheduled without one.
+pub const NO_NOTE: i64 = i64::MIN;
+
 impl<E> Queue<E> {
     /// Schedules `event` at true time `at` (unflagged).
     #[cfg(test)]
@@ -86,13 +96,26 @@ impl<E> Queue<E> {
     /// If more than 16 million events are pending at once (a broken model).
     #[inline]
     pub fn push_flagged(&mut self, at: Time, event: E, flag: bool) {
+        self.push_noted(at, event, flag, NO_NOTE);
+    }
+
+    /// Schedules `event` at true time `at` with a flag and a note: a number kept beside
+    /// the event while it is pending, which [`Queue::pending`] gives back (the kernel
+    /// notes when a message left its sender), without making every event bigger.
+    ///
+    /// # Panics
+    /// If more than 16 million events are pending at once (a broken model).
+    #[inline]
+    pub fn push_noted(&mut self, at: Time, event: E, flag: bool, note: i64) {
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slab[s as usize] = Some(event);
+                self.notes[s as usize] = note;
                 s
             }
             None => {
                 self.slab.push(Some(event));
+                self.notes.push(note);
                 (self.slab.len() - 1) as u32
             }
         };
@@ -132,6 +155,27 @@ impl<E> Queue<E> {
     pub fn pop_flagged(&mut self) -> Option<(Time, E, bool)> {
         let (at, slot, flag) = self.pop_slot()?;
         Some((at, self.take(slot), flag))
+    }
+
+    /// Removes and returns the next event, with its flag and its note.
+    pub fn pop_noted(&mut self) -> Option<(Time, E, bool, i64)> {
+        let (at, slot, flag) = self.pop_slot()?;
+        let note = self.notes[slot as usize];
+        Some((at, self.take(slot), flag, note))
+    }
+
+    /// Every pending event, in no particular order: its time, its number (unique to
+    /// its push: 1 for the first event ever scheduled, then 2…), its note
+    /// ([`NO_NOTE`] if it has none) and the event.
+    pub fn pending(&self) -> impl Iterator<Item = (Time, u64, i64, &E)> + '_ {
+        self.near
+            .iter()
+            .chain(self.far.iter())
+            .filter_map(|&Reverse(k)| {
+                let slot = key_slot(k) as usize;
+                let e = self.slab[slot].as_ref()?;
+                Some((key_time(k), key_seq(k), self.notes[slot], e))
+            })
     }
 
     /// Takes the next event off the heaps: its time, its slot (for [`Queue::take`])
@@ -267,6 +311,33 @@ mod tests {
         if scale > 1 {
             assert!(!q.far.is_empty() || q.is_empty());
         }
+    }
+
+    #[test]
+    fn pending_lists_every_event_with_its_number_and_note() {
+        let mut q = Queue::default();
+        q.push_noted(Time(5), 'a', false, 3);
+        q.push_noted(Time(HORIZON * 3), 'b', true, -8);
+        q.push(Time(1), 'c');
+        assert_eq!(q.pop(), Some((Time(1), 'c')));
+        // 'd' takes the slot 'c' freed: it has its own note, not 'c''s.
+        q.push(Time(7), 'd');
+        let mut seen: Vec<(Time, u64, i64, char)> = q
+            .pending()
+            .map(|(t, n, note, &e)| (t, n, note, e))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                (Time(5), 1, 3, 'a'),
+                (Time(7), 4, NO_NOTE, 'd'),
+                (Time(HORIZON * 3), 2, -8, 'b'),
+            ]
+        );
+        assert_eq!(q.pop_noted(), Some((Time(5), 'a', false, 3)));
+        assert_eq!(q.pop_noted(), Some((Time(7), 'd', false, NO_NOTE)));
+        assert_eq!(q.pop_noted(), Some((Time(HORIZON * 3), 'b', true, -8)));
     }
 
     #[test]

@@ -1021,9 +1021,9 @@ impl Sim {
         }
         // What the hierarchy still has in flight joins the run's queue.
         let mut rest = std::mem::replace(&mut self.k.queue, main);
-        while let Some((at, ev, background)) = rest.pop_flagged() {
+        while let Some((at, ev, background, left)) = rest.pop_noted() {
             debug_assert!(background, "only NTP traffic runs during the warm-up");
-            self.k.queue.push_flagged(at, ev, background);
+            self.k.queue.push_noted(at, ev, background, left);
         }
         self.k.pending = pending;
         self.k.now = now;
