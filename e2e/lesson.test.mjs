@@ -4,7 +4,8 @@
 // view outlines (the same measure's value, or the same server). The lesson and step
 // are in the URL; a link opens them; an unknown lesson or step is named in the notice
 // (EN and FR); "Try it yourself" leaves the lesson with the scenario loaded.
-// Screenshots: target/screenshots/lesson-<lang>-<lesson>-<step>-<size>.png.
+// Screenshots: target/screenshots/lesson-<lang>-<lesson>-<step>-<size>.png (data/4: the
+// cache's stale pages outlined on the Data view, at both sizes).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
@@ -112,7 +113,7 @@ async function walk(page, baseUrl, lang, shots) {
 }
 
 test('the whole lesson, in English then in French, each figure outlined in its view', () => withPage(async (page, baseUrl) => {
-  const en = await walk(page, baseUrl, 'en', { 'clocks-drift/2': true });
+  const en = await walk(page, baseUrl, 'en', { 'clocks-drift/2': true, 'data/4': true });
   const fr = await walk(page, baseUrl, 'fr', { 'ntp/2': true });
   assert.equal(en, fr);
   assert.ok(en >= 6, `${en} steps`);
@@ -156,7 +157,7 @@ test('a link opens a lesson at its step; unknown ones are named (EN, FR)', () =>
 }, { viewport: SMALL }));
 
 test('lesson steps at 1920 × 1080', () => withPage(async (page, baseUrl) => {
-  for (const [lang, lesson, step, choice] of [['en', 'clocks-drift', 2, 'server-2'], ['fr', 'ntp', 2, 'half']]) {
+  for (const [lang, lesson, step, choice] of [['en', 'clocks-drift', 2, 'server-2'], ['fr', 'ntp', 2, 'half'], ['en', 'data', 4, 'thousands']]) {
     await open(page, `${baseUrl}?lang=${lang}&lesson=${lesson}&step=${step}`);
     await page.click(`[data-testid="lesson-choice-${choice}"]`);
     await page.click('[data-testid="lesson-run"]');

@@ -966,7 +966,7 @@ table! {
     BillUnsold => "unsold seats", "places invendues";
     BillUnsoldTip => "Seats not paid for (free, or held and never paid) × the ticket price. Some of them nobody wanted.", "Places non payées (libres, ou réservées jamais payées) × le prix du billet. Certaines, personne n'en voulait.";
     BillGaveUp => "customers who gave up", "clients qui ont renoncé";
-    BillGaveUpTip => "Customers refused by a wrong clock (sale not open, token), each counted once, × the share who give up, × the ticket price: the sale each would have made.", "Clients refusés par une horloge fausse (vente pas ouverte, jeton), comptés une fois chacun, × la part qui renonce, × le prix du billet : la vente que chacun aurait faite.";
+    BillGaveUpTip => "Customers let down: refused by a wrong clock (sale not open, token) or left waiting until they gave up (a queue, a lock, a lost request), each counted once, × the share who give up buying, × the ticket price: the sale each would have made.", "Clients déçus : refusés par une horloge fausse (vente pas ouverte, jeton) ou laissés attendre jusqu'à renoncer (file, verrou, requête perdue), comptés une fois chacun, × la part qui renonce à acheter, × le prix du billet : la vente que chacun aurait faite.";
     BillDouble => "double bookings", "doubles réservations";
     BillDoubleTip => "A seat confirmed to two customers at once: one is told it is not theirs after all, refunded and compensated.", "Une place confirmée à deux clients à la fois : l'un apprend qu'elle n'est pas à lui, il est remboursé et dédommagé.";
     BillRevoked => "holds taken back", "réservations reprises";
@@ -974,18 +974,18 @@ table! {
     BillEarly => "holds expired early", "réservations expirées trop tôt";
     BillEarlyTip => "A hold released as expired before its time by a fast clock: the customer went to pay and found the seat gone. One support ticket each.", "Une réservation libérée comme expirée avant l'heure par une horloge en avance : le client allait payer et la place avait disparu. Un ticket de support chacune.";
     BillAffected => "Customers affected", "Clients touchés";
-    BillAffectedTip => "Distinct customers who were wrongly refused, double-booked, or whose hold was taken back or expired early.", "Clients distincts refusés à tort, en double réservation, ou dont la réservation a été reprise ou a expiré trop tôt.";
+    BillAffectedTip => "Distinct customers who were wrongly refused, gave up waiting for an answer, were double-booked, or whose hold was taken back or expired early.", "Clients distincts refusés à tort, ayant renoncé à attendre une réponse, en double réservation, ou dont la réservation a été reprise ou a expiré trop tôt.";
     BillRevenue => "Tickets sold", "Billets vendus";
     BillRevenueTip => "Seats paid for × the ticket price: what the sale took, for scale.", "Places payées × le prix du billet : ce que la vente a rapporté, pour comparer.";
     BillPrices => "Prices of this scenario", "Prix de ce scénario";
     BillTicketPrice => "ticket", "billet";
     BillRefundCost => "refund", "remboursement";
     BillSupportCost => "support ticket", "ticket de support";
-    BillGiveUpShare => "give up when refused", "renoncent si refusés";
+    BillGiveUpShare => "give up when let down", "renoncent si déçus";
     BillPricesHint => "Change them in a scenario file or a link, e.g. business.ticket_price=80.", "Changez-les dans un fichier de scénario ou un lien, par ex. business.ticket_price=80.";
     BillSeats => "seats", "places";
     BillSold => "sold", "vendues";
-    BillRefusedCustomers => "customers refused", "clients refusés";
+    BillLetDownCustomers => "customers let down", "clients déçus";
     BillRefunds => "refunds", "remboursements";
     BillTickets => "support tickets", "tickets de support";
 

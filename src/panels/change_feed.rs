@@ -20,6 +20,9 @@ use driftlab_sim::feed::config::Transport;
 use leptos::prelude::*;
 use model::{lag_fill, FeedModel};
 
+/// A figure's path in the run's report and how to read its raw value (a lesson's outline).
+type Measure = (&'static str, fn(&FeedModel) -> f64);
+
 /// The transports the view offers, with their labels, tips and test ids.
 const TRANSPORTS: [(Transport, Txt, Txt, &str); 3] = [
     (
@@ -55,16 +58,31 @@ pub fn ChangeFeedPanel() -> impl IntoView {
     let transport = Memo::new(move |_| view.with(|v| v.as_ref().map(|v| v.feed.transport)));
     let listening = Memo::new(move |_| view.with(|v| v.as_ref().is_none_or(|v| v.feed.listening)));
     let refused = RwSignal::new(None::<String>);
+    // One figure; `measure`: its path in the run's report and its raw value, for a
+    // lesson's outline.
+    let tagged = move |label: Txt,
+                       tip: Txt,
+                       id: &'static str,
+                       f: fn(&FeedModel, Lang) -> String,
+                       measure: Option<Measure>| {
+        let measure = measure.map(|(path, raw)| {
+            let value = Signal::derive(move || {
+                view.with(|v| v.as_ref().map(|v| raw(v).to_string()).unwrap_or_default())
+            });
+            (path, value)
+        });
+        view! {
+            <Figure label=label tip=tip testid=id measure=measure>
+                {move || {
+                    let lang = ctx.ui.lang.get();
+                    view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
+                }}
+            </Figure>
+        }
+    };
     let figure =
         move |label: Txt, tip: Txt, id: &'static str, f: fn(&FeedModel, Lang) -> String| {
-            view! {
-                <Figure label=label tip=tip testid=id>
-                    {move || {
-                        let lang = ctx.ui.lang.get();
-                        view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                    }}
-                </Figure>
-            }
+            tagged(label, tip, id, f, None)
         };
     let capture = move || {
         view.with(|v| {
@@ -152,8 +170,8 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                     </span>
                 </div>
                 <dl class="dp-figures fd-figures">
-                    {figure(Txt::FdStaleness, Txt::FdStalenessTip, "feed-staleness", |v, l| format!("{} ms", l.num(v.feed.staleness_mean_ms, 0)))}
-                    {figure(Txt::FdP99, Txt::FdP99Tip, "feed-p99", |v, l| format!("{} ms", l.num(v.feed.staleness_p99_ms, 0)))}
+                    {tagged(Txt::FdStaleness, Txt::FdStalenessTip, "feed-staleness", |v, l| format!("{} ms", l.num(v.feed.staleness_mean_ms, 0)), Some(("feed.staleness_mean_ms", |v| v.feed.staleness_mean_ms)))}
+                    {tagged(Txt::FdP99, Txt::FdP99Tip, "feed-p99", |v, l| format!("{} ms", l.num(v.feed.staleness_p99_ms, 0)), Some(("feed.staleness_p99_ms", |v| v.feed.staleness_p99_ms)))}
                     {figure(Txt::FdTaken, Txt::FdTakenTip, "feed-taken", |v, l| format!("{} / {}", l.int(v.taken), l.int(v.requests)))}
                     {figure(Txt::FdAvoided, Txt::FdAvoidedTip, "feed-avoided", |v, l| l.int(v.feed.avoided))}
                     {figure(Txt::FdRequests, Txt::FdRequestsTip, "feed-requests", |v, l| l.int(v.feed.requests))}

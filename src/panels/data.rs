@@ -270,6 +270,13 @@ fn CacheCard(
         let lang = ctx.ui.lang.get();
         cache.with(|c| c.as_ref().map(|c| f(c, lang)).unwrap_or_default())
     };
+    // A figure's report path and raw value, for a lesson's outline.
+    let raw = move |path: &'static str, f: fn(&CacheView) -> f64| {
+        let value = Signal::derive(move || {
+            cache.with(|c| c.as_ref().map(|c| f(c).to_string()).unwrap_or_default())
+        });
+        Some((path, value))
+    };
     let ttl = move || get(|c, l| format!("{} s", l.num(c.ttl_s, 0)));
     let single_flight = move || {
         let on = cache.with(|c| c.as_ref().is_some_and(|c| c.single_flight));
@@ -335,10 +342,10 @@ fn CacheCard(
                 />
             </div>
             <dl class="dp-figures ca-figures">
-                <Figure label=Txt::CaHitRatio tip=Txt::CaHitRatioTip testid="ca-hit">
+                <Figure label=Txt::CaHitRatio tip=Txt::CaHitRatioTip testid="ca-hit" measure=raw("cache.hit_ratio", |c| c.hit_ratio)>
                     {move || get(|c, l| format!("{} %", l.num(c.hit_ratio * 100.0, 1)))}
                 </Figure>
-                <Figure label=Txt::CaStale tip=Txt::CaStaleTip testid="ca-stale">
+                <Figure label=Txt::CaStale tip=Txt::CaStaleTip testid="ca-stale" measure=raw("cache.stale_serves", |c| c.stale_serves as f64)>
                     {move || get(|c, l| l.int(c.stale_serves))}
                 </Figure>
                 <Figure label=Txt::CaDbLoad tip=Txt::CaDbLoadTip testid="ca-db">

@@ -436,10 +436,11 @@ pub fn bill_table(b: &driftlab_sim::cost::Bill) -> String {
             Item::GaveUp => (
                 "gave up",
                 format!(
-                    "{:.0} % of {} customers refused by a clock ({} requests), × {}",
+                    "{:.0} % of {} customers let down ({} refused by a clock, {} gave up waiting), × {}",
                     b.prices.give_up_share * 100.0,
+                    c.let_down_customers,
                     c.wrongly_refused_customers,
-                    c.wrongly_refused,
+                    c.gave_up_customers,
                     euros(l.unit)
                 ),
             ),

@@ -2,13 +2,13 @@
 //! and the scenario's prices (docs/MODEL.md, "What it cost the business").
 //!
 //! Two headings. **Revenue lost**: the seats left unsold at the end (every seat not
-//! paid for × the ticket price), and the customers a wrong clock turned away who gave
-//! up (the distinct customers wrongly refused × the share who give up × the ticket
-//! price). **Refunds and support**: each double booking (one customer told a seat was
-//! theirs that was also someone else's: a refund and its handling, `refund_cost`),
-//! each confirmed hold taken back (one support ticket), each hold expired before its
-//! time (one support ticket). Beside them, the customers affected: the distinct
-//! customers who met at least one of these troubles.
+//! paid for × the ticket price), and the customers let down who gave up (the distinct
+//! customers wrongly refused by a clock or left waiting until they gave up × the share
+//! who give up × the ticket price). **Refunds and support**: each double booking (one
+//! customer told a seat was theirs that was also someone else's: a refund and its
+//! handling, `refund_cost`), each confirmed hold taken back (one support ticket), each
+//! hold expired before its time (one support ticket). Beside them, the customers
+//! affected: the distinct customers who met at least one of these troubles.
 //!
 //! The figures have stable names ([`Item::name`], and the [`Bill`]'s fields in the
 //! report's JSON as `bill.…`), so a lesson or a script can quote them.
@@ -28,7 +28,8 @@ pub use config::BusinessConfig;
 pub enum Item {
     /// Seats not paid for at the end (free, or held and never paid) × the ticket price.
     UnsoldSeats,
-    /// Customers wrongly refused by a clock who gave up × the ticket price.
+    /// Customers let down (wrongly refused by a clock, or left waiting until they gave
+    /// up) who give up buying × the ticket price.
     GaveUp,
     /// Double bookings × the refund cost.
     DoubleBookings,
@@ -89,14 +90,20 @@ pub struct Counts {
     pub wrongly_refused: u64,
     /// The distinct customers among them.
     pub wrongly_refused_customers: u64,
+    /// Distinct customers who gave up waiting for an answer at least once (the
+    /// customers behind the report's `gave_up`).
+    pub gave_up_customers: u64,
+    /// Distinct customers let down: wrongly refused, or who gave up waiting (each
+    /// counted once if both).
+    pub let_down_customers: u64,
     /// Times a seat was confirmed to two customers at once.
     pub double_bookings: u64,
     /// Confirmed holds taken back by a merge or an audit.
     pub revoked: u64,
     /// Holds judged expired before their time-to-live.
     pub premature_expiries: u64,
-    /// Distinct customers wrongly refused, whose confirmation made a double booking,
-    /// whose hold was taken back or expired early.
+    /// Distinct customers wrongly refused, who gave up waiting, whose confirmation made
+    /// a double booking, whose hold was taken back or expired early.
     pub customers_affected: u64,
 }
 
@@ -132,12 +139,20 @@ impl Counts {
                 affected.insert(r.customer);
             }
         }
+        let waited: Vec<CustomerId> = (0..t.gave_up_customers.len())
+            .filter(|&c| t.gave_up_customers[c])
+            .map(|c| c as CustomerId)
+            .collect();
+        affected.extend(waited.iter().copied());
+        let let_down = refused.union(&waited.iter().copied().collect()).count();
         let m = &t.metrics;
         Counts {
             seats: t.seats.len() as u64,
             sold,
             wrongly_refused: m.wrongly_refused,
             wrongly_refused_customers: refused.len() as u64,
+            gave_up_customers: waited.len() as u64,
+            let_down_customers: let_down as u64,
             double_bookings: m.double_bookings,
             revoked: m.revoked,
             premature_expiries: m.premature_expiries,
@@ -163,8 +178,8 @@ pub struct Bill {
     pub refunds_and_support: f64,
     /// Revenue lost plus refunds and support, €.
     pub total: f64,
-    /// Distinct customers affected (wrongly refused, double-booked, hold taken back or
-    /// expired early).
+    /// Distinct customers affected (wrongly refused, gave up waiting, double-booked, hold
+    /// taken back or expired early).
     pub customers_affected: u64,
 }
 
@@ -176,7 +191,7 @@ impl Bill {
             let (count, unit) = match item {
                 Item::UnsoldSeats => ((counts.seats - counts.sold) as f64, p.ticket_price),
                 Item::GaveUp => (
-                    counts.wrongly_refused_customers as f64 * p.give_up_share,
+                    counts.let_down_customers as f64 * p.give_up_share,
                     p.ticket_price,
                 ),
                 Item::DoubleBookings => (counts.double_bookings as f64, p.refund_cost),
@@ -234,6 +249,8 @@ mod tests {
             sold: 150,
             wrongly_refused: 40,
             wrongly_refused_customers: 30,
+            gave_up_customers: 12,
+            let_down_customers: 36,
             double_bookings: 7,
             revoked: 11,
             premature_expiries: 3,
@@ -251,12 +268,14 @@ mod tests {
     }
 
     #[test]
-    fn gave_up_line_counts_customers_not_requests() {
+    fn gave_up_line_counts_customers_let_down_not_requests() {
+        // 30 customers wrongly refused and 12 who gave up waiting, 6 of them both: 36
+        // let down × 0.5 × 50 € = 900 €.
         let b = Bill::of(counts(), &BusinessConfig::default());
         let l = b.line(Item::GaveUp);
-        assert_eq!((l.count, l.amount), (15.0, 750.0)); // 30 customers × 0.5 × 50 €
+        assert_eq!((l.count, l.amount), (18.0, 900.0));
         let mut c = counts();
-        c.wrongly_refused_customers = 3;
+        c.let_down_customers = 3;
         let l = *Bill::of(c, &BusinessConfig::default()).line(Item::GaveUp);
         assert_eq!((l.count, l.amount), (1.5, 75.0)); // an expected number
     }
@@ -283,9 +302,9 @@ mod tests {
     fn totals_and_revenue() {
         let b = Bill::of(counts(), &BusinessConfig::default());
         assert_eq!(b.revenue, 7500.0); // 150 × 50 €
-        assert_eq!(b.revenue_lost, 3250.0); // 2500 + 750
+        assert_eq!(b.revenue_lost, 3400.0); // 2500 + 900
         assert_eq!(b.refunds_and_support, 308.0); // 140 + 132 + 36
-        assert_eq!(b.total, 3558.0);
+        assert_eq!(b.total, 3708.0);
         assert_eq!(b.customers_affected, 45);
         let names: Vec<&str> = b.lines.iter().map(|l| l.item.name()).collect();
         assert_eq!(
@@ -310,6 +329,6 @@ mod tests {
         };
         let b = Bill::of(counts(), &free);
         assert_eq!(b.total, 0.0);
-        assert_eq!(b.line(Item::GaveUp).count, 30.0);
+        assert_eq!(b.line(Item::GaveUp).count, 36.0);
     }
 }

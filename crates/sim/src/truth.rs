@@ -154,6 +154,9 @@ pub struct Truth {
     pub feed: FeedTruth,
     /// The cache's checkers.
     pub cache: CacheTruth,
+    /// Per customer: whether they gave up waiting for an answer at least once (the
+    /// requests counted in `gave_up`).
+    pub gave_up_customers: Vec<bool>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -205,6 +208,7 @@ impl Truth {
             data: DataTruth::default(),
             feed: FeedTruth::default(),
             cache: CacheTruth::default(),
+            gave_up_customers: Vec::new(),
         }
     }
 
@@ -376,6 +380,11 @@ impl Truth {
                     self.set_outcome(req, Outcome::TimedOut);
                     self.metrics.timed_out += 1;
                     self.metrics.gave_up += 1;
+                    let c = self.requests[req as usize].customer as usize;
+                    if self.gave_up_customers.len() <= c {
+                        self.gave_up_customers.resize(c + 1, false);
+                    }
+                    self.gave_up_customers[c] = true;
                 }
             }
             Obs::FoundTaken { req } => {

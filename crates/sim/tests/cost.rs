@@ -87,6 +87,50 @@ fn customers_affected_are_distinct_customers_of_the_log() {
     assert_eq!(affected.len(), 108);
 }
 
+/// A second worked scenario, for the customers who gave up waiting: `reset` (three
+/// exact clocks), seed 7, 50 customers for a 2 × 5 hall, and every message between a
+/// customer and a server lost (`network.client.loss` 1). No request is ever answered:
+/// each customer clicks, waits `crowd.timeout_s`, clicks again, and leaves after
+/// `crowd.max_attempts` (6) clicks. Prices 80 € a ticket, 30 € a refund, 10 € a support
+/// ticket, 40 % of the customers let down give up.
+///
+/// By hand:
+/// - requests: 50 customers × 6 clicks = 300, all given up (`gave_up` 300), none
+///   confirmed, none refused; no clock is wrong, so 0 wrongly refused;
+/// - customers who gave up waiting: all 50; let down: 0 refused ∪ 50 waited = 50;
+/// - unsold seats: 10 − 0 sold = 10 × 80 € = 800 €;
+/// - gave up: 50 × 0.4 = 20 customers × 80 € = 1 600 €;
+/// - double bookings, holds taken back, holds expired early: 0;
+/// - revenue lost 800 + 1 600 = 2 400 €, refunds and support 0, total 2 400 €;
+/// - customers affected: the 50 who gave up (before the fix: 0).
+#[test]
+fn customers_who_gave_up_waiting_are_affected_and_priced() {
+    let cfg: Config = serde_json::from_str(
+        r#"{"preset": "reset", "seed": 7, "crowd": {"customers": 50},
+            "hall": {"rows": 2, "cols": 5}, "network": {"client": {"loss": 1.0}},
+            "business": {"ticket_price": 80, "refund_cost": 30,
+                         "support_ticket_cost": 10, "give_up_share": 0.4}}"#,
+    )
+    .unwrap();
+    let mut sim = Sim::new(cfg).unwrap();
+    sim.run();
+    let r = sim.report();
+    assert_eq!(
+        (r.requests, r.gave_up, r.confirmed, r.refused),
+        (300, 300, 0, 0)
+    );
+    assert_eq!(r.wrongly_refused, 0);
+    let b = &r.bill;
+    assert_eq!(b.counts.gave_up_customers, 50);
+    assert_eq!(b.counts.let_down_customers, 50);
+    assert_eq!(b.line(Item::UnsoldSeats).amount, 800.0);
+    assert!((b.line(Item::GaveUp).count - 20.0).abs() < 1e-9);
+    assert!((b.line(Item::GaveUp).amount - 1600.0).abs() < 1e-9);
+    assert_eq!(b.refunds_and_support, 0.0);
+    assert!((b.total - 2400.0).abs() < 1e-9);
+    assert_eq!(b.customers_affected, 50);
+}
+
 /// Prices are not physics: the same scenario at other prices is the same run (same
 /// trace), with another bill.
 #[test]

@@ -30,7 +30,7 @@ pub fn label(item: Item) -> (Txt, Txt) {
 }
 
 /// Where a line's count comes from, in words with the run's numbers, e.g. "200 seats −
-/// 186 sold" or "426 customers refused × 50 %".
+/// 186 sold" or "426 customers let down × 50 %".
 pub fn from(lang: Lang, bill: &Bill, item: Item) -> String {
     let c = &bill.counts;
     let n = |x: u64| lang.int(x);
@@ -44,8 +44,8 @@ pub fn from(lang: Lang, bill: &Bill, item: Item) -> String {
         ),
         Item::GaveUp => format!(
             "{} {} × {} %",
-            n(c.wrongly_refused_customers),
-            lang.t(Txt::BillRefusedCustomers),
+            n(c.let_down_customers),
+            lang.t(Txt::BillLetDownCustomers),
             lang.num(bill.prices.give_up_share * 100.0, 0)
         ),
         Item::DoubleBookings => format!("{} {}", n(c.double_bookings), lang.t(Txt::BillRefunds)),
@@ -99,6 +99,8 @@ mod tests {
             sold: 186,
             wrongly_refused: 645,
             wrongly_refused_customers: 426,
+            gave_up_customers: 0,
+            let_down_customers: 426,
             double_bookings: 19,
             revoked: 162,
             premature_expiries: 5,
@@ -116,8 +118,8 @@ mod tests {
     }
 
     /// `extreme_drift` seed 42's counts at the default prices (the figures
-    /// `driftlab run` prints): 14 unsold seats × 50 € = 700 €; 426 customers × 0.5 ×
-    /// 50 € = 10 650 €; 19 × 20 € = 380 €; 162 × 12 € = 1 944 €; 5 × 12 € = 60 €.
+    /// `driftlab run` prints): 14 unsold seats × 50 € = 700 €; 426 customers let down
+    /// (all wrongly refused; none gave up waiting) × 0.5 × 50 € = 10 650 €; 19 × 20 € = 380 €; 162 × 12 € = 1 944 €; 5 × 12 € = 60 €.
     #[test]
     fn rows_say_where_each_count_comes_from() {
         let r = rows(Lang::En, &bill());
@@ -129,7 +131,7 @@ mod tests {
             got,
             [
                 ("200 seats − 186 sold", "14", "700.00 €"),
-                ("426 customers refused × 50 %", "213", "10,650.00 €"),
+                ("426 customers let down × 50 %", "213", "10,650.00 €"),
                 ("19 refunds", "19", "380.00 €"),
                 ("162 support tickets", "162", "1,944.00 €"),
                 ("5 support tickets", "5", "60.00 €"),

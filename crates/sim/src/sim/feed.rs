@@ -141,13 +141,7 @@ impl Sim {
             0
         };
         let unpublished = f.lost(Time(i64::MAX));
-        let n = f.lags.len().max(1) as f64;
-        let mean = |g: fn(&crate::truth::feed::LagSample) -> i64| {
-            f.lags.iter().map(|l| g(l) as f64).sum::<f64>() / n
-        };
-        let min = |g: fn(&crate::truth::feed::LagSample) -> i64| {
-            f.lags.iter().map(g).min().unwrap_or(0) as f64
-        };
+        let lag = &f.lag;
         let offset = |h: crate::kernel::HostId| {
             let c = &self.k.hosts[h as usize].clock;
             c.offset(now) as f64 / 1e6
@@ -168,11 +162,11 @@ impl Sim {
             staleness_mean_ms: ms(f.staleness.mean()),
             staleness_p99_ms: ms(f.staleness.quantile(0.99)),
             staleness_max_ms: ms(f.staleness.max as f64),
-            reported_lag_mean_ms: ms(mean(|l| l.reported_ns)),
-            reported_lag_min_ms: ms(min(|l| l.reported_ns)),
-            true_lag_mean_ms: ms(mean(|l| l.true_ns)),
-            true_lag_min_ms: ms(min(|l| l.true_ns)),
-            negative_reports: f.lags.iter().filter(|l| l.reported_ns < 0).count() as u64,
+            reported_lag_mean_ms: ms(lag.reported_mean()),
+            reported_lag_min_ms: ms(lag.reported_min as f64),
+            true_lag_mean_ms: ms(lag.true_mean()),
+            true_lag_min_ms: ms(lag.true_min as f64),
+            negative_reports: lag.negative,
             requests: svc.requests,
             sent: svc.sent,
             connections: svc.connections(),
@@ -188,8 +182,9 @@ impl Sim {
         &self.truth.feed
     }
 
-    /// Every publication's reported and true lag, in order (for the feed's chart).
-    pub fn feed_lags(&self) -> &[crate::truth::feed::LagSample] {
+    /// The last publications' reported and true lags, in order (for the feed's chart;
+    /// at most [`crate::truth::feed::LAGS_KEPT`]).
+    pub fn feed_lags(&self) -> &std::collections::VecDeque<crate::truth::feed::LagSample> {
         &self.truth.feed.lags
     }
 

@@ -1,13 +1,25 @@
 //! The cache's checkers: hit ratio, stale serves (a page from the cache that is not
 //! the seat's true state) and how long a key stayed stale, and the load the readers
 //! put on the database.
+//!
+//! Bounded whatever the run's length (docs/MEMORY.md): the counts, the peak and the
+//! latencies' mean and extremes are exact running aggregates; the latencies'
+//! percentiles come from a logarithmic histogram ([`Durations`]: 1 300 buckets, at most
+//! 2.3 % above the exact value); the per-second counters keep the last
+//! [`SECONDS_KEPT`] seconds that had a page or a query.
 
+use super::feed::Durations;
 use super::Truth;
 use crate::hall::SeatId;
 use crate::msg::{Addr, Layer};
 use crate::obs::{Obs, PageSource};
 use crate::time::{Time, SEC};
 use serde::Serialize;
+use std::collections::VecDeque;
+
+/// The per-second counters kept: the last 10 minutes of true time that had a page or
+/// a query (32 bytes each, 19 KB).
+pub const SECONDS_KEPT: usize = 600;
 
 /// One second of true time, as the readers lived it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -50,11 +62,15 @@ pub struct CacheTruth {
     pub db_queue_max: u32,
     /// Error pages.
     pub errors: u64,
-    /// Every page's latency, ns (for the percentiles).
+    /// The pages' latencies, ns: exact count, mean and extremes, percentiles from a
+    /// histogram.
     #[serde(skip)]
-    pub latencies: Vec<i64>,
-    /// Per second of true time.
-    pub seconds: Vec<CacheSecond>,
+    pub latency: Durations,
+    /// The most queries the database got in one second of true time (exact, over the
+    /// whole run).
+    pub db_peak: u32,
+    /// Per second of true time with a page or a query: the last [`SECONDS_KEPT`].
+    pub seconds: VecDeque<CacheSecond>,
     /// True time the cache was down, ns (closed windows), and since when it is.
     pub down_ns: i64,
     #[serde(skip)]
@@ -64,13 +80,16 @@ pub struct CacheTruth {
 impl CacheTruth {
     fn second(&mut self, now: Time) -> &mut CacheSecond {
         let second = now.0.div_euclid(SEC);
-        if self.seconds.last().is_none_or(|s| s.second != second) {
-            self.seconds.push(CacheSecond {
+        if self.seconds.back().is_none_or(|s| s.second != second) {
+            if self.seconds.len() == SECONDS_KEPT {
+                self.seconds.pop_front();
+            }
+            self.seconds.push_back(CacheSecond {
                 second,
                 ..CacheSecond::default()
             });
         }
-        self.seconds.last_mut().expect("just pushed")
+        self.seconds.back_mut().expect("just pushed")
     }
 
     /// The share of pages the cache answered (0 before any page).
@@ -84,18 +103,14 @@ impl CacheTruth {
 
     /// The most queries the database got in one second.
     pub fn db_peak_per_s(&self) -> u32 {
-        self.seconds.iter().map(|s| s.db_queries).max().unwrap_or(0)
+        self.db_peak
     }
 
-    /// The pages' latency at quantile `q` (0..1), ns (0 before any page).
+    /// The pages' latency at quantile `q` (0..1), ns (0 before any page): the upper
+    /// edge of the histogram's bucket that holds it (at most 2.3 % above the exact
+    /// value), never above the slowest page.
     pub fn latency_quantile(&self, q: f64) -> i64 {
-        let mut l = self.latencies.clone();
-        if l.is_empty() {
-            return 0;
-        }
-        crate::order::sort_i64(&mut l);
-        let i = ((l.len() as f64 * q).ceil() as usize).clamp(1, l.len()) - 1;
-        l[i]
+        self.latency.quantile(q).round() as i64
     }
 
     /// True time the cache was down until `now`, ns.
@@ -128,7 +143,10 @@ impl Truth {
                 let c = &mut self.cache;
                 c.db_queries += 1;
                 c.db_queue_max = c.db_queue_max.max(queued);
-                c.second(now).db_queries += 1;
+                let s = c.second(now);
+                s.db_queries += 1;
+                let n = s.db_queries;
+                c.db_peak = c.db_peak.max(n);
             }
             Obs::Page {
                 seat,
@@ -139,7 +157,7 @@ impl Truth {
                 let truly_held = !self.seats[seat as usize].holders.is_empty();
                 let c = &mut self.cache;
                 c.pages += 1;
-                c.latencies.push(latency_ns);
+                c.latency.add(latency_ns);
                 let s = c.second(now);
                 s.pages += 1;
                 s.latency_max_ns = s.latency_max_ns.max(latency_ns);
@@ -174,5 +192,61 @@ impl Truth {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::MS;
+    use crate::truth::Judge;
+
+    /// 1 000 seconds with three pages each (1, 2 and 3 ms) and one database query,
+    /// seven in second 123: the counts and the peak are exact over the whole run, the
+    /// last 600 seconds are kept, the percentiles are within the histogram's 2.3 %.
+    #[test]
+    fn a_long_run_keeps_exact_counts_and_only_the_last_seconds() {
+        let judge = Judge {
+            opening: Time(0),
+            ttl: 0,
+            token_ttl: 0,
+            leeway: 0,
+        };
+        let mut t = Truth::new(judge, 10, 1, 0);
+        let data = Addr::new(Layer::Data, 0);
+        let readers = Addr::new(Layer::CacheReaders, 0);
+        for s in 0..1000i64 {
+            for k in 0..3i64 {
+                let page = Obs::Page {
+                    seat: 0,
+                    held: false,
+                    source: PageSource::Hit,
+                    latency_ns: (k + 1) * MS,
+                };
+                t.on_cache(Time(s * SEC + k * MS), readers, page);
+            }
+            for _ in 0..if s == 123 { 7 } else { 1 } {
+                let q = Obs::DbQueried { queued: 0 };
+                t.on_cache(Time(s * SEC + 500 * MS), data, q);
+            }
+        }
+        let c = &t.cache;
+        assert_eq!((c.pages, c.from_cache, c.stale_serves), (3000, 3000, 0));
+        assert_eq!(c.db_queries, 999 + 7);
+        // Second 123 left the window long ago; its peak stays.
+        assert_eq!(c.db_peak_per_s(), 7);
+        assert_eq!(c.seconds.len(), SECONDS_KEPT);
+        assert_eq!(c.seconds.front().map(|s| s.second), Some(400));
+        assert_eq!(c.seconds.back().map(|s| s.second), Some(999));
+        assert!(c
+            .seconds
+            .iter()
+            .all(|s| s.pages == 3 && s.db_queries == 1 && s.latency_max_ns == 3 * MS));
+        // Mean (1 + 2 + 3) / 3 = 2 ms exactly; the median is 2 ms, read as its bucket's
+        // upper edge (10^6.31 ns = 2.042 ms); the 99th percentile 3 ms, the maximum.
+        assert_eq!(c.latency.mean(), 2e6);
+        let p50 = c.latency_quantile(0.5);
+        assert!((2 * MS..=2 * MS * 1023 / 1000).contains(&p50), "{p50}");
+        assert_eq!(c.latency_quantile(0.99), 3 * MS);
     }
 }

@@ -5,6 +5,12 @@
 use crate::time::Time;
 use crate::world::CustomerId;
 use serde::Serialize;
+use std::collections::VecDeque;
+
+/// The publications whose lags are kept one by one (for a chart): the last 4 096 (24
+/// bytes each, 96 KB). The means, minima and the count of negative reports are over
+/// every publication of the run.
+pub const LAGS_KEPT: usize = 4096;
 
 /// Buckets per decade of the staleness histogram (p99 to within 2.3 %).
 const PER_DECADE: f64 = 100.0;
@@ -83,6 +89,48 @@ pub struct LagSample {
     pub true_ns: i64,
 }
 
+/// The lags of every publication of a run, as running aggregates (exact).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LagTotals {
+    /// Publications.
+    pub count: u64,
+    /// Sum of the reported lags, ns.
+    pub reported_sum: i128,
+    /// Sum of the true lags, ns.
+    pub true_sum: i128,
+    /// The smallest reported lag, ns (0 before any).
+    pub reported_min: i64,
+    /// The smallest true lag, ns (0 before any).
+    pub true_min: i64,
+    /// Publications whose reported lag was negative.
+    pub negative: u64,
+}
+
+impl LagTotals {
+    fn add(&mut self, l: LagSample) {
+        if self.count == 0 {
+            self.reported_min = l.reported_ns;
+            self.true_min = l.true_ns;
+        }
+        self.count += 1;
+        self.reported_sum += l.reported_ns as i128;
+        self.true_sum += l.true_ns as i128;
+        self.reported_min = self.reported_min.min(l.reported_ns);
+        self.true_min = self.true_min.min(l.true_ns);
+        self.negative += (l.reported_ns < 0) as u64;
+    }
+
+    /// The mean reported lag, ns (0 before any).
+    pub fn reported_mean(&self) -> f64 {
+        self.reported_sum as f64 / self.count.max(1) as f64
+    }
+
+    /// The mean true lag, ns (0 before any).
+    pub fn true_mean(&self) -> f64 {
+        self.true_sum as f64 / self.count.max(1) as f64
+    }
+}
+
 /// What the change feed's checkers know.
 #[derive(Clone, Debug, Default)]
 pub struct FeedTruth {
@@ -90,8 +138,10 @@ pub struct FeedTruth {
     captured_at: Vec<Time>,
     /// How many times each change was published.
     published: Vec<u16>,
-    /// Every publication's reported and true lag, in order.
-    pub lags: Vec<LagSample>,
+    /// The last [`LAGS_KEPT`] publications' reported and true lags, in order.
+    pub lags: VecDeque<LagSample>,
+    /// Over every publication: the reported and true lags (exact running aggregates).
+    pub lag: LagTotals,
     /// Staleness of every change a map applied: true time from the commit to the map.
     pub staleness: Durations,
     /// Per customer: (sum of staleness ns, changes applied).
@@ -123,11 +173,16 @@ impl FeedTruth {
             return;
         };
         self.published[lsn as usize] = self.published[lsn as usize].saturating_add(1);
-        self.lags.push(LagSample {
+        let l = LagSample {
             t: now,
             reported_ns,
             true_ns: now - at,
-        });
+        };
+        self.lag.add(l);
+        if self.lags.len() == LAGS_KEPT {
+            self.lags.pop_front();
+        }
+        self.lags.push_back(l);
     }
 
     /// Customer `c`'s map received change `lsn` at `now`.
@@ -216,6 +271,31 @@ mod tests {
         let p99 = d.quantile(0.99);
         assert!((10e6..=10.24e6).contains(&p99), "{p99}");
         assert_eq!(d.quantile(1.0), 5e9);
+    }
+
+    /// More publications than are kept one by one: the totals are over all of them.
+    #[test]
+    fn lags_keep_exact_totals_and_the_last_publications() {
+        let mut f = FeedTruth::default();
+        let n = LAGS_KEPT as u32 + 1000;
+        for lsn in 0..n {
+            f.captured(lsn, Time(lsn as i64 * SEC));
+        }
+        // Change i is published i ms after its capture and reported 2 ms short (the
+        // service's clock 2 ms slow).
+        for lsn in 0..n {
+            let true_ns = lsn as i64 * MS;
+            f.published(lsn, true_ns - 2 * MS, Time(lsn as i64 * SEC + true_ns));
+        }
+        assert_eq!(f.lags.len(), LAGS_KEPT);
+        assert_eq!(f.lags.front().map(|l| l.true_ns), Some(1000 * MS));
+        assert_eq!(f.lag.count, n as u64);
+        // True lags 0, 1, …, n − 1 ms: mean (n − 1) / 2 = 2 547.5 ms, minimum 0; the
+        // reports 2 ms less, negative for the first two (−2 and −1 ms).
+        assert_eq!(f.lag.true_mean(), 2_547.5e6);
+        assert_eq!(f.lag.reported_mean(), 2_545.5e6);
+        assert_eq!((f.lag.true_min, f.lag.reported_min), (0, -2 * MS));
+        assert_eq!(f.lag.negative, 2);
     }
 
     #[test]
