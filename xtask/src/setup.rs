@@ -13,8 +13,6 @@ use std::time::SystemTime;
 use crate::pins::Pins;
 use crate::sh::{self, cmd};
 
-/// The cargo-fuzz release that runs the fuzz targets (on stable, `--sanitizer none`).
-const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Debian's C++ compiler: libfuzzer-sys compiles libFuzzer (C++) for the fuzz targets.
 pub const GXX: &str = "/usr/bin/g++";
 /// The Trunk release that builds with this machine's Rust (0.22 needs a newer rustc).
@@ -47,8 +45,7 @@ pub fn install_tools(root: &Path, browser: bool) -> Result<(), String> {
     let mut missing = [trunk(), wasm_bindgen(&pins.wasm_bindgen), wasm_target()?]
         .into_iter()
         .flatten()
-        .chain(browser.then(chromium).flatten())
-        .chain(browser.then(cargo_fuzz).flatten());
+        .chain(browser.then(chromium).flatten());
     // The installs are independent. The first runs here, the others in the background with
     // their output in a log: one core compiles while Trunk's long final link holds the other.
     let first = missing.next();
@@ -113,31 +110,10 @@ fn have(what: String) -> Option<Install> {
     None
 }
 
-/// Installs what the fuzz targets need and is missing: cargo-fuzz, and Debian's g++.
+/// Installs what the fuzz targets need and is missing: Debian's g++ (Cargo builds them,
+/// see `fuzz.rs`).
 pub fn install_fuzz_tools() -> Result<(), String> {
-    [cargo_fuzz(), debian(&[("g++", GXX)], "Debian's g++")]
-        .into_iter()
-        .flatten()
-        .try_for_each(Install::run)
-}
-
-fn cargo_fuzz() -> Option<Install> {
-    let what = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
-    if sh::probe("cargo", &["fuzz", "--version"]).as_ref() == Some(&what) {
-        return have(what);
-    }
-    let install = [
-        "install",
-        "cargo-fuzz",
-        "--locked",
-        "--version",
-        CARGO_FUZZ_VERSION,
-    ];
-    Some(Install {
-        name: "cargo-fuzz",
-        what,
-        commands: vec![sh::cargo(install)],
-    })
+    debian(&[("g++", GXX)], "Debian's g++").map_or(Ok(()), Install::run)
 }
 
 fn trunk() -> Option<Install> {
