@@ -121,12 +121,31 @@ fn trunk() -> Option<Install> {
     if sh::probe("trunk", &["--version"]).as_ref() == Some(&what) {
         return have(what);
     }
-    let install = ["install", "trunk", "--locked", "--version", TRUNK_VERSION];
     Some(Install {
         name: "trunk",
         what,
-        commands: vec![sh::cargo(install)],
+        commands: vec![trunk_install()],
     })
+}
+
+/// `cargo install` of Trunk, lean: builds run offline (`TRUNK_OFFLINE`), so without the
+/// default features `update_check` (asks crates.io for a newer Trunk) and `rustls` (HTTPS for
+/// downloading tools and for `serve --tls-*`), and without Trunk's own release profile's fat
+/// LTO in one codegen unit, which made its install the longest step of a fresh machine's
+/// run. The `trunk` it builds is the same release with the same options otherwise.
+fn trunk_install() -> Command {
+    let mut install = sh::cargo([
+        "install",
+        "trunk",
+        "--locked",
+        "--version",
+        TRUNK_VERSION,
+        "--no-default-features",
+    ]);
+    install
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    install
 }
 
 /// The CLI must be exactly the library's version. Not `--locked`: its own lock file names
