@@ -637,12 +637,7 @@ pub fn set_params(pairs: &[(&str, String)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
-        s.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use driftlab_sim::kernel::testing::pairs;
 
     #[test]
     fn defaults_and_parameters() {

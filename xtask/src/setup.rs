@@ -13,8 +13,6 @@ use std::time::SystemTime;
 use crate::pins::Pins;
 use crate::sh::{self, cmd};
 
-/// The cargo-fuzz release that runs the fuzz targets (on stable, `--sanitizer none`).
-const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Debian's C++ compiler: libfuzzer-sys compiles libFuzzer (C++) for the fuzz targets.
 pub const GXX: &str = "/usr/bin/g++";
 /// The Trunk release that builds with this machine's Rust (0.22 needs a newer rustc).
@@ -47,8 +45,7 @@ pub fn install_tools(root: &Path, browser: bool) -> Result<(), String> {
     let mut missing = [trunk(), wasm_bindgen(&pins.wasm_bindgen), wasm_target()?]
         .into_iter()
         .flatten()
-        .chain(browser.then(chromium).flatten())
-        .chain(browser.then(cargo_fuzz).flatten());
+        .chain(browser.then(chromium).flatten());
     // The installs are independent. The first runs here, the others in the background with
     // their output in a log: one core compiles while Trunk's long final link holds the other.
     let first = missing.next();
@@ -113,31 +110,10 @@ fn have(what: String) -> Option<Install> {
     None
 }
 
-/// Installs what the fuzz targets need and is missing: cargo-fuzz, and Debian's g++.
+/// Installs what the fuzz targets need and is missing: Debian's g++ (Cargo builds them,
+/// see `fuzz.rs`).
 pub fn install_fuzz_tools() -> Result<(), String> {
-    [cargo_fuzz(), debian(&[("g++", GXX)], "Debian's g++")]
-        .into_iter()
-        .flatten()
-        .try_for_each(Install::run)
-}
-
-fn cargo_fuzz() -> Option<Install> {
-    let what = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
-    if sh::probe("cargo", &["fuzz", "--version"]).as_ref() == Some(&what) {
-        return have(what);
-    }
-    let install = [
-        "install",
-        "cargo-fuzz",
-        "--locked",
-        "--version",
-        CARGO_FUZZ_VERSION,
-    ];
-    Some(Install {
-        name: "cargo-fuzz",
-        what,
-        commands: vec![sh::cargo(install)],
-    })
+    debian(&[("g++", GXX)], "Debian's g++").map_or(Ok(()), Install::run)
 }
 
 fn trunk() -> Option<Install> {
@@ -145,12 +121,31 @@ fn trunk() -> Option<Install> {
     if sh::probe("trunk", &["--version"]).as_ref() == Some(&what) {
         return have(what);
     }
-    let install = ["install", "trunk", "--locked", "--version", TRUNK_VERSION];
     Some(Install {
         name: "trunk",
         what,
-        commands: vec![sh::cargo(install)],
+        commands: vec![trunk_install()],
     })
+}
+
+/// `cargo install` of Trunk, lean: builds run offline (`TRUNK_OFFLINE`), so without the
+/// default features `update_check` (asks crates.io for a newer Trunk) and `rustls` (HTTPS for
+/// downloading tools and for `serve --tls-*`), and without Trunk's own release profile's fat
+/// LTO in one codegen unit, which made its install the longest step of a fresh machine's
+/// run. The `trunk` it builds is the same release with the same options otherwise.
+fn trunk_install() -> Command {
+    let mut install = sh::cargo([
+        "install",
+        "trunk",
+        "--locked",
+        "--version",
+        TRUNK_VERSION,
+        "--no-default-features",
+    ]);
+    install
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    install
 }
 
 /// The CLI must be exactly the library's version. Not `--locked`: its own lock file names

@@ -37,7 +37,7 @@ pub fn build(root: &Path) -> bool {
     ])
 }
 
-/// Installs cargo-fuzz and g++ if missing, then runs every fuzz target for `seconds`.
+/// Installs g++ if missing, then builds and runs every fuzz target for `seconds`.
 pub fn fuzz(root: &Path, seconds: u64) -> bool {
     let root = root.to_path_buf();
     steps::run_all(vec![
@@ -70,11 +70,11 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
     } else {
         Step::skip("app tests in the browser", "no tests/*.rs")
     };
-    // Coverage-guided, natively; cargo-fuzz comes with the other tools, so a bare
+    // Coverage-guided, natively; g++ (for libFuzzer) comes with the other tools, so a bare
     // `--skip-browser` run (which installs nothing) fuzzes only if it is there already.
     let fuzz_name = format!("fuzz ({} s per target)", fuzz::CI_SECONDS);
-    let fuzzing = if skip_browser && sh::probe("cargo", &["fuzz", "--version"]).is_none() {
-        Step::skip(fuzz_name, "--skip-browser and no cargo-fuzz")
+    let fuzzing = if skip_browser && !Path::new(setup::GXX).is_file() {
+        Step::skip(fuzz_name, "--skip-browser and no g++")
     } else {
         let root = root.to_path_buf();
         Step::call(fuzz_name, move || fuzz::run_all(&root, fuzz::CI_SECONDS))

@@ -264,25 +264,12 @@ impl Node for NtpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::testing::{observations, Bench};
+    use crate::kernel::testing::{ntp_requests as requests, observations, Bench};
     use crate::kernel::Cmd;
     use crate::ntp::{ServerState, SystemVars};
     use crate::time::{Time, MS, SEC};
 
     const ME: Addr = Addr::new(Layer::NtpClient, 0);
-
-    fn requests(cmds: &[Cmd]) -> Vec<(u16, crate::ntp::Request)> {
-        cmds.iter()
-            .filter_map(|c| match c {
-                Cmd::Send {
-                    to,
-                    msg: AnyMsg::TimeServer(time_server::Msg::Request(r)),
-                    ..
-                } => Some((to.index, *r)),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn switched_on_it_asks_every_source_and_sets_a_background_timer() {

@@ -545,14 +545,9 @@ pub fn parse_action(text: &str) -> Result<Acted, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::testing::pairs;
     use crate::presets;
     use crate::timesync::Fault;
-
-    fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
-        s.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn a_config_differs_from_its_preset_by_dotted_fields() {

@@ -1,5 +1,6 @@
 //! A test bench for one node: a host whose clock the test sets by hand, a seat map,
-//! and the commands the node records for one message at a time.
+//! and the commands the node records for one message at a time; and the helpers that
+//! the core's and the app's tests share (the commands of a kind, a link's pairs).
 //!
 //! ```
 //! use driftlab_sim::kernel::testing::Bench;
@@ -15,7 +16,7 @@ use super::{Addr, Cmd, Cx, Host, Node};
 use crate::clock::{Clock, ClockConfig};
 use crate::config::HallConfig;
 use crate::hall::Hall;
-use crate::msg::Msg;
+use crate::msg::{time_server, Msg};
 use crate::obs::Obs;
 use crate::rng::Rng;
 use crate::time::Time;
@@ -107,5 +108,27 @@ pub fn timers(cmds: &[Cmd]) -> Vec<(i64, Msg)> {
             Cmd::Wake { local_ns, msg, .. } => Some((*local_ns, msg.clone())),
             _ => None,
         })
+        .collect()
+}
+
+/// The NTP requests sent among `cmds` to time servers: (the server's index, the request).
+pub fn ntp_requests(cmds: &[Cmd]) -> Vec<(u16, crate::ntp::Request)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Send {
+                to,
+                msg: Msg::TimeServer(time_server::Msg::Request(r)),
+                ..
+            } => Some((to.index, *r)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A link's `(key, value)` pairs as [`crate::scenario::apply_pairs`] takes them, from
+/// literals.
+pub fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
+    s.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }

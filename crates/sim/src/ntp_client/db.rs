@@ -92,26 +92,13 @@ impl Node for DbNtpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::testing::Bench;
+    use crate::kernel::testing::{ntp_requests as requests, Bench};
     use crate::kernel::Cmd;
     use crate::msg::time_server;
     use crate::ntp::{ServerState, SystemVars};
     use crate::time::{Time, MS, SEC};
 
     const ME: Addr = Addr::new(Layer::DataNtp, 1);
-
-    fn requests(cmds: &[Cmd]) -> Vec<(u16, crate::ntp::Request)> {
-        cmds.iter()
-            .filter_map(|c| match c {
-                Cmd::Send {
-                    to,
-                    msg: AnyMsg::TimeServer(time_server::Msg::Request(r)),
-                    ..
-                } => Some((to.index, *r)),
-                _ => None,
-            })
-            .collect()
-    }
 
     /// A replica's clock 120 s fast, three exact servers 1 ms away each way: carried
     /// by hand, request by request and timer by timer, its client steps the clock back
