@@ -34,7 +34,11 @@ async fn context() -> Ctx {
             cfg,
             &[],
             Lang::En,
-            9,
+            // The slider's position for ×1000 (the frames below count on it).
+            driftlab_app::engine::SPEEDS
+                .iter()
+                .position(|&s| s == 1000.0)
+                .expect("×1000 is on the slider"),
             driftlab_app::view::View::Map,
         ));
     })
