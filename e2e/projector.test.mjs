@@ -7,7 +7,7 @@
 // than the screen. Screenshots: target/screenshots/projector-<view>-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
+import { cleanup, pageErrors, screenshot, viewFit, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -170,19 +170,7 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
         await page.waitForSelector('[data-testid="view"]', { timeout: 15_000 });
         await playUntil(page, '10:04:00');
         if (view === 'hall') await page.hover('[data-seat="10"]');
-        const fit = await page.evaluate(() => {
-          const doc = document.scrollingElement;
-          const board = document.querySelector('[data-testid="view"]');
-          const cut = [...board.children].filter((p) => p.scrollHeight > p.clientHeight + 1)
-            .map((p) => p.className);
-          return {
-            page: doc.scrollHeight - window.innerHeight,
-            board: board.scrollHeight - board.clientHeight,
-            cut,
-            wide: doc.scrollWidth - window.innerWidth,
-            font: parseFloat(getComputedStyle(document.body).fontSize),
-          };
-        });
+        const fit = await viewFit(page);
         const name = lang === 'en' ? view : `${view}-${lang}`;
         await screenshot(page, `projector-${name}-${tag}`);
         if (fit.font < (size.width === 1280 ? 20 : 24)) problems.push(`${name}: text of ${fit.font} px`);

@@ -5,7 +5,7 @@
 // target/screenshots/shell-<view>-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
+import { cleanup, pageErrors, screenshot, viewFit, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -142,18 +142,7 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
         await open(page, baseUrl, `preset=synced&view=${view}`);
         await playUntil(page, () => document.querySelector('[data-testid="true-time"]').textContent >= '10:04:00');
         if (view === 'hall') await page.hover('[data-seat="10"]');
-        const fit = await page.evaluate(() => {
-          const doc = document.scrollingElement;
-          const board = document.querySelector('[data-testid="view"]');
-          const cut = [...board.children].filter((p) => p.scrollHeight > p.clientHeight + 1)
-            .map((p) => p.className);
-          return {
-            page: doc.scrollHeight - window.innerHeight,
-            board: board.scrollHeight - board.clientHeight,
-            cut,
-            wide: doc.scrollWidth - window.innerWidth,
-          };
-        });
+        const fit = await viewFit(page);
         // The map's boxes, the narrow ones of unused layers too, show their whole title and
         // "open →" link.
         if (view === 'map') {

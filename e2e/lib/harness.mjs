@@ -205,3 +205,21 @@ export async function cleanup() {
   await browser.close();
   await server.close();
 }
+
+/** How the view fits the window: the page's and the board's overflow in px, the board's
+ *  panels cut at their bottom, the overflow in width, and the body's text size. */
+export function viewFit(page) {
+  return page.evaluate(() => {
+    const doc = document.scrollingElement;
+    const board = document.querySelector('[data-testid="view"]');
+    const cut = [...board.children].filter((p) => p.scrollHeight > p.clientHeight + 1)
+      .map((p) => p.className);
+    return {
+      page: doc.scrollHeight - window.innerHeight,
+      board: board.scrollHeight - board.clientHeight,
+      cut,
+      wide: doc.scrollWidth - window.innerWidth,
+      font: parseFloat(getComputedStyle(document.body).fontSize),
+    };
+  });
+}
