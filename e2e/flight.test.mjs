@@ -73,6 +73,71 @@ test('at low speed the dots move along the arrows, at most 40, of several kinds'
     assert.deepEqual(pageErrors(page), []);
   }));
 
+// ntp_asymmetric, seed 42: NTP's route to the time servers takes 20 ms (back: 0 ms).
+// At NTP_AT, 5 ms after the run starts, each server's client has a packet a quarter
+// of the way to each of its three time servers (found by playing the run in the core
+// and listing the messages in flight). At ×0.1 such a packet is on screen for 0.2 s.
+// (Over synced's LAN an NTP packet takes 0.2 ms: at ×0.1, 2 ms, under one frame.)
+const NTP_AT = '09:59:00.005';
+
+/** The NTP dots drawn now: id → [x, y, progress]. */
+function ntpDots(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid="flight-dot"][data-kind="ntp"]')]
+    .map((g) => {
+      const [, x, y] = g.getAttribute('transform').match(/translate\(([-\d.]+) ([-\d.]+)\)/);
+      return [g.dataset.id, [Number(x), Number(y), Number(g.dataset.progress)]];
+    })));
+}
+
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  test(`an NTP packet crosses the map at ${tag}: a long way to follow at ×0.1`, () =>
+    withPage(async (page, baseUrl) => {
+      await open(page, baseUrl, `lang=en&preset=ntp_asymmetric&view=map&speed=0.1&t=${NTP_AT}`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="flight-dot"][data-kind="ntp"]'),
+        null, { timeout: 15_000 });
+      await page.waitForTimeout(200);
+      const before = await ntpDots(page);
+      const ids = Object.keys(before);
+      assert.ok(ids.length > 0);
+      await screenshot(page, `flight-ntp-${tag}`);
+      // Play in slow motion, and note where each of them is at every frame until
+      // they have all arrived (or 3 s have passed).
+      await page.click('[data-testid="play"]');
+      const seen = await page.evaluate((ids) => new Promise((done) => {
+        const seen = {};
+        const start = performance.now();
+        const look = () => {
+          let left = 0;
+          for (const id of ids) {
+            const g = document.querySelector(`[data-testid="flight-dot"][data-id="${id}"]`);
+            if (!g) continue;
+            left += 1;
+            const [, x, y] = g.getAttribute('transform').match(/translate\(([-\d.]+) ([-\d.]+)\)/);
+            seen[id] = [Number(x), Number(y), Number(g.dataset.progress)];
+          }
+          if (left === 0 || performance.now() - start > 3000) done(seen);
+          else requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      }), ids);
+      await page.click('[data-testid="play"]');
+      // The length of a packet's whole path, from how far it went in the share of its
+      // trip it made: |moved| / (progress last seen − progress paused).
+      const paths = ids.filter((id) => id in seen && seen[id][2] > before[id][2] + 0.05)
+        .map((id) => Math.hypot(seen[id][0] - before[id][0], seen[id][1] - before[id][1])
+          / (seen[id][2] - before[id][2]));
+      assert.ok(paths.length > 0, `an NTP dot seen on its way: ${JSON.stringify({ before, seen })}`);
+      // Beside each other, the time servers' box and the NTP clients' box left it some
+      // 35 px, three times the mark's 10 px. Drawn to the row of the server whose clock
+      // it sets, across the map, it travels more than 150 px: an eighth of the
+      // projector's width, the height of the servers' box.
+      const longest = Math.max(...paths);
+      assert.ok(longest > 150, `an NTP packet travels ${longest.toFixed(0)} px`);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: size }));
+}
+
 test('at high speed each arrow shows a still count, no dot', () =>
   withPage(async (page, baseUrl) => {
     // ×10: the flash crowd's busiest seconds last a few real seconds.
