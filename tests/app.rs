@@ -97,7 +97,7 @@ async fn play_runs_the_sale_and_fills_the_panels() {
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     tick().await;
-    assert_eq!(text(&root, "speed-value"), "×1,000");
+    assert_eq!(text(&root, "speed-value"), "×1000");
     let t0 = text(&root, "true-time");
     click(&root, "play").await;
     for _ in 0..100 {

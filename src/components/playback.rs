@@ -7,8 +7,9 @@ use crate::engine::SPEEDS;
 use crate::i18n::{Lang, Txt};
 use leptos::prelude::*;
 
-/// A speed of the slider as the page writes it, in `lang`'s notation: `×0.1`,
-/// `×1,000` in English, `×0,1`, `×1 000` in French (as every figure of the app).
+/// A speed of the slider as the page writes it, with `lang`'s decimal mark: `×0.1`
+/// in English, `×0,1` in French; a factor, so its digits are not grouped (`×1000`,
+/// as the tip and the docs write it).
 pub fn speed_label(lang: Lang, speed: f64) -> String {
     // As many decimals as the speed needs (the slider's are 0.01, 0.1, 1 … 1000).
     let decimals = (0..3)
@@ -17,7 +18,7 @@ pub fn speed_label(lang: Lang, speed: f64) -> String {
             (x - x.round()).abs() < 1e-9
         })
         .unwrap_or(3);
-    format!("×{}", lang.num(speed, decimals))
+    format!("×{}", lang.plain(speed, decimals))
 }
 
 /// The playback bar.
@@ -121,9 +122,9 @@ mod tests {
         assert_eq!(fr[..3], ["×0,01", "×0,1", "×1"]);
         assert_eq!(en[6], "×20");
         assert_eq!(fr[6], "×20");
-        // Thousands grouped as in every figure: a comma, a narrow no-break space.
-        assert_eq!(en[11], "×1,000");
-        assert_eq!(fr[11], "×1\u{202f}000");
+        // A factor: one word, its thousands not grouped.
+        assert_eq!(en[11], "×1000");
+        assert_eq!(fr[11], "×1000");
         // A speed with more decimals than the slider's keeps them (three at most).
         assert_eq!(speed_label(Lang::Fr, 0.25), "×0,25");
         assert_eq!(speed_label(Lang::En, 0.125), "×0.125");
