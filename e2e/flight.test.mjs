@@ -2,8 +2,9 @@
 // paused, a dot per message (at most 40) between the rows of the nodes it joins, moving
 // as the run plays; faster, or when the system asks for reduced motion, a still count
 // per arrow and no dot. Seeking to an instant shows the dots that playing to it shows.
-// Screenshots of the map in the flash crowd at 1280 × 720 and 1920 × 1080:
-// target/screenshots/flight-map-<size>.png.
+// An NTP packet crosses the map (from a server's row to the time servers' box): a path
+// long enough to follow at ×0.1. Screenshots of the map in the flash crowd and of the
+// NTP packets at 1280 × 720 and 1920 × 1080: target/screenshots/flight-{map,ntp}-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
