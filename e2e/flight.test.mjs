@@ -2,8 +2,9 @@
 // paused, a dot per message (at most 40) between the rows of the nodes it joins, moving
 // as the run plays; faster, or when the system asks for reduced motion, a still count
 // per arrow and no dot. Seeking to an instant shows the dots that playing to it shows.
-// Screenshots of the map in the flash crowd at 1280 × 720 and 1920 × 1080:
-// target/screenshots/flight-map-<size>.png.
+// An NTP packet crosses the map (from a server's row to the time servers' box): a path
+// long enough to follow at ×0.1. Screenshots of the map in the flash crowd and of the
+// NTP packets at 1280 × 720 and 1920 × 1080: target/screenshots/flight-{map,ntp}-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
@@ -72,6 +73,73 @@ test('at low speed the dots move along the arrows, at most 40, of several kinds'
     for (const id of common) assert.equal(later[id].kind, before[id].kind);
     assert.deepEqual(pageErrors(page), []);
   }));
+
+// ntp_asymmetric, seed 42: NTP's route to the time servers takes 20 ms (back: 0 ms).
+// At NTP_AT, 5 ms after the run starts, each server's client has a packet a quarter
+// of the way to each of its three time servers (found by playing the run in the core
+// and listing the messages in flight). At ×0.1 such a packet is on screen for 0.2 s.
+// (Over synced's LAN an NTP packet takes 0.2 ms: at ×0.1, 2 ms, under one frame.)
+const NTP_AT = '09:59:00.005';
+
+/** The NTP dots drawn now: id → [x, y, progress]. */
+function ntpDots(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid="flight-dot"][data-kind="ntp"]')]
+    .map((g) => {
+      const [, x, y] = g.getAttribute('transform').match(/translate\(([-\d.]+) ([-\d.]+)\)/);
+      return [g.dataset.id, [Number(x), Number(y), Number(g.dataset.progress)]];
+    })));
+}
+
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  test(`an NTP packet crosses the map at ${tag}: a long way to follow at ×0.1`, () =>
+    withPage(async (page, baseUrl) => {
+      await open(page, baseUrl, `lang=en&preset=ntp_asymmetric&view=map&speed=0.1&t=${NTP_AT}`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="flight-dot"][data-kind="ntp"]'),
+        null, { timeout: 15_000 });
+      await page.waitForTimeout(200);
+      const before = await ntpDots(page);
+      const ids = Object.keys(before);
+      assert.ok(ids.length > 0);
+      await screenshot(page, `flight-ntp-${tag}`);
+      // Play in slow motion, and note where each of them is at every frame until
+      // they have all arrived (or 3 s have passed).
+      await page.click('[data-testid="play"]');
+      const seen = await page.evaluate((ids) => new Promise((done) => {
+        const seen = {};
+        const start = performance.now();
+        const look = () => {
+          let left = 0;
+          for (const id of ids) {
+            const g = document.querySelector(`[data-testid="flight-dot"][data-id="${id}"]`);
+            if (!g) continue;
+            left += 1;
+            const [, x, y] = g.getAttribute('transform').match(/translate\(([-\d.]+) ([-\d.]+)\)/);
+            seen[id] = [Number(x), Number(y), Number(g.dataset.progress)];
+          }
+          if (left === 0 || performance.now() - start > 3000) done(seen);
+          else requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      }), ids);
+      await page.click('[data-testid="play"]');
+      // The length of a packet's whole path, from how far it went in the share of its
+      // trip it made: |moved| / (progress last seen − progress paused).
+      const paths = ids.filter((id) => id in seen && seen[id][2] > before[id][2] + 0.05)
+        .map((id) => Math.hypot(seen[id][0] - before[id][0], seen[id][1] - before[id][1])
+          / (seen[id][2] - before[id][2]));
+      assert.ok(paths.length > 0, `an NTP dot seen on its way: ${JSON.stringify({ before, seen })}`);
+      // Drawn between the NTP clients' box and the time servers' box beside it, a
+      // packet between two rows side by side travelled 38 px at 1280 px (52 px at
+      // 1920), about four times the mark's 10 px: it barely moves. Drawn from the row
+      // of the server whose clock it sets, across the map, every one travels more than
+      // 150 px: an eighth of the projector's width, the height of the servers' box.
+      const shortest = Math.min(...paths);
+      assert.ok(paths.length >= ids.length / 2, `${paths.length} of ${ids.length} measured`);
+      assert.ok(shortest > 150, `an NTP packet travels ${shortest.toFixed(0)} px (paths: ${paths.map((p) => p.toFixed(0))})`);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: size }));
+}
 
 test('at high speed each arrow shows a still count, no dot', () =>
   withPage(async (page, baseUrl) => {

@@ -184,6 +184,66 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
     }, { viewport: size }));
 }
 
+/** The opened anomaly's diagram as drawn: its scale (px on screen per px of its
+ * drawing), the rendered height of a lane's name and of a clock reading, in px. */
+function diagram(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('[data-testid="anomaly-diagram"]');
+    const box = document.querySelector('.an-diagram');
+    const h = (sel) => Math.max(...[...svg.querySelectorAll(sel)].map((t) => t.getBoundingClientRect().height));
+    return {
+      scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+      name: h('.dg-name'),
+      stamp: h('.dg-stamp'),
+      root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+      // The diagram's box: how much of the drawing it shows.
+      shown: { w: box.clientWidth, h: box.clientHeight },
+    };
+  });
+}
+
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  test(`the Why? diagram grows with projector mode and the view still fits at ${tag}`, () =>
+    withPage(async (page, baseUrl) => {
+      await open(page, baseUrl, 'preset=extreme_drift&view=anomalies&t=10:02:00');
+      await page.waitForSelector('[data-testid="anomaly-item"]', { timeout: 20_000 });
+      await page.selectOption('[data-testid="anomaly-kind"]', 'wrong_winner');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="anomaly-item"]')]
+        .every((e) => e.dataset.kind === 'wrong_winner'));
+      await page.locator('[data-testid="anomaly-item"]').first().click();
+      await page.waitForSelector('[data-testid="anomaly-diagram"]');
+      const usual = await diagram(page);
+      assert.equal(usual.root, 16);
+      await page.click('[data-testid="projector"]');
+      await page.waitForTimeout(300);
+      const big = await diagram(page);
+      assert.equal(big.root, size.width === 1280 ? 20 : 24);
+      // The drawing is at least as much larger as the page's text (20 / 16, 24 / 16):
+      // its text, lines and marks with it.
+      assert.ok(big.scale >= big.root / 16 - 0.01, `drawn at ${big.scale.toFixed(3)} ×`);
+      // Its text larger on screen, by about as much as the page's (the glyphs' boxes
+      // are whole pixels: 18 px at 14 px of the drawing, 21 px at 17.5). At 1920 px the
+      // usual page already draws it up to 1.3 × to fill its box; drawn in px, as
+      // before, projector mode left it as it was (× 1.0) at both sizes.
+      const grew = size.width === 1280 ? 1.15 : 1.1;
+      for (const k of ['name', 'stamp']) {
+        assert.ok(big[k] >= usual[k] * grew,
+          `${k}: ${usual[k].toFixed(1)} px, in projector mode ${big[k].toFixed(1)} px`);
+      }
+      // A clock reading (14 px of the drawing) is drawn at least 14 × 1.25 = 17.5 px
+      // (× 1.5 = 21 px on 1080 lines): its glyphs' box is at least that high.
+      assert.ok(big.stamp >= 14 * (big.root / 16), `clock readings ${big.stamp.toFixed(1)} px high`);
+      const fit = await viewFit(page);
+      assert.equal(fit.page, 0, 'the page does not scroll');
+      assert.ok(fit.board <= 1, `the view scrolls by ${fit.board} px`);
+      assert.deepEqual(fit.cut, [], 'no panel scrolls inside');
+      assert.ok(fit.wide <= 0, 'nothing wider than the window');
+      await screenshot(page, `projector-anomaly-${tag}`);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: size }));
+}
+
 test('a phone opening a projector link keeps its one column, nothing wider than the screen', () =>
   withPage(async (page, baseUrl) => {
     const problems = [];

@@ -60,9 +60,20 @@ impl Lang {
 
     /// A number with `decimals` digits after the point, in this language's notation.
     pub fn num(self, x: f64, decimals: usize) -> String {
+        self.write(x, decimals, true)
+    }
+
+    /// A number as [`Lang::num`] writes it, but its digits not grouped by thousands:
+    /// a factor or a label read as one word (the speed `×1000`, `×0,1`).
+    pub fn plain(self, x: f64, decimals: usize) -> String {
+        self.write(x, decimals, false)
+    }
+
+    fn write(self, x: f64, decimals: usize, grouped: bool) -> String {
         let s = format!("{:.*}", decimals, x.abs());
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
         let sep = match self {
+            _ if !grouped => "",
             Lang::En => ",",
             Lang::Fr => "\u{202f}",
         };
@@ -136,6 +147,8 @@ mod tests {
         assert_eq!(Lang::En.offset(-30_000_000_000), "−30.000\u{a0}s");
         assert_eq!(Lang::Fr.offset(15_500_000_000), "+15,500\u{a0}s");
         assert_eq!(Lang::En.offset(0), "+0.000\u{a0}s");
+        assert_eq!(Lang::En.plain(1234.5, 1), "1234.5");
+        assert_eq!(Lang::Fr.plain(-1234.5, 2), "−1234,50");
     }
 
     /// The table's own lower case gives what the standard library's full Unicode one

@@ -4,8 +4,22 @@
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::engine::SPEEDS;
-use crate::i18n::Txt;
+use crate::i18n::{Lang, Txt};
 use leptos::prelude::*;
+
+/// A speed of the slider as the page writes it, with `lang`'s decimal mark: `×0.1`
+/// in English, `×0,1` in French; a factor, so its digits are not grouped (`×1000`,
+/// as the tip and the docs write it).
+pub fn speed_label(lang: Lang, speed: f64) -> String {
+    // As many decimals as the speed needs (the slider's are 0.01, 0.1, 1 … 1000).
+    let decimals = (0..3)
+        .find(|&d| {
+            let x = speed * 10f64.powi(d as i32);
+            (x - x.round()).abs() < 1e-9
+        })
+        .unwrap_or(3);
+    format!("×{}", lang.plain(speed, decimals))
+}
 
 /// The playback bar.
 #[component]
@@ -14,7 +28,7 @@ pub fn Playback() -> impl IntoView {
     let ui = ctx.ui;
     let playing = ui.playing;
     let now = move || ui.clock.with(|c| c.now.to_string());
-    let speed_label = move || format!("×{}", SPEEDS[ui.speed.get()]);
+    let label = move || speed_label(ui.lang.get(), SPEEDS[ui.speed.get()]);
     view! {
         <section class="playback" aria-label=ctx.tr(Txt::Speed)>
             <div class="buttons">
@@ -48,7 +62,7 @@ pub fn Playback() -> impl IntoView {
                     max=SPEEDS.len() - 1
                     step="1"
                     data-testid="speed"
-                    aria-valuetext=speed_label
+                    aria-valuetext=label
                     prop:value=move || ui.speed.get().to_string()
                     on:input=move |ev| {
                         if let Ok(i) = event_target_value(&ev).parse::<usize>() {
@@ -56,7 +70,7 @@ pub fn Playback() -> impl IntoView {
                         }
                     }
                 />
-                <output data-testid="speed-value">{speed_label}</output>
+                <output data-testid="speed-value">{label}</output>
             </label>
             <div class="true-time">
                 <Term label=Txt::TrueTime tip=Txt::TrueTimeTip />
@@ -94,4 +108,25 @@ pub fn Status() -> impl IntoView {
         }
     };
     view! { <p class="status" data-testid="status">{status}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_speed_is_written_as_the_language_writes_numbers() {
+        let en: Vec<String> = SPEEDS.iter().map(|&s| speed_label(Lang::En, s)).collect();
+        let fr: Vec<String> = SPEEDS.iter().map(|&s| speed_label(Lang::Fr, s)).collect();
+        assert_eq!(en[..3], ["×0.01", "×0.1", "×1"]);
+        assert_eq!(fr[..3], ["×0,01", "×0,1", "×1"]);
+        assert_eq!(en[6], "×20");
+        assert_eq!(fr[6], "×20");
+        // A factor: one word, its thousands not grouped.
+        assert_eq!(en[11], "×1000");
+        assert_eq!(fr[11], "×1000");
+        // A speed with more decimals than the slider's keeps them (three at most).
+        assert_eq!(speed_label(Lang::Fr, 0.25), "×0,25");
+        assert_eq!(speed_label(Lang::En, 0.125), "×0.125");
+    }
 }

@@ -213,7 +213,7 @@ table! {
     RestartTip => "Start again with the same seed (R)", "Recommencer avec la même graine (R)";
     PlayTip => "Play or pause (Space)", "Lecture ou pause (Espace)";
     Speed => "Speed", "Vitesse";
-    SpeedTip => "×1 runs the sale in real time; ×1000 runs ten minutes in under a second; ×0.1 and ×0.01 are slow motion, to follow the messages on the map.", "×1 : la vente en temps réel ; ×1000 : dix minutes en moins d'une seconde ; ×0.1 et ×0.01 : au ralenti, pour suivre les messages sur la carte.";
+    SpeedTip => "×1 runs the sale in real time; ×1000 runs ten minutes in under a second; ×0.1 and ×0.01 are slow motion, to follow the messages on the map.", "×1 : la vente en temps réel ; ×1000 : dix minutes en moins d'une seconde ; ×0,1 et ×0,01 : au ralenti, pour suivre les messages sur la carte.";
     TrueTime => "true time", "temps vrai";
     TrueTimeTip => "The time it really is. Only the simulator knows it: no server can read it.", "L'heure qu'il est vraiment. Seul le simulateur la connaît : aucun serveur ne peut la lire.";
     Events => "events", "événements";

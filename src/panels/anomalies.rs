@@ -181,7 +181,10 @@ pub fn AnomaliesPanel() -> impl IntoView {
     }
 }
 
-/// The time-space diagram, as SVG.
+/// The time-space diagram, as SVG. It is laid out in px of a 16-px page and drawn
+/// at least that size in `rem`: projector mode's larger root font (20 px, 24 px)
+/// scales its text, lines and marks with the rest of the page, overlapping nothing
+/// (the whole drawing scales), scrolling inside its box when it is larger.
 #[component]
 fn Drawing(plan: Layout) -> impl IntoView {
     let (w, h) = (plan.width, plan.height);
@@ -251,7 +254,9 @@ fn Drawing(plan: Layout) -> impl IntoView {
             data-testid="anomaly-diagram"
             viewBox=format!("0 0 {w} {h}")
             style=format!(
-                "width: 100%; height: auto; min-width: {w}px; max-width: {}px", w * 1.3
+                "width: 100%; height: auto; min-width: {}rem; max-width: {}rem",
+                data::rem(w),
+                data::rem(w * 1.3)
             )
             role="img"
         >

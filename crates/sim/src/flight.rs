@@ -6,8 +6,10 @@
 //! it is delivered ([`Kernel::in_flight`]); this module turns that into what the map
 //! draws. A node's box on the map is its layer's box, and its row there is its index
 //! in the layer ([`Dot::from`], [`Dot::to`]: the nodes' addresses): the crowd is one
-//! node for every customer, a reservation server's NTP client is row `i` of the NTP
-//! clients' box, and so on, whatever layers the run has.
+//! node for every customer, and so on, whatever layers the run has. A background node
+//! on the machine of a node of the request path is drawn at that node's row
+//! ([`drawn_at`], [`Dot::from_row`], [`Dot::to_row`]): a reservation server's NTP
+//! client at its server, so its packets cross the map.
 //!
 //! A flash crowd puts thousands of messages on the network at once: [`in_flight`] keeps
 //! at most `cap` of them, shared fairly between the arrows (one arrow per sender's
@@ -72,10 +74,14 @@ impl Kind {
 pub struct Dot {
     /// Its number, unique to the run (the same message keeps it from frame to frame).
     pub id: u64,
-    /// The node that sent it: its layer's box, its row there.
+    /// The node that sent it.
     pub from: Addr,
     /// The node it is for.
     pub to: Addr,
+    /// Where the map draws its sender: the row of [`drawn_at`] its node.
+    pub from_row: Addr,
+    /// Where the map draws its receiver.
+    pub to_row: Addr,
     /// What it is.
     pub kind: Kind,
     /// True time it left its sender.
@@ -121,6 +127,31 @@ pub fn progress(left: Time, due: Time, now: Time) -> f64 {
         return 1.0;
     }
     ((now.0 - left.0) as f64 / span as f64).clamp(0.0, 1.0)
+}
+
+/// The node whose row on the map stands for node `a`. A node of a background layer
+/// that runs on the host of a node on the request path is drawn at that node's row: a
+/// reservation server's NTP client at its server, a database node's NTP client at its
+/// database node. Its NTP packets then cross the map from the time servers to the
+/// machine whose clock they set, instead of the short gap between the time servers'
+/// box and the NTP clients' box beside it. Any other node is drawn at its own row (a
+/// time server; a layer added to the core, unless it shares a host the same way).
+pub fn drawn_at(k: &Kernel, a: Addr) -> Addr {
+    let Some(&host) = k.homes(a.layer).get(a.index as usize) else {
+        return a;
+    };
+    if !a.layer.background() {
+        return a;
+    }
+    Layer::ALL
+        .iter()
+        .copied()
+        .filter(|l| !l.background())
+        .find_map(|l| {
+            let i = k.homes(l).iter().position(|&h| h == host)?;
+            Some(Addr::new(l, i as u16))
+        })
+        .unwrap_or(a)
 }
 
 /// What a message from `from` to `to` is. A layer added to the core whose messages are
@@ -184,6 +215,9 @@ pub fn in_flight(k: &Kernel, cap: usize) -> InFlight {
                 left,
                 due,
                 progress: progress(left, due, now),
+                // Placed below, for the dots kept only.
+                from_row: from,
+                to_row: to,
             };
             ((from.layer, to.layer, kind), dot)
         })
@@ -225,7 +259,14 @@ pub fn in_flight(k: &Kernel, cap: usize) -> InFlight {
         now,
         dots: dots
             .into_iter()
-            .map(|(a, n)| all[starts[a] + n as usize].1)
+            .map(|(a, n)| {
+                let d = all[starts[a] + n as usize].1;
+                Dot {
+                    from_row: drawn_at(k, d.from),
+                    to_row: drawn_at(k, d.to),
+                    ..d
+                }
+            })
             .collect(),
         total: all.len() as u32,
         arrows,
@@ -310,6 +351,8 @@ mod tests {
                 left: Time(10 * MS),
                 due: Time(30 * MS),
                 progress: 0.75,
+                from_row: CROWD,
+                to_row: server(1),
             }]
         );
         assert_eq!(
@@ -438,6 +481,43 @@ mod tests {
         let f = in_flight(sim.kernel(), CAP);
         assert!(!f.dots.iter().any(|x| x.id == d.id));
         let _ = customer;
+    }
+
+    /// `synced`: every reservation server's NTP client runs on its server's host, so
+    /// its packets are drawn from (or to) that server's row; the time servers keep
+    /// their own rows, and so does everything on the request path.
+    #[test]
+    fn ntp_packets_are_drawn_at_the_server_whose_clock_they_set() {
+        let cfg = crate::presets::preset("synced").unwrap();
+        let mut sim = crate::Sim::new(cfg).unwrap();
+        let mut ntp = Vec::new();
+        let mut at = sim.kernel().now;
+        while ntp.len() < 6 {
+            at += 5 * MS;
+            sim.run_until(at);
+            assert!(!sim.finished());
+            let f = in_flight(sim.kernel(), CAP);
+            ntp.extend(f.dots.iter().filter(|d| d.kind == Kind::Ntp).copied());
+            for d in f.dots.iter().filter(|d| d.kind != Kind::Ntp) {
+                assert_eq!((d.from_row, d.to_row), (d.from, d.to), "{d:?}");
+            }
+        }
+        let mut clients = 0;
+        for d in &ntp {
+            for (node, row) in [(d.from, d.from_row), (d.to, d.to_row)] {
+                match node.layer {
+                    Layer::NtpClient => {
+                        clients += 1;
+                        assert_eq!(row, server(node.index), "{d:?}");
+                    }
+                    _ => assert_eq!(row, node, "{d:?}"),
+                }
+            }
+        }
+        assert!(clients > 0, "{ntp:?}");
+        // A node no host holds (a hand-made kernel) stays at its own row.
+        let client = Addr::new(Layer::NtpClient, 3);
+        assert_eq!(drawn_at(&kernel_at(Time(0)), client), client);
     }
 
     /// Seeking to an instant (from a checkpoint) shows the very dots that playing to

@@ -139,6 +139,15 @@ pub fn detail(sim: &Sim, index: usize, lang: Lang) -> Option<Detail> {
     })
 }
 
+/// The page's usual root font size, px: the drawing's px at that size.
+pub const ROOT_PX: f64 = 16.0;
+
+/// A length of the drawing (px at the usual root font size) in `rem`, so that it
+/// grows with the page's root font (projector mode) as the rest of the page does.
+pub fn rem(px: f64) -> f64 {
+    px / ROOT_PX
+}
+
 /// Left margin (the true-time labels), px of the drawing.
 pub const LEFT: f64 = 110.0;
 /// Top margin (the lanes' names and clock errors).

@@ -75,16 +75,24 @@ impl Ruler {
         })
     }
 
-    /// Node `a`'s row in its layer's box (measured once per drawing).
+    /// Node `a`'s row in its layer's box (measured once per drawing), kept in sight
+    /// of its row of boxes ([`flight::in_view`]: the boxes beside the path scroll).
     fn row(&self, a: Addr) -> Option<Rect> {
         if let Some(&r) = self.rows.borrow().get(&a) {
             return r;
         }
-        let r = self.rect(&format!(
-            "[data-layer=\"{}\"] .nodes > li:nth-child({})",
-            a.layer.name(),
-            a.index as usize + 1
-        ));
+        let layer = format!("[data-layer=\"{}\"]", a.layer.name());
+        let r = self
+            .rect(&format!(
+                "{layer} .nodes > li:nth-child({})",
+                a.index as usize + 1
+            ))
+            .map(|r| {
+                let area = [".map-path", ".map-beside"]
+                    .into_iter()
+                    .find_map(|area| self.rect(&format!("{area} {layer}")).and(self.rect(area)));
+                area.map_or(r, |v| flight::in_view(r, v))
+            });
         self.rows.borrow_mut().insert(a, r);
         r
     }
@@ -182,8 +190,10 @@ pub fn Flights(feeds: FlightFeeds) -> impl IntoView {
         f.dots
             .iter()
             .filter_map(|d| {
-                let (a, b) = (r.row(d.from)?, r.row(d.to)?);
-                let same = d.from.layer == d.to.layer;
+                // An NTP client is drawn at its server's row (`drawn_at`): its
+                // packets cross the map from the time servers to the server.
+                let (a, b) = (r.row(d.from_row)?, r.row(d.to_row)?);
+                let same = d.from_row.layer == d.to_row.layer;
                 let (x, y) = flight::along(flight::ends(a, b, same), d.progress);
                 Some(view! {
                     <g
@@ -191,6 +201,7 @@ pub fn Flights(feeds: FlightFeeds) -> impl IntoView {
                         data-testid="flight-dot"
                         data-id=d.id
                         data-kind=d.kind.name()
+                        data-progress=format!("{:.4}", d.progress)
                         transform=format!("translate({x:.1} {y:.1})")
                     >
                         {shape(d.kind)}

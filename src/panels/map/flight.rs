@@ -81,6 +81,29 @@ pub fn ends(a: Rect, b: Rect, same_box: bool) -> (Point, Point) {
     }
 }
 
+/// Row `r` as the map shows it, in its scrolling area `view` (the path's or the
+/// background layers' row of boxes): a row scrolled out of sight stands at the edge
+/// it went past, so a message to or from it comes out of that edge instead of from
+/// under the timeline.
+pub fn in_view(r: Rect, view: Rect) -> Rect {
+    let y = r.cy();
+    if y > view.bottom {
+        Rect {
+            top: view.bottom,
+            bottom: view.bottom,
+            ..r
+        }
+    } else if y < view.top {
+        Rect {
+            top: view.top,
+            bottom: view.top,
+            ..r
+        }
+    } else {
+        r
+    }
+}
+
 /// The point `progress` (0..1) of the way from `from` to `to`.
 pub fn along((from, to): (Point, Point), progress: f64) -> Point {
     let p = progress.clamp(0.0, 1.0);
@@ -133,6 +156,13 @@ mod tests {
         // server-1 to server-3 in one box: just inside their right edge.
         let s1 = rect(200.0, 40.0, 400.0, 60.0);
         assert_eq!(ends(s1, server, true), ((386.0, 50.0), (386.0, 90.0)));
+        // A time server's row scrolled out of the box under the path (300..400):
+        // it stands at the box's bottom edge; a row in sight is where it is.
+        let view = rect(0.0, 300.0, 1000.0, 400.0);
+        let hidden = rect(0.0, 450.0, 250.0, 470.0);
+        assert_eq!(in_view(hidden, view), rect(0.0, 400.0, 250.0, 400.0));
+        assert_eq!(in_view(ts, view), ts);
+        assert_eq!(in_view(s1, view), rect(200.0, 300.0, 400.0, 300.0));
         // Two boxes on top of each other: centre to centre.
         let over = rect(150.0, 0.0, 250.0, 100.0);
         assert_eq!(ends(over, s1, false), ((200.0, 50.0), (300.0, 50.0)));
