@@ -60,7 +60,7 @@ pub fn HelpOverlay() -> impl IntoView {
                 >
                     <h2 id="help-title">{ctx.tr(Txt::HelpTitle)}</h2>
                     <table class="keys">
-                        <tbody>{rows}</tbody>
+                        <tbody>{move || rows()}</tbody>
                     </table>
                     <ul class="reading">
                         <li>{ctx.tr(Txt::HelpRead1)}</li>

@@ -56,11 +56,11 @@ pub fn Playback() -> impl IntoView {
                         }
                     }
                 />
-                <output data-testid="speed-value">{speed_label}</output>
+                <output data-testid="speed-value">{move || speed_label()}</output>
             </label>
             <div class="true-time">
                 <Term label=Txt::TrueTime tip=Txt::TrueTimeTip />
-                <span class="clock big" data-testid="true-time">{now}</span>
+                <span class="clock big" data-testid="true-time">{move || now()}</span>
             </div>
         </section>
     }
@@ -93,5 +93,5 @@ pub fn Status() -> impl IntoView {
             )
         }
     };
-    view! { <p class="status" data-testid="status">{status}</p> }
+    view! { <p class="status" data-testid="status">{move || status()}</p> }
 }

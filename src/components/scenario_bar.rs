@@ -97,7 +97,7 @@ pub fn ScenarioBar() -> impl IntoView {
             view! {
                 <button
                     class="preset"
-                    class:active=active
+                    class:active=move || active()
                     class:extreme=alarming
                     aria-pressed=move || active().to_string()
                     title=move || summary(ctx, i)
@@ -154,7 +154,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     view! {
                         <button
                             class="preset menu-item"
-                            class:active=active
+                            class:active=move || active()
                             role="menuitemradio"
                             aria-checked=move || active().to_string()
                             data-testid=format!("preset-{name}")
@@ -261,7 +261,7 @@ pub fn ScenarioBar() -> impl IntoView {
         <section class="settings" aria-label=ctx.tr(Txt::Scenario)>
             <div class="summary-row">
                 <p class="preset-summary" data-testid="preset-summary" aria-live="polite">
-                    {shown}
+                    {move || shown()}
                 </p>
                 <div class="top-right">
                     <LessonButton />

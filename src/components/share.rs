@@ -308,7 +308,7 @@ pub fn ShareMenu() -> impl IntoView {
                     </p>
                     <h2>{ctx.tr(Txt::Tables)}</h2>
                     <div class="share-row tables">
-                        {tables}
+                        {move || tables()}
                         <button
                             data-testid="jsonl-history"
                             title=ctx.tr(Txt::JsonlTip)

@@ -137,7 +137,7 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                     <p class="fd-capture">
                         <Term label=Txt::FdCapture tip=Txt::FdCaptureTip />
                         ": "
-                        <span data-testid="feed-capture">{capture}</span>
+                        <span data-testid="feed-capture">{move || capture()}</span>
                     </p>
                 </header>
                 <div class="fd-controls">

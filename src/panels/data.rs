@@ -105,7 +105,7 @@ pub fn DataPanel() -> impl IntoView {
                     <p class="dp-failover">
                         <Term label=Txt::DpFailover tip=Txt::DpFailoverTip />
                         ": "
-                        <span data-testid="dp-failover">{failover}</span>
+                        <span data-testid="dp-failover">{move || failover()}</span>
                     </p>
                 </header>
                 <div class="db-nodes">
@@ -325,11 +325,11 @@ fn CacheCard(
                 <span class="ca-settings">
                     <Term label=Txt::CaTtl tip=Txt::CaTtlTip />
                     " "
-                    {ttl}
+                    {move || ttl()}
                     " · "
                     <Term label=Txt::CaStampede tip=Txt::CaStampedeTip />
                     ": "
-                    <span data-testid="ca-single-flight">{single_flight}</span>
+                    <span data-testid="ca-single-flight">{move || single_flight()}</span>
                 </span>
                 <FaultButton
                     label=Signal::derive(move || if down.get() { Txt::CaBringBack } else { Txt::CaTakeDown })
@@ -358,7 +358,7 @@ fn CacheCard(
                     {move || get(|c, l| l.int(c.errors))}
                 </Figure>
             </dl>
-            <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{keys}</ul>
+            <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{move || keys()}</ul>
         </div>
     }
 }

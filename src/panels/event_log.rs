@@ -78,7 +78,7 @@ pub fn EventLog() -> impl IntoView {
                     </tbody>
                 </table>
                 <Show when=empty>
-                    <p class="empty">{empty_text}</p>
+                    <p class="empty">{move || empty_text()}</p>
                 </Show>
             </div>
         </section>
@@ -129,7 +129,7 @@ fn LogLine(r: LogRecord) -> impl IntoView {
                 <span class="swatch small" aria-hidden="true"></span>
                 {server_name(r.server as usize)}
             </td>
-            <td class="what">{what} " " {badges}</td>
+            <td class="what">{move || what()} " " {badges}</td>
         </tr>
     }
 }

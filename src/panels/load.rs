@@ -158,7 +158,7 @@ pub fn LoadPanel() -> impl IntoView {
                     type="text"
                     inputmode="numeric"
                     data-testid=id
-                    class:invalid=bad
+                    class:invalid=move || bad()
                     aria-invalid=move || bad().then_some("true")
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
@@ -286,7 +286,7 @@ pub fn LoadPanel() -> impl IntoView {
                             }
                             aria-live="polite"
                         >
-                            {status}
+                            {move || status()}
                         </p>
                     </div>
                 </div>
@@ -336,7 +336,7 @@ pub fn LoadPanel() -> impl IntoView {
                         " · "
                             {ctx.tr(Txt::LtLegend)}
                             " "
-                            {legend}
+                            {move || legend()}
                         </p>
                         <div class="lt-switch" role="group">
                             <button
@@ -391,7 +391,7 @@ pub fn LoadPanel() -> impl IntoView {
                                     <th><Term label=Txt::LtColBusiest tip=Txt::LtColBusiestTip /></th>
                                 </tr>
                             </thead>
-                            <tbody>{table}</tbody>
+                            <tbody>{move || table()}</tbody>
                         </table>
                     </div>
                     </div>

@@ -51,9 +51,9 @@ pub fn NtpAlerts() -> impl IntoView {
                                 <li class=format!("alert {class}") data-kind=class>
                                     <span class="mono">{t}</span>
                                     " "
-                                    <strong>{who}</strong>
+                                    <strong>{move || who()}</strong>
                                     " "
-                                    <span>{what}</span>
+                                    <span>{move || what()}</span>
                                 </li>
                             }
                         }

@@ -130,7 +130,6 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
     let k = i + 1;
     let names = use_source_names();
     let status = Memo::new(move |_| statuses.with(|s| s.get(i).cloned().flatten()));
-    let on = move || status.with(|s| s.is_some());
     let cells = move || {
         let lang = ui.lang.get();
         let Some(s) = status.get() else {
@@ -220,13 +219,13 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
                         data-testid=format!("ntp-switch-{k}")
                         aria-label=move || format!("NTP {}", server_name(i))
                         title=ctx.tr(Txt::NtpSwitchTip)
-                        prop:checked=on
+                        prop:checked=move || status.with(|s| s.is_some())
                         on:change=move |ev| ctx.set_ntp(Some(i), event_target_checked(&ev))
                     />
                     <span class="slider" aria-hidden="true"></span>
                 </label>
             </td>
-            {cells}
+            {move || cells()}
         </tr>
     }
 }
