@@ -9,6 +9,7 @@
 
 pub mod model;
 
+use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
@@ -109,9 +110,9 @@ pub fn DataPanel() -> impl IntoView {
                     </p>
                 </header>
                 <div class="db-nodes">
-                    <For each=move || 0..count.get() key=|i| *i let:i>
+                    {indexed(count.into(), move |i| view! {
                         <NodeCard i=i view=view refused=refused />
-                    </For>
+                    })}
                 </div>
                 <h3 class="dp-sub">
                     <Term label=Txt::DpProxies tip=Txt::DpProxiesTip />

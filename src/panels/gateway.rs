@@ -9,6 +9,7 @@
 
 pub mod data;
 
+use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
@@ -124,9 +125,9 @@ pub fn GatewayPanel() -> impl IntoView {
                     {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
                 </p>
                 <div class="instances">
-                    <For each=move || 0..count.get() key=|i| *i let:i>
+                    {indexed(count.into(), move |i| view! {
                         <InstanceCard i=i view=view refused=refused />
-                    </For>
+                    })}
                 </div>
                 {move || {
                     refused

@@ -7,6 +7,7 @@ use super::alerts::NtpAlerts;
 use super::data::{self as nv, Level};
 use super::faults::NtpFaults;
 use super::use_source_names;
+use crate::components::indexed::indexed;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -99,9 +100,9 @@ pub fn NtpMonitor() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || 0..n.get() key=|i| *i let:i>
+                        {indexed(n.into(), move |i| view! {
                             <NtpRow i=i statuses=statuses />
-                        </For>
+                        })}
                     </tbody>
                 </table>
             </div>
