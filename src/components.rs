@@ -11,5 +11,6 @@ pub mod real_clock;
 pub mod scenario_bar;
 pub mod server_pick;
 pub mod share;
+pub mod shown;
 pub mod tabs;
 pub mod term;

@@ -3,6 +3,7 @@
 
 use crate::components::field::TextField;
 use crate::components::share::ShareMenu;
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
@@ -236,12 +237,12 @@ pub fn ScenarioBar() -> impl IntoView {
                         {move || chosen().map(|i| format!(" · {}", PRESETS[i].label(preset_lang(ctx))))}
                         " ▾"
                     </button>
-                    <Show when=is_open>
+                    <Shown when=is_open>
                         <div class="menu-backdrop" on:click=move |_| open.set(None)></div>
                         <div class="preset-menu" role="menu" node_ref=menu_ref on:keydown=on_key>
                             {items.clone()}
                         </div>
-                    </Show>
+                    </Shown>
                 </span>
             }
             .into_any()

@@ -11,6 +11,7 @@ pub mod model;
 
 use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -89,7 +90,7 @@ pub fn DataPanel() -> impl IntoView {
         tagged(label, tip, id, f, None)
     };
     view! {
-        <Show
+        <Shown
             when=move || present.get()
             fallback=move || {
                 view! {
@@ -154,9 +155,9 @@ pub fn DataPanel() -> impl IntoView {
                     {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}
                     {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)))}
                 </dl>
-                <Show when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
+                <Shown when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
                     <CacheCard view=view refused=refused />
-                </Show>
+                </Shown>
                 {move || {
                     refused
                         .get()
@@ -171,7 +172,7 @@ pub fn DataPanel() -> impl IntoView {
                         })
                 }}
             </section>
-        </Show>
+        </Shown>
     }
 }
 

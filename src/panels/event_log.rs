@@ -8,6 +8,7 @@
 
 pub mod data;
 
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
@@ -77,9 +78,9 @@ pub fn EventLog() -> impl IntoView {
                         />
                     </tbody>
                 </table>
-                <Show when=empty>
+                <Shown when=empty>
                     <p class="empty">{move || empty_text()}</p>
-                </Show>
+                </Shown>
             </div>
         </section>
     }

@@ -11,6 +11,7 @@ pub mod data;
 
 use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -77,7 +78,7 @@ pub fn GatewayPanel() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show
+        <Shown
             when=move || present.get()
             fallback=move || {
                 view! {
@@ -143,7 +144,7 @@ pub fn GatewayPanel() -> impl IntoView {
                         })
                 }}
             </section>
-        </Show>
+        </Shown>
     }
 }
 

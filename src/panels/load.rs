@@ -11,6 +11,7 @@ pub mod data;
 pub mod plot;
 pub mod pool;
 
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
@@ -293,7 +294,7 @@ pub fn LoadPanel() -> impl IntoView {
                 <div class="load-main" class:show-table=move || as_table.get()>
                     <div class="lt-top">
                         <p class="lt-legend" data-testid="lt-legend">
-                        <Show
+                        <Shown
                             when=move || { sweep.with(|s| s.algorithms.len() > 1) }
                             fallback=move || {
                                 view! {
@@ -332,7 +333,7 @@ pub fn LoadPanel() -> impl IntoView {
                                     }}
                                 </select>
                             </label>
-                        </Show>
+                        </Shown>
                         " · "
                             {ctx.tr(Txt::LtLegend)}
                             " "

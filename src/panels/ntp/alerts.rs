@@ -5,6 +5,7 @@
 
 use super::data as nv;
 use super::use_source_names;
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
@@ -29,7 +30,7 @@ pub fn NtpAlerts() -> impl IntoView {
     view! {
         <div class="ntp-alerts">
             <h3>{ctx.tr(Txt::NtpAlerts)}</h3>
-            <Show
+            <Shown
                 when=move || events.with(|e| !e.is_empty())
                 fallback=move || {
                     view! { <p class="muted" data-testid="ntp-alerts-empty">
@@ -59,7 +60,7 @@ pub fn NtpAlerts() -> impl IntoView {
                         }
                     />
                 </ol>
-            </Show>
+            </Shown>
         </div>
     }
 }

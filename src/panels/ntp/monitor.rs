@@ -8,6 +8,7 @@ use super::data::{self as nv, Level};
 use super::faults::NtpFaults;
 use super::use_source_names;
 use crate::components::indexed::indexed;
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -54,11 +55,11 @@ pub fn NtpMonitor() -> impl IntoView {
                 </div>
             </div>
             <p class="hint">{ctx.tr(Txt::NtpHint)}</p>
-            <Show when=move || !any_on.get()>
+            <Shown when=move || !any_on.get()>
                 <p class="ntp-empty" data-testid="ntp-empty">
                     {ctx.tr(Txt::NtpEmpty)}
                 </p>
-            </Show>
+            </Shown>
             <div class="ntp-table-wrap">
                 <table class="ntp-table" data-testid="ntp-table">
                     <thead>
