@@ -4,11 +4,13 @@
 
 pub mod field;
 pub mod help;
+pub mod indexed;
 pub mod node_card;
 pub mod playback;
 pub mod real_clock;
 pub mod scenario_bar;
 pub mod server_pick;
 pub mod share;
+pub mod shown;
 pub mod tabs;
 pub mod term;

@@ -3,6 +3,7 @@
 
 use super::draw::draw;
 use super::spec::ChartSpec;
+use crate::components::shown::Shown;
 use crate::ctx::{use_ctx, Ctx};
 use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
@@ -222,9 +223,9 @@ pub fn CanvasChart(
             >
                 {ctx.tr(Txt::ChartPng)}
             </button>
-            <Show when=move || value.with(|s| s.is_none())>
+            <Shown when=move || value.with(|s| s.is_none())>
                 <p class="chart-empty">{move || empty.get()}</p>
-            </Show>
+            </Shown>
         </div>
     }
 }

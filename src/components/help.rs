@@ -1,6 +1,7 @@
 //! The help overlay: keyboard shortcuts and how to read the screen. `?` toggles it,
 //! Escape or a click outside closes it.
 
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
 use leptos::prelude::*;
@@ -48,7 +49,7 @@ pub fn HelpOverlay() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show when=move || help.get()>
+        <Shown when=move || help.get()>
             <div class="overlay" on:click=move |_| help.set(false)>
                 <div
                     class="dialog"
@@ -60,7 +61,7 @@ pub fn HelpOverlay() -> impl IntoView {
                 >
                     <h2 id="help-title">{ctx.tr(Txt::HelpTitle)}</h2>
                     <table class="keys">
-                        <tbody>{rows}</tbody>
+                        <tbody>{move || rows()}</tbody>
                     </table>
                     <ul class="reading">
                         <li>{ctx.tr(Txt::HelpRead1)}</li>
@@ -73,6 +74,6 @@ pub fn HelpOverlay() -> impl IntoView {
                     </button>
                 </div>
             </div>
-        </Show>
+        </Shown>
     }
 }

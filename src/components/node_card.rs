@@ -50,11 +50,10 @@ pub fn Figure(
     children: Children,
 ) -> impl IntoView {
     let path = measure.map(|m| m.0);
-    let raw = move || measure.map(|m| m.1.get());
     view! {
         <div class:wide=wide>
             <dt><Term label=label tip=tip /></dt>
-            <dd data-testid=testid data-measure=path data-measure-value=raw>{children()}</dd>
+            <dd data-testid=testid data-measure=path data-measure-value=move || measure.map(|m| m.1.get())>{children()}</dd>
         </div>
     }
 }

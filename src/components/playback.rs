@@ -70,11 +70,11 @@ pub fn Playback() -> impl IntoView {
                         }
                     }
                 />
-                <output data-testid="speed-value">{label}</output>
+                <output data-testid="speed-value">{move || label()}</output>
             </label>
             <div class="true-time">
                 <Term label=Txt::TrueTime tip=Txt::TrueTimeTip />
-                <span class="clock big" data-testid="true-time">{now}</span>
+                <span class="clock big" data-testid="true-time">{move || now()}</span>
             </div>
         </section>
     }
@@ -107,7 +107,7 @@ pub fn Status() -> impl IntoView {
             )
         }
     };
-    view! { <p class="status" data-testid="status">{status}</p> }
+    view! { <p class="status" data-testid="status">{move || status()}</p> }
 }
 
 #[cfg(test)]

@@ -203,8 +203,8 @@ pub fn RealClock() -> impl IntoView {
             data-testid="rc-panel"
         >
             <h2>{ctx.tr(Txt::RcTitle)}</h2>
-            {body}
-            {note}
+            {move || body()}
+            {move || note()}
         </div>
     }
 }

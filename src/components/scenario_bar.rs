@@ -3,6 +3,7 @@
 
 use crate::components::field::TextField;
 use crate::components::share::ShareMenu;
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::{Lang, Txt};
@@ -97,7 +98,7 @@ pub fn ScenarioBar() -> impl IntoView {
             view! {
                 <button
                     class="preset"
-                    class:active=active
+                    class:active=move || active()
                     class:extreme=alarming
                     aria-pressed=move || active().to_string()
                     title=move || summary(ctx, i)
@@ -154,7 +155,7 @@ pub fn ScenarioBar() -> impl IntoView {
                     view! {
                         <button
                             class="preset menu-item"
-                            class:active=active
+                            class:active=move || active()
                             role="menuitemradio"
                             aria-checked=move || active().to_string()
                             data-testid=format!("preset-{name}")
@@ -236,12 +237,12 @@ pub fn ScenarioBar() -> impl IntoView {
                         {move || chosen().map(|i| format!(" · {}", PRESETS[i].label(preset_lang(ctx))))}
                         " ▾"
                     </button>
-                    <Show when=is_open>
+                    <Shown when=is_open>
                         <div class="menu-backdrop" on:click=move |_| open.set(None)></div>
                         <div class="preset-menu" role="menu" node_ref=menu_ref on:keydown=on_key>
                             {items.clone()}
                         </div>
-                    </Show>
+                    </Shown>
                 </span>
             }
             .into_any()
@@ -261,7 +262,7 @@ pub fn ScenarioBar() -> impl IntoView {
         <section class="settings" aria-label=ctx.tr(Txt::Scenario)>
             <div class="summary-row">
                 <p class="preset-summary" data-testid="preset-summary" aria-live="polite">
-                    {shown}
+                    {move || shown()}
                 </p>
                 <div class="top-right">
                     <LessonButton />

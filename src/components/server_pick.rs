@@ -1,6 +1,7 @@
 //! A row of buttons, one per reservation server in its colour, that picks which
 //! server a panel shows (the `ntpq -p` panel, the sources view).
 
+use crate::components::indexed::indexed;
 use crate::palette::{server_colour, server_name};
 use leptos::prelude::*;
 
@@ -17,7 +18,7 @@ pub fn ServerPick(
 ) -> impl IntoView {
     view! {
         <div class="ntpq-pick">
-            <For each=move || 0..count.get() key=|i| *i let:i>
+            {indexed(count, move |i| view! {
                 <button
                     data-testid=format!("{testid}-{}", i + 1)
                     class:on=move || picked.get() == i
@@ -27,7 +28,7 @@ pub fn ServerPick(
                 >
                     {server_name(i)}
                 </button>
-            </For>
+            })}
         </div>
     }
 }

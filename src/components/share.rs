@@ -3,6 +3,7 @@
 //! a JSON file (export, import), the run's tables as CSV files, and its history as
 //! JSON lines.
 
+use crate::components::shown::Shown;
 use crate::ctx::{use_ctx, Ctx};
 use crate::download;
 use crate::i18n::{Lang, Txt};
@@ -246,7 +247,7 @@ pub fn ShareMenu() -> impl IntoView {
                 <span aria-hidden="true">"⤴ "</span>
                 {ctx.tr(Txt::Share)}
             </button>
-            <Show when=move || open.get()>
+            <Shown when=move || open.get()>
                 <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
                 <div
                     class="share-panel"
@@ -308,7 +309,7 @@ pub fn ShareMenu() -> impl IntoView {
                     </p>
                     <h2>{ctx.tr(Txt::Tables)}</h2>
                     <div class="share-row tables">
-                        {tables}
+                        {move || tables()}
                         <button
                             data-testid="jsonl-history"
                             title=ctx.tr(Txt::JsonlTip)
@@ -318,7 +319,7 @@ pub fn ShareMenu() -> impl IntoView {
                         </button>
                     </div>
                 </div>
-            </Show>
+            </Shown>
         </span>
     }
 }

@@ -138,7 +138,7 @@ pub fn BillPanel() -> impl IntoView {
                         <dt>{ctx.tr(Txt::BillSupportCost)}</dt>
                         <dd>{price(|b| b.prices.support_ticket_cost)}</dd>
                         <dt>{ctx.tr(Txt::BillGiveUpShare)}</dt>
-                        <dd>{share}</dd>
+                        <dd>{move || share()}</dd>
                     </dl>
                     <p class="hint">{ctx.tr(Txt::BillPricesHint)}</p>
                 </aside>

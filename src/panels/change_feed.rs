@@ -12,6 +12,7 @@ pub mod model;
 pub mod stale_map;
 
 use crate::components::node_card::{FaultButton, Figure};
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -120,7 +121,7 @@ pub fn ChangeFeedPanel() -> impl IntoView {
         }
     };
     view! {
-        <Show
+        <Shown
             when=move || present.get()
             fallback=move || {
                 view! {
@@ -137,7 +138,7 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                     <p class="fd-capture">
                         <Term label=Txt::FdCapture tip=Txt::FdCaptureTip />
                         ": "
-                        <span data-testid="feed-capture">{capture}</span>
+                        <span data-testid="feed-capture">{move || capture()}</span>
                     </p>
                 </header>
                 <div class="fd-controls">
@@ -214,6 +215,6 @@ pub fn ChangeFeedPanel() -> impl IntoView {
                         })
                 }}
             </section>
-        </Show>
+        </Shown>
     }
 }

@@ -4,6 +4,7 @@
 pub mod data;
 
 use crate::chart::CanvasChart;
+use crate::components::indexed::indexed;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name, DOUBLE_BOOKING, INVERSION, WRONG_WINNER};
@@ -94,12 +95,12 @@ pub fn ServerKeys(
     let n = Memo::new(move |_| ctx.ui.scenario.with(|c| c.servers.len()));
     view! {
         <ul class="chart-legend">
-            <For each=move || 0..n.get() key=|i| *i let:i>
+            {indexed(n.into(), move |i| view! {
                 <li style=format!("--key: {}", server_colour(i))>
                     <span class="line-key" aria-hidden="true"></span>
                     {server_name(i)}
                 </li>
-            </For>
+            })}
             {children.map(|c| c())}
         </ul>
     }

@@ -14,6 +14,7 @@
 pub mod data;
 
 use crate::components::scenario_bar::policy_text;
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
@@ -252,11 +253,11 @@ pub fn ComparePanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <Show when=move || eps_bad.get()>
+                <Shown when=move || eps_bad.get()>
                     <span class="field-error" role="alert" data-testid="compare-eps-error">
                         {ctx.tr(Txt::CmpEpsBad)}
                     </span>
-                </Show>
+                </Shown>
             </div>
             {move || match shown.signal().get() {
                 Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),

@@ -9,7 +9,9 @@
 
 pub mod model;
 
+use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -88,7 +90,7 @@ pub fn DataPanel() -> impl IntoView {
         tagged(label, tip, id, f, None)
     };
     view! {
-        <Show
+        <Shown
             when=move || present.get()
             fallback=move || {
                 view! {
@@ -105,13 +107,13 @@ pub fn DataPanel() -> impl IntoView {
                     <p class="dp-failover">
                         <Term label=Txt::DpFailover tip=Txt::DpFailoverTip />
                         ": "
-                        <span data-testid="dp-failover">{failover}</span>
+                        <span data-testid="dp-failover">{move || failover()}</span>
                     </p>
                 </header>
                 <div class="db-nodes">
-                    <For each=move || 0..count.get() key=|i| *i let:i>
+                    {indexed(count.into(), move |i| view! {
                         <NodeCard i=i view=view refused=refused />
-                    </For>
+                    })}
                 </div>
                 <h3 class="dp-sub">
                     <Term label=Txt::DpProxies tip=Txt::DpProxiesTip />
@@ -153,9 +155,9 @@ pub fn DataPanel() -> impl IntoView {
                     {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}
                     {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)))}
                 </dl>
-                <Show when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
+                <Shown when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
                     <CacheCard view=view refused=refused />
-                </Show>
+                </Shown>
                 {move || {
                     refused
                         .get()
@@ -170,7 +172,7 @@ pub fn DataPanel() -> impl IntoView {
                         })
                 }}
             </section>
-        </Show>
+        </Shown>
     }
 }
 
@@ -325,11 +327,11 @@ fn CacheCard(
                 <span class="ca-settings">
                     <Term label=Txt::CaTtl tip=Txt::CaTtlTip />
                     " "
-                    {ttl}
+                    {move || ttl()}
                     " · "
                     <Term label=Txt::CaStampede tip=Txt::CaStampedeTip />
                     ": "
-                    <span data-testid="ca-single-flight">{single_flight}</span>
+                    <span data-testid="ca-single-flight">{move || single_flight()}</span>
                 </span>
                 <FaultButton
                     label=Signal::derive(move || if down.get() { Txt::CaBringBack } else { Txt::CaTakeDown })
@@ -358,7 +360,7 @@ fn CacheCard(
                     {move || get(|c, l| l.int(c.errors))}
                 </Figure>
             </dl>
-            <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{keys}</ul>
+            <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{move || keys()}</ul>
         </div>
     }
 }

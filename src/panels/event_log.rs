@@ -8,6 +8,7 @@
 
 pub mod data;
 
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
@@ -77,9 +78,9 @@ pub fn EventLog() -> impl IntoView {
                         />
                     </tbody>
                 </table>
-                <Show when=empty>
-                    <p class="empty">{empty_text}</p>
-                </Show>
+                <Shown when=empty>
+                    <p class="empty">{move || empty_text()}</p>
+                </Shown>
             </div>
         </section>
     }
@@ -129,7 +130,7 @@ fn LogLine(r: LogRecord) -> impl IntoView {
                 <span class="swatch small" aria-hidden="true"></span>
                 {server_name(r.server as usize)}
             </td>
-            <td class="what">{what} " " {badges}</td>
+            <td class="what">{move || what()} " " {badges}</td>
         </tr>
     }
 }

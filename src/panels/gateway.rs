@@ -9,7 +9,9 @@
 
 pub mod data;
 
+use crate::components::indexed::indexed;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -76,7 +78,7 @@ pub fn GatewayPanel() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show
+        <Shown
             when=move || present.get()
             fallback=move || {
                 view! {
@@ -124,9 +126,9 @@ pub fn GatewayPanel() -> impl IntoView {
                     {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
                 </p>
                 <div class="instances">
-                    <For each=move || 0..count.get() key=|i| *i let:i>
+                    {indexed(count.into(), move |i| view! {
                         <InstanceCard i=i view=view refused=refused />
-                    </For>
+                    })}
                 </div>
                 {move || {
                     refused
@@ -142,7 +144,7 @@ pub fn GatewayPanel() -> impl IntoView {
                         })
                 }}
             </section>
-        </Show>
+        </Shown>
     }
 }
 

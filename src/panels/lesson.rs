@@ -407,7 +407,7 @@ fn StepCard(pos: Pos) -> impl IntoView {
                             }
                         })
                 }}
-                {result}
+                {move || result()}
                 {move || {
                     ran()
                         .then(|| {
@@ -441,7 +441,7 @@ fn StepCard(pos: Pos) -> impl IntoView {
                     {ctx.tr(Txt::LessonPrev)}
                 </button>
                 <span class="lesson-progress" data-testid="lesson-progress" title=ctx.tr(Txt::LessonProgressTip)>
-                    {progress}
+                    {move || progress()}
                 </span>
                 {match next {
                     Some(p) => view! {

@@ -11,6 +11,7 @@ pub mod data;
 pub mod plot;
 pub mod pool;
 
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
@@ -158,7 +159,7 @@ pub fn LoadPanel() -> impl IntoView {
                     type="text"
                     inputmode="numeric"
                     data-testid=id
-                    class:invalid=bad
+                    class:invalid=move || bad()
                     aria-invalid=move || bad().then_some("true")
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
@@ -286,14 +287,14 @@ pub fn LoadPanel() -> impl IntoView {
                             }
                             aria-live="polite"
                         >
-                            {status}
+                            {move || status()}
                         </p>
                     </div>
                 </div>
                 <div class="load-main" class:show-table=move || as_table.get()>
                     <div class="lt-top">
                         <p class="lt-legend" data-testid="lt-legend">
-                        <Show
+                        <Shown
                             when=move || { sweep.with(|s| s.algorithms.len() > 1) }
                             fallback=move || {
                                 view! {
@@ -332,11 +333,11 @@ pub fn LoadPanel() -> impl IntoView {
                                     }}
                                 </select>
                             </label>
-                        </Show>
+                        </Shown>
                         " · "
                             {ctx.tr(Txt::LtLegend)}
                             " "
-                            {legend}
+                            {move || legend()}
                         </p>
                         <div class="lt-switch" role="group">
                             <button
@@ -391,7 +392,7 @@ pub fn LoadPanel() -> impl IntoView {
                                     <th><Term label=Txt::LtColBusiest tip=Txt::LtColBusiestTip /></th>
                                 </tr>
                             </thead>
-                            <tbody>{table}</tbody>
+                            <tbody>{move || table()}</tbody>
                         </table>
                     </div>
                     </div>

@@ -251,13 +251,13 @@ pub fn MapPanel() -> impl IntoView {
                     " →"
                 </button>
             </header>
-            <div class="map-path" data-testid="map-path">{path}</div>
+            <div class="map-path" data-testid="map-path">{move || path()}</div>
             <div class="map-link">
                 <h3 class="map-beside-title">"↓ " {ctx.tr(Txt::MapBeside)}</h3>
                 <p class="map-back" aria-hidden="true">"↩ " {ctx.tr(Txt::MapBack)}</p>
                 <dots::FlightLegend feeds=flights />
             </div>
-            <div class="map-beside" data-testid="map-beside">{beside}</div>
+            <div class="map-beside" data-testid="map-beside">{move || beside()}</div>
             <dots::Flights feeds=flights />
         </section>
     }

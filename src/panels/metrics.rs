@@ -6,6 +6,7 @@
 
 pub mod data;
 
+use crate::components::indexed::indexed;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -171,7 +172,7 @@ fn ResponseTable(stats: ReadSignal<Stats>) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                <For each=move || 0..n() key=|i| *i let:i>
+                {indexed(Signal::derive(n), move |i| view! {
                     <tr style=format!("--server: {}", server_colour(i))>
                         <th scope="row">
                             <span class="swatch small" aria-hidden="true"></span>
@@ -181,7 +182,7 @@ fn ResponseTable(stats: ReadSignal<Stats>) -> impl IntoView {
                         <td>{move || ms(i, |p| p.p50_ms)}</td>
                         <td>{move || ms(i, |p| p.p99_ms)}</td>
                     </tr>
-                </For>
+                })}
             </tbody>
         </table>
     }

@@ -5,6 +5,7 @@
 pub mod card;
 pub mod data;
 
+use crate::components::indexed::indexed;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -33,9 +34,9 @@ pub fn ServersPanel() -> impl IntoView {
             </header>
             <p class="hint">{ctx.tr(Txt::ServersHint)}</p>
             <div class="cards">
-                <For each=move || 0..count.get() key=|i| *i let:i>
+                {indexed(count.into(), move |i| view! {
                     <ServerCard i=i servers=servers />
-                </For>
+                })}
             </div>
         </section>
     }

@@ -12,6 +12,7 @@ pub mod data;
 pub mod filter;
 
 use crate::components::server_pick::ServerPick;
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
@@ -109,7 +110,7 @@ pub fn SourcesPanel() -> impl IntoView {
                     </div>
             </div>
             <div class="panel sources-admin">
-                <Show
+                <Shown
                     when=running
                     fallback=move || view! {
                         <p class="ntp-empty" data-testid="sources-empty">{ctx.tr(Txt::NtpqEmpty)}</p>
@@ -121,7 +122,7 @@ pub fn SourcesPanel() -> impl IntoView {
                     <SourcesTable lines=cs_lines />
                     <h3>{ctx.tr(Txt::TrTitle)}</h3>
                     <TrackingTable tracking=tracking />
-                </Show>
+                </Shown>
             </div>
             <div class="panel filter" data-testid="filter-panel">
                 <div class="panel-head">
@@ -139,12 +140,12 @@ pub fn SourcesPanel() -> impl IntoView {
                     </div>
                 </div>
                 <p class="hint">{ctx.tr(Txt::FiHint)}</p>
-                <Show
+                <Shown
                     when=move || filter_view.with(|f| f.as_ref().is_some_and(|f| f.why.is_some()))
                     fallback=move || view! { <p class="ntp-empty">{ctx.tr(Txt::FiNone)}</p> }
                 >
                     <FilterStages view=filter_view />
-                </Show>
+                </Shown>
             </div>
         </section>
     }

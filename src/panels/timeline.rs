@@ -63,7 +63,6 @@ pub fn TimelineBar() -> impl IntoView {
     };
     let start_label = move || track.with(|tr| tr.start.to_string());
     let end_label = move || track.with(|tr| tr.end.to_string());
-    let value_text = move || ui.clock.with(|c| c.now.to_string());
     let legend = [
         data::TickKind::Opening,
         data::TickKind::Edit,
@@ -113,7 +112,7 @@ pub fn TimelineBar() -> impl IntoView {
                     aria-valuemin="0"
                     aria-valuemax="100"
                     aria-valuenow=move || format!("{:.1}", x_now() * 100.0)
-                    aria-valuetext=value_text
+                    aria-valuetext=move || ui.clock.with(|c| c.now.to_string())
                     data-t=move || ui.clock.with(|c| crate::url::format_instant(c.now))
                     on:pointerdown=move |ev| {
                         ev.prevent_default();
@@ -148,7 +147,7 @@ pub fn TimelineBar() -> impl IntoView {
                     on:pointercancel=move |_| dragging.set(false)
                 >
                     <div class="tl-played" style:width=move || format!("{:.3}%", x_now() * 100.0)></div>
-                    {ticks}
+                    {move || ticks()}
                     <div
                         class="tl-head"
                         data-testid="playhead"
@@ -156,7 +155,7 @@ pub fn TimelineBar() -> impl IntoView {
                     ></div>
                 </div>
                 <div class="tl-scale">
-                    <span class="clock">{start_label}</span>
+                    <span class="clock">{move || start_label()}</span>
                     <Status />
                     <span class="tl-legend">
                         {legend
@@ -171,7 +170,7 @@ pub fn TimelineBar() -> impl IntoView {
                             })
                             .collect_view()}
                     </span>
-                    <span class="clock tl-end">{end_label}</span>
+                    <span class="clock tl-end">{move || end_label()}</span>
                 </div>
             </div>
         </section>

@@ -100,7 +100,7 @@ pub fn StaleMapPanel() -> impl IntoView {
                     </select>
                 </label>
             </header>
-            <p class="fd-who" data-testid="feed-who">{who}</p>
+            <p class="fd-who" data-testid="feed-who">{move || who()}</p>
             {move || {
                 shown.with(|m| {
                     m.as_ref().map(|m| {

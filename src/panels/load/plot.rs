@@ -4,6 +4,7 @@
 
 use crate::chart::draw::draw;
 use crate::chart::spec::ChartSpec;
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use leptos::prelude::*;
 
@@ -52,9 +53,9 @@ pub fn SpecCanvas(
                 data-drawn="0"
                 data-testid=testid
             ></canvas>
-            <Show when=move || spec.with(|s| s.is_none())>
+            <Shown when=move || spec.with(|s| s.is_none())>
                 <p class="chart-empty">{move || empty.get()}</p>
-            </Show>
+            </Shown>
         </div>
     }
 }

@@ -305,9 +305,9 @@ pub fn FlightLegend(feeds: FlightFeeds) -> impl IntoView {
             title=ctx.tr(Txt::FlightTip)
         >
             <span class="fl-title">{ctx.tr(Txt::FlightLegend)} ":"</span>
-            {items}
+            {move || items()}
             <span class="fl-total" data-testid="flight-total" data-value=move || total().0>
-                {figures}
+                {move || figures()}
             </span>
             {move || note().map(|n| view! { <span class="fl-note">"(" {n} ")"</span> })}
         </p>

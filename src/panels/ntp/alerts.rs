@@ -5,6 +5,7 @@
 
 use super::data as nv;
 use super::use_source_names;
+use crate::components::shown::Shown;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
@@ -29,7 +30,7 @@ pub fn NtpAlerts() -> impl IntoView {
     view! {
         <div class="ntp-alerts">
             <h3>{ctx.tr(Txt::NtpAlerts)}</h3>
-            <Show
+            <Shown
                 when=move || events.with(|e| !e.is_empty())
                 fallback=move || {
                     view! { <p class="muted" data-testid="ntp-alerts-empty">
@@ -51,15 +52,15 @@ pub fn NtpAlerts() -> impl IntoView {
                                 <li class=format!("alert {class}") data-kind=class>
                                     <span class="mono">{t}</span>
                                     " "
-                                    <strong>{who}</strong>
+                                    <strong>{move || who()}</strong>
                                     " "
-                                    <span>{what}</span>
+                                    <span>{move || what()}</span>
                                 </li>
                             }
                         }
                     />
                 </ol>
-            </Show>
+            </Shown>
         </div>
     }
 }

@@ -41,7 +41,7 @@ fn OneChart(kind: NtpChart) -> impl IntoView {
                 <ServerKeys>
                     <li class="threshold-key">
                         <span class="dash-key" aria-hidden="true"></span>
-                        {threshold}
+                        {move || threshold()}
                     </li>
                 </ServerKeys>
             </figcaption>

@@ -7,6 +7,7 @@
 
 use super::data::{self as nv, instant_us, precise};
 use super::use_source_names;
+use crate::components::indexed::indexed;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::{Lang, Txt};
@@ -61,11 +62,11 @@ pub fn NtpExchange() -> impl IntoView {
                             feed.refresh();
                         }
                     >
-                        <For each=move || 0..n.get() key=|i| *i let:i>
+                        {indexed(n.into(), move |i| view! {
                             <option value=i.to_string() selected=move || pick.get() == i>
                                 {server_name(i)}
                             </option>
-                        </For>
+                        })}
                     </select>
                 </label>
             </div>

@@ -2,6 +2,7 @@
 
 use super::data::{self as nv, FaultKind};
 use super::use_source_names;
+use crate::components::indexed::indexed;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
 use crate::palette::server_name;
@@ -59,11 +60,11 @@ pub fn NtpFaults() -> impl IntoView {
                             server.set(event_target_value(&ev).parse().unwrap_or(0))
                         }
                     >
-                        <For each=move || 0..n.get() key=|i| *i let:i>
+                        {indexed(n.into(), move |i| view! {
                             <option value=i.to_string() selected=move || server.get() == i>
                                 {server_name(i)}
                             </option>
-                        </For>
+                        })}
                     </select>
                 </label>
                 <label>

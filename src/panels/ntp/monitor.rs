@@ -7,6 +7,8 @@ use super::alerts::NtpAlerts;
 use super::data::{self as nv, Level};
 use super::faults::NtpFaults;
 use super::use_source_names;
+use crate::components::indexed::indexed;
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -53,11 +55,11 @@ pub fn NtpMonitor() -> impl IntoView {
                 </div>
             </div>
             <p class="hint">{ctx.tr(Txt::NtpHint)}</p>
-            <Show when=move || !any_on.get()>
+            <Shown when=move || !any_on.get()>
                 <p class="ntp-empty" data-testid="ntp-empty">
                     {ctx.tr(Txt::NtpEmpty)}
                 </p>
-            </Show>
+            </Shown>
             <div class="ntp-table-wrap">
                 <table class="ntp-table" data-testid="ntp-table">
                     <thead>
@@ -99,9 +101,9 @@ pub fn NtpMonitor() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || 0..n.get() key=|i| *i let:i>
+                        {indexed(n.into(), move |i| view! {
                             <NtpRow i=i statuses=statuses />
-                        </For>
+                        })}
                     </tbody>
                 </table>
             </div>
@@ -130,7 +132,6 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
     let k = i + 1;
     let names = use_source_names();
     let status = Memo::new(move |_| statuses.with(|s| s.get(i).cloned().flatten()));
-    let on = move || status.with(|s| s.is_some());
     let cells = move || {
         let lang = ui.lang.get();
         let Some(s) = status.get() else {
@@ -220,13 +221,13 @@ fn NtpRow(i: usize, statuses: ReadSignal<Vec<Option<ClientStatus>>>) -> impl Int
                         data-testid=format!("ntp-switch-{k}")
                         aria-label=move || format!("NTP {}", server_name(i))
                         title=ctx.tr(Txt::NtpSwitchTip)
-                        prop:checked=on
+                        prop:checked=move || status.with(|s| s.is_some())
                         on:change=move |ev| ctx.set_ntp(Some(i), event_target_checked(&ev))
                     />
                     <span class="slider" aria-hidden="true"></span>
                 </label>
             </td>
-            {cells}
+            {move || cells()}
         </tr>
     }
 }

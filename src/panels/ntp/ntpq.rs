@@ -6,6 +6,7 @@
 
 use super::use_source_names;
 use crate::components::server_pick::ServerPick;
+use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -49,7 +50,7 @@ pub fn NtpqPanel() -> impl IntoView {
                 <ServerPick count=n picked=picked testid="ntpq-pick" />
             </div>
             <p class="hint">{ctx.tr(Txt::NtpqHint)}</p>
-            <Show
+            <Shown
                 when=move || lines.with(Option::is_some)
                 fallback=move || {
                     view! {
@@ -60,7 +61,7 @@ pub fn NtpqPanel() -> impl IntoView {
                 }
             >
                 <NtpqTable rows=Signal::derive(move || lines.get().unwrap_or_default()) />
-            </Show>
+            </Shown>
         </div>
     }
 }

@@ -58,7 +58,7 @@ pub fn ServerCard(
                     data-testid=format!("server-local-{n}")
                 >
                     <span class="sr-only">{ctx.tr(Txt::LocalClock)} " "</span>
-                    {local}
+                    {move || local()}
                 </span>
                 <span
                     class="delta"
@@ -69,7 +69,7 @@ pub fn ServerCard(
                     data-measure=format!("servers.{i}.offset_ms")
                     data-measure-value=move || (offset_ns() as f64 / 1e6).to_string()
                 >
-                    {delta}
+                    {move || delta()}
                 </span>
                 <span class="served" title=served_tip data-testid=format!("server-requests-{n}")>
                     <strong>{move || lang.get().int(served())}</strong>

@@ -110,8 +110,8 @@ pub fn FilterStages(
                     {head(Txt::FiVerdict, Txt::FiVerdictTip)}
                 </tr>
             </thead>
-            <tbody>{rows}</tbody>
+            <tbody>{move || rows()}</tbody>
         </table>
-        {summary}
+        {move || summary()}
     }
 }
