@@ -132,18 +132,73 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> 
     T::deserialize(&v)
 }
 
+/// `internally_tagged!(Jitter, "kind")` gives `Jitter`, an enum derived with
+/// `#[derive(Serialize, Deserialize)] #[serde(remote = "Self", ..)]` (which makes its
+/// tag-outside forms, `{"spikes": {"mean_ms": 1.0, ..}}` and `"none"`, inherent
+/// functions), its `Serialize` and `Deserialize` with the tag inside, in the field
+/// `"kind"`: `{"kind": "spikes", "mean_ms": 1.0, ..}`, byte for byte and error for error
+/// what `#[serde(tag = "kind")]` writes and reads ([`write_tagged`], [`read_tagged`]),
+/// without serde's buffering of internally tagged input (compiled again for every
+/// variant of every such enum). The variants are written once, in the enum.
+///
+/// Because of `remote = "Self"`, a path call `Jitter::deserialize(d)` names the
+/// tag-outside form: read through the trait (`<Jitter as Deserialize>::deserialize`,
+/// [`from_str`], `serde_json::from_value`).
+macro_rules! internally_tagged {
+    ($ty:ident, $tag:literal) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let outside = $ty::serialize(self, $crate::json::NodeSerializer);
+                $crate::json::write_tagged(s, $tag, outside)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let expecting = concat!("internally tagged enum ", stringify!($ty));
+                $crate::json::read_tagged(d, $tag, expecting, |v| $ty::deserialize(v))
+            }
+        }
+    };
+}
+pub(crate) use internally_tagged;
+
+/// Writes `outside`, a variant with its tag outside (`"none"`, `{"spikes": {..}}`, or
+/// `{"inject": {..}}` for a newtype variant holding an object), with its tag inside as
+/// serde's `#[serde(tag = ..)]` writes it: the tag first, then the variant's fields.
+#[doc(hidden)]
+pub(crate) fn write_tagged<S: ser::Serializer>(
+    s: S,
+    tag: &'static str,
+    outside: Result<Node, Error>,
+) -> Result<S::Ok, S::Error> {
+    let inside = match outside.map_err(ser::Error::custom)? {
+        Node::String(name) => vec![(tag.to_string(), Node::String(name))],
+        Node::Object(mut o) if o.len() == 1 => match o.pop() {
+            Some((name, Node::Object(fields))) => {
+                let mut inside = Vec::with_capacity(fields.len() + 1);
+                inside.push((tag.to_string(), Node::String(name)));
+                inside.extend(fields);
+                inside
+            }
+            _ => return Err(ser::Error::custom("a tagged variant must hold fields")),
+        },
+        _ => return Err(ser::Error::custom("a tagged variant must hold fields")),
+    };
+    Node::Object(inside).serialize(s)
+}
+
 /// Reads an internally tagged enum (`{"kind": "spikes", "mean_ms": 1.0, ..}`, its
-/// variant named by the field `tag`) with `mirror`, the same enum derived with its tag
-/// outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
-/// fields). serde's own code for internally tagged enums buffers the value first and
-/// is compiled again for every variant; this is the value the app already holds. The
-/// errors are serde's: `missing field `kind``, `unknown variant ..., expected one of
-/// ...`, a variant's field refused by its type.
-pub(crate) fn internally_tagged<'de, D, T>(
+/// variant named by the field `tag`): the value as a [`Value`], its tag taken out and
+/// put outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
+/// fields), then read by `outside`, the enum's derived tag-outside reading. The errors
+/// are serde's: `missing field `kind``, `unknown variant ..., expected one of ...`, a
+/// variant's field refused by its type, `unknown field ..`.
+#[doc(hidden)]
+pub(crate) fn read_tagged<'de, D, T>(
     d: D,
     tag: &'static str,
     expecting: &'static str,
-    mirror: fn(&Value) -> Result<T, Error>,
+    outside: fn(&Value) -> Result<T, Error>,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -164,12 +219,12 @@ where
         None => return Err(D::Error::missing_field(tag)),
     };
     let unit = fields.is_empty();
-    let mut outside = Map::new();
-    outside.insert(name.clone(), Value::Object(fields));
-    let read = mirror(&Value::Object(outside));
+    let mut out = Map::new();
+    out.insert(name.clone(), Value::Object(fields));
+    let read = outside(&Value::Object(out));
     let read = match read {
         // A variant without fields is written as its name alone.
-        Err(_) if unit => mirror(&Value::String(name)).or(read),
+        Err(_) if unit => outside(&Value::String(name)).or(read),
         read => read,
     };
     read.map_err(D::Error::custom)
@@ -193,17 +248,17 @@ fn unexpected(v: &Value) -> serde::de::Unexpected<'_> {
 }
 
 /// The serializer into a [`Node`].
-struct NodeSerializer;
+pub(crate) struct NodeSerializer;
 
 /// An array being written (a sequence, a tuple, or a tuple variant's fields).
-struct ArrayNode {
+pub(crate) struct ArrayNode {
     /// The variant's name, for a tuple variant (`{"name": [..]}`).
     variant: Option<&'static str>,
     items: Vec<Node>,
 }
 
 /// An object being written (a map, a struct, or a struct variant's fields).
-struct ObjectNode {
+pub(crate) struct ObjectNode {
     /// The variant's name, for a struct variant (`{"name": {..}}`).
     variant: Option<&'static str>,
     fields: Vec<(String, Node)>,
