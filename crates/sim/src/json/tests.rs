@@ -374,3 +374,90 @@ fn every_tagged_variant_writes_as_serdes_own_and_reads_back() {
         "{\n  \"action\": \"instance\",\n  \"server\": 1,\n  \"mode\": {\n    \"mode\": \"slow\",\n    \"factor\": 7\n  }\n}"
     );
 }
+
+/// A map's keys: the ones serde_json writes, written as it writes them; the ones it
+/// refuses, refused with its message.
+#[test]
+fn map_keys_as_serde_json_writes_and_refuses_them() {
+    use serde::ser::SerializeMap;
+    /// A map of one entry, its key `0`.
+    struct OneKey<K>(K);
+    impl<K: serde::Serialize> serde::Serialize for OneKey<K> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(1))?;
+            m.serialize_entry(&self.0, &1)?;
+            m.end()
+        }
+    }
+    fn ours_and_theirs<K: serde::Serialize>(key: K) -> [Result<String, String>; 2] {
+        let m = OneKey(key);
+        let ours = to_node(&m).map(|n| serde_json::to_string(&n).unwrap());
+        let theirs = serde_json::to_string(&m);
+        [ours, theirs].map(|r| r.map_err(|e| e.to_string()))
+    }
+    fn same<K: serde::Serialize>(key: K) -> Result<String, String> {
+        let [ours, theirs] = ours_and_theirs(key);
+        assert_eq!(ours, theirs);
+        ours
+    }
+    #[derive(serde::Serialize)]
+    enum Side {
+        Left,
+        Right(u8),
+    }
+    #[derive(serde::Serialize)]
+    struct Id(u16);
+    #[derive(serde::Serialize)]
+    struct Unit;
+    assert_eq!(same(true), Ok(r#"{"true":1}"#.into()));
+    assert_eq!(same(-3i8), Ok(r#"{"-3":1}"#.into()));
+    same(-30_000i16).unwrap();
+    same(-70_000i32).unwrap();
+    same(i64::MIN).unwrap();
+    same(255u8).unwrap();
+    same(65_535u16).unwrap();
+    same(4_000_000_000u32).unwrap();
+    same(u64::MAX).unwrap();
+    same('é').unwrap();
+    same("a\"b").unwrap();
+    assert_eq!(same(Side::Left), Ok(r#"{"Left":1}"#.into()));
+    assert_eq!(same(Id(9)), Ok(r#"{"9":1}"#.into()));
+    assert_eq!(same(0.1f64), Ok(r#"{"0.1":1}"#.into()));
+    same(0.1f32).unwrap();
+    same(1e20f32).unwrap();
+    same(-2.5f64).unwrap();
+    // A float key that is not finite: refused, with a shorter message than serde_json's
+    // ("float key must be finite (got NaN or +/-inf)").
+    for [ours, theirs] in [ours_and_theirs(f64::NAN), ours_and_theirs(f32::INFINITY)] {
+        assert_eq!(ours, Err("float key must be finite".into()));
+        assert!(theirs.is_err());
+    }
+    // `Some(key)`: refused as serde_json::to_value refuses it (its text writer writes
+    // the key inside).
+    let [ours, _] = ours_and_theirs(Some(1u8));
+    let value = serde_json::to_value(OneKey(Some(1u8))).map_err(|e| e.to_string());
+    assert_eq!(ours, value.map(|v| v.to_string()));
+    assert_eq!(ours, Err("key must be a string".into()));
+    for refused in [
+        same(Side::Right(1)),
+        same(None::<u8>),
+        same(()),
+        same(Unit),
+        same((1u8, 2u8)),
+        same(vec![1u8]),
+        same(OneKey(1u8)),
+        same(serde_bytes_like()),
+    ] {
+        assert!(refused.is_err());
+    }
+    /// Bytes, as serde writes a `&[u8]` it is told are bytes.
+    fn serde_bytes_like() -> impl serde::Serialize {
+        struct Bytes;
+        impl serde::Serialize for Bytes {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&[1, 2])
+            }
+        }
+        Bytes
+    }
+}
