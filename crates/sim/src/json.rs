@@ -432,6 +432,13 @@ impl ArrayNode {
         let items = Vec::with_capacity(len);
         ArrayNode { variant, items }
     }
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.items.push(value.serialize(NodeSerializer)?);
+        Ok(())
+    }
+    fn done(self) -> Result<Node, Error> {
+        Ok(variant_of(self.variant, Node::Array(self.items)))
+    }
 }
 
 /// The four ways of writing an array's items (a sequence's, a tuple's, a tuple
@@ -442,11 +449,10 @@ macro_rules! array_node {
             type Ok = Node;
             type Error = Error;
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-                self.items.push(value.serialize(NodeSerializer)?);
-                Ok(())
+                self.push(value)
             }
             fn end(self) -> Result<Node, Error> {
-                Ok(variant_of(self.variant, Node::Array(self.items)))
+                self.done()
             }
         }
     )*};
