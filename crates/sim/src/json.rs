@@ -393,10 +393,10 @@ impl ser::Serializer for NodeSerializer {
         Ok(ArrayNode::new(None, len.unwrap_or(0)))
     }
     fn serialize_tuple(self, len: usize) -> Result<ArrayNode, Error> {
-        Ok(ArrayNode::new(None, len))
+        self.serialize_seq(Some(len))
     }
     fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<ArrayNode, Error> {
-        Ok(ArrayNode::new(None, len))
+        self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
         self,
@@ -411,7 +411,7 @@ impl ser::Serializer for NodeSerializer {
         Ok(ObjectNode::new(None, len.unwrap_or(0)))
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<ObjectNode, Error> {
-        Ok(ObjectNode::new(None, len))
+        self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
         self,
