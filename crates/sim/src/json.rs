@@ -132,18 +132,73 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> 
     T::deserialize(&v)
 }
 
+/// `internally_tagged!(Jitter, "kind")` gives `Jitter`, an enum derived with
+/// `#[derive(Serialize, Deserialize)] #[serde(remote = "Self", ..)]` (which makes its
+/// tag-outside forms, `{"spikes": {"mean_ms": 1.0, ..}}` and `"none"`, inherent
+/// functions), its `Serialize` and `Deserialize` with the tag inside, in the field
+/// `"kind"`: `{"kind": "spikes", "mean_ms": 1.0, ..}`, byte for byte and error for error
+/// what `#[serde(tag = "kind")]` writes and reads ([`write_tagged`], [`read_tagged`]),
+/// without serde's buffering of internally tagged input (compiled again for every
+/// variant of every such enum). The variants are written once, in the enum.
+///
+/// Because of `remote = "Self"`, a path call `Jitter::deserialize(d)` names the
+/// tag-outside form: read through the trait (`<Jitter as Deserialize>::deserialize`,
+/// [`from_str`], `serde_json::from_value`).
+macro_rules! internally_tagged {
+    ($ty:ident, $tag:literal) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let outside = $ty::serialize(self, $crate::json::NodeSerializer);
+                $crate::json::write_tagged(s, $tag, outside)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let expecting = concat!("internally tagged enum ", stringify!($ty));
+                $crate::json::read_tagged(d, $tag, expecting, |v| $ty::deserialize(v))
+            }
+        }
+    };
+}
+pub(crate) use internally_tagged;
+
+/// Writes `outside`, a variant with its tag outside (`"none"`, `{"spikes": {..}}`, or
+/// `{"inject": {..}}` for a newtype variant holding an object), with its tag inside as
+/// serde's `#[serde(tag = ..)]` writes it: the tag first, then the variant's fields.
+#[doc(hidden)]
+pub(crate) fn write_tagged<S: ser::Serializer>(
+    s: S,
+    tag: &'static str,
+    outside: Result<Node, Error>,
+) -> Result<S::Ok, S::Error> {
+    let inside = match outside.map_err(ser::Error::custom)? {
+        Node::String(name) => vec![(tag.to_string(), Node::String(name))],
+        Node::Object(mut o) if o.len() == 1 => match o.pop() {
+            Some((name, Node::Object(fields))) => {
+                let mut inside = Vec::with_capacity(fields.len() + 1);
+                inside.push((tag.to_string(), Node::String(name)));
+                inside.extend(fields);
+                inside
+            }
+            _ => return Err(ser::Error::custom("a tagged variant must hold fields")),
+        },
+        _ => return Err(ser::Error::custom("a tagged variant must hold fields")),
+    };
+    Node::Object(inside).serialize(s)
+}
+
 /// Reads an internally tagged enum (`{"kind": "spikes", "mean_ms": 1.0, ..}`, its
-/// variant named by the field `tag`) with `mirror`, the same enum derived with its tag
-/// outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
-/// fields). serde's own code for internally tagged enums buffers the value first and
-/// is compiled again for every variant; this is the value the app already holds. The
-/// errors are serde's: `missing field `kind``, `unknown variant ..., expected one of
-/// ...`, a variant's field refused by its type.
-pub(crate) fn internally_tagged<'de, D, T>(
+/// variant named by the field `tag`): the value as a [`Value`], its tag taken out and
+/// put outside (`{"spikes": {"mean_ms": 1.0, ..}}`, or `"none"` for a variant without
+/// fields), then read by `outside`, the enum's derived tag-outside reading. The errors
+/// are serde's: `missing field `kind``, `unknown variant ..., expected one of ...`, a
+/// variant's field refused by its type, `unknown field ..`.
+#[doc(hidden)]
+pub(crate) fn read_tagged<'de, D, T>(
     d: D,
     tag: &'static str,
     expecting: &'static str,
-    mirror: fn(&Value) -> Result<T, Error>,
+    outside: fn(&Value) -> Result<T, Error>,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -164,12 +219,12 @@ where
         None => return Err(D::Error::missing_field(tag)),
     };
     let unit = fields.is_empty();
-    let mut outside = Map::new();
-    outside.insert(name.clone(), Value::Object(fields));
-    let read = mirror(&Value::Object(outside));
+    let mut out = Map::new();
+    out.insert(name.clone(), Value::Object(fields));
+    let read = outside(&Value::Object(out));
     let read = match read {
         // A variant without fields is written as its name alone.
-        Err(_) if unit => mirror(&Value::String(name)).or(read),
+        Err(_) if unit => outside(&Value::String(name)).or(read),
         read => read,
     };
     read.map_err(D::Error::custom)
@@ -193,17 +248,17 @@ fn unexpected(v: &Value) -> serde::de::Unexpected<'_> {
 }
 
 /// The serializer into a [`Node`].
-struct NodeSerializer;
+pub(crate) struct NodeSerializer;
 
 /// An array being written (a sequence, a tuple, or a tuple variant's fields).
-struct ArrayNode {
+pub(crate) struct ArrayNode {
     /// The variant's name, for a tuple variant (`{"name": [..]}`).
     variant: Option<&'static str>,
     items: Vec<Node>,
 }
 
 /// An object being written (a map, a struct, or a struct variant's fields).
-struct ObjectNode {
+pub(crate) struct ObjectNode {
     /// The variant's name, for a struct variant (`{"name": {..}}`).
     variant: Option<&'static str>,
     fields: Vec<(String, Node)>,
@@ -218,6 +273,16 @@ fn variant_of(variant: Option<&'static str>, node: Node) -> Node {
     }
 }
 
+/// Serializer methods that hand a narrower number on as a wider one
+/// (`serialize_u8(v)` is `serialize_u64(v.into())`).
+macro_rules! widen {
+    ($($method:ident($ty:ty) => $wide:ident;)*) => {$(
+        fn $method(self, v: $ty) -> Result<Self::Ok, Error> {
+            self.$wide(v.into())
+        }
+    )*};
+}
+
 impl ser::Serializer for NodeSerializer {
     type Ok = Node;
     type Error = Error;
@@ -229,17 +294,16 @@ impl ser::Serializer for NodeSerializer {
     type SerializeStruct = ObjectNode;
     type SerializeStructVariant = ObjectNode;
 
+    widen! {
+        serialize_i8(i8) => serialize_i64;
+        serialize_i16(i16) => serialize_i64;
+        serialize_i32(i32) => serialize_i64;
+        serialize_u8(u8) => serialize_u64;
+        serialize_u16(u16) => serialize_u64;
+        serialize_u32(u32) => serialize_u64;
+    }
     fn serialize_bool(self, v: bool) -> Result<Node, Error> {
         Ok(Node::Bool(v))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Node, Error> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<Node, Error> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<Node, Error> {
-        self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Result<Node, Error> {
         Ok(match u64::try_from(v) {
@@ -255,15 +319,6 @@ impl ser::Serializer for NodeSerializer {
         } else {
             Err(ser::Error::custom("number out of range"))
         }
-    }
-    fn serialize_u8(self, v: u8) -> Result<Node, Error> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<Node, Error> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<Node, Error> {
-        self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Result<Node, Error> {
         Ok(Node::U64(v))
@@ -335,10 +390,7 @@ impl ser::Serializer for NodeSerializer {
         Ok(variant_of(Some(variant), value.serialize(self)?))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<ArrayNode, Error> {
-        Ok(ArrayNode {
-            variant: None,
-            items: Vec::with_capacity(len.unwrap_or(0)),
-        })
+        Ok(ArrayNode::new(None, len.unwrap_or(0)))
     }
     fn serialize_tuple(self, len: usize) -> Result<ArrayNode, Error> {
         self.serialize_seq(Some(len))
@@ -353,17 +405,10 @@ impl ser::Serializer for NodeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<ArrayNode, Error> {
-        Ok(ArrayNode {
-            variant: Some(variant),
-            items: Vec::with_capacity(len),
-        })
+        Ok(ArrayNode::new(Some(variant), len))
     }
     fn serialize_map(self, len: Option<usize>) -> Result<ObjectNode, Error> {
-        Ok(ObjectNode {
-            variant: None,
-            fields: Vec::with_capacity(len.unwrap_or(0)),
-            key: None,
-        })
+        Ok(ObjectNode::new(None, len.unwrap_or(0)))
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<ObjectNode, Error> {
         self.serialize_map(Some(len))
@@ -375,11 +420,7 @@ impl ser::Serializer for NodeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<ObjectNode, Error> {
-        Ok(ObjectNode {
-            variant: Some(variant),
-            fields: Vec::with_capacity(len),
-            key: None,
-        })
+        Ok(ObjectNode::new(Some(variant), len))
     }
     fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<Node, Error> {
         Ok(Node::String(value.to_string()))
@@ -387,6 +428,10 @@ impl ser::Serializer for NodeSerializer {
 }
 
 impl ArrayNode {
+    fn new(variant: Option<&'static str>, len: usize) -> ArrayNode {
+        let items = Vec::with_capacity(len);
+        ArrayNode { variant, items }
+    }
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.items.push(value.serialize(NodeSerializer)?);
         Ok(())
@@ -396,51 +441,38 @@ impl ArrayNode {
     }
 }
 
-impl ser::SerializeSeq for ArrayNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
+/// The four ways of writing an array's items (a sequence's, a tuple's, a tuple
+/// struct's and a tuple variant's), one code: each item written in turn.
+macro_rules! array_node {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for ArrayNode {
+            type Ok = Node;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Node, Error> {
+                self.done()
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeTuple for ArrayNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleStruct for ArrayNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleVariant for ArrayNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
-}
+array_node!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ObjectNode {
+    fn new(variant: Option<&'static str>, len: usize) -> ObjectNode {
+        let fields = Vec::with_capacity(len);
+        ObjectNode {
+            variant,
+            fields,
+            key: None,
+        }
+    }
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
         let v = value.serialize(NodeSerializer)?;
         self.fields.push((key.to_string(), v));
@@ -470,35 +502,26 @@ impl ser::SerializeMap for ObjectNode {
     }
 }
 
-impl ser::SerializeStruct for ObjectNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
+/// A struct's and a struct variant's fields, one code: each field under its name.
+macro_rules! object_node {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for ObjectNode {
+            type Ok = Node;
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Error> {
+                self.field(key, value)
+            }
+            fn end(self) -> Result<Node, Error> {
+                self.done()
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeStructVariant for ObjectNode {
-    type Ok = Node;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<Node, Error> {
-        self.done()
-    }
-}
+object_node!(SerializeStruct, SerializeStructVariant);
 
 /// A map's key as the string JSON writes it: a string, a character, a boolean or a
 /// number (as `serde_json` writes them); anything else is refused.
@@ -506,6 +529,36 @@ struct KeySerializer;
 
 fn key_must_be_a_string() -> Error {
     ser::Error::custom("key must be a string")
+}
+
+/// Key serializer methods that write their value as `to_string` does.
+macro_rules! as_text {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method(self, v: $ty) -> Result<String, Error> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
+/// Key serializer methods for floats: as `serde_json` writes them, if finite.
+macro_rules! finite_float {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method(self, v: $ty) -> Result<String, Error> {
+            match v.is_finite() {
+                true => serde_json::to_string(&v),
+                false => Err(ser::Error::custom("float key must be finite")),
+            }
+        }
+    )*};
+}
+
+/// Key serializer methods that refuse what they are given: not a key.
+macro_rules! not_a_key {
+    ($($method:ident $(<$t:ident>)? ($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+        fn $method $(<$t: Serialize + ?Sized>)? (self, $($arg: $ty),*) -> Result<$ret, Error> {
+            Err(key_must_be_a_string())
+        }
+    )*};
 }
 
 impl ser::Serializer for KeySerializer {
@@ -519,65 +572,22 @@ impl ser::Serializer for KeySerializer {
     type SerializeStruct = Impossible<String, Error>;
     type SerializeStructVariant = Impossible<String, Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, Error> {
-        Ok(v.to_string())
+    as_text! {
+        serialize_bool(bool);
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_char(char);
+        serialize_str(&str);
     }
-    fn serialize_i8(self, v: i8) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_f32(self, v: f32) -> Result<String, Error> {
-        match v.is_finite() {
-            true => serde_json::to_string(&v),
-            false => Err(ser::Error::custom("float key must be finite")),
-        }
-    }
-    fn serialize_f64(self, v: f64) -> Result<String, Error> {
-        match v.is_finite() {
-            true => serde_json::to_string(&v),
-            false => Err(ser::Error::custom("float key must be finite")),
-        }
-    }
-    fn serialize_char(self, v: char) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_str(self, v: &str) -> Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_none(self) -> Result<String, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<String, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_unit(self) -> Result<String, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, Error> {
-        Err(key_must_be_a_string())
+    finite_float! {
+        serialize_f32(f32);
+        serialize_f64(f64);
     }
     fn serialize_unit_variant(
         self,
@@ -594,55 +604,26 @@ impl ser::Serializer for KeySerializer {
     ) -> Result<String, Error> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<String, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStruct, Error> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(key_must_be_a_string())
+    not_a_key! {
+        serialize_bytes(_v: &[u8]) -> String;
+        serialize_none() -> String;
+        serialize_some<T>(_value: &T) -> String;
+        serialize_unit() -> String;
+        serialize_unit_struct(_name: &'static str) -> String;
+        serialize_newtype_variant<T>(
+            _name: &'static str, _index: u32, _variant: &'static str, _value: &T
+        ) -> String;
+        serialize_seq(_len: Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(_len: usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(_name: &'static str, _len: usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(
+            _name: &'static str, _index: u32, _variant: &'static str, _len: usize
+        ) -> Self::SerializeTupleVariant;
+        serialize_map(_len: Option<usize>) -> Self::SerializeMap;
+        serialize_struct(_name: &'static str, _len: usize) -> Self::SerializeStruct;
+        serialize_struct_variant(
+            _name: &'static str, _index: u32, _variant: &'static str, _len: usize
+        ) -> Self::SerializeStructVariant;
     }
 }
 

@@ -6,8 +6,10 @@ use crate::time::ms_to_nanos;
 use serde::{Deserialize, Serialize};
 
 /// The random part of a one-way delay.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// In JSON its variant is the field `kind`: `{"kind": "exponential", "mean_ms": 0.05}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Jitter {
     /// No jitter: every message takes exactly the base delay.
     None,
@@ -36,52 +38,8 @@ pub enum Jitter {
     },
 }
 
-/// [`Jitter`] read with its tag outside (`{"variant": {..}}`): what
-/// [`crate::json::internally_tagged`] hands it, so that reading a `Jitter` does not go
-/// through serde's buffering of internally tagged enums.
-#[derive(Deserialize)]
-#[serde(remote = "Jitter", rename_all = "snake_case", deny_unknown_fields)]
-#[allow(dead_code)]
-enum JitterDef {
-    None,
-    Exponential {
-        mean_ms: f64,
-    },
-    LogNormal {
-        median_ms: f64,
-        sigma: f64,
-    },
-    Spikes {
-        mean_ms: f64,
-        probability: f64,
-        spike_ms: f64,
-    },
-}
-
-/// Every variant of [`Jitter`] has its twin in [`JitterDef`], with the same fields (a
-/// variant added to one and not the other does not compile).
-const _: fn(Jitter) -> JitterDef = |x| match x {
-    Jitter::None => JitterDef::None,
-    Jitter::Exponential { mean_ms } => JitterDef::Exponential { mean_ms },
-    Jitter::LogNormal { median_ms, sigma } => JitterDef::LogNormal { median_ms, sigma },
-    Jitter::Spikes {
-        mean_ms,
-        probability,
-        spike_ms,
-    } => JitterDef::Spikes {
-        mean_ms,
-        probability,
-        spike_ms,
-    },
-};
-
-impl<'de> Deserialize<'de> for Jitter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::internally_tagged(d, "kind", "internally tagged enum Jitter", |v| {
-            JitterDef::deserialize(v)
-        })
-    }
-}
+// Read and written with the tag inside, as the enum's documentation shows.
+crate::json::internally_tagged!(Jitter, "kind");
 
 /// A pair of directed links between two kinds of node.
 ///

@@ -534,7 +534,8 @@ pub fn parse_action(text: &str) -> Result<Acted, String> {
         }
         cur.insert(keys[keys.len() - 1].to_string(), val);
     }
-    let action = Action::deserialize(&Value::Object(obj)).map_err(|e| e.to_string())?;
+    let action =
+        <Action as Deserialize>::deserialize(&Value::Object(obj)).map_err(|e| e.to_string())?;
     Ok(Acted {
         at,
         after_events,

@@ -36,8 +36,12 @@ const WARM_UP: i64 = 20 * 60 * SEC;
 /// Something a teacher does to a running simulation. Live actions are recorded with
 /// their instant and the number of events run before them ([`Acted`]), and
 /// [`Sim::with_actions`] replays them at the same point: a restart gives the same run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+///
+/// In JSON its variant is the field `action`, beside the variant's fields (a fault's
+/// own): `{"action": "ntp", "server": 1, "on": false}`,
+/// `{"action": "inject", "kind": "clock_bump", ..}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Action {
     /// Set a server's clock offset (a step), ns.
     SetOffset {
@@ -130,92 +134,8 @@ pub enum Action {
     },
 }
 
-/// [`Action`] read with its tag outside (`{"variant": {..}}`): what
-/// [`crate::json::internally_tagged`] hands it, so that reading a `Action` does not go
-/// through serde's buffering of internally tagged enums.
-#[derive(Deserialize)]
-#[serde(remote = "Action", rename_all = "snake_case")]
-#[allow(dead_code)]
-enum ActionDef {
-    SetOffset {
-        server: usize,
-        offset_ns: i64,
-    },
-    SetSkew {
-        server: usize,
-        ppm: f64,
-    },
-    Ntp {
-        server: usize,
-        on: bool,
-    },
-    Inject(Fault),
-    Instance {
-        server: usize,
-        mode: Mode,
-    },
-    Balance {
-        algorithm: Algorithm,
-    },
-    Checks {
-        active: bool,
-        passive: bool,
-    },
-    DataCrash {
-        node: usize,
-    },
-    Discipline {
-        server: usize,
-        kind: crate::ntp::DisciplineKind,
-    },
-    FeedListener {
-        up: bool,
-    },
-    DataPartition {
-        node: usize,
-        seconds: f64,
-    },
-    DataPromote {
-        node: usize,
-    },
-    DataFence {
-        node: usize,
-    },
-    CacheDown {
-        down: bool,
-    },
-    FeedTransport {
-        transport: crate::feed::config::Transport,
-    },
-}
-
-/// Every variant of [`Action`] has its twin in [`ActionDef`], with the same fields (a
-/// variant added to one and not the other does not compile).
-const _: fn(Action) -> ActionDef = |x| match x {
-    Action::SetOffset { server, offset_ns } => ActionDef::SetOffset { server, offset_ns },
-    Action::SetSkew { server, ppm } => ActionDef::SetSkew { server, ppm },
-    Action::Ntp { server, on } => ActionDef::Ntp { server, on },
-    Action::Inject(x) => ActionDef::Inject(x),
-    Action::Instance { server, mode } => ActionDef::Instance { server, mode },
-    Action::Balance { algorithm } => ActionDef::Balance { algorithm },
-    Action::Checks { active, passive } => ActionDef::Checks { active, passive },
-    Action::DataCrash { node } => ActionDef::DataCrash { node },
-    Action::Discipline { server, kind } => ActionDef::Discipline { server, kind },
-    Action::FeedListener { up } => ActionDef::FeedListener { up },
-    Action::DataPartition { node, seconds } => ActionDef::DataPartition { node, seconds },
-    Action::DataPromote { node } => ActionDef::DataPromote { node },
-    Action::DataFence { node } => ActionDef::DataFence { node },
-    Action::CacheDown { down } => ActionDef::CacheDown { down },
-    Action::FeedTransport { transport } => ActionDef::FeedTransport { transport },
-};
-
-impl<'de> Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::internally_tagged(d, "action", "internally tagged enum Action", |v| {
-            ActionDef::deserialize(v)
-        })
-    }
-}
+// Read and written with the tag inside, as the enum's documentation shows.
+crate::json::internally_tagged!(Action, "action");
 
 /// A live action as recorded: when, after how many events, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -99,8 +99,11 @@ pub fn lan() -> LinkConfig {
 
 /// Something that goes wrong with time, at a given instant (true time, seconds since
 /// midnight). Each is also a live switch in the app.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// In JSON its variant is the field `kind`:
+/// `{"kind": "clock_bump", "server": 2, "delta_ms": -1.5, "at_s": 36040}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Fault {
     /// Time server `source` starts lying by `lie_ms`.
     Falseticker {
@@ -186,140 +189,8 @@ pub enum Fault {
     },
 }
 
-/// [`Fault`] read with its tag outside (`{"variant": {..}}`): what
-/// [`crate::json::internally_tagged`] hands it, so that reading a `Fault` does not go
-/// through serde's buffering of internally tagged enums.
-#[derive(Deserialize)]
-#[serde(remote = "Fault", rename_all = "snake_case", deny_unknown_fields)]
-#[allow(dead_code)]
-enum FaultDef {
-    Falseticker {
-        source: usize,
-        lie_ms: f64,
-        at_s: f64,
-    },
-    Asymmetry {
-        server: u32,
-        out_ms: f64,
-        back_ms: f64,
-        at_s: f64,
-    },
-    SourceDown {
-        source: usize,
-        from_s: f64,
-        to_s: f64,
-    },
-    ClockBump {
-        server: u32,
-        delta_ms: f64,
-        at_s: f64,
-    },
-    Strobe {
-        server: u32,
-        amplitude_ms: f64,
-        period_s: f64,
-        from_s: f64,
-        to_s: f64,
-    },
-    NtpPartition {
-        server: u32,
-        from_s: f64,
-        to_s: f64,
-    },
-    Switch {
-        server: u32,
-        on: bool,
-        at_s: f64,
-    },
-    Spoofed {
-        source: usize,
-        offset_ms: f64,
-        at_s: f64,
-    },
-}
-
-/// Every variant of [`Fault`] has its twin in [`FaultDef`], with the same fields (a
-/// variant added to one and not the other does not compile).
-const _: fn(Fault) -> FaultDef = |x| match x {
-    Fault::Falseticker {
-        source,
-        lie_ms,
-        at_s,
-    } => FaultDef::Falseticker {
-        source,
-        lie_ms,
-        at_s,
-    },
-    Fault::Asymmetry {
-        server,
-        out_ms,
-        back_ms,
-        at_s,
-    } => FaultDef::Asymmetry {
-        server,
-        out_ms,
-        back_ms,
-        at_s,
-    },
-    Fault::SourceDown {
-        source,
-        from_s,
-        to_s,
-    } => FaultDef::SourceDown {
-        source,
-        from_s,
-        to_s,
-    },
-    Fault::ClockBump {
-        server,
-        delta_ms,
-        at_s,
-    } => FaultDef::ClockBump {
-        server,
-        delta_ms,
-        at_s,
-    },
-    Fault::Strobe {
-        server,
-        amplitude_ms,
-        period_s,
-        from_s,
-        to_s,
-    } => FaultDef::Strobe {
-        server,
-        amplitude_ms,
-        period_s,
-        from_s,
-        to_s,
-    },
-    Fault::NtpPartition {
-        server,
-        from_s,
-        to_s,
-    } => FaultDef::NtpPartition {
-        server,
-        from_s,
-        to_s,
-    },
-    Fault::Switch { server, on, at_s } => FaultDef::Switch { server, on, at_s },
-    Fault::Spoofed {
-        source,
-        offset_ms,
-        at_s,
-    } => FaultDef::Spoofed {
-        source,
-        offset_ms,
-        at_s,
-    },
-};
-
-impl<'de> Deserialize<'de> for Fault {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::internally_tagged(d, "kind", "internally tagged enum Fault", |v| {
-            FaultDef::deserialize(v)
-        })
-    }
-}
+// Read and written with the tag inside, as the enum's documentation shows.
+crate::json::internally_tagged!(Fault, "kind");
 
 impl Fault {
     /// When the fault strikes, seconds since midnight.

@@ -5,8 +5,10 @@ use crate::error::{check_range, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// What state an instance is in (its faults: from a scenario or the app).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// In JSON its variant is the field `mode`: `{"mode": "slow", "factor": 4}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Mode {
     /// Serving normally (and after a restart).
     #[default]
@@ -22,35 +24,8 @@ pub enum Mode {
     },
 }
 
-/// [`Mode`] read with its tag outside (`{"variant": {..}}`): what
-/// [`crate::json::internally_tagged`] hands it, so that reading a `Mode` does not go
-/// through serde's buffering of internally tagged enums.
-#[derive(Deserialize)]
-#[serde(remote = "Mode", rename_all = "snake_case", deny_unknown_fields)]
-#[allow(dead_code)]
-enum ModeDef {
-    Up,
-    Crashed,
-    Hung,
-    Slow { factor: u32 },
-}
-
-/// Every variant of [`Mode`] has its twin in [`ModeDef`], with the same fields (a
-/// variant added to one and not the other does not compile).
-const _: fn(Mode) -> ModeDef = |x| match x {
-    Mode::Up => ModeDef::Up,
-    Mode::Crashed => ModeDef::Crashed,
-    Mode::Hung => ModeDef::Hung,
-    Mode::Slow { factor } => ModeDef::Slow { factor },
-};
-
-impl<'de> Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::internally_tagged(d, "mode", "internally tagged enum Mode", |v| {
-            ModeDef::deserialize(v)
-        })
-    }
-}
+// Read and written with the tag inside, as the enum's documentation shows.
+crate::json::internally_tagged!(Mode, "mode");
 
 /// The state an instance goes into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
