@@ -4,6 +4,7 @@
 
 pub mod field;
 pub mod help;
+pub mod layer_panel;
 pub mod node_card;
 pub mod playback;
 pub mod real_clock;

@@ -9,6 +9,7 @@
 
 pub mod data;
 
+use crate::components::layer_panel::LayerPanel;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
@@ -76,20 +77,16 @@ pub fn GatewayPanel() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Show
-            when=move || present.get()
-            fallback=move || {
+        <LayerPanel
+            present=present
+            class="gateway"
+            testid="gateway"
+            title=Txt::Gateway
+            none=Txt::GwNone
+            refused=refused
+            error_testid="gw-error"
+            head=move || {
                 view! {
-                    <section class="panel gateway" data-testid="gateway-none">
-                        <h2>{ctx.tr(Txt::Gateway)}</h2>
-                        <p class="hint">{ctx.tr(Txt::GwNone)}</p>
-                    </section>
-                }
-            }
-        >
-            <section class="panel gateway" aria-labelledby="gateway-title" data-testid="gateway">
-                <header class="panel-head">
-                    <h2 id="gateway-title">{ctx.tr(Txt::Gateway)}</h2>
                     <div class="gw-controls">
                         <label>
                             <Term label=Txt::GwAlgorithm tip=Txt::GwAlgorithmTip />
@@ -108,41 +105,29 @@ pub fn GatewayPanel() -> impl IntoView {
                         {check("gw-active", Txt::GwActive, Txt::GwActiveTip, true)}
                         {check("gw-passive", Txt::GwPassive, Txt::GwPassiveTip, false)}
                     </div>
-                </header>
-                {move || {
-                    view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
-                        .map(|(rate, burst)| {
-                            view! {
-                                <p class="gw-limit" data-testid="gw-rate-limit">
-                                    <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
-                                    {format!(": {rate} /s, burst {burst}")}
-                                </p>
-                            }
-                        })
-                }}
-                <p class="hint" data-testid="gw-algorithm-tip">
-                    {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
-                </p>
-                <div class="instances">
-                    <For each=move || 0..count.get() key=|i| *i let:i>
-                        <InstanceCard i=i view=view refused=refused />
-                    </For>
-                </div>
-                {move || {
-                    refused
-                        .get()
-                        .map(|why| {
-                            view! {
-                                <p class="error" role="alert" data-testid="gw-error">
-                                    {ctx.t(Txt::FlRefused)}
-                                    " "
-                                    {why}
-                                </p>
-                            }
-                        })
-                }}
-            </section>
-        </Show>
+                }
+            }
+        >
+            {move || {
+                view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
+                    .map(|(rate, burst)| {
+                        view! {
+                            <p class="gw-limit" data-testid="gw-rate-limit">
+                                <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
+                                {format!(": {rate} /s, burst {burst}")}
+                            </p>
+                        }
+                    })
+            }}
+            <p class="hint" data-testid="gw-algorithm-tip">
+                {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
+            </p>
+            <div class="instances">
+                <For each=move || 0..count.get() key=|i| *i let:i>
+                    <InstanceCard i=i view=view refused=refused />
+                </For>
+            </div>
+        </LayerPanel>
     }
 }
 
