@@ -5,6 +5,7 @@
 pub mod field;
 pub mod help;
 pub mod indexed;
+pub mod layer_panel;
 pub mod node_card;
 pub mod playback;
 pub mod real_clock;

@@ -1,7 +1,7 @@
 //! The pieces of a node's card, shared by the gateway's instances and the data path's
 //! database nodes: its head (swatch, name, then badges and buttons), its figures (a
 //! term that explains itself and a value), and a fault button (crash, promote…); the
-//! data, gateway and feed panels use them.
+//! data, gateway and feed panels use them, inside [`super::layer_panel::LayerPanel`].
 
 use crate::components::term::Term;
 use crate::ctx::use_ctx;

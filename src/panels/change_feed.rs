@@ -11,18 +11,15 @@
 pub mod model;
 pub mod stale_map;
 
-use crate::components::node_card::{FaultButton, Figure};
-use crate::components::shown::Shown;
+use crate::components::layer_panel::{figure, LayerPanel};
+use crate::components::node_card::FaultButton;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
-use crate::i18n::{Lang, Txt};
+use crate::i18n::Txt;
 use driftlab_sim::feed::config::Transport;
 use leptos::prelude::*;
 use model::{lag_fill, FeedModel};
-
-/// A figure's path in the run's report and how to read its raw value (a lesson's outline).
-type Measure = (&'static str, fn(&FeedModel) -> f64);
 
 /// The transports the view offers, with their labels, tips and test ids.
 const TRANSPORTS: [(Transport, Txt, Txt, &str); 3] = [
@@ -59,32 +56,6 @@ pub fn ChangeFeedPanel() -> impl IntoView {
     let transport = Memo::new(move |_| view.with(|v| v.as_ref().map(|v| v.feed.transport)));
     let listening = Memo::new(move |_| view.with(|v| v.as_ref().is_none_or(|v| v.feed.listening)));
     let refused = RwSignal::new(None::<String>);
-    // One figure; `measure`: its path in the run's report and its raw value, for a
-    // lesson's outline.
-    let tagged = move |label: Txt,
-                       tip: Txt,
-                       id: &'static str,
-                       f: fn(&FeedModel, Lang) -> String,
-                       measure: Option<Measure>| {
-        let measure = measure.map(|(path, raw)| {
-            let value = Signal::derive(move || {
-                view.with(|v| v.as_ref().map(|v| raw(v).to_string()).unwrap_or_default())
-            });
-            (path, value)
-        });
-        view! {
-            <Figure label=label tip=tip testid=id measure=measure>
-                {move || {
-                    let lang = ctx.ui.lang.get();
-                    view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                }}
-            </Figure>
-        }
-    };
-    let figure =
-        move |label: Txt, tip: Txt, id: &'static str, f: fn(&FeedModel, Lang) -> String| {
-            tagged(label, tip, id, f, None)
-        };
     let capture = move || {
         view.with(|v| {
             v.as_ref().map(|v| {
@@ -121,100 +92,85 @@ pub fn ChangeFeedPanel() -> impl IntoView {
         }
     };
     view! {
-        <Shown
-            when=move || present.get()
-            fallback=move || {
+        <LayerPanel
+            present=present
+            class="feed-panel"
+            testid="feed"
+            title=Txt::FdTitle
+            title_tip=Txt::FdCdcTip
+            none=Txt::FdNone
+            refused=refused
+            error_testid="feed-error"
+            head=move || {
                 view! {
-                    <section class="panel feed-panel" data-testid="feed-none">
-                        <h2>{ctx.tr(Txt::FdTitle)}</h2>
-                        <p class="hint">{ctx.tr(Txt::FdNone)}</p>
-                    </section>
-                }
-            }
-        >
-            <section class="panel feed-panel" aria-labelledby="feed-title" data-testid="feed">
-                <header class="panel-head">
-                    <h2 id="feed-title"><Term label=Txt::FdTitle tip=Txt::FdCdcTip /></h2>
                     <p class="fd-capture">
                         <Term label=Txt::FdCapture tip=Txt::FdCaptureTip />
                         ": "
                         <span data-testid="feed-capture">{move || capture()}</span>
                     </p>
-                </header>
-                <div class="fd-controls">
-                    <span class="fd-label">{ctx.tr(Txt::FdTransport)}</span>
-                    {TRANSPORTS
-                        .into_iter()
-                        .map(|(t, label, tip, id)| {
-                            view! {
-                                <button
-                                    class="fd-transport"
-                                    data-testid=id
-                                    title=ctx.tr(tip)
-                                    aria-pressed=move || (transport.get() == Some(t)).to_string()
-                                    on:click=move |_| refused.set(ctx.feed_transport(t).err())
-                                >
-                                    {ctx.tr(label)}
-                                </button>
-                            }
+                }
+            }
+        >
+            <div class="fd-controls">
+                <span class="fd-label">{ctx.tr(Txt::FdTransport)}</span>
+                {TRANSPORTS
+                    .into_iter()
+                    .map(|(t, label, tip, id)| {
+                        view! {
+                            <button
+                                class="fd-transport"
+                                data-testid=id
+                                title=ctx.tr(tip)
+                                aria-pressed=move || (transport.get() == Some(t)).to_string()
+                                on:click=move |_| refused.set(ctx.feed_transport(t).err())
+                            >
+                                {ctx.tr(label)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+                <FaultButton
+                    label=Signal::derive(move || if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })
+                    tip=Txt::FdListenerTip
+                    testid="feed-listener"
+                    class="fd-listener"
+                    on_click=move || refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
+                />
+                <span class="badge seen" class:down=move || !listening.get() data-testid="feed-listening">
+                    {move || ctx.t(if listening.get() { Txt::FdListening } else { Txt::FdNotListening })}
+                </span>
+            </div>
+            <dl class="dp-figures fd-figures">
+                {figure(view, Txt::FdStaleness, Txt::FdStalenessTip, "feed-staleness", |v, l| format!("{} ms", l.num(v.feed.staleness_mean_ms, 0)), Some(("feed.staleness_mean_ms", |v| v.feed.staleness_mean_ms)))}
+                {figure(view, Txt::FdP99, Txt::FdP99Tip, "feed-p99", |v, l| format!("{} ms", l.num(v.feed.staleness_p99_ms, 0)), Some(("feed.staleness_p99_ms", |v| v.feed.staleness_p99_ms)))}
+                {figure(view, Txt::FdTaken, Txt::FdTakenTip, "feed-taken", |v, l| format!("{} / {}", l.int(v.taken), l.int(v.requests)), None)}
+                {figure(view, Txt::FdAvoided, Txt::FdAvoidedTip, "feed-avoided", |v, l| l.int(v.feed.avoided), None)}
+                {figure(view, Txt::FdRequests, Txt::FdRequestsTip, "feed-requests", |v, l| l.int(v.feed.requests), None)}
+                {figure(view, Txt::FdConnections, Txt::FdConnectionsTip, "feed-connections", |v, l| l.int(v.feed.connections as u64), None)}
+                {figure(view, Txt::FdLost, Txt::FdLostTip, "feed-lost", |v, l| l.int(v.feed.lost), None)}
+                {figure(view, Txt::FdDuplicated, Txt::FdDuplicatedTip, "feed-duplicated", |v, l| l.int(v.feed.duplicated), None)}
+                {figure(view, Txt::FdWaiting, Txt::FdWaitingTip, "feed-waiting", |v, l| l.int(v.feed.waiting), None)}
+            </dl>
+            <h3 class="dp-sub"><Term label=Txt::FdLag tip=Txt::FdLagTip /></h3>
+            <div class="fd-lags">
+                {lag_row(Txt::FdReported, Txt::FdReportedTip, "feed-reported-lag", true)}
+                {lag_row(Txt::FdTrue, Txt::FdTrueTip, "feed-true-lag", false)}
+                <p class="fd-clocks">
+                    {move || {
+                        let lang = ctx.ui.lang.get();
+                        view.with(|v| {
+                            v.as_ref()
+                                .map(|v| {
+                                    lang.t(Txt::FdClocks)
+                                        .replace("{service}", &format!("{:+.3} s", v.feed.service_offset_ms / 1e3))
+                                        .replace("{database}", &format!("{:+.3} s", v.feed.database_offset_ms / 1e3))
+                                        .replace("{negative}", &lang.int(v.feed.negative_reports))
+                                })
+                                .unwrap_or_default()
                         })
-                        .collect_view()}
-                    <FaultButton
-                        label=Signal::derive(move || if listening.get() { Txt::FdDisconnect } else { Txt::FdReconnect })
-                        tip=Txt::FdListenerTip
-                        testid="feed-listener"
-                        class="fd-listener"
-                        on_click=move || refused.set(ctx.set_feed_listener(!listening.get_untracked()).err())
-                    />
-                    <span class="badge seen" class:down=move || !listening.get() data-testid="feed-listening">
-                        {move || ctx.t(if listening.get() { Txt::FdListening } else { Txt::FdNotListening })}
-                    </span>
-                </div>
-                <dl class="dp-figures fd-figures">
-                    {tagged(Txt::FdStaleness, Txt::FdStalenessTip, "feed-staleness", |v, l| format!("{} ms", l.num(v.feed.staleness_mean_ms, 0)), Some(("feed.staleness_mean_ms", |v| v.feed.staleness_mean_ms)))}
-                    {tagged(Txt::FdP99, Txt::FdP99Tip, "feed-p99", |v, l| format!("{} ms", l.num(v.feed.staleness_p99_ms, 0)), Some(("feed.staleness_p99_ms", |v| v.feed.staleness_p99_ms)))}
-                    {figure(Txt::FdTaken, Txt::FdTakenTip, "feed-taken", |v, l| format!("{} / {}", l.int(v.taken), l.int(v.requests)))}
-                    {figure(Txt::FdAvoided, Txt::FdAvoidedTip, "feed-avoided", |v, l| l.int(v.feed.avoided))}
-                    {figure(Txt::FdRequests, Txt::FdRequestsTip, "feed-requests", |v, l| l.int(v.feed.requests))}
-                    {figure(Txt::FdConnections, Txt::FdConnectionsTip, "feed-connections", |v, l| l.int(v.feed.connections as u64))}
-                    {figure(Txt::FdLost, Txt::FdLostTip, "feed-lost", |v, l| l.int(v.feed.lost))}
-                    {figure(Txt::FdDuplicated, Txt::FdDuplicatedTip, "feed-duplicated", |v, l| l.int(v.feed.duplicated))}
-                    {figure(Txt::FdWaiting, Txt::FdWaitingTip, "feed-waiting", |v, l| l.int(v.feed.waiting))}
-                </dl>
-                <h3 class="dp-sub"><Term label=Txt::FdLag tip=Txt::FdLagTip /></h3>
-                <div class="fd-lags">
-                    {lag_row(Txt::FdReported, Txt::FdReportedTip, "feed-reported-lag", true)}
-                    {lag_row(Txt::FdTrue, Txt::FdTrueTip, "feed-true-lag", false)}
-                    <p class="fd-clocks">
-                        {move || {
-                            let lang = ctx.ui.lang.get();
-                            view.with(|v| {
-                                v.as_ref()
-                                    .map(|v| {
-                                        lang.t(Txt::FdClocks)
-                                            .replace("{service}", &format!("{:+.3} s", v.feed.service_offset_ms / 1e3))
-                                            .replace("{database}", &format!("{:+.3} s", v.feed.database_offset_ms / 1e3))
-                                            .replace("{negative}", &lang.int(v.feed.negative_reports))
-                                    })
-                                    .unwrap_or_default()
-                            })
-                        }}
-                    </p>
-                </div>
-                {move || {
-                    refused
-                        .get()
-                        .map(|why| {
-                            view! {
-                                <p class="error" role="alert" data-testid="feed-error">
-                                    {ctx.t(Txt::FlRefused)}
-                                    " "
-                                    {why}
-                                </p>
-                            }
-                        })
-                }}
-            </section>
-        </Shown>
+                    }}
+                </p>
+            </div>
+        </LayerPanel>
     }
 }

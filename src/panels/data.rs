@@ -10,6 +10,7 @@
 pub mod model;
 
 use crate::components::indexed::indexed;
+use crate::components::layer_panel::{figure, LayerPanel};
 use crate::components::node_card::{CardHead, FaultButton, Figure};
 use crate::components::shown::Shown;
 use crate::components::term::Term;
@@ -30,10 +31,6 @@ fn role_text(r: Role) -> Txt {
         Role::Crashed => Txt::DpCrashed,
     }
 }
-
-/// A figure's path in the run's report and how to read its raw value (for a lesson's
-/// outline).
-type Measure = (&'static str, fn(&DataView) -> f64);
 
 /// The data view's panel (nothing but a hint when the run does not use the data path).
 #[component]
@@ -64,115 +61,74 @@ pub fn DataPanel() -> impl IntoView {
             })
         })
     };
-    // One measure: its term, and its value in the current language's numbers.
-    // `measure`: the figure's path in the report and its raw value, for a lesson's outline.
-    let tagged = move |label: Txt,
-                       tip: Txt,
-                       id: &'static str,
-                       f: fn(&DataView, Lang) -> String,
-                       measure: Option<Measure>| {
-        let measure = measure.map(|(path, raw)| {
-            let value = Signal::derive(move || {
-                view.with(|v| v.as_ref().map(|v| raw(v).to_string()).unwrap_or_default())
-            });
-            (path, value)
-        });
-        view! {
-            <Figure label=label tip=tip testid=id measure=measure>
-                {move || {
-                    let lang = ctx.ui.lang.get();
-                    view.with(|v| v.as_ref().map(|v| f(v, lang)).unwrap_or_default())
-                }}
-            </Figure>
-        }
-    };
-    let figure = move |label: Txt, tip: Txt, id: &'static str, f: fn(&DataView, Lang) -> String| {
-        tagged(label, tip, id, f, None)
-    };
     view! {
-        <Shown
-            when=move || present.get()
-            fallback=move || {
+        <LayerPanel
+            present=present
+            class="data"
+            testid="data"
+            title=Txt::DataPath
+            none=Txt::DpNone
+            refused=refused
+            error_testid="dp-error"
+            head=move || {
                 view! {
-                    <section class="panel data" data-testid="data-none">
-                        <h2>{ctx.tr(Txt::DataPath)}</h2>
-                        <p class="hint">{ctx.tr(Txt::DpNone)}</p>
-                    </section>
-                }
-            }
-        >
-            <section class="panel data" aria-labelledby="data-title" data-testid="data">
-                <header class="panel-head">
-                    <h2 id="data-title">{ctx.tr(Txt::DataPath)}</h2>
                     <p class="dp-failover">
                         <Term label=Txt::DpFailover tip=Txt::DpFailoverTip />
                         ": "
                         <span data-testid="dp-failover">{move || failover()}</span>
                     </p>
-                </header>
-                <div class="db-nodes">
-                    {indexed(count.into(), move |i| view! {
-                        <NodeCard i=i view=view refused=refused />
-                    })}
-                </div>
-                <h3 class="dp-sub">
-                    <Term label=Txt::DpProxies tip=Txt::DpProxiesTip />
-                </h3>
-                <ul class="dp-proxies" data-testid="dp-proxies">
-                    {move || {
-                        view.with(|v| {
-                            v.as_ref()
-                                .map(|v| {
-                                    v.proxies
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(s, p)| {
-                                            let state = if p.up { Txt::GwMarkedUp } else { Txt::GwMarkedDown };
-                                            view! {
-                                                <li
-                                                    class:down=!p.up
-                                                    style=format!("--server: {}", server_colour(s))
-                                                    data-testid=format!("dp-proxy-{s}")
-                                                >
-                                                    <span class="swatch"></span>
-                                                    {format!("{} → db-{} ", server_name(s), p.target + 1)}
-                                                    <span class="badge seen" class:down=!p.up>{ctx.t(state)}</span>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()
-                                })
-                        })
-                    }}
-                </ul>
-                <dl class="dp-figures">
-                    {tagged(Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v, l| l.int(v.writes_lost), Some(("data.writes_lost", |v| v.writes_lost as f64)))}
-                    {figure(Txt::DpResold, Txt::DpResoldTip, "dp-resold", |v, l| l.int(v.resold))}
-                    {figure(Txt::DpRefused, Txt::DpRefusedTip, "dp-refused", |v, l| l.int(v.refused))}
-                    {tagged(Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v, l| format!("{} s", l.num(v.no_primary_s, 1)), Some(("data.write_outage_s", |v| v.no_primary_s)))}
-                    {figure(Txt::DpPrimaries, Txt::DpPrimariesTip, "dp-primaries", |v, l| l.int(u64::from(v.max_primaries)))}
-                    {figure(Txt::DpSplitBrain, Txt::DpSplitBrainTip, "dp-split", |v, l| format!("{} s", l.num(v.split_brain_s, 0)))}
-                    {figure(Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)))}
-                    {figure(Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)))}
-                </dl>
-                <Shown when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
-                    <CacheCard view=view refused=refused />
-                </Shown>
+                }
+            }
+        >
+            <div class="db-nodes">
+                {indexed(count.into(), move |i| view! {
+                    <NodeCard i=i view=view refused=refused />
+                })}
+            </div>
+            <h3 class="dp-sub">
+                <Term label=Txt::DpProxies tip=Txt::DpProxiesTip />
+            </h3>
+            <ul class="dp-proxies" data-testid="dp-proxies">
                 {move || {
-                    refused
-                        .get()
-                        .map(|why| {
-                            view! {
-                                <p class="error" role="alert" data-testid="dp-error">
-                                    {ctx.t(Txt::FlRefused)}
-                                    " "
-                                    {why}
-                                </p>
-                            }
-                        })
+                    view.with(|v| {
+                        v.as_ref()
+                            .map(|v| {
+                                v.proxies
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(s, p)| {
+                                        let state = if p.up { Txt::GwMarkedUp } else { Txt::GwMarkedDown };
+                                        view! {
+                                            <li
+                                                class:down=!p.up
+                                                style=format!("--server: {}", server_colour(s))
+                                                data-testid=format!("dp-proxy-{s}")
+                                            >
+                                                <span class="swatch"></span>
+                                                {format!("{} → db-{} ", server_name(s), p.target + 1)}
+                                                <span class="badge seen" class:down=!p.up>{ctx.t(state)}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    })
                 }}
-            </section>
-        </Shown>
+            </ul>
+            <dl class="dp-figures">
+                {figure(view, Txt::DpWritesLost, Txt::DpWritesLostTip, "dp-lost", |v, l| l.int(v.writes_lost), Some(("data.writes_lost", |v| v.writes_lost as f64)))}
+                {figure(view, Txt::DpResold, Txt::DpResoldTip, "dp-resold", |v, l| l.int(v.resold), None)}
+                {figure(view, Txt::DpRefused, Txt::DpRefusedTip, "dp-refused", |v, l| l.int(v.refused), None)}
+                {figure(view, Txt::DpNoPrimary, Txt::DpNoPrimaryTip, "dp-no-primary", |v, l| format!("{} s", l.num(v.no_primary_s, 1)), Some(("data.write_outage_s", |v| v.no_primary_s)))}
+                {figure(view, Txt::DpPrimaries, Txt::DpPrimariesTip, "dp-primaries", |v, l| l.int(u64::from(v.max_primaries)), None)}
+                {figure(view, Txt::DpSplitBrain, Txt::DpSplitBrainTip, "dp-split", |v, l| format!("{} s", l.num(v.split_brain_s, 0)), None)}
+                {figure(view, Txt::DpStaleReads, Txt::DpStaleReadsTip, "dp-stale", |v, l| format!("{} / {}", l.int(v.stale_reads), l.int(v.reads)), None)}
+                {figure(view, Txt::DpLeader, Txt::DpLeaderTip, "dp-leader", |v, _| v.leader.map_or("–".to_string(), |n| format!("db-{}", n + 1)), None)}
+            </dl>
+            <Shown when=move || view.with(|v| v.as_ref().is_some_and(|v| v.cache.is_some()))>
+                <CacheCard view=view refused=refused />
+            </Shown>
+        </LayerPanel>
     }
 }
 
@@ -272,13 +228,6 @@ fn CacheCard(
         let lang = ctx.ui.lang.get();
         cache.with(|c| c.as_ref().map(|c| f(c, lang)).unwrap_or_default())
     };
-    // A figure's report path and raw value, for a lesson's outline.
-    let raw = move |path: &'static str, f: fn(&CacheView) -> f64| {
-        let value = Signal::derive(move || {
-            cache.with(|c| c.as_ref().map(|c| f(c).to_string()).unwrap_or_default())
-        });
-        Some((path, value))
-    };
     let ttl = move || get(|c, l| format!("{} s", l.num(c.ttl_s, 0)));
     let single_flight = move || {
         let on = cache.with(|c| c.as_ref().is_some_and(|c| c.single_flight));
@@ -344,21 +293,11 @@ fn CacheCard(
                 />
             </div>
             <dl class="dp-figures ca-figures">
-                <Figure label=Txt::CaHitRatio tip=Txt::CaHitRatioTip testid="ca-hit" measure=raw("cache.hit_ratio", |c| c.hit_ratio)>
-                    {move || get(|c, l| format!("{} %", l.num(c.hit_ratio * 100.0, 1)))}
-                </Figure>
-                <Figure label=Txt::CaStale tip=Txt::CaStaleTip testid="ca-stale" measure=raw("cache.stale_serves", |c| c.stale_serves as f64)>
-                    {move || get(|c, l| l.int(c.stale_serves))}
-                </Figure>
-                <Figure label=Txt::CaDbLoad tip=Txt::CaDbLoadTip testid="ca-db">
-                    {move || get(|c, l| format!("{}/s", l.int(u64::from(c.db_last_s))))}
-                </Figure>
-                <Figure label=Txt::CaPeak tip=Txt::CaPeakTip testid="ca-peak">
-                    {move || get(|c, l| format!("{}/s", l.int(u64::from(c.db_peak_per_s))))}
-                </Figure>
-                <Figure label=Txt::CaErrors tip=Txt::CaErrorsTip testid="ca-errors">
-                    {move || get(|c, l| l.int(c.errors))}
-                </Figure>
+                {figure(cache, Txt::CaHitRatio, Txt::CaHitRatioTip, "ca-hit", |c, l| format!("{} %", l.num(c.hit_ratio * 100.0, 1)), Some(("cache.hit_ratio", |c| c.hit_ratio)))}
+                {figure(cache, Txt::CaStale, Txt::CaStaleTip, "ca-stale", |c, l| l.int(c.stale_serves), Some(("cache.stale_serves", |c| c.stale_serves as f64)))}
+                {figure(cache, Txt::CaDbLoad, Txt::CaDbLoadTip, "ca-db", |c, l| format!("{}/s", l.int(u64::from(c.db_last_s))), None)}
+                {figure(cache, Txt::CaPeak, Txt::CaPeakTip, "ca-peak", |c, l| format!("{}/s", l.int(u64::from(c.db_peak_per_s))), None)}
+                {figure(cache, Txt::CaErrors, Txt::CaErrorsTip, "ca-errors", |c, l| l.int(c.errors), None)}
             </dl>
             <ul class="ca-keys" title=ctx.tr(Txt::CaTtlTip)>{move || keys()}</ul>
         </div>

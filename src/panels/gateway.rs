@@ -10,8 +10,8 @@
 pub mod data;
 
 use crate::components::indexed::indexed;
+use crate::components::layer_panel::LayerPanel;
 use crate::components::node_card::{CardHead, FaultButton, Figure};
-use crate::components::shown::Shown;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
@@ -78,20 +78,16 @@ pub fn GatewayPanel() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <Shown
-            when=move || present.get()
-            fallback=move || {
+        <LayerPanel
+            present=present
+            class="gateway"
+            testid="gateway"
+            title=Txt::Gateway
+            none=Txt::GwNone
+            refused=refused
+            error_testid="gw-error"
+            head=move || {
                 view! {
-                    <section class="panel gateway" data-testid="gateway-none">
-                        <h2>{ctx.tr(Txt::Gateway)}</h2>
-                        <p class="hint">{ctx.tr(Txt::GwNone)}</p>
-                    </section>
-                }
-            }
-        >
-            <section class="panel gateway" aria-labelledby="gateway-title" data-testid="gateway">
-                <header class="panel-head">
-                    <h2 id="gateway-title">{ctx.tr(Txt::Gateway)}</h2>
                     <div class="gw-controls">
                         <label>
                             <Term label=Txt::GwAlgorithm tip=Txt::GwAlgorithmTip />
@@ -110,41 +106,29 @@ pub fn GatewayPanel() -> impl IntoView {
                         {check("gw-active", Txt::GwActive, Txt::GwActiveTip, true)}
                         {check("gw-passive", Txt::GwPassive, Txt::GwPassiveTip, false)}
                     </div>
-                </header>
-                {move || {
-                    view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
-                        .map(|(rate, burst)| {
-                            view! {
-                                <p class="gw-limit" data-testid="gw-rate-limit">
-                                    <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
-                                    {format!(": {rate} /s, burst {burst}")}
-                                </p>
-                            }
-                        })
-                }}
-                <p class="hint" data-testid="gw-algorithm-tip">
-                    {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
-                </p>
-                <div class="instances">
-                    {indexed(count.into(), move |i| view! {
-                        <InstanceCard i=i view=view refused=refused />
-                    })}
-                </div>
-                {move || {
-                    refused
-                        .get()
-                        .map(|why| {
-                            view! {
-                                <p class="error" role="alert" data-testid="gw-error">
-                                    {ctx.t(Txt::FlRefused)}
-                                    " "
-                                    {why}
-                                </p>
-                            }
-                        })
-                }}
-            </section>
-        </Shown>
+                }
+            }
+        >
+            {move || {
+                view.with(|v| v.as_ref().and_then(|v| v.rate_limit))
+                    .map(|(rate, burst)| {
+                        view! {
+                            <p class="gw-limit" data-testid="gw-rate-limit">
+                                <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
+                                {format!(": {rate} /s, burst {burst}")}
+                            </p>
+                        }
+                    })
+            }}
+            <p class="hint" data-testid="gw-algorithm-tip">
+                {move || algorithm.get().map(|a| ctx.t(algorithm_texts(a).1))}
+            </p>
+            <div class="instances">
+                {indexed(count.into(), move |i| view! {
+                    <InstanceCard i=i view=view refused=refused />
+                })}
+            </div>
+        </LayerPanel>
     }
 }
 

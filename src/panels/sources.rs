@@ -19,7 +19,7 @@ use crate::i18n::Txt;
 use crate::panels::ntp::ntpq::NtpqTable;
 use chronyc::{SourcesTable, TrackingTable};
 use data::ServerSources;
-use driftlab_sim::ntp::{chronyc as cc, ntpq, DisciplineKind};
+use driftlab_sim::ntp::{chronyc as cc, DisciplineKind};
 use filter::FilterStages;
 use leptos::prelude::*;
 
@@ -47,18 +47,8 @@ pub fn SourcesPanel() -> impl IntoView {
                 .and_then(|s| s.running.as_ref().map(|r| r.0.clone()))
         })
     });
-    let ntpq_rows = Signal::derive(move || {
-        status
-            .get()
-            .map(|st| ntpq::rows(&st, name))
-            .unwrap_or_default()
-    });
-    let cs_lines = Signal::derive(move || {
-        status
-            .get()
-            .map(|st| cc::sources(&st, name))
-            .unwrap_or_default()
-    });
+    // The listed sources: `ntpq -p`'s lines and `chronyc sources`' alike.
+    let rows = Signal::derive(move || status.get().map(|st| st.rows(name)).unwrap_or_default());
     let tracking = Signal::derive(move || status.get().map(|st| cc::tracking(&st, name)));
     // The associations shown (mobilised ones), by index in the client's list.
     let shown = Memo::new(move |_| {
@@ -117,9 +107,9 @@ pub fn SourcesPanel() -> impl IntoView {
                     }
                 >
                     <h3>"ntpq -p"</h3>
-                    <NtpqTable rows=ntpq_rows />
+                    <NtpqTable rows=rows />
                     <h3>{ctx.tr(Txt::CsTitle)}</h3>
-                    <SourcesTable lines=cs_lines />
+                    <SourcesTable lines=rows />
                     <h3>{ctx.tr(Txt::TrTitle)}</h3>
                     <TrackingTable tracking=tracking />
                 </Shown>

@@ -168,9 +168,7 @@ pub fn ntpq(sim: &Sim) -> String {
             continue;
         };
         s.push_str(&format!("\nserver-{}$ ntpq -p\n", i + 1));
-        s.push_str(&driftlab_sim::ntp::ntpq::table(
-            &driftlab_sim::ntp::ntpq::rows(&status, name),
-        ));
+        s.push_str(&driftlab_sim::ntp::ntpq::table(&status.rows(name)));
     }
     s
 }

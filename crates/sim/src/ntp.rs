@@ -110,7 +110,7 @@ mod closed_loop;
 
 pub use client::Client;
 pub use config::{ClientConfig, ClientMode, DisciplineKind, NtpConfigError};
-pub use monitor::{alerts, Alert, ClientStatus, SourceState, SourceStatus, SyncState};
+pub use monitor::{alerts, Alert, ClientStatus, SourceRow, SourceState, SourceStatus, SyncState};
 pub use packet::{on_wire, Kiss, Leap, OnWire, RefId, Reply, Request};
 pub use server::{RateLimit, Restrict, ServerConfig, ServerState, SystemVars};
 

@@ -18,16 +18,14 @@
 //! ```
 
 use crate::clock::ClockConfig;
-use crate::config::{
-    Config, CrowdConfig, HallConfig, NetworkConfig, Policy, SaleConfig, ServerConfig,
-};
+use crate::config::{Config, Policy, ServerConfig};
 use crate::data::config::{Failover, ReadFrom};
 use crate::gateway::config::Algorithm;
 use crate::net::{Jitter, LinkConfig};
 use crate::ntp::auth::Key;
 use crate::ntp::{ClientConfig, ClientMode, DisciplineKind};
 use crate::server::config::{Becomes, InstanceFault, LockKind};
-use crate::timesync::{Fault, NtpConfig, TimeServerConfig};
+use crate::timesync::{Fault, TimeServerConfig};
 
 /// A family of presets; the app's menu shows one group after the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -652,7 +650,7 @@ pub fn preset(name: &str) -> Result<Config, String> {
 /// Faults dated 0 (midnight) are due as soon as the run starts, whenever it starts.
 const AT_START: f64 = 0.0;
 /// `ntp-a`, `ntp-b`: the first two stratum-2 servers of the default NTP hierarchy
-/// (indices in `ntp.servers`; see [`NtpConfig::default`]).
+/// (indices in `ntp.servers`; see [`crate::timesync::NtpConfig::default`]).
 const NTP_A: usize = 2;
 const NTP_B: usize = 3;
 
@@ -661,8 +659,6 @@ const NTP_B: usize = 3;
 fn clocks(name: &str, offsets_s: &[f64]) -> Config {
     Config {
         preset: name.to_string(),
-        seed: 42,
-        policy: Policy::LocalTimestamp,
         servers: offsets_s
             .iter()
             .map(|&s| ServerConfig {
@@ -672,19 +668,8 @@ fn clocks(name: &str, offsets_s: &[f64]) -> Config {
                 },
             })
             .collect(),
-        hall: HallConfig::default(),
-        sale: SaleConfig::default(),
-        crowd: CrowdConfig::default(),
-        network: NetworkConfig::default(),
-        ntp: NtpConfig::default(),
-        commit_wait: Default::default(),
-        tso: Default::default(),
-        gateway: Default::default(),
-        data: Default::default(),
-        feed: Default::default(),
-        instances: Default::default(),
-        cache: Default::default(),
-        business: Default::default(),
+        // Seed 42, `local-timestamp`, every layer's defaults.
+        ..Config::default()
     }
 }
 
@@ -1015,14 +1000,19 @@ fn synced() -> Config {
     with_ntp("synced", EXTREME)
 }
 
+/// Time server `source` (an index in `ntp.servers`) lying by `lie_ms` from the start.
+fn liar(source: usize, lie_ms: f64) -> Fault {
+    Fault::Falseticker {
+        source,
+        lie_ms,
+        at_s: AT_START,
+    }
+}
+
 /// `ntp-b` lies by +10 s from the start; `ntp-a` and `ntp-c` outvote it.
 fn ntp_falseticker() -> Config {
     let mut c = with_ntp("ntp_falseticker", EXTREME);
-    c.ntp.faults.push(Fault::Falseticker {
-        source: NTP_B,
-        lie_ms: 10_000.0,
-        at_s: AT_START,
-    });
+    c.ntp.faults.push(liar(NTP_B, 10_000.0));
     c
 }
 
@@ -1030,11 +1020,7 @@ fn ntp_falseticker() -> Config {
 /// iburst, found out as they shrink.
 fn ntp_subtle_falseticker() -> Config {
     let mut c = with_ntp("ntp_subtle_falseticker", EXTREME);
-    c.ntp.faults.push(Fault::Falseticker {
-        source: NTP_B,
-        lie_ms: 800.0,
-        at_s: AT_START,
-    });
+    c.ntp.faults.push(liar(NTP_B, 800.0));
     c
 }
 
@@ -1142,11 +1128,7 @@ fn ntp_cold_start() -> Config {
 fn ntp_first_answer_liar() -> Config {
     let mut c = with_ntp("ntp_first_answer_liar", EXTREME);
     c.ntp.client.mode = ClientMode::FirstAnswer;
-    c.ntp.faults.push(Fault::Falseticker {
-        source: NTP_A,
-        lie_ms: 10_000.0,
-        at_s: AT_START,
-    });
+    c.ntp.faults.push(liar(NTP_A, 10_000.0));
     c
 }
 
@@ -1183,6 +1165,7 @@ fn ntp_lan_one_source_ntpd() -> Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timesync::NtpConfig;
     use std::collections::BTreeSet;
 
     #[test]

@@ -2,7 +2,7 @@
 //! machine: one line per time source, each column explained on hover.
 //!
 //! Its feed: every server's NTP status, every frame (the rows come from
-//! [`driftlab_sim::ntp::ntpq::rows`]; nothing is computed here).
+//! [`driftlab_sim::ntp::ClientStatus::rows`]; nothing is computed here).
 
 use super::use_source_names;
 use crate::components::server_pick::ServerPick;
@@ -11,8 +11,8 @@ use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
-use driftlab_sim::ntp::ntpq::{rows, when, NtpqRow};
-use driftlab_sim::ntp::ClientStatus;
+use driftlab_sim::ntp::ntpq::{poll_s, tally, when};
+use driftlab_sim::ntp::{ClientStatus, SourceRow};
 use leptos::prelude::*;
 
 /// The `ntpq -p` table of the server picked with the buttons above it.
@@ -36,9 +36,7 @@ pub fn NtpqPanel() -> impl IntoView {
         statuses.with(|s| {
             s.get(i).cloned().flatten().map(|st| {
                 names.with(|names| {
-                    rows(&st, |id| {
-                        names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))
-                    })
+                    st.rows(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}")))
                 })
             })
         })
@@ -69,8 +67,8 @@ pub fn NtpqPanel() -> impl IntoView {
 /// The `ntpq -p` table of one client's rows, every column explained on hover.
 #[component]
 pub fn NtpqTable(
-    /// The rows ([`driftlab_sim::ntp::ntpq::rows`]).
-    rows: Signal<Vec<NtpqRow>>,
+    /// The rows ([`driftlab_sim::ntp::ClientStatus::rows`]).
+    rows: Signal<Vec<SourceRow>>,
 ) -> impl IntoView {
     let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     let head = |label, tip| view! { <th><Term label=label tip=tip /></th> };
@@ -94,15 +92,16 @@ pub fn NtpqTable(
                 {move || {
                     rows.get()
                         .into_iter()
-                        .map(|r: NtpqRow| {
+                        .map(|r: SourceRow| {
+                            let mark = tally(r.state);
                             view! {
-                                <tr data-testid="ntpq-row" data-tally=r.tally.to_string()>
-                                    <td class="tally">{r.tally.to_string()}</td>
-                                    <td>{r.remote}</td>
+                                <tr data-testid="ntpq-row" data-tally=mark.to_string()>
+                                    <td class="tally">{mark.to_string()}</td>
+                                    <td>{r.name}</td>
                                     <td>{r.refid}</td>
                                     <td class="num">{r.stratum}</td>
                                     <td class="num">{when(r.when_s)}</td>
-                                    <td class="num">{r.poll_s}</td>
+                                    <td class="num">{poll_s(r.poll_log2)}</td>
                                     <td class="num">{format!("{:o}", r.reach)}</td>
                                     <td class="num">{num(r.delay_ms)}</td>
                                     <td class="num">{num(r.offset_ms)}</td>

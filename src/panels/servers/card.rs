@@ -2,7 +2,7 @@
 
 use super::data;
 use crate::components::field::TextField;
-use crate::ctx::use_ctx;
+use crate::ctx::{use_ctx, Ctx};
 use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name};
 use crate::scenario::{parse_offset_s, parse_skew_ppm, MAX_OFFSET_S, MAX_SKEW_PPM};
@@ -39,8 +39,6 @@ pub fn ServerCard(
         let l = lang.get();
         view.with(|v| v.as_ref().map(|v| data::served_tip(l, v)))
     };
-    let offset_text = move || lang.get().num(set.get().0, 1);
-    let skew_text = move || lang.get().num(set.get().1, 0);
     view! {
         <article
             class="server-card"
@@ -78,61 +76,99 @@ pub fn ServerCard(
                 </span>
             </div>
             <div class="card-controls">
-                <div class="control">
-                    <TextField
-                        label=Txt::Offset
-                        tip=Txt::OffsetTip
-                        testid=format!("offset-input-{n}")
-                        unit="s"
-                        size=5
-                        value=Signal::derive(offset_text)
-                        commit=Callback::new(move |text: String| {
-                            parse_offset_s(&text).map(|s| ctx.set_offset(i, s))
-                        })
-                    />
-                    <input
-                        type="range"
-                        min=-MAX_OFFSET_S
-                        max=MAX_OFFSET_S
-                        step="0.5"
-                        data-testid=format!("offset-slider-{n}")
-                        aria-label=move || format!("{} {name} (s)", ctx.t(Txt::Offset))
-                        prop:value=move || set.get().0.to_string()
-                        on:input=move |ev| {
-                            if let Ok(s) = event_target_value(&ev).parse::<f64>() {
-                                ctx.set_offset(i, s);
-                            }
-                        }
-                    />
-                </div>
-                <div class="control">
-                    <TextField
-                        label=Txt::Skew
-                        tip=Txt::SkewTip
-                        testid=format!("skew-input-{n}")
-                        unit="ppm"
-                        size=4
-                        value=Signal::derive(skew_text)
-                        commit=Callback::new(move |text: String| {
-                            parse_skew_ppm(&text).map(|p| ctx.set_skew(i, p))
-                        })
-                    />
-                    <input
-                        type="range"
-                        min=-MAX_SKEW_PPM
-                        max=MAX_SKEW_PPM
-                        step="10"
-                        data-testid=format!("skew-slider-{n}")
-                        aria-label=move || format!("{} server-{n} (ppm)", ctx.t(Txt::Skew))
-                        prop:value=move || set.get().1.to_string()
-                        on:input=move |ev| {
-                            if let Ok(p) = event_target_value(&ev).parse::<f64>() {
-                                ctx.set_skew(i, p);
-                            }
-                        }
-                    />
-                </div>
+                <ClockControl i=i knob=OFFSET value=Signal::derive(move || set.get().0) />
+                <ClockControl i=i knob=SKEW value=Signal::derive(move || set.get().1) />
             </div>
         </article>
+    }
+}
+
+/// One setting of a server's clock that a card edits: a text field and a slider over
+/// the same value.
+#[derive(Clone, Copy)]
+struct Knob {
+    /// The field's label.
+    label: Txt,
+    /// What it means.
+    tip: Txt,
+    /// The test ids' stem (`offset` makes `offset-input-1`, `offset-slider-1`).
+    id: &'static str,
+    /// The unit after the field and in the slider's name.
+    unit: &'static str,
+    /// The field's width in characters.
+    size: u32,
+    /// The field's decimals.
+    decimals: usize,
+    /// The slider's range, `-max..=max`, and its step.
+    max: f64,
+    step: &'static str,
+    /// Reads a typed value, or refuses it.
+    parse: fn(&str) -> Result<f64, Txt>,
+    /// Sets server `i`'s value.
+    apply: fn(Ctx, usize, f64),
+}
+
+/// The initial offset, s.
+const OFFSET: Knob = Knob {
+    label: Txt::Offset,
+    tip: Txt::OffsetTip,
+    id: "offset",
+    unit: "s",
+    size: 5,
+    decimals: 1,
+    max: MAX_OFFSET_S,
+    step: "0.5",
+    parse: parse_offset_s,
+    apply: Ctx::set_offset,
+};
+
+/// The skew, ppm.
+const SKEW: Knob = Knob {
+    label: Txt::Skew,
+    tip: Txt::SkewTip,
+    id: "skew",
+    unit: "ppm",
+    size: 4,
+    decimals: 0,
+    max: MAX_SKEW_PPM,
+    step: "10",
+    parse: parse_skew_ppm,
+    apply: Ctx::set_skew,
+};
+
+/// Server `i`'s `knob`, showing `value` (the clock as last set).
+#[component]
+fn ClockControl(i: usize, knob: Knob, value: Signal<f64>) -> impl IntoView {
+    let ctx = use_ctx();
+    let n = i + 1;
+    let text = move || ctx.ui.lang.get().num(value.get(), knob.decimals);
+    view! {
+        <div class="control">
+            <TextField
+                label=knob.label
+                tip=knob.tip
+                testid=format!("{}-input-{n}", knob.id)
+                unit=knob.unit
+                size=knob.size
+                value=Signal::derive(text)
+                commit=Callback::new(move |text: String| {
+                    (knob.parse)(&text).map(|v| (knob.apply)(ctx, i, v))
+                })
+            />
+            <input
+                type="range"
+                min=-knob.max
+                max=knob.max
+                step=knob.step
+                data-testid=format!("{}-slider-{n}", knob.id)
+                aria-label=move || format!("{} {} ({})", ctx.t(knob.label), server_name(i), knob.unit)
+                prop:value=move || value.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        (knob.apply)(ctx, i, v);
+                    }
+                }
+            />
+        </div>
     }
 }

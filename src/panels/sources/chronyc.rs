@@ -5,8 +5,9 @@ use super::data::ms;
 use crate::components::term::Term;
 use crate::ctx::use_ctx;
 use crate::i18n::Txt;
-use driftlab_sim::ntp::chronyc::{SourceLine, Tracking};
+use driftlab_sim::ntp::chronyc::{state, stratum, Tracking};
 use driftlab_sim::ntp::ntpq::when;
+use driftlab_sim::ntp::SourceRow;
 use leptos::prelude::*;
 
 /// `chronyc tracking`.
@@ -54,7 +55,7 @@ pub fn TrackingTable(
 #[component]
 pub fn SourcesTable(
     /// Its lines.
-    lines: Signal<Vec<SourceLine>>,
+    lines: Signal<Vec<SourceRow>>,
 ) -> impl IntoView {
     let head = |label, tip| view! { <th><Term label=label tip=tip /></th> };
     view! {
@@ -82,13 +83,13 @@ pub fn SourcesTable(
                                 _ => "-".into(),
                             };
                             view! {
-                                <tr data-testid="chronyc-row" data-state=l.state.to_string()>
-                                    <td class="tally">{format!("^{}", l.state)}</td>
+                                <tr data-testid="chronyc-row" data-state=state(l.state).to_string()>
+                                    <td class="tally">{format!("^{}", state(l.state))}</td>
                                     <td>{l.name}</td>
-                                    <td class="num">{l.stratum}</td>
-                                    <td class="num">{l.poll}</td>
+                                    <td class="num">{stratum(l.stratum)}</td>
+                                    <td class="num">{l.poll_log2}</td>
                                     <td class="num">{format!("{:o}", l.reach)}</td>
-                                    <td class="num">{when(l.last_rx_s)}</td>
+                                    <td class="num">{when(l.when_s)}</td>
                                     <td class="num">{sample}</td>
                                 </tr>
                             }

@@ -20,52 +20,19 @@ use super::SourceId;
 use crate::time::Time;
 use serde::Serialize;
 
-/// One line of `chronyc sources`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SourceLine {
-    /// The state: `*`, `+`, `-`, `x` or `?`.
-    pub state: char,
-    /// The source's name.
-    pub name: String,
-    /// Its stratum (0 before its first valid answer, as chrony shows it).
-    pub stratum: u8,
-    /// Its poll exponent, log2 seconds.
-    pub poll: i8,
-    /// Its reach register.
-    pub reach: u8,
-    /// Seconds since its last answer, if any.
-    pub last_rx_s: Option<i64>,
-    /// Its offset, ms.
-    pub offset_ms: Option<f64>,
-    /// Its error bound (root distance), ms.
-    pub error_ms: Option<f64>,
-}
-
 /// The state character of a source (chronyc's `S` column).
 pub fn state(s: SourceState) -> char {
     s.mark().unwrap_or('?')
 }
 
-/// The lines of `chronyc sources` (idle fallbacks are not listed).
-pub fn sources(status: &ClientStatus, name: impl Fn(SourceId) -> String) -> Vec<SourceLine> {
-    let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
-    status
-        .listed()
-        .map(|s| SourceLine {
-            state: state(s.state),
-            name: name(s.id),
-            stratum: if s.stratum >= super::MAXSTRAT {
-                0
-            } else {
-                s.stratum
-            },
-            poll: s.poll_log2,
-            reach: s.reach,
-            last_rx_s: s.when_s,
-            offset_ms: ms(s.offset_ns),
-            error_ms: ms(s.root_distance_ns),
-        })
-        .collect()
+/// A source's stratum as chronyc shows it: 0 before its first valid answer (16 in the
+/// rows, [`super::ClientStatus::rows`], which are `chronyc sources`' lines too).
+pub fn stratum(stratum: u8) -> u8 {
+    if stratum >= super::MAXSTRAT {
+        0
+    } else {
+        stratum
+    }
 }
 
 /// `chronyc tracking`, the figures Driftlab has.
@@ -169,16 +136,16 @@ mod tests {
     #[test]
     fn sources_as_chronyc_shows_them() {
         let names = ["gps", "atomic", "ntp-a", "ntp-b", "ntp-c", "ntp-d"];
-        let lines = sources(&status(SyncState::Synchronized), |i| names[i].into());
-        let states: String = lines.iter().map(|l| l.state).collect();
+        let lines = status(SyncState::Synchronized).rows(|i| names[i].into());
+        let states: String = lines.iter().map(|l| state(l.state)).collect();
         assert_eq!(states, "+x*-?");
         let gps = &lines[4];
         assert_eq!(
             (
                 gps.name.as_str(),
-                gps.stratum,
+                stratum(gps.stratum),
                 gps.reach,
-                gps.last_rx_s,
+                gps.when_s,
                 gps.offset_ms
             ),
             ("gps", 0, 0, None, None)

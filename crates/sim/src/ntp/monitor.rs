@@ -94,6 +94,34 @@ pub struct SourceStatus {
     pub when_s: Option<i64>,
 }
 
+/// One line of `ntpq -p` and of `chronyc sources`: a listed source's figures, each
+/// tool showing its own columns of them in its own way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SourceRow {
+    /// What the selection made of it (ntpq's tally code, chronyc's state).
+    pub state: SourceState,
+    /// The source's name.
+    pub name: String,
+    /// Its reference id as ntpq shows it (`.GPS.`, `.INIT.`, `.RATE.`, a server's name).
+    pub refid: String,
+    /// Its stratum (16 before its first valid answer).
+    pub stratum: u8,
+    /// Its poll exponent, log2 seconds.
+    pub poll_log2: i8,
+    /// Its reach register.
+    pub reach: u8,
+    /// Seconds since its last answer, if any (ntpq's "when", chronyc's "LastRx").
+    pub when_s: Option<i64>,
+    /// Delay, ms.
+    pub delay_ms: Option<f64>,
+    /// Offset, ms.
+    pub offset_ms: Option<f64>,
+    /// Jitter, ms.
+    pub jitter_ms: Option<f64>,
+    /// Its error bound (root distance), ms.
+    pub error_ms: Option<f64>,
+}
+
 /// One client as a dashboard shows it (docs/MODEL.md, "NTP" monitoring).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClientStatus {
@@ -136,6 +164,28 @@ impl ClientStatus {
     /// has no association, so neither `ntpq -p` nor `chronyc sources` shows it).
     pub fn listed(&self) -> impl Iterator<Item = &SourceStatus> {
         self.sources.iter().filter(|s| s.state != SourceState::Idle)
+    }
+
+    /// The listed sources as an administrator's tools show them, named by `name`
+    /// ([`super::ntpq::table`] prints them as `ntpq -p`; `chronyc sources` reads the
+    /// same rows through [`super::chronyc::state`] and [`super::chronyc::stratum`]).
+    pub fn rows(&self, name: impl Fn(SourceId) -> String) -> Vec<SourceRow> {
+        let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
+        self.listed()
+            .map(|s| SourceRow {
+                state: s.state,
+                name: name(s.id),
+                refid: s.refid.ntpq(&name),
+                stratum: s.stratum,
+                poll_log2: s.poll_log2,
+                reach: s.reach,
+                when_s: s.when_s,
+                delay_ms: ms(s.delay_ns),
+                offset_ms: ms(s.offset_ns),
+                jitter_ms: ms(s.jitter_ns),
+                error_ms: ms(s.root_distance_ns),
+            })
+            .collect()
     }
 
     /// Whether the clock is disciplined (synchronised, possibly holding back a spike).

@@ -15,58 +15,16 @@
 //! offset and jitter are in milliseconds. Sources not mobilised (idle fallbacks) are not
 //! listed, as ntpq does not list associations that do not exist.
 
-use super::monitor::{ClientStatus, SourceState};
-use super::SourceId;
-use serde::Serialize;
-
-/// One line of `ntpq -p`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct NtpqRow {
-    /// The tally code: `*`, `+`, `-`, `x` or a space.
-    pub tally: char,
-    /// The source's name.
-    pub remote: String,
-    /// Its reference id as ntpq shows it (`.GPS.`, `.INIT.`, `.RATE.`, a server's name).
-    pub refid: String,
-    /// Its stratum (16 before its first valid answer).
-    pub stratum: u8,
-    /// Seconds since its last answer, if any.
-    pub when_s: Option<i64>,
-    /// Its poll interval, seconds.
-    pub poll_s: i64,
-    /// Its reach register.
-    pub reach: u8,
-    /// Delay, ms.
-    pub delay_ms: Option<f64>,
-    /// Offset, ms.
-    pub offset_ms: Option<f64>,
-    /// Jitter, ms.
-    pub jitter_ms: Option<f64>,
-}
+use super::monitor::{SourceRow, SourceState};
 
 /// The tally code of a source's state (ntpq's first column).
 pub fn tally(state: SourceState) -> char {
     state.mark().unwrap_or(' ')
 }
 
-/// The lines of `ntpq -p` for a client, sources named by `name`.
-pub fn rows(status: &ClientStatus, name: impl Fn(SourceId) -> String) -> Vec<NtpqRow> {
-    let ms = |ns: Option<i64>| ns.map(|v| v as f64 / 1e6);
-    status
-        .listed()
-        .map(|s| NtpqRow {
-            tally: tally(s.state),
-            remote: name(s.id),
-            refid: s.refid.ntpq(&name),
-            stratum: s.stratum,
-            when_s: s.when_s,
-            poll_s: 1i64 << s.poll_log2.clamp(0, 40),
-            reach: s.reach,
-            delay_ms: ms(s.delay_ns),
-            offset_ms: ms(s.offset_ns),
-            jitter_ms: ms(s.jitter_ns),
-        })
-        .collect()
+/// ntpq's poll column: the interval in seconds, from its exponent.
+pub fn poll_s(poll_log2: i8) -> i64 {
+    1i64 << poll_log2.clamp(0, 40)
 }
 
 /// ntpq's "when": seconds, then minutes (`m`), hours (`h`) and days (`d`) as it grows;
@@ -81,8 +39,9 @@ pub fn when(s: Option<i64>) -> String {
     }
 }
 
-/// The rows as `ntpq -p` prints them, header and rule included.
-pub fn table(rows: &[NtpqRow]) -> String {
+/// The rows ([`super::ClientStatus::rows`]) as `ntpq -p` prints them, header and rule
+/// included.
+pub fn table(rows: &[SourceRow]) -> String {
     let mut s = String::from(
         "     remote           refid      st t when poll reach   delay   offset  jitter\n",
     );
@@ -92,12 +51,12 @@ pub fn table(rows: &[NtpqRow]) -> String {
     for r in rows {
         s.push_str(&format!(
             "{}{:<15} {:<15} {:>2} u {:>4} {:>4} {:>5o} {:>7} {:>8} {:>7}\n",
-            r.tally,
-            r.remote,
+            tally(r.state),
+            r.name,
             r.refid,
             r.stratum,
             when(r.when_s),
-            r.poll_s,
+            poll_s(r.poll_log2),
             r.reach,
             num(r.delay_ms),
             num(r.offset_ms),
@@ -110,7 +69,7 @@ pub fn table(rows: &[NtpqRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ntp::monitor::{SourceStatus, SyncState};
+    use crate::ntp::monitor::{ClientStatus, SourceStatus, SyncState};
     use crate::ntp::packet::{Kiss, RefId};
 
     fn source(id: usize, state: SourceState, refid: RefId) -> SourceStatus {
@@ -168,7 +127,7 @@ mod tests {
             ],
         };
         let names = ["gps", "atomic", "ntp-a", "ntp-b", "ntp-c"];
-        let t = table(&rows(&status, |i| names[i].to_string()));
+        let t = table(&status.rows(|i| names[i].to_string()));
         let want = "     remote           refid      st t when poll reach   delay   offset  jitter
 ==============================================================================
 +ntp-a           gps              2 u   12   64   377   0.323   -0.012   0.045
