@@ -279,3 +279,42 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
   }
 }
 
+test('a phone opening a projector link keeps its one column, nothing wider than the screen', () =>
+  withPage(async (page, baseUrl) => {
+    const problems = [];
+    for (const view of ['map', 'clocks', 'hall', 'measures']) {
+      await open(page, baseUrl, `preset=extreme_drift&view=${view}&projector=on`);
+      const fit = await page.evaluate(() => ({
+        // The screen's 390 px (a mobile browser widens its layout viewport to the page).
+        wide: document.documentElement.scrollWidth - 390,
+        marked: document.documentElement.dataset.projector === 'on',
+      }));
+      if (!fit.marked) problems.push(`${view}: not in projector mode`);
+      if (fit.wide > 0) problems.push(`${view}: ${fit.wide} px wider than the screen`);
+      await screenshot(page, `projector-phone-${view}`);
+    }
+    // The switch works by touch.
+    await page.tap('[data-testid="projector"]');
+    assert.equal((await mode(page)).marked, false);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
+
+test('screenshots for the docs: extreme drift in projector mode (docs/projector-*.png)', async () => {
+  for (const [size, shots] of [
+    [{ width: 1280, height: 720 }, [['clocks', 'docs-projector-clocks'], ['hall', 'docs-projector-hall']]],
+    [{ width: 1920, height: 1080 }, [['clocks', 'docs-projector-clocks-1920']]],
+  ]) {
+    await withPage(async (page, baseUrl) => {
+      await open(page, baseUrl, 'preset=extreme_drift&view=clocks&projector=on');
+      await playUntil(page, '10:03:00');
+      for (const [view, name] of shots) {
+        await page.click(`[data-testid="tab-${view}"]`);
+        await page.waitForTimeout(300);
+        if (view === 'hall') await page.hover('[data-seat="45"]');
+        await screenshot(page, name);
+      }
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: size });
+  }
+});
