@@ -22,7 +22,7 @@ use driftlab_sim::Time;
 /// Left margin: the rows' true times (`10:00:06.063`, 14-px monospace, 101 px wide).
 pub const LEFT: f64 = 110.0;
 /// The drawing is never drawn larger than this × its usual size × the page's zoom.
-pub const MAX_ZOOM: f64 = 1.25;
+pub const MAX_ZOOM: f64 = 1.5;
 /// Size of a lane's name, px (`.dg-name`, bold).
 pub const NAME_PX: f64 = 17.0;
 /// Size of the line under a lane's name: its clock's error, or the customer's number
@@ -612,11 +612,11 @@ mod tests {
         let stacked = layout(&d, false, Lang::En, ANY);
         // Stacked: the first row at 68, four gaps of 24, 22 under the last.
         assert!(close(stacked.height, 68.0 + 4.0 * 24.0 + 22.0));
-        // Twice its size: drawn at the most, 1.25 ×, the rows spread out to the room's
+        // Two and three times its size: drawn at the most, 1.5 ×, the rows spread out to the room's
         // height but not beyond half again their distance.
         let big = Room {
             w: stacked.width * 2.0,
-            h: Some(stacked.height * 2.0),
+            h: Some(stacked.height * 3.0),
         };
         let l = layout(&d, false, Lang::En, big);
         assert_eq!((l.labels, l.scale), (Labels::Stacked, MAX_ZOOM));
