@@ -150,9 +150,12 @@ test('one anomaly read at a time: the list folds away, ‹ › step through it, 
     assert.equal(await page.locator('[data-testid="anomaly-list"]').isVisible(), false);
     assert.equal(await page.locator('[data-testid="anomaly-kind"]').isVisible(), false);
     assert.equal(await page.locator('[data-testid="anomaly-kind-open"]').textContent(), 'wrong winner');
-    await page.click('[data-testid="anomaly-next"]');
+    // By keyboard: › keeps the focus, for the next one after it.
+    await page.focus('[data-testid="anomaly-next"]');
+    await page.keyboard.press('Enter');
     await page.waitForFunction((s) => document.querySelector('[data-testid="anomaly-seat"]')
       .textContent.endsWith(` ${s}`), seats[2]);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'anomaly-next');
     await page.click('[data-testid="anomaly-prev"]');
     await page.click('[data-testid="anomaly-prev"]');
     await page.waitForFunction((s) => document.querySelector('[data-testid="anomaly-seat"]')

@@ -96,59 +96,84 @@ pub fn AnomaliesPanel() -> impl IntoView {
     let room = RwSignal::new(None);
     // While one is read: back to the list, the previous and next, its seat and kind,
     // and where to see it.
+    // Built once while reading, its texts following the anomaly open: ‹ and › keep
+    // the keyboard's focus from one anomaly to the next.
+    let now = move || open.with(|o| o.as_ref().map(|d| (d.t, d.diagram.seat, d.kind)));
     let nav = move || {
-        let (t, seat, label, kind) = open.with(|o| {
-            o.as_ref()
-                .map(|d| (d.t, d.diagram.seat, d.diagram.seat_label.clone(), d.kind))
-        })?;
-        let prev = move || step(-1);
-        let next = move || step(1);
-        Some(view! {
-            <div class="an-nav">
-                <button class="an-back" data-testid="anomaly-back" title=ctx.tr(Txt::AnListTip) on:click=back>
-                    {ctx.tr(Txt::AnList)}
-                </button>
-                <button
-                    class="an-step"
-                    data-testid="anomaly-prev"
-                    title=ctx.tr(Txt::AnPrev)
-                    aria-label=ctx.tr(Txt::AnPrev)
-                    disabled=move || prev().is_none()
-                    on:click=move |_| {
-                        if let Some(i) = prev() {
-                            pick(i);
-                        }
-                    }
-                >
-                    "‹"
-                </button>
-                <button
-                    class="an-step"
-                    data-testid="anomaly-next"
-                    title=ctx.tr(Txt::AnNext)
-                    aria-label=ctx.tr(Txt::AnNext)
-                    disabled=move || next().is_none()
-                    on:click=move |_| {
-                        if let Some(i) = next() {
-                            pick(i);
-                        }
-                    }
-                >
-                    "›"
-                </button>
-                <span class="an-seat-big" data-testid="anomaly-seat">
-                    {move || format!("{} {label}", ctx.t(Txt::AnSeat))}
-                </span>
-                <span class="an-nav-kind" data-testid="anomaly-kind-open">{move || ctx.t(kind_txt(kind))}</span>
-                <span class="an-nav-end">
-                    <button data-testid="anomaly-hall" title=ctx.tr(Txt::AnInHallTip) on:click=move |_| ctx.show_seat(seat, t)>
-                        {ctx.tr(Txt::AnInHall)}
+        reading.get().then(|| {
+            let prev = move || step(-1);
+            let next = move || step(1);
+            view! {
+                <div class="an-nav">
+                    <button class="an-back" data-testid="anomaly-back" title=ctx.tr(Txt::AnListTip) on:click=back>
+                        {ctx.tr(Txt::AnList)}
                     </button>
-                    <button data-testid="anomaly-goto" title=ctx.tr(Txt::AnGotoTip) on:click=move |_| ctx.seek(t)>
-                        {move || format!("{} {t}", ctx.t(Txt::AnGoto))}
+                    <button
+                        class="an-step"
+                        data-testid="anomaly-prev"
+                        title=ctx.tr(Txt::AnPrev)
+                        aria-label=ctx.tr(Txt::AnPrev)
+                        disabled=move || prev().is_none()
+                        on:click=move |_| {
+                            if let Some(i) = prev() {
+                                pick(i);
+                            }
+                        }
+                    >
+                        "‹"
                     </button>
-                </span>
-            </div>
+                    <button
+                        class="an-step"
+                        data-testid="anomaly-next"
+                        title=ctx.tr(Txt::AnNext)
+                        aria-label=ctx.tr(Txt::AnNext)
+                        disabled=move || next().is_none()
+                        on:click=move |_| {
+                            if let Some(i) = next() {
+                                pick(i);
+                            }
+                        }
+                    >
+                        "›"
+                    </button>
+                    <span class="an-seat-big" data-testid="anomaly-seat">
+                        {move || {
+                            let label = open.with(|o| o.as_ref().map(|d| d.diagram.seat_label.clone()));
+                            format!("{} {}", ctx.t(Txt::AnSeat), label.unwrap_or_default())
+                        }}
+                    </span>
+                    <span class="an-nav-kind" data-testid="anomaly-kind-open">
+                        {move || now().map_or("", |(.., kind)| ctx.t(kind_txt(kind)))}
+                    </span>
+                    <span class="an-nav-end">
+                        <button
+                            data-testid="anomaly-hall"
+                            title=ctx.tr(Txt::AnInHallTip)
+                            on:click=move |_| {
+                                if let Some((t, seat, _)) = now() {
+                                    ctx.show_seat(seat, t);
+                                }
+                            }
+                        >
+                            {ctx.tr(Txt::AnInHall)}
+                        </button>
+                        <button
+                            data-testid="anomaly-goto"
+                            title=ctx.tr(Txt::AnGotoTip)
+                            on:click=move |_| {
+                                if let Some((t, ..)) = now() {
+                                    ctx.seek(t);
+                                }
+                            }
+                        >
+                            {move || {
+                                let t = now().map(|(t, ..)| t.to_string()).unwrap_or_default();
+                                format!("{} {t}", ctx.t(Txt::AnGoto))
+                            }}
+                        </button>
+                    </span>
+                </div>
+            }
         })
     };
     view! {
