@@ -4,12 +4,16 @@
 // - Open the side-by-side of extreme_drift, local-timestamp against commit-wait with
 //   ε = 31 s: one timeline moves both panes to the same instant; the holds taken back
 //   vanish in the second pane, and the latency cost shows.
-// Screenshots to look at: target/screenshots/explain-{wrong-winner,fr}-*.png and
+// - One anomaly read at a time: the list folds away, ‹ › step through it, ◂ List
+//   brings it back; every kind extreme_drift produces is drawn whole in its box at
+//   1280 × 720, on the usual page and in projector mode, no text under 14 px.
+// Screenshots to look at: target/screenshots/explain-{wrong-winner,fr}-*.png,
+// explain-kind-*.png and
 // compare-commit-wait-*.png and compare-mid-*.png (both panes mid-timeline), at 1280x720 and
 // 1920x1080.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, withPage } from './lib/harness.mjs';
+import { cleanup, fitOfDiagram, openAnomaly, pageErrors, screenshot, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -127,6 +131,74 @@ for (const size of SIZES) {
     assert.match(page.url(), /vs=commit-wait/);
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: size }));
+}
+
+test('one anomaly read at a time: the list folds away, ‹ › step through it, ◂ List brings it back', () =>
+  withPage(async (page, baseUrl) => {
+    await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&view=anomalies&t=10:02:00`);
+    await page.waitForSelector('[data-testid="anomaly-item"]', { timeout: 20_000 });
+    await page.selectOption('[data-testid="anomaly-kind"]', 'wrong_winner');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="anomaly-item"]')]
+      .every((e) => e.dataset.kind === 'wrong_winner'));
+    const items = page.locator('[data-testid="anomaly-item"]');
+    const seats = (await items.locator('.an-seat').allTextContents()).slice(0, 3);
+    const seat = async () => (await page.locator('[data-testid="anomaly-seat"]').textContent()).replace('Seat ', '');
+    await items.nth(1).click();
+    await page.waitForSelector('[data-testid="anomaly-diagram"]');
+    assert.equal(await seat(), seats[1]);
+    // The list and its filters give their room to the anomaly; its kind is named.
+    assert.equal(await page.locator('[data-testid="anomaly-list"]').isVisible(), false);
+    assert.equal(await page.locator('[data-testid="anomaly-kind"]').isVisible(), false);
+    assert.equal(await page.locator('[data-testid="anomaly-kind-open"]').textContent(), 'wrong winner');
+    // By keyboard: › keeps the focus, for the next one after it.
+    await page.focus('[data-testid="anomaly-next"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((s) => document.querySelector('[data-testid="anomaly-seat"]')
+      .textContent.endsWith(` ${s}`), seats[2]);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'anomaly-next');
+    await page.click('[data-testid="anomaly-prev"]');
+    await page.click('[data-testid="anomaly-prev"]');
+    await page.waitForFunction((s) => document.querySelector('[data-testid="anomaly-seat"]')
+      .textContent.endsWith(` ${s}`), seats[0]);
+    assert.ok(await page.locator('[data-testid="anomaly-prev"]').isDisabled(), 'nothing before the first');
+    // In French, the way back.
+    await page.click('[data-testid="lang-fr"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="anomaly-back"]')
+      ?.textContent.includes('Liste'));
+    assert.equal(await page.getAttribute('[data-testid="anomaly-next"]', 'aria-label'), 'Anomalie suivante dans la liste');
+    // Back: the list as it was, filtered, the anomaly just read marked and focused.
+    await page.click('[data-testid="anomaly-back"]');
+    await page.waitForSelector('[data-testid="anomaly-list"]', { state: 'visible' });
+    assert.equal(await page.inputValue('[data-testid="anomaly-kind"]'), 'wrong_winner');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('open'));
+    assert.equal(await page.evaluate(() => document.activeElement.querySelector('.an-seat').textContent), seats[0]);
+    assert.match(await page.locator('[data-testid="anomaly-detail"]').textContent(), /Choisissez une anomalie/);
+    assert.deepEqual(pageErrors(page), []);
+  }, { viewport: { width: 1280, height: 720 } }));
+
+// Every kind extreme_drift produces by 10:18 (late expiries come late), and its
+// five-lane wrong winners: the whole diagram in its box, every text at least 14 px,
+// none over another.
+for (const projector of [false, true]) {
+  test(`every kind is drawn whole in its box at 1280x720${projector ? ' in projector mode' : ''}`, () =>
+    withPage(async (page, baseUrl) => {
+      await page.goto(`${baseUrl}?lang=en&preset=extreme_drift&view=anomalies&t=10:18:00${projector ? '&projector=on' : ''}`);
+      await page.waitForSelector('[data-testid="anomaly-item"]', { timeout: 20_000 });
+      const problems = [];
+      const kinds = [['wrong_winner', 5], ['double_booking', 4], ['early_sale', 0], ['wrongly_refused', 0],
+        ['premature_expiry', 0], ['late_expiry', 0], ['order_inversion', 4]];
+      for (const [kind, lanes] of kinds) {
+        assert.ok(await openAnomaly(page, kind, lanes), `${kind} with ${lanes || 'any number of'} lanes`);
+        const fit = await fitOfDiagram(page);
+        const at = `${kind}: drawn ${fit.drawn.join(' × ')} in ${fit.box.join(' × ')}`;
+        if (fit.across > 0 || fit.down > 0) problems.push(`${at} scrolls by ${fit.across} × ${fit.down}`);
+        if (fit.smallest < 14 - 0.05) problems.push(`${at}: text of ${fit.smallest.toFixed(1)} px`);
+        if (fit.overlaps.length) problems.push(`${at}: ${fit.overlaps}`);
+        await screenshot(page, `explain-kind-${kind}${projector ? '-projector' : ''}-1280x720`);
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: { width: 1280, height: 720 } }));
 }
 
 test('side by side, NTP on in b and another preset for b', () => withPage(async (page, baseUrl) => {

@@ -7,7 +7,7 @@
 // than the screen. Screenshots: target/screenshots/projector-<view>-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cleanup, pageErrors, screenshot, viewFit, withPage } from './lib/harness.mjs';
+import { cleanup, fitOfDiagram, openAnomaly, pageErrors, screenshot, viewFit, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -185,14 +185,16 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
 }
 
 /** The opened anomaly's diagram as drawn: its scale (px on screen per px of its
- * drawing), the rendered height of a lane's name and of a clock reading, in px. */
+ * drawing, which keeps its proportions in its element), the rendered height of a
+ * lane's name and of a clock reading, in px. */
 function diagram(page) {
   return page.evaluate(() => {
     const svg = document.querySelector('[data-testid="anomaly-diagram"]');
     const box = document.querySelector('.an-diagram');
     const h = (sel) => Math.max(...[...svg.querySelectorAll(sel)].map((t) => t.getBoundingClientRect().height));
+    const r = svg.getBoundingClientRect();
     return {
-      scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+      scale: Math.min(r.width / svg.viewBox.baseVal.width, r.height / svg.viewBox.baseVal.height),
       name: h('.dg-name'),
       stamp: h('.dg-stamp'),
       root: parseFloat(getComputedStyle(document.documentElement).fontSize),
@@ -222,11 +224,12 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
       // The drawing is at least as much larger as the page's text (20 / 16, 24 / 16):
       // its text, lines and marks with it.
       assert.ok(big.scale >= big.root / 16 - 0.01, `drawn at ${big.scale.toFixed(3)} ×`);
-      // Its text larger on screen, by about as much as the page's (the glyphs' boxes
-      // are whole pixels: 18 px at 14 px of the drawing, 21 px at 17.5). At 1920 px the
-      // usual page already draws it up to 1.3 × to fill its box; drawn in px, as
-      // before, projector mode left it as it was (× 1.0) at both sizes.
-      const grew = size.width === 1280 ? 1.15 : 1.1;
+      // Its text larger on screen (the glyphs' boxes are whole pixels). Each page draws
+      // it as large as its box allows, up to 1.5 × the page's zoom: this small diagram
+      // already fills the usual page's box (22-px glyph boxes at 1280 × 720), projector
+      // mode's taller box more (25 px). Drawn in px, as it once was, projector mode
+      // left it as it was (× 1.0) at both sizes.
+      const grew = 1.1;
       for (const k of ['name', 'stamp']) {
         assert.ok(big[k] >= usual[k] * grew,
           `${k}: ${usual[k].toFixed(1)} px, in projector mode ${big[k].toFixed(1)} px`);
@@ -242,6 +245,39 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
       await screenshot(page, `projector-anomaly-${tag}`);
       assert.deepEqual(pageErrors(page), []);
     }, { viewport: size }));
+}
+
+// A four-lane wrong winner (two customers, two servers, seven rows) drawn 930 × 346
+// px scrolled inside its 884 × 268 box at 1280 × 720, and 1 163 × 433 inside 1 006 ×
+// 317 in projector mode: the room saw half of it. Now the whole diagram, every text
+// at least 14 px (1.25 × that in projector mode, 1.5 × on 1080 lines), none over
+// another.
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  for (const projector of [false, true]) {
+    const mode = projector ? 'projector mode' : 'the usual page';
+    for (const lang of ['en', 'fr']) {
+      test(`a four-lane wrong winner is drawn whole in its box at ${tag}, ${mode}, ${lang}`, () =>
+        withPage(async (page, baseUrl) => {
+          await page.goto(`${baseUrl}?lang=${lang}&preset=extreme_drift&view=anomalies&t=10:02:00${projector ? '&projector=on' : ''}`);
+          await page.waitForSelector('[data-testid="anomaly-item"]', { timeout: 20_000 });
+          assert.ok(await openAnomaly(page, 'wrong_winner', 4), 'a four-lane wrong winner among the first 30');
+          const fit = await fitOfDiagram(page);
+          const at = `drawn ${fit.drawn.join(' × ')} in a box of ${fit.box.join(' × ')}`;
+          assert.ok(fit.across <= 0, `the box scrolls across by ${fit.across} px (${at})`);
+          assert.ok(fit.down <= 0, `the box scrolls down by ${fit.down} px (${at})`);
+          const least = 14 * (fit.root / 16);
+          assert.ok(fit.smallest >= least - 0.05, `text of ${fit.smallest.toFixed(1)} px (${at})`);
+          assert.deepEqual(fit.overlaps, []);
+          const view = await viewFit(page);
+          assert.equal(view.page, 0, 'the page does not scroll');
+          assert.ok(view.board <= 1, `the view scrolls by ${view.board} px`);
+          assert.ok(view.wide <= 0, 'nothing wider than the window');
+          await screenshot(page, `why-four-lanes-${projector ? 'projector-' : ''}${lang}-${tag}`);
+          assert.deepEqual(pageErrors(page), []);
+        }, { viewport: size }));
+    }
+  }
 }
 
 test('a phone opening a projector link keeps its one column, nothing wider than the screen', () =>

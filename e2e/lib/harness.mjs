@@ -223,3 +223,62 @@ export function viewFit(page) {
     };
   });
 }
+
+/** Opens the list's first anomaly of `kind` whose diagram has `lanes` lanes (any
+ * number if `lanes` is 0) among its first 30, and says whether one was found. Opening
+ * one folds the list away: "◂ List" brings it back. */
+export async function openAnomaly(page, kind, lanes = 0) {
+  const back = async () => {
+    if (await page.locator('[data-testid="anomaly-back"]').count()) await page.click('[data-testid="anomaly-back"]');
+  };
+  await back();
+  await page.selectOption('[data-testid="anomaly-kind"]', kind);
+  await page.waitForFunction((kind) => [...document.querySelectorAll('[data-testid="anomaly-item"]')]
+    .every((e) => e.dataset.kind === kind), kind);
+  const items = page.locator('[data-testid="anomaly-item"]');
+  const n = Math.min(await items.count(), 30);
+  for (let i = 0; i < n; i++) {
+    await back();
+    await items.nth(i).click();
+    await page.waitForSelector('[data-testid="anomaly-diagram"]');
+    await page.waitForTimeout(100); // the box measured, the drawing laid out for it
+    const drawn = await page.locator('[data-testid="anomaly-diagram"] .dg-lane').count();
+    if (!lanes || drawn === lanes) return true;
+  }
+  return false;
+}
+
+/** How the opened diagram fits its box: how far the box scrolls (px, across and down),
+ * the drawing's size on screen, the smallest text drawn (CSS px: its font size × the
+ * drawing's scale), and the texts whose boxes overlap (by more than 2 px each way). */
+export function fitOfDiagram(page) {
+  return page.evaluate(() => {
+    const box = document.querySelector('.an-diagram');
+    const svg = box.querySelector('[data-testid="anomaly-diagram"]');
+    const vb = svg.viewBox.baseVal;
+    const r = svg.getBoundingClientRect();
+    // The drawing keeps its proportions inside its element ("meet").
+    const scale = Math.min(r.width / vb.width, r.height / vb.height);
+    const texts = [...svg.querySelectorAll('text')];
+    const smallest = Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+    const boxes = texts.map((t) => [t.textContent, t.getBoundingClientRect()]);
+    const overlaps = [];
+    for (let a = 0; a < boxes.length; a++) {
+      for (let b = a + 1; b < boxes.length; b++) {
+        const [A, B] = [boxes[a][1], boxes[b][1]];
+        const w = Math.min(A.right, B.right) - Math.max(A.left, B.left);
+        const h = Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top);
+        if (w > 2 && h > 2) overlaps.push(`${boxes[a][0]} | ${boxes[b][0]}`);
+      }
+    }
+    return {
+      across: box.scrollWidth - box.clientWidth,
+      down: box.scrollHeight - box.clientHeight,
+      box: [box.clientWidth, box.clientHeight],
+      drawn: [Math.round(vb.width * scale), Math.round(vb.height * scale)],
+      smallest,
+      overlaps,
+      root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+    };
+  });
+}

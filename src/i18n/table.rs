@@ -1007,4 +1007,10 @@ table! {
     FlightDrawn => "drawn", "dessinés";
     FlightCounts => "counts per arrow: dots at ×1 or slower", "nombre par flèche : points à ×1 ou moins";
     FlightReduced => "counts per arrow (reduced motion)", "nombre par flèche (animations réduites)";
+
+    // The Why? view: one anomaly read at a time, the list folded away
+    AnList => "◂ List", "◂ Liste";
+    AnListTip => "Back to the list of anomalies", "Revenir à la liste des anomalies";
+    AnPrev => "Previous anomaly in the list", "Anomalie précédente dans la liste";
+    AnNext => "Next anomaly in the list", "Anomalie suivante dans la liste";
 }

@@ -5,21 +5,46 @@
 //! as arrows, the timestamps that decided it in bold), its seat highlighted. A button
 //! moves the timeline to the instant it was found.
 //!
+//! While one is open the list folds away and the diagram takes the panel's width (its
+//! height is what a 1280 × 720 projector lacks): the panel's head holds what the list
+//! did, back to the list and the previous and next anomaly of the list, beside the
+//! seat, the kind and the two buttons. The diagram is laid out for its box
+//! ([`layout`]) and drawn to fill it (`drawing.rs`).
+//!
 //! Its feeds: the list, keyed on the number of anomalies, every [`LIST_EVERY`] frames
 //! and at once when the filter changes; the chosen anomaly, when it is chosen, when the
 //! language changes and on a full pass.
 
 pub mod data;
+mod drawing;
+pub mod layout;
 
 use crate::ctx::use_ctx;
 use crate::feed::{Cadence, Spec};
 use crate::i18n::Txt;
 use crate::palette::{server_colour, server_name};
-use data::{detail, kind_slug, kind_txt, layout, rows, Filter, Layout, KINDS};
+use data::{detail, kind_slug, kind_txt, rows, Filter, KINDS};
+use drawing::DiagramBox;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// While playing, refresh the list every this many frames.
 pub const LIST_EVERY: u32 = 10;
+
+/// Focuses the list's line of anomaly `index` and scrolls it into view.
+fn focus_item(index: usize) {
+    let item = document()
+        .query_selector(&format!(
+            "[data-testid='anomaly-item'][data-index='{index}']"
+        ))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = item {
+        el.scroll_into_view_with_bool(false);
+        let _ = el.focus();
+    }
+}
 
 /// The anomalies panel.
 #[component]
@@ -28,6 +53,8 @@ pub fn AnomaliesPanel() -> impl IntoView {
     let ui = ctx.ui;
     let filter = RwSignal::new(Filter::default());
     let chosen = RwSignal::new(None::<usize>);
+    // The last one opened, marked in the list when it comes back.
+    let last = RwSignal::new(None::<usize>);
     let list = ctx.feed(
         Spec::new(Cadence::Every(LIST_EVERY)).on_change(|sim| sim.truth().anomalies.len() as u64),
         move |src| rows(src.sim(), filter.get_untracked()),
@@ -43,11 +70,117 @@ pub fn AnomaliesPanel() -> impl IntoView {
         ui.lang.track();
         shown.refresh();
     });
+    let reading = Memo::new(move |_| open.with(Option::is_some));
+    let pick = move |i: usize| {
+        chosen.set(Some(i));
+        last.set(Some(i));
+        shown.refresh();
+    };
+    // The anomaly `by` lines before or after the open one in the list, if listed.
+    let step = move |by: isize| {
+        let i = chosen.get()?;
+        lines.with(|(_, rows)| {
+            let at = rows.iter().position(|r| r.index == i)?;
+            rows.get(at.checked_add_signed(by)?).map(|r| r.index)
+        })
+    };
+    let back = move |_| {
+        chosen.set(None);
+        shown.refresh();
+        // The list comes back as it was, the anomaly just read in view and focused.
+        if let Some(i) = last.get_untracked() {
+            request_animation_frame(move || focus_item(i));
+        }
+    };
     let servers = move || ui.scenario.with(|c| c.servers.len());
+    let room = RwSignal::new(None);
+    // While one is read: back to the list, the previous and next, its seat and kind,
+    // and where to see it.
+    // Built once while reading, its texts following the anomaly open: ‹ and › keep
+    // the keyboard's focus from one anomaly to the next.
+    let now = move || open.with(|o| o.as_ref().map(|d| (d.t, d.diagram.seat, d.kind)));
+    let nav = move || {
+        reading.get().then(|| {
+            let prev = move || step(-1);
+            let next = move || step(1);
+            view! {
+                <div class="an-nav">
+                    <button class="an-back" data-testid="anomaly-back" title=ctx.tr(Txt::AnListTip) on:click=back>
+                        {ctx.tr(Txt::AnList)}
+                    </button>
+                    <button
+                        class="an-step"
+                        data-testid="anomaly-prev"
+                        title=ctx.tr(Txt::AnPrev)
+                        aria-label=ctx.tr(Txt::AnPrev)
+                        disabled=move || prev().is_none()
+                        on:click=move |_| {
+                            if let Some(i) = prev() {
+                                pick(i);
+                            }
+                        }
+                    >
+                        "‹"
+                    </button>
+                    <button
+                        class="an-step"
+                        data-testid="anomaly-next"
+                        title=ctx.tr(Txt::AnNext)
+                        aria-label=ctx.tr(Txt::AnNext)
+                        disabled=move || next().is_none()
+                        on:click=move |_| {
+                            if let Some(i) = next() {
+                                pick(i);
+                            }
+                        }
+                    >
+                        "›"
+                    </button>
+                    <span class="an-seat-big" data-testid="anomaly-seat">
+                        {move || {
+                            let label = open.with(|o| o.as_ref().map(|d| d.diagram.seat_label.clone()));
+                            format!("{} {}", ctx.t(Txt::AnSeat), label.unwrap_or_default())
+                        }}
+                    </span>
+                    <span class="an-nav-kind" data-testid="anomaly-kind-open">
+                        {move || now().map_or("", |(.., kind)| ctx.t(kind_txt(kind)))}
+                    </span>
+                    <span class="an-nav-end">
+                        <button
+                            data-testid="anomaly-hall"
+                            title=ctx.tr(Txt::AnInHallTip)
+                            on:click=move |_| {
+                                if let Some((t, seat, _)) = now() {
+                                    ctx.show_seat(seat, t);
+                                }
+                            }
+                        >
+                            {ctx.tr(Txt::AnInHall)}
+                        </button>
+                        <button
+                            data-testid="anomaly-goto"
+                            title=ctx.tr(Txt::AnGotoTip)
+                            on:click=move |_| {
+                                if let Some((t, ..)) = now() {
+                                    ctx.seek(t);
+                                }
+                            }
+                        >
+                            {move || {
+                                let t = now().map(|(t, ..)| t.to_string()).unwrap_or_default();
+                                format!("{} {t}", ctx.t(Txt::AnGoto))
+                            }}
+                        </button>
+                    </span>
+                </div>
+            }
+        })
+    };
     view! {
-        <section class="panel anomalies" aria-labelledby="an-title" data-testid="anomalies">
+        <section class="panel anomalies" class:reading=reading aria-labelledby="an-title" data-testid="anomalies">
             <header class="panel-head">
                 <h2 id="an-title">{ctx.tr(Txt::AnTitle)}</h2>
+                {nav}
                 <span class="an-count" data-testid="anomaly-count">
                     {move || format!("{} {}", ui.lang.get().int(lines.with(|l| l.0) as u64), ctx.t(Txt::AnFound))}
                 </span>
@@ -104,13 +237,11 @@ pub fn AnomaliesPanel() -> impl IntoView {
                                 <li>
                                     <button
                                         class="an-item"
-                                        class:open=move || chosen.get() == Some(i)
+                                        class:open=move || last.get() == Some(i)
                                         data-testid="anomaly-item"
                                         data-kind=kind_slug(r.kind)
-                                        on:click=move |_| {
-                                            chosen.set(Some(i));
-                                            shown.refresh();
-                                        }
+                                        data-index=i.to_string()
+                                        on:click=move |_| pick(i)
                                     >
                                         <span class="an-t">{r.t.to_string()}</span>
                                         <span class="an-kind">{move || ctx.t(kind_txt(r.kind))}</span>
@@ -135,42 +266,12 @@ pub fn AnomaliesPanel() -> impl IntoView {
                         }
                         Some(d) => {
                             let l = ui.lang.get();
-                            let t = d.t;
-                            let seat = d.diagram.seat;
-                            let plan = layout(&d.diagram, d.counter, l);
                             view! {
-                                <div class="an-head">
-                                    <span
-                                        class="an-seat-big"
-                                        data-testid="anomaly-seat"
-                                        title=l.t(kind_txt(d.kind))
-                                    >
-                                        {format!("{} {}", l.t(Txt::AnSeat), d.diagram.seat_label)}
-                                    </span>
-                                    <p class="an-text" data-testid="anomaly-text">{d.text.clone()}</p>
-                                </div>
-                                <div class="an-legend">
-                                    <p class="hint dg-legend" title=l.t(Txt::DgHint)>
-                                        {l.t(Txt::DgLegend)}
-                                    </p>
-                                    <button
-                                        data-testid="anomaly-hall"
-                                        title=l.t(Txt::AnInHallTip)
-                                        on:click=move |_| ctx.show_seat(seat, t)
-                                    >
-                                        {l.t(Txt::AnInHall)}
-                                    </button>
-                                    <button
-                                        data-testid="anomaly-goto"
-                                        title=l.t(Txt::AnGotoTip)
-                                        on:click=move |_| ctx.seek(t)
-                                    >
-                                        {format!("{} {}", l.t(Txt::AnGoto), t)}
-                                    </button>
-                                </div>
-                                <div class="an-diagram">
-                                    <Drawing plan=plan />
-                                </div>
+                                <p class="an-text" data-testid="anomaly-text">{d.text.clone()}</p>
+                                <p class="hint dg-legend" title=l.t(Txt::DgHint)>
+                                    {l.t(Txt::DgLegend)}
+                                </p>
+                                <DiagramBox detail=d lang=l room=room />
                             }
                                 .into_any()
                         }
@@ -178,98 +279,5 @@ pub fn AnomaliesPanel() -> impl IntoView {
                 </div>
             </div>
         </section>
-    }
-}
-
-/// The time-space diagram, as SVG. It is laid out in px of a 16-px page and drawn
-/// at least that size in `rem`: projector mode's larger root font (20 px, 24 px)
-/// scales its text, lines and marks with the rest of the page, overlapping nothing
-/// (the whole drawing scales), scrolling inside its box when it is larger.
-#[component]
-fn Drawing(plan: Layout) -> impl IntoView {
-    let (w, h) = (plan.width, plan.height);
-    let lanes = plan
-        .lanes
-        .iter()
-        .map(|l| {
-            view! {
-                <g class="dg-lane">
-                    <line x1=l.x y1=52 x2=l.x y2=h stroke=l.colour stroke-width="3" />
-                    <text x=l.x y=22 text-anchor="middle" class="dg-name" fill=l.colour>{l.name.clone()}</text>
-                    <text x=l.x y=44 text-anchor="middle" class="dg-clock">{l.clock.clone()}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let rows = plan
-        .rows
-        .iter()
-        .map(|(y, t)| {
-            view! {
-                <g>
-                    <line x1=data::LEFT - 4.0 y1=*y x2=w y2=*y class="dg-row" />
-                    <text x=data::LEFT - 10.0 y=y + 6.0 text-anchor="end" class="dg-true">{t.clone()}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let arrows = plan
-        .arrows
-        .iter()
-        .map(|a| {
-            view! {
-                <line
-                    x1=a.x1
-                    y1=a.y1
-                    x2=a.x2
-                    y2=a.y2
-                    class=if a.replication { "dg-arrow dg-rep" } else { "dg-arrow" }
-                    marker-end="url(#dg-head)"
-                />
-            }
-        })
-        .collect_view();
-    let points = plan
-        .points
-        .iter()
-        .map(|p| {
-            let cls = match (p.decisive, p.off) {
-                (true, true) => "dg-stamp decisive off",
-                (true, false) => "dg-stamp decisive",
-                (false, true) => "dg-stamp off",
-                (false, false) => "dg-stamp",
-            };
-            view! {
-                <g class="dg-point" data-decisive=p.decisive.to_string()>
-                    <circle cx=p.x cy=p.y r=if p.decisive { 8 } else { 5 } />
-                    <text x=p.x + 12.0 y=p.y - 3.0 class="dg-what">{p.what.clone()}</text>
-                    <text x=p.x + 12.0 y=p.y + 14.0 class=cls>{p.stamp.clone()}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    view! {
-        <svg
-            class="dg"
-            data-testid="anomaly-diagram"
-            viewBox=format!("0 0 {w} {h}")
-            style=format!(
-                "width: 100%; height: auto; min-width: {}rem; max-width: {}rem",
-                data::rem(w),
-                data::rem(w * 1.3)
-            )
-            role="img"
-        >
-            <defs>
-                <marker id="dg-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
-                </marker>
-            </defs>
-            <text x=data::LEFT - 10.0 y=44 text-anchor="end" class="dg-clock">"↓"</text>
-            {rows}
-            {lanes}
-            {arrows}
-            {points}
-        </svg>
     }
 }

@@ -1,10 +1,10 @@
 //! The anomalies view's data: the list (filtered by kind and by server), the chosen
-//! anomaly's sentence and its time-space diagram laid out for drawing. Plain data
-//! computed from the run by the core (`explain`, `diagram`), tested natively.
+//! anomaly's sentence and its time-space diagram (laid out for drawing by
+//! [`super::layout`]). Plain data computed from the run by the core (`explain`,
+//! `diagram`), tested natively.
 
 use crate::i18n::{Lang, Txt};
-use crate::palette::server_colour;
-use driftlab_sim::diagram::{diagram, ArrowKind, Diagram, Mark};
+use driftlab_sim::diagram::{diagram, Diagram};
 use driftlab_sim::explain::{explain, Lang as SimLang};
 use driftlab_sim::hall::seat_label;
 use driftlab_sim::obs::NOT_ROUTED;
@@ -139,217 +139,15 @@ pub fn detail(sim: &Sim, index: usize, lang: Lang) -> Option<Detail> {
     })
 }
 
-/// The page's usual root font size, px: the drawing's px at that size.
-pub const ROOT_PX: f64 = 16.0;
-
-/// A length of the drawing (px at the usual root font size) in `rem`, so that it
-/// grows with the page's root font (projector mode) as the rest of the page does.
-pub fn rem(px: f64) -> f64 {
-    px / ROOT_PX
-}
-
-/// Left margin (the true-time labels), px of the drawing.
-pub const LEFT: f64 = 110.0;
-/// Top margin (the lanes' names and clock errors).
-pub const TOP: f64 = 56.0;
-/// Distance from a server's lane to the next (room for its labels).
-pub const LANE_GAP: f64 = 215.0;
-/// Distance from a customer's lane to the next.
-pub const CUSTOMER_GAP: f64 = 150.0;
-/// Distance between rows.
-pub const ROW_GAP: f64 = 38.0;
-
-/// A lane, placed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LaneAt {
-    /// Its x.
-    pub x: f64,
-    /// Its name.
-    pub name: String,
-    /// Its clock's error, written (`clock −2.000 s`), empty for a customer.
-    pub clock: String,
-    /// Its colour (a server's), or the ink.
-    pub colour: &'static str,
-}
-
-/// A point, placed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PointAt {
-    /// Where.
-    pub x: f64,
-    /// Where.
-    pub y: f64,
-    /// What happened, in words.
-    pub what: String,
-    /// The clock reading written beside it (a server's), empty for a customer.
-    pub stamp: String,
-    /// The reading differs from true time (by a millisecond or more).
-    pub off: bool,
-    /// One of the timestamps that decided the anomaly.
-    pub decisive: bool,
-}
-
-/// An arrow, placed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ArrowAt {
-    /// From.
-    pub x1: f64,
-    /// From.
-    pub y1: f64,
-    /// To.
-    pub x2: f64,
-    /// To.
-    pub y2: f64,
-    /// A replication (dashed) rather than a request.
-    pub replication: bool,
-}
-
-/// The diagram laid out: a drawing `width` × `height`, true time going down.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
-    /// Width of the drawing.
-    pub width: f64,
-    /// Height of the drawing.
-    pub height: f64,
-    /// The lanes.
-    pub lanes: Vec<LaneAt>,
-    /// Each row's y and its true time.
-    pub rows: Vec<(f64, String)>,
-    /// The points.
-    pub points: Vec<PointAt>,
-    /// The arrows.
-    pub arrows: Vec<ArrowAt>,
-}
-
-fn mark_txt(m: Mark, confirmed: Option<bool>) -> Txt {
-    match m {
-        Mark::Sent => Txt::DgSent,
-        Mark::Received => Txt::DgReceived,
-        Mark::Ordered => Txt::DgOrdered,
-        Mark::Decided if confirmed == Some(true) => Txt::DgConfirmed,
-        Mark::Decided => Txt::DgRefused,
-        Mark::HoldGranted => Txt::DgHold,
-        Mark::FoundTaken => Txt::DgFoundTaken,
-        Mark::Revoked => Txt::DgRevoked,
-        Mark::ExpiryJudged => Txt::DgJudged,
-        Mark::Released => Txt::DgReleased,
-        Mark::Paid => Txt::DgPaid,
-    }
-}
-
-/// Lays `d` out for drawing, in `lang`; `counter`: orders are Lamport counters.
-pub fn layout(d: &Diagram, counter: bool, lang: Lang) -> Layout {
-    // A customer's lane holds only a click: narrower than a server's.
-    let mut xs = Vec::with_capacity(d.lanes.len());
-    let mut x = LEFT + 50.0;
-    for l in &d.lanes {
-        xs.push(x);
-        x += if l.customer.is_some() {
-            CUSTOMER_GAP
-        } else {
-            LANE_GAP
-        };
-    }
-    let lane_x = |i: usize| xs[i];
-    let row_y = |r: usize| TOP + 24.0 + r as f64 * ROW_GAP;
-    let lanes = d
-        .lanes
-        .iter()
-        .enumerate()
-        .map(|(i, l)| LaneAt {
-            x: lane_x(i),
-            name: match l.customer {
-                Some(c) => format!("{} #{c}", lang.t(Txt::Customer)),
-                None => l.name.clone(),
-            },
-            clock: l
-                .clock_error_ns
-                .map(|e| format!("{} {}", lang.t(Txt::DgClock), lang.offset(e)))
-                .unwrap_or_default(),
-            colour: l.server.map_or("#222", |s| server_colour(s as usize)),
-        })
-        .collect();
-    let rows = d
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(r, t)| (row_y(r), t.to_string()))
-        .collect();
-    // Points on one lane in one row are drawn as one: "stamped · hold · confirmed".
-    let mut points: Vec<PointAt> = Vec::new();
-    let mut at: Vec<(usize, usize)> = Vec::new();
-    for p in &d.points {
-        let customer = d.lanes[p.lane].customer.is_some();
-        let mut what = lang.t(mark_txt(p.mark, p.confirmed)).to_string();
-        if let Some(o) = p.order {
-            let (major, minor) = (o.major, o.minor);
-            what = if counter {
-                format!("{what} ({major}, {minor})")
-            } else {
-                format!("{what} ({}, {minor})", Time(major))
-            };
-        }
-        let stamp = if customer {
-            String::new()
-        } else {
-            p.local.to_string()
-        };
-        let off = !customer && (p.local - p.t).abs() >= 1_000_000;
-        if let Some(k) = at.iter().position(|&k| k == (p.lane, p.row)) {
-            let q = &mut points[k];
-            if !q.what.split(" · ").any(|w| w == what) {
-                q.what = format!("{} · {what}", q.what);
-            }
-            if p.decisive && !q.decisive {
-                q.stamp = stamp;
-                q.off = off;
-            }
-            q.decisive |= p.decisive;
-            continue;
-        }
-        at.push((p.lane, p.row));
-        points.push(PointAt {
-            x: lane_x(p.lane),
-            y: row_y(p.row),
-            what,
-            stamp,
-            off,
-            decisive: p.decisive,
-        });
-    }
-    let arrows = d
-        .arrows
-        .iter()
-        .map(|a| {
-            let (f, t) = (&d.points[a.from], &d.points[a.to]);
-            ArrowAt {
-                x1: lane_x(f.lane),
-                y1: row_y(f.row),
-                x2: lane_x(t.lane),
-                y2: row_y(t.row),
-                replication: a.kind == ArrowKind::Replication,
-            }
-        })
-        .collect();
-    Layout {
-        width: xs.last().map_or(LEFT, |x| x + LANE_GAP + 40.0),
-        height: row_y(d.rows.len()),
-        lanes,
-        rows,
-        points,
-        arrows,
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use driftlab_sim::time::SEC;
     use driftlab_sim::{presets, Policy};
 
     /// server-1 exact, server-2 2 s slow: Alice clicks seat A1 through server-1 at
     /// 10:00:10, Bob through server-2 at 10:00:11; Bob's stamp wins.
-    fn two_clicks() -> Sim {
+    pub(crate) fn two_clicks() -> Sim {
         let mut c = presets::preset("reset").unwrap();
         c.servers.truncate(2);
         c.servers[1].clock.offset_ms = -2000.0;
@@ -390,53 +188,27 @@ mod tests {
         assert_eq!(on_1.0, 0, "Bob's request went through server-2");
     }
 
-    #[test]
-    fn the_wrong_winner_is_told_and_drawn() {
-        let sim = two_clicks();
-        let i = rows(&sim, Filter::default())
+    /// The wrong winner of [`two_clicks`], explained in `lang`.
+    pub(crate) fn wrong_winner(sim: &Sim, lang: Lang) -> Detail {
+        let i = rows(sim, Filter::default())
             .1
             .iter()
             .find(|r| r.kind == AnomalyKind::WrongWinner)
             .unwrap()
             .index;
-        let d = detail(&sim, i, Lang::Fr).unwrap();
+        detail(sim, i, lang).unwrap()
+    }
+
+    #[test]
+    fn the_wrong_winner_is_told() {
+        let sim = two_clicks();
+        let d = wrong_winner(&sim, Lang::Fr);
         assert!(
             d.text.starts_with("La place A1 est allée au client"),
             "{}",
             d.text
         );
-        let l = layout(&d.diagram, d.counter, Lang::En);
-        let names: Vec<&str> = l.lanes.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names[2..], ["server-1", "server-2"]);
-        assert!(names[0].starts_with("customer #"));
-        assert_eq!(l.lanes[3].clock, "clock −2.000\u{a0}s");
-        assert_eq!(l.lanes[3].colour, server_colour(1));
-        // Lanes from x = 160: customers' 150 px apart, servers' 215; rows 38 px apart
-        // from y = 80.
-        assert_eq!(
-            l.lanes.iter().map(|l| l.x).collect::<Vec<_>>(),
-            [160.0, 310.0, 460.0, 675.0]
-        );
-        assert_eq!(l.rows[0].0, 80.0);
-        // Bob's stamp on server-2 is off (2 s slow) and decisive; a request arrow goes
-        // from his lane (x 310) to server-2's (x 675), downwards.
-        let bob_stamp = l
-            .points
-            .iter()
-            .find(|p| p.x == 675.0 && p.what.starts_with("stamped"))
-            .unwrap();
-        // In the same instant server-2 stamps Bob's click, takes Alice's hold back
-        // (Bob's stamp is earlier), holds the seat for Bob and confirms: one point.
-        assert_eq!(bob_stamp.what, "stamped · taken back · hold · confirmed");
-        assert!(bob_stamp.off && bob_stamp.decisive);
-        assert!(l
-            .arrows
-            .iter()
-            .any(|a| a.x1 == 310.0 && a.x2 == 675.0 && a.y2 > a.y1 && !a.replication));
-        assert!(l
-            .arrows
-            .iter()
-            .any(|a| a.replication && a.x1 == 675.0 && a.x2 == 460.0));
+        assert_eq!(d.diagram.seat_label, "A1");
         assert!(detail(&sim, 99, Lang::En).is_none());
     }
 }
