@@ -513,7 +513,7 @@ impl Sim {
     pub fn run_until_at_most(&mut self, t: Time, max_events: u64) -> bool {
         let cap = self.k.events.saturating_add(max_events);
         while self.k.events < cap {
-            if !self.k.queue.peek_time().is_some_and(|at| at <= t) {
+            if self.k.queue.peek_time().is_none_or(|at| at > t) {
                 self.run_until(t);
                 return true;
             }
