@@ -234,7 +234,8 @@ impl Ctx {
         self.feeds.try_update_value(|during| during.absorb(taken));
     }
 
-    /// One animation frame at `now_ms`: advances the run if playing, within a budget of
+    /// The work of the animation frame at `now_ms` (done in a task after the frame is
+    /// drawn: [`crate::frame`]): advances the run if playing, within a budget of
     /// `budget_ms`, then runs the feeds. Returns false once the app is gone (the loop
     /// stops).
     pub fn frame(self, now_ms: f64, budget_ms: f64) -> bool {

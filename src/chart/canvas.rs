@@ -1,7 +1,7 @@
 //! The chart component: owns a canvas, follows its size, reads the run through a feed
 //! at the chart's own pace (its throttle) and draws what the feed built.
 
-use super::draw::draw;
+use super::draw::{draw, warm_up};
 use super::spec::ChartSpec;
 use crate::components::shown::Shown;
 use crate::ctx::{use_ctx, Ctx};
@@ -150,6 +150,9 @@ pub fn CanvasChart(
         let Some(el) = canvas.get() else {
             return size.unwrap_or_default();
         };
+        if size.is_none() {
+            warm_up();
+        }
         // Reading the element's size forces a layout: only on the first drawing and
         // after a resize (projector mode on or off counts as one).
         let scale = window().device_pixel_ratio().max(1.0);

@@ -4,9 +4,10 @@
 //! canvas only holds axes, marks and lines; every label comes ready-made in the spec,
 //! which also spares plotters' text measuring (it touches the DOM).
 
-use super::spec::{Axis, ChartSpec};
+use super::spec::{Axis, ChartSpec, Line, Mark};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::cell::Cell;
 use web_sys::HtmlCanvasElement;
 
 /// Font size of tick labels and axis titles, CSS pixels.
@@ -133,4 +134,55 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
         }
     }
     root.present().map_err(|e| e.to_string())
+}
+
+thread_local! {
+    /// Whether [`warm_up`] ran.
+    static WARM: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Draws a small chart with every kind of mark (both axes, a dashed and a plain mark,
+/// lines on either axis) on a canvas outside the page, once per page: the browser
+/// compiles WebAssembly functions when they are first called, and plotters' drawing
+/// code took 50 ms to compile in the first frame that drew a chart (a Chrome trace of
+/// the first play); the page pays it while loading instead. Nothing is shown.
+pub fn warm_up() {
+    if WARM.with(|w| w.replace(true)) {
+        return;
+    }
+    let Some(canvas) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| wasm_bindgen::JsCast::dyn_into::<HtmlCanvasElement>(c).ok())
+    else {
+        return;
+    };
+    canvas.set_width(320);
+    canvas.set_height(180);
+    let axis = |title: &str| Axis {
+        range: (0.0, 10.0),
+        ticks: vec![(0.0, "0".into()), (10.0, "10".into())],
+        title: title.into(),
+    };
+    let mark = |dashed| Mark {
+        from: (5.0, 0.0),
+        to: (5.0, 10.0),
+        rgb: (0, 0, 0),
+        width: 1.5,
+        dashed,
+    };
+    let line = |right| Line {
+        rgb: (0, 0, 0),
+        width: 2.0,
+        right,
+        pieces: vec![vec![(0.0, 1.0), (10.0, 9.0)]],
+    };
+    let spec = ChartSpec {
+        x: axis("x"),
+        y: axis("y"),
+        y2: Some(axis("")),
+        marks: vec![mark(true), mark(false)],
+        lines: vec![line(false), line(true)],
+    };
+    let _ = draw(canvas, Some(&spec), 1.0);
 }

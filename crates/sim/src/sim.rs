@@ -504,6 +504,26 @@ impl Sim {
         }
     }
 
+    /// Plays towards true time `t` as [`Sim::run_until`] does, but stops after about
+    /// `max_events` events, at the end of an instant (every event of the instant it
+    /// stops at is processed, then the clock is there: the state of
+    /// `run_until(self.now())`). Returns true if it reached `t`. A caller with a time
+    /// budget (the app's frame) checks its clock between calls: one call never runs much
+    /// more than `max_events` events, however busy the instants up to `t` are.
+    pub fn run_until_at_most(&mut self, t: Time, max_events: u64) -> bool {
+        let cap = self.k.events.saturating_add(max_events);
+        while self.k.events < cap {
+            if self.k.queue.peek_time().is_none_or(|at| at > t) {
+                self.run_until(t);
+                return true;
+            }
+            self.step();
+        }
+        let now = self.k.now;
+        self.run_until(now);
+        now >= t
+    }
+
     /// Runs to the end: every customer done, every message delivered.
     pub fn run(&mut self) {
         while self.step() {}

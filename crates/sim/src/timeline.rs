@@ -178,6 +178,13 @@ impl Timeline {
         self.cursor.run_until(t.min(self.end));
     }
 
+    /// Plays the cursor towards `t` (or the run's end) as [`Sim::run_until_at_most`]:
+    /// stops after about `max_events` events at the end of an instant; true if it
+    /// reached `t` (or the end).
+    pub fn run_until_at_most(&mut self, t: Time, max_events: u64) -> bool {
+        self.cursor.run_until_at_most(t.min(self.end), max_events)
+    }
+
     /// Processes the cursor's next event; false when the run is over.
     pub fn step(&mut self) -> bool {
         self.cursor.step()
@@ -507,6 +514,52 @@ mod tests {
         }
         let ntp = |m: &&Marker| matches!(m.mark, Mark::Ntp { on: true, .. });
         assert_eq!(tl.markers().iter().filter(ntp).count(), 1);
+    }
+
+    #[test]
+    fn playing_a_few_events_at_a_time_stops_between_instants_where_playing_reaches() {
+        // A run with a live action in it (NTP on at 30 s), played as the app's frames
+        // do with a cap on events: each stop is a state that playing to its instant
+        // reaches, and a call runs past the cap only to finish its last instant.
+        let c = cfg("extreme_drift", 500);
+        let mut first = Timeline::new(c.clone(), &[]).unwrap();
+        first.seek(Pos::At(c.sale.opening() + 30 * SEC));
+        first.act(|s| s.set_ntp(1, true));
+        let actions = first.actions().to_vec();
+        let mut tl = Timeline::new(c.clone(), &actions).unwrap();
+        let target = c.sale.opening() + 60 * SEC;
+        let (mut stops, mut checked) = (0, 0);
+        loop {
+            let before = tl.sim().events();
+            let reached = tl.run_until_at_most(target, 37);
+            let ran = tl.sim().events() - before;
+            let now = tl.sim().now();
+            if ran > 37 {
+                // Only events of the instant it stopped at come after the 37th.
+                let mut s = played(&c, &actions, now - 1);
+                let at_now = tl.sim().events() - s.events();
+                assert!(ran - 37 < at_now, "ran {ran}: {at_now} events at {now:?}");
+                s.run_until(now);
+                assert_eq!(state(tl.sim()), state(&s));
+            }
+            if reached {
+                break;
+            }
+            stops += 1;
+            assert!(now < target);
+            // Checking every stop replays the run each time: one in 40 is plenty.
+            if stops % 40 == 1 {
+                assert_eq!(
+                    state(tl.sim()),
+                    state(&played(&c, &actions, now)),
+                    "{now:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(stops > 100 && checked > 2, "{stops} stops");
+        assert_eq!(tl.sim().now(), target);
+        assert_eq!(state(tl.sim()), state(&played(&c, &actions, target)));
     }
 
     #[test]
