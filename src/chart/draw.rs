@@ -61,9 +61,25 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
     let y2_range = y2.map_or(0..1, |a| {
         yi(a.range.0)..yi(a.range.1).max(yi(a.range.0) + 1)
     });
+    // The y axis's title reads horizontally above the axis, not turned along it: a
+    // short chart (a projector's 720 px) cut a turned title, and its unit with it.
+    let top = if d.y.title.is_empty() {
+        12.0
+    } else {
+        FONT_PX + 10.0
+    };
+    // The last time or value label is centred on the axis's end: room for its half.
+    let half_last = d.x.ticks.last().map_or(0.0, |(_, l)| {
+        0.32 * FONT_PX * l.chars().count() as f64 + 2.0
+    });
+    let right = if y2.is_some() {
+        18.0
+    } else {
+        half_last.max(18.0)
+    };
     let mut chart = ChartBuilder::on(&root)
-        .margin_top(px(12.0))
-        .margin_right(px(18.0))
+        .margin_top(px(top))
+        .margin_right(px(right))
         .margin_left(px(6.0))
         .x_label_area_size(with_title(&d.x, 34.0, 52.0))
         .y_label_area_size(with_title(&d.y, 74.0, 74.0))
@@ -92,10 +108,11 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
     if !d.x.title.is_empty() {
         mesh.x_desc(d.x.title.as_str());
     }
-    if !d.y.title.is_empty() {
-        mesh.y_desc(d.y.title.as_str());
-    }
     mesh.draw().map_err(|e| e.to_string())?;
+    if !d.y.title.is_empty() {
+        root.draw_text(d.y.title.as_str(), &font(), (px(6.0), px(2.0)))
+            .map_err(|e| e.to_string())?;
+    }
     if y2.is_some() {
         let grey = RGBColor(90, 90, 90);
         chart
