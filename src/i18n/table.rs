@@ -241,7 +241,7 @@ table! {
     LayerDatabase => "Database", "Base de données";
     LayerTimeServers => "Time servers", "Serveurs de temps";
     LayerNtpClients => "NTP clients", "Clients NTP";
-    LayerTso => "timestamp oracle", "oracle d'horodatage";
+    LayerTso => "oracle (TSO)", "oracle (TSO)";
     LayerGateway => "gateway", "passerelle";
     FigArrived => "arrived", "arrivés";
     FigWaiting => "waiting", "en attente";
