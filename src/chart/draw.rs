@@ -37,6 +37,41 @@ fn int_ticks(a: &Axis, f: fn(f64) -> i64) -> Vec<(i64, String)> {
     a.ticks.iter().map(|(v, l)| (f(*v), l.clone())).collect()
 }
 
+/// Estimated width of `text` at `font` px: 0.56 em a character (DejaVu Sans's digits
+/// and lower case; plotters would measure it in the DOM).
+fn text_width(text: &str, font: f64) -> f64 {
+    0.56 * font * text.chars().count() as f64
+}
+
+/// The y axis's title if it fits along a plot `plot_h` px high; else its unit (the last
+/// bracket, "(ms)", or what follows the last comma, "ms"); else nothing.
+fn fitting_title(title: &str, plot_h: f64, font: f64) -> &str {
+    if text_width(title, font) <= plot_h {
+        return title;
+    }
+    let unit = match (title.rfind('('), title.rfind(", ")) {
+        (Some(i), _) if title.ends_with(')') => &title[i..],
+        (_, Some(i)) => &title[i + 2..],
+        _ => "",
+    };
+    if text_width(unit, font) <= plot_h {
+        unit
+    } else {
+        ""
+    }
+}
+
+/// Every k-th of `ticks`, so that their labels, `font` px high, do not overlap on an
+/// axis `len` px long.
+fn thin(ticks: Vec<(i64, String)>, len: f64, font: f64) -> Vec<(i64, String)> {
+    let room = (len / (1.4 * font)).floor().max(2.0) as usize;
+    if ticks.len() <= room {
+        return ticks;
+    }
+    let k = ticks.len().div_ceil(room);
+    ticks.into_iter().step_by(k).collect()
+}
+
 /// Draws `spec` (or a blank chart if `None`) on `canvas`, whose backing store is
 /// `scale` device pixels per CSS pixel.
 pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> Result<(), String> {
@@ -54,19 +89,38 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
     };
     let with_title =
         |a: &Axis, bare: f64, titled: f64| px(if a.title.is_empty() { bare } else { titled });
-    let (x_ticks, y_ticks) = (int_ticks(&d.x, xi), int_ticks(&d.y, yi));
+    // The plot's height: what the canvas leaves under the top margin and above the
+    // time axis's labels (a projector's 720 px leaves a stacked chart little of it).
+    let x_area = with_title(&d.x, 34.0, 52.0);
+    let plot_h = f64::from(root.dim_in_pixel().1) - f64::from(px(12.0) + x_area);
+    let x_ticks = int_ticks(&d.x, xi);
+    let y_ticks = thin(int_ticks(&d.y, yi), plot_h, FONT_PX * scale);
     let x_range = xi(d.x.range.0)..xi(d.x.range.1).max(xi(d.x.range.0) + 1);
     let y_range = yi(d.y.range.0)..yi(d.y.range.1).max(yi(d.y.range.0) + 1);
     let y2 = d.y2.as_ref();
-    let y2_ticks = y2.map(|a| int_ticks(a, yi)).unwrap_or_default();
+    let y2_ticks = y2
+        .map(|a| thin(int_ticks(a, yi), plot_h, FONT_PX * scale))
+        .unwrap_or_default();
     let y2_range = y2.map_or(0..1, |a| {
         yi(a.range.0)..yi(a.range.1).max(yi(a.range.0) + 1)
     });
+    // The y axis's title turns along the axis; too long for a short plot (it was cut,
+    // and its unit with it), only its unit.
+    let y_title = fitting_title(&d.y.title, plot_h, FONT_PX * scale);
+    // The last time or value label is centred on the axis's end: room for its half.
+    let half_last = d.x.ticks.last().map_or(0.0, |(_, l)| {
+        0.32 * FONT_PX * l.chars().count() as f64 + 2.0
+    });
+    let right = if y2.is_some() {
+        18.0
+    } else {
+        half_last.max(18.0)
+    };
     let mut chart = ChartBuilder::on(&root)
         .margin_top(px(12.0))
-        .margin_right(px(18.0))
+        .margin_right(px(right))
         .margin_left(px(6.0))
-        .x_label_area_size(with_title(&d.x, 34.0, 52.0))
+        .x_label_area_size(x_area)
         .y_label_area_size(with_title(&d.y, 74.0, 74.0))
         .right_y_label_area_size(y2.map_or(0, |a| with_title(a, 60.0, 60.0)))
         .build_cartesian_2d(
@@ -93,8 +147,8 @@ pub fn draw(canvas: HtmlCanvasElement, spec: Option<&ChartSpec>, scale: f64) -> 
     if !d.x.title.is_empty() {
         mesh.x_desc(d.x.title.as_str());
     }
-    if !d.y.title.is_empty() {
-        mesh.y_desc(d.y.title.as_str());
+    if !y_title.is_empty() {
+        mesh.y_desc(y_title);
     }
     mesh.draw().map_err(|e| e.to_string())?;
     if y2.is_some() {
@@ -185,4 +239,36 @@ pub fn warm_up() {
         lines: vec![line(false), line(true)],
     };
     let _ = draw(canvas, Some(&spec), 1.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_title_gives_way_to_its_unit_then_to_nothing() {
+        // 16 px: 0.56 × 16 = 8.96 px a character.
+        assert_eq!(fitting_title("offset (s)", 200.0, 16.0), "offset (s)");
+        // "mean response (ms)" is 18 characters, 161 px: 100 px hold "(ms)" only.
+        assert_eq!(fitting_title("mean response (ms)", 100.0, 16.0), "(ms)");
+        assert_eq!(fitting_title("p99, ms", 40.0, 16.0), "ms");
+        assert_eq!(fitting_title("users", 20.0, 16.0), "");
+        assert_eq!(fitting_title("mean response (ms)", 10.0, 16.0), "");
+    }
+
+    #[test]
+    fn ticks_thin_out_on_a_short_axis() {
+        let ticks: Vec<(i64, String)> = (0..6).map(|i| (i, i.to_string())).collect();
+        // 200 px hold 200 / 22.4 = 8 labels of 16 px: all six stay.
+        assert_eq!(thin(ticks.clone(), 200.0, 16.0).len(), 6);
+        // 70 px hold 3: every second one (0, 2, 4).
+        let kept: Vec<i64> = thin(ticks.clone(), 70.0, 16.0)
+            .iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(kept, [0, 2, 4]);
+        // Never fewer than two rooms: 10 px keep every third (0, 3).
+        let kept: Vec<i64> = thin(ticks, 10.0, 16.0).iter().map(|t| t.0).collect();
+        assert_eq!(kept, [0, 3]);
+    }
 }

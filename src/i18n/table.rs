@@ -241,6 +241,8 @@ table! {
     LayerDatabase => "Database", "Base de données";
     LayerTimeServers => "Time servers", "Serveurs de temps";
     LayerNtpClients => "NTP clients", "Clients NTP";
+    LayerTso => "oracle (TSO)", "oracle (TSO)";
+    LayerGateway => "gateway", "passerelle";
     FigArrived => "arrived", "arrivés";
     FigWaiting => "waiting", "en attente";
     FigGone => "gone", "partis";

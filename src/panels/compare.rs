@@ -283,6 +283,23 @@ fn panes(l: Lang, at: AtInstant, pa: Policy, b: &Other) -> impl IntoView {
             .map(|&(key, name, ms)| {
                 let row = c.row(key).cloned();
                 let (v, d) = row.map_or((0.0, 0.0), |r| (if side == 'a' { r.a } else { r.b }, r.diff));
+                // A confirmation time of a run that confirmed nothing yet is no time (the
+                // report's 0 ms would read as instant confirmations), nor is its difference.
+                let none = |s: char| {
+                    c.row("confirmed")
+                        .is_some_and(|r| (if s == 'a' { r.a } else { r.b }) == 0.0)
+                };
+                if ms && (none(side) || (side == 'b' && none('a'))) {
+                    let shown = if none(side) { "—".to_string() } else { figure(l, v, ms) };
+                    return view! {
+                        <div class="cmp-fig" data-key=key>
+                            <span class="cmp-name">{l.t(name)}</span>
+                            <span class="cmp-value" data-testid=format!("cmp-{side}-{key}")>{shown}</span>
+                            {(side == 'b').then(|| view! { <span class="cmp-diff same">"—"</span> })}
+                        </div>
+                    }
+                    .into_any();
+                }
                 // Fewer is better for every figure shown.
                 let tone = if side == 'a' || d == 0.0 {
                     "same"
@@ -299,6 +316,7 @@ fn panes(l: Lang, at: AtInstant, pa: Policy, b: &Other) -> impl IntoView {
                             .then(|| view! { <span class=format!("cmp-diff {tone}")>{diff(l, d, ms)}</span> })}
                     </div>
                 }
+                .into_any()
             })
             .collect_view();
         view! {

@@ -201,7 +201,13 @@ fn NodeCard(
                     {move || get(|m| m.behind.to_string())}
                 </Figure>
                 <Figure label=Txt::ClockError tip=Txt::DpClockTip>
-                    {move || get(|m| format!("{:+.3} s", m.offset_s))}
+                    {move || {
+                        // In the page's language: "+0,000 s" in French.
+                        let lang = ctx.ui.lang.get();
+                        me.with(|m| {
+                            m.as_ref().map_or(String::new(), |m| lang.offset((m.offset_s * 1e9).round() as i64))
+                        })
+                    }}
                 </Figure>
                 <Figure label=Txt::DpLag tip=Txt::DpLagTip testid=format!("db-lag-{i}")>
                     {move || get(|m| m.lag_ms.map_or("–".to_string(), |l| format!("{l:.0} ms")))}

@@ -27,6 +27,8 @@ fn layer_title(lang: Lang, b: &LayerBox) -> String {
         "database" => Some(Txt::LayerDatabase),
         "time_servers" => Some(Txt::LayerTimeServers),
         "ntp_clients" => Some(Txt::LayerNtpClients),
+        "tso" => Some(Txt::LayerTso),
+        "gateway" => Some(Txt::LayerGateway),
         "data" => Some(Txt::LayerData),
         "data_proxies" => Some(Txt::LayerDataProxies),
         "data_control" => Some(Txt::LayerDataControl),
