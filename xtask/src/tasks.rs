@@ -138,9 +138,23 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         )),
         // The companion with the app inside (one binary that serves everything), as the
         // end-to-end tests run it: the debug build the native tests made, plus the app.
+        // Built as the native tests built it (the whole workspace's features, dev-
+        // dependencies included), so only the `driftlab` package compiles again; built
+        // alone (`cargo build -p driftlab --features embed-app`) it got other features
+        // and about 25 crates (syn, tokio, hyper, axum, clap, the core…) compiled again.
+        // `--test all` builds the binary with the test program that runs it (`target/
+        // debug/driftlab`), nothing else.
         web(Step::command(
             "driftlab binary with the app",
-            sh::cargo(["build", "--package", "driftlab", "--features", "embed-app"]),
+            sh::cargo([
+                "test",
+                "--workspace",
+                "--features",
+                "driftlab/embed-app",
+                "--no-run",
+                "--test",
+                "all",
+            ]),
         )),
         end_to_end,
     ])

@@ -45,7 +45,12 @@ fn problems(tests: &Path) -> Vec<String> {
                     || line.ends_with(&format!("]{item}")))
         })
     };
-    for path in fs::read_dir(&all).into_iter().flatten().flatten().map(|e| e.path()) {
+    for path in fs::read_dir(&all)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+    {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let module = match name.strip_suffix(".rs") {
             Some("main") => continue,
@@ -104,7 +109,19 @@ fn a_program_of_its_own_and_a_module_never_declared_are_found() {
     let found = problems(&tests);
     fs::remove_dir_all(&tests).unwrap();
     assert_eq!(found.len(), 3, "{found:#?}");
-    assert!(found[0].contains("forgotten.rs is never compiled"), "{}", found[0]);
-    assert!(found[1].contains("other is a test program of its own"), "{}", found[1]);
-    assert!(found[2].contains("stray.rs is a test program of its own"), "{}", found[2]);
+    assert!(
+        found[0].contains("forgotten.rs is never compiled"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[1].contains("other is a test program of its own"),
+        "{}",
+        found[1]
+    );
+    assert!(
+        found[2].contains("stray.rs is a test program of its own"),
+        "{}",
+        found[2]
+    );
 }
