@@ -19,6 +19,8 @@ mod setup;
 mod sh;
 mod steps;
 mod tasks;
+#[cfg(test)]
+mod test_layout;
 
 use std::env;
 use std::path::{Path, PathBuf};

@@ -66,7 +66,12 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         Step::call("install tools", move || setup::install_tools(&root, true))
     };
     let app_tests = if !files_ending(&root.join("tests"), ".rs").is_empty() {
-        web(wasm_tests("app tests in the browser", "driftlab-app"))
+        web(wasm_tests(
+            root,
+            "app tests in the browser",
+            "driftlab-app",
+            "src",
+        ))
     } else {
         Step::skip("app tests in the browser", "no tests/*.rs")
     };
@@ -109,7 +114,12 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         ),
         Step::command("native tests", sh::cargo(["test", "--workspace"])),
         fuzzing,
-        web(wasm_tests("sim tests in Wasm", "driftlab-sim")),
+        web(wasm_tests(
+            root,
+            "sim tests in Wasm",
+            "driftlab-sim",
+            "crates/sim/src",
+        )),
         app_tests,
         web(Step::command("trunk build", trunk(&["build", "--release"]))),
         web(Step::command("precompress", precompress(DIST))),
@@ -128,9 +138,23 @@ pub fn test(root: &Path, skip_browser: bool) -> bool {
         )),
         // The companion with the app inside (one binary that serves everything), as the
         // end-to-end tests run it: the debug build the native tests made, plus the app.
+        // Built as the native tests built it (the whole workspace's features, dev-
+        // dependencies included), so only the `driftlab` package compiles again; built
+        // alone (`cargo build -p driftlab --features embed-app`) it got other features
+        // and about 25 crates (syn, tokio, hyper, axum, clap, the core…) compiled again.
+        // `--test all` builds the binary with the test program that runs it (`target/
+        // debug/driftlab`), nothing else.
         web(Step::command(
             "driftlab binary with the app",
-            sh::cargo(["build", "--package", "driftlab", "--features", "embed-app"]),
+            sh::cargo([
+                "test",
+                "--workspace",
+                "--features",
+                "driftlab/embed-app",
+                "--no-run",
+                "--test",
+                "all",
+            ]),
         )),
         end_to_end,
     ])
@@ -155,11 +179,16 @@ fn trunk(args: &[&str]) -> Command {
 /// runner set in `.cargo/config.toml`): in headless Chromium through ChromeDriver for tests
 /// configured with `run_in_browser`, in Node otherwise. Fails if no test ran: plain `#[test]`
 /// functions are not run in Wasm, only `#[wasm_bindgen_test]` ones.
-fn wasm_tests(name: &str, package: &str) -> Step {
+///
+/// The package's integration tests (`tests/`) always; its library's and binaries' unit tests
+/// only if a file of its `src` (the folder `src`, relative to the repository root) names
+/// `wasm_bindgen_test`: without one they would be compiled again as test programs, linked
+/// and started, to run nothing.
+fn wasm_tests(root: &Path, name: &str, package: &str, src: &str) -> Step {
     // Doctests are left to the native run: in Wasm they compile but run nothing.
     let mut command = sh::cargo(["test", "--package", package, "--target", WASM_TARGET]);
+    command.args(wasm_test_targets(&root.join(src)));
     command
-        .arg("--tests")
         .env("CHROMEDRIVER", CHROMEDRIVER)
         // Seconds; the default 20 is short for a slow CI machine.
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
@@ -173,6 +202,20 @@ fn wasm_tests(name: &str, package: &str) -> Step {
         _ => Ok(()),
     }
     })
+}
+
+/// Cargo's target selection for a package's Wasm tests, given its `src` folder: every test
+/// program (`--tests`) if a source file there has a `wasm_bindgen_test`, else the
+/// integration tests only (`--test '*'`: every file or folder of `tests/`).
+fn wasm_test_targets(src: &Path) -> Vec<&'static str> {
+    let in_src = files_ending(src, ".rs")
+        .iter()
+        .any(|file| fs::read_to_string(file).is_ok_and(|text| text.contains("wasm_bindgen_test")));
+    if in_src {
+        vec!["--tests"]
+    } else {
+        vec!["--test", "*"]
+    }
 }
 
 /// Node's test runner on `files`, which read the built app's folder from `DRIFTLAB_DIST`;
@@ -224,5 +267,16 @@ mod tests {
         assert!(sources.contains(&root.join("src/main.rs")));
         assert!(files_ending(&root.join("src"), ".test.mjs").is_empty());
         assert!(files_ending(&root.join("no-such-dir"), ".rs").is_empty());
+    }
+
+    #[test]
+    fn unit_tests_go_to_wasm_only_when_a_source_file_has_a_wasm_test() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // This file names the attribute, so xtask's own sources count as having one.
+        assert_eq!(wasm_test_targets(&root.join("src")), ["--tests"]);
+        assert_eq!(
+            wasm_test_targets(&root.join("no-such-dir")),
+            ["--test", "*"]
+        );
     }
 }

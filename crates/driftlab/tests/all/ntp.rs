@@ -1,10 +1,8 @@
 //! `status` and `sync` against a real NTP server (chronyd) on loopback.
 
-mod common;
-
-use common::chrony::Chrony;
-use common::closed_source;
-use common::companion::Companion;
+use crate::common::chrony::Chrony;
+use crate::common::closed_source;
+use crate::common::companion::Companion;
 use serde_json::Value;
 
 /// Offset and delay to a server on this very machine: both tiny.
@@ -169,7 +167,7 @@ fn status_when(
 #[test]
 fn started_before_its_source_it_retries_and_synchronises_without_a_post() {
     // The companion first, pointed at a port where nothing listens yet.
-    let port = common::closed_udp_port();
+    let port = crate::common::closed_udp_port();
     let companion = Companion::start(&[
         "--ntp-server",
         &format!("127.0.0.1:{port}"),

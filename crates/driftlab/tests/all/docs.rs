@@ -2,7 +2,7 @@
 //! core's [`PRESETS`] table, and the README, the docs and the CLI's help point only at
 //! files and sections a clone contains.
 //!
-//! After changing a preset, `DRIFTLAB_BLESS=1 cargo test -p driftlab --test docs`
+//! After changing a preset, `DRIFTLAB_BLESS=1 cargo test -p driftlab --test all docs::`
 //! rewrites the table in `docs/MODEL.md`.
 
 use driftlab_sim::presets::PRESETS;

@@ -1,11 +1,9 @@
 //! The API's contract for bad requests, rate limiting, CORS and configuration. The sources
 //! are closed loopback ports: no NTP server is needed and nothing leaves the machine.
 
-mod common;
-
-use common::closed_source;
-use common::companion::{start_fails, Companion};
-use common::http::{self, Response};
+use crate::common::closed_source;
+use crate::common::companion::{start_fails, Companion};
+use crate::common::http::{self, Response};
 
 fn companion(extra: &[&str]) -> Companion {
     let source = closed_source();

@@ -1,17 +1,13 @@
 //! Component tests of the preset bar: it shows the core's presets table
 //! (`driftlab_sim::presets::PRESETS`), group by group, in the current language. Run with
-//! `cargo test -p driftlab-app --target wasm32-unknown-unknown --test preset_bar`.
-#![cfg(target_arch = "wasm32")]
+//! `cargo test -p driftlab-app --target wasm32-unknown-unknown --test all preset_bar::`.
 
 use driftlab_sim::presets::{Group, Lang, PRESETS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 fn has_class(e: &Element, class: &str) -> bool {
     e.class_name().split_whitespace().any(|c| c == class)

@@ -1,7 +1,6 @@
 //! Component tests of the shared canvas chart: it draws what its feed built, again when
 //! the window is resized (at the element's new size), and not otherwise. Run with
 //! `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
-#![cfg(target_arch = "wasm32")]
 
 use driftlab_app::chart::{listen_resize, Axis, CanvasChart, ChartSpec, Line};
 use driftlab_app::ctx::Ctx;
@@ -12,10 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A thick red diagonal over a 0..100 × 0..10 plot.
 fn diagonal() -> ChartSpec {

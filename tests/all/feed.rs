@@ -2,7 +2,6 @@
 //! otherwise, a full pass (a pause) reads everything once, and a paused app changes
 //! nothing on the page. Run with
 //! `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
-#![cfg(target_arch = "wasm32")]
 
 use driftlab_app::ctx::Ctx;
 use driftlab_app::feed::{Cadence, Spec};
@@ -15,10 +14,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A context (×1000, a small `reset` run) mounted in its own element, not driven by
 /// any frame loop: the test calls its frames.

@@ -1,16 +1,12 @@
 //! Component tests of the NTP area and the real-clock panel: the whole app mounted in
 //! headless Chromium. Run with `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
-#![cfg(target_arch = "wasm32")]
 
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 #[wasm_bindgen_test]
 async fn before_ntp_the_panel_says_what_it_will_show_and_how_to_start() {

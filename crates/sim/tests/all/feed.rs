@@ -1,7 +1,7 @@
 //! The change feed's lessons, over whole runs and several seeds (seed 004: a feed from
 //! the database's log to a notification service that pushes seat changes to customers).
 //!
-//! `cargo test -p driftlab-sim --release --test feed -- --nocapture` prints the figures.
+//! `cargo test -p driftlab-sim --release --test all feed:: -- --nocapture` prints the figures.
 
 use driftlab_sim::feed::config::{Capture, Transport};
 use driftlab_sim::time::{ms_to_nanos, SEC};

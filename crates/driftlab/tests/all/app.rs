@@ -1,11 +1,9 @@
 //! Serving the built app: from `--dist`, with the right media types, and a plain page
 //! when there is no app.
 
-mod common;
-
-use common::closed_source;
-use common::companion::{start_fails, Companion};
-use common::http;
+use crate::common::closed_source;
+use crate::common::companion::{start_fails, Companion};
+use crate::common::http;
 use std::fs;
 use std::path::PathBuf;
 

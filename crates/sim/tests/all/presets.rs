@@ -1,5 +1,5 @@
 //! Every preset's config, serialized, against the JSON written from the presets' code
-//! at 72b44d1 (`tests/fixtures/presets/NAME.json`, `json::to_string_pretty` and a final
+//! at 72b44d1 (`tests/all/fixtures/presets/NAME.json`, `json::to_string_pretty` and a final
 //! newline): the presets' builders may be reshaped, their content must not move. A
 //! preset added later is not pinned here; a pinned one must still exist.
 

@@ -1,7 +1,6 @@
 //! Component tests: the whole app mounted in headless Chromium, driven by clicks and
 //! keys, checked through the DOM. Run with
 //! `cargo test -p driftlab-app --target wasm32-unknown-unknown`.
-#![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use leptos::task::tick;
@@ -9,10 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 #[wasm_bindgen_test]
 async fn before_the_first_run_every_panel_says_what_will_appear() {

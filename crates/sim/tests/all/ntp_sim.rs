@@ -532,7 +532,7 @@ fn one_source_figures(preset: &str, seconds: i64) -> LanFigures {
 
 #[test]
 fn lan_one_source_chrony_style() {
-    // `cargo test -p driftlab-sim --test ntp_sim lan_one -- --nocapture` prints the
+    // `cargo test -p driftlab-sim --test all lan_one -- --nocapture` prints the
     // figures the README states.
     let f = lan_one_source("ntp_lan_one_source");
     // Stepped once, −15 s, within the iburst (the first 14 s).

@@ -1,7 +1,7 @@
 //! A bounded load test of `GET /api/time/status` on loopback (ignored by default):
 //!
 //! ```text
-//! cargo test -p driftlab --release --test load -- --ignored --nocapture
+//! cargo test -p driftlab --release --test all load:: -- --ignored --nocapture
 //! ```
 //!
 //! An open-loop generator: `LOAD_CONNS` keep-alive connections (default 10) each send on a
@@ -9,11 +9,9 @@
 //! 1000) for `LOAD_SECS` seconds (default 10). It asserts only that every request got a
 //! 200; the achieved rate and latencies are printed, never asserted.
 
-mod common;
-
-use common::chrony::Chrony;
-use common::companion::Companion;
-use common::http::Conn;
+use crate::common::chrony::Chrony;
+use crate::common::companion::Companion;
+use crate::common::http::Conn;
 use std::net::SocketAddr;
 use std::thread;
 use std::time::{Duration, Instant};
