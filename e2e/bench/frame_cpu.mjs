@@ -16,19 +16,15 @@ import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs, serveStatic } from '../lib/harness.mjs';
+import { openBusyHall } from './hall.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
-const query = '?preset=extreme_drift&rows=25&cols=40&customers=5000&speed=1000&lang=en&view=hall';
 const tracePath = path.join(os.tmpdir(), `driftlab-frame-cpu-${process.pid}.json`);
 
 const server = await serveStatic();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.baseUrl + query);
-  await page.waitForSelector('[data-testid="play"]', { timeout: 15_000 });
-  const seats = await page.locator('[role="gridcell"]').count();
-  if (seats !== 1000) throw new Error(`expected the 1 000-seat hall on screen, found ${seats} seats`);
+  const page = await openBusyHall(browser, server.baseUrl);
   await browser.startTracing(page, {
     path: tracePath,
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'cc', 'v8.execute'],
@@ -99,7 +95,7 @@ const q = (xs, p) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(p * xs.len
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const f1 = (x) => x.toFixed(2);
 const cpu = sorted(frames.map((f) => f.cpu));
-console.log(`hall ${1000} seats, ${runs} runs of extreme_drift (5 000 customers) at ×1000, traced`);
+console.log(`hall 1000 seats, ${runs} runs of extreme_drift (5 000 customers) at ×1000, traced`);
 console.log(`frames ${cpu.length}: main-thread CPU ms mean ${f1(mean(cpu))}  p50 ${f1(q(cpu, 0.5))}  ` +
   `p90 ${f1(q(cpu, 0.9))}  p99 ${f1(q(cpu, 0.99))}  max ${f1(cpu.at(-1))}  ` +
   `over 8 ms: ${cpu.filter((c) => c > 8).length}, over 12 ms: ${cpu.filter((c) => c > 12).length}`);
