@@ -101,41 +101,32 @@ pub fn AnomaliesPanel() -> impl IntoView {
     let now = move || open.with(|o| o.as_ref().map(|d| (d.t, d.diagram.seat, d.kind)));
     let nav = move || {
         reading.get().then(|| {
-            let prev = move || step(-1);
-            let next = move || step(1);
+            // ‹ or ›: the anomaly `by` rows away in the list, disabled at its ends.
+            let step_button = move |by: isize, testid: &'static str, tip: Txt, glyph: &'static str| {
+                view! {
+                    <button
+                        class="an-step"
+                        data-testid=testid
+                        title=ctx.tr(tip)
+                        aria-label=ctx.tr(tip)
+                        disabled=move || step(by).is_none()
+                        on:click=move |_| {
+                            if let Some(i) = step(by) {
+                                pick(i);
+                            }
+                        }
+                    >
+                        {glyph}
+                    </button>
+                }
+            };
             view! {
                 <div class="an-nav">
                     <button class="an-back" data-testid="anomaly-back" title=ctx.tr(Txt::AnListTip) on:click=back>
                         {ctx.tr(Txt::AnList)}
                     </button>
-                    <button
-                        class="an-step"
-                        data-testid="anomaly-prev"
-                        title=ctx.tr(Txt::AnPrev)
-                        aria-label=ctx.tr(Txt::AnPrev)
-                        disabled=move || prev().is_none()
-                        on:click=move |_| {
-                            if let Some(i) = prev() {
-                                pick(i);
-                            }
-                        }
-                    >
-                        "‹"
-                    </button>
-                    <button
-                        class="an-step"
-                        data-testid="anomaly-next"
-                        title=ctx.tr(Txt::AnNext)
-                        aria-label=ctx.tr(Txt::AnNext)
-                        disabled=move || next().is_none()
-                        on:click=move |_| {
-                            if let Some(i) = next() {
-                                pick(i);
-                            }
-                        }
-                    >
-                        "›"
-                    </button>
+                    {step_button(-1, "anomaly-prev", Txt::AnPrev, "‹")}
+                    {step_button(1, "anomaly-next", Txt::AnNext, "›")}
                     <span class="an-seat-big" data-testid="anomaly-seat">
                         {move || {
                             let label = open.with(|o| o.as_ref().map(|d| d.diagram.seat_label.clone()));
