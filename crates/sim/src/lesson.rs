@@ -566,6 +566,8 @@ impl<'a> Obj<'a> {
         }
     }
     fn at(&self, key: &str) -> String {
+        // A key that is the empty string is still named: `""`.
+        let key = if key.is_empty() { "\"\"" } else { key };
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -1213,6 +1215,14 @@ mod tests {
                 "unknown field; allowed here: format, id, title, intro, steps".into()
             )
         );
+        // A key that is the empty string is named too, at the top and inside a step
+        // (the fuzzer's find: an empty path had said nothing of where).
+        let mut v = good();
+        v[""] = serde_json::json!(1);
+        assert_eq!(refused(&v).0, "\"\"");
+        let mut v = good();
+        v["steps"][0][""] = serde_json::json!(true);
+        assert_eq!(refused(&v).0, "steps[0].\"\"");
         let mut v = good();
         v["steps"][0].as_object_mut().unwrap().remove("question");
         assert_eq!(refused(&v), ("steps[0].question".into(), "missing".into()));
