@@ -4,7 +4,9 @@
 // bad value is named in the link's notice (EN, FR). In projector mode every view fits
 // 1280 × 720 without vertical scrolling (neither the page nor the view nor a panel), the
 // page fits 1920 × 1080, and a phone (390 × 844) keeps its one column, nothing wider
-// than the screen. Screenshots: target/screenshots/projector-<view>-<size>.png.
+// than the screen. The gateway's five instance cards are whole in the window, with and
+// without projector mode. Screenshots: target/screenshots/projector-<view>-<size>.png,
+// gateway-five-[projector-]<preset>-<lang>-<size>.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { cleanup, fitOfDiagram, openAnomaly, pageErrors, screenshot, viewFit, withPage } from './lib/harness.mjs';
@@ -277,6 +279,65 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
           assert.deepEqual(pageErrors(page), []);
         }, { viewport: size }));
     }
+  }
+}
+
+/** How the gateway's instance cards fit: how far the gateway panel scrolls inside
+ * (px), and each card's overflow past the window or the panel's box (px, 0 when whole
+ * inside both). */
+function instancesFit(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('[data-testid="gateway"]');
+    const p = panel.getBoundingClientRect();
+    const box = {
+      top: Math.max(0, p.top), left: Math.max(0, p.left),
+      bottom: Math.min(innerHeight, p.bottom), right: Math.min(innerWidth, p.right),
+    };
+    return {
+      panel: panel.scrollHeight - panel.clientHeight,
+      cards: [...panel.querySelectorAll('.instance')].map((c) => {
+        const r = c.getBoundingClientRect();
+        return Math.ceil(Math.max(0, box.top - r.top, box.left - r.left, r.bottom - box.bottom, r.right - box.right));
+      }),
+    };
+  });
+}
+
+// Five instances (the gateway presets' most): in the usual page at 1280 × 720 their
+// cards took two rows beside the response chart and the second was cut (the panel
+// scrolled by 104 px in English, 144 in French; with worker threads 163 and 222). Now
+// every card whole in the window, the panel still, in both modes and languages, at
+// both sizes.
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  for (const projector of [false, true]) {
+    const mode = projector ? 'projector mode' : 'the usual page';
+    test(`five gateway instances, every card whole in the window at ${tag}, ${mode}`, () =>
+      withPage(async (page, baseUrl) => {
+        const problems = [];
+        for (const lang of ['en', 'fr']) {
+          // A crash (a card with both badges) and the worker threads (a row more).
+          for (const run of ['preset=instance_crash&t=10:00:28', 'preset=lb_slow_instance&t=10:00:20']) {
+            await page.goto(`${baseUrl}?lang=${lang}&view=gateway&${run}${projector ? '&projector=on' : ''}`);
+            await page.waitForSelector('[data-testid="instance-4"]', { timeout: 20_000 });
+            await page.waitForTimeout(300); // the first frames bring every card up to date
+            const name = `${run.split('&')[0].slice(7)}-${lang}`;
+            const fit = await instancesFit(page);
+            assert.equal(fit.cards.length, 5, `${name}: five cards`);
+            if (fit.panel > 1) problems.push(`${name}: the gateway panel scrolls by ${fit.panel} px`);
+            for (const [i, out] of fit.cards.entries()) {
+              if (out > 0) problems.push(`${name}: server-${i + 1}'s card ${out} px past the window or its panel`);
+            }
+            const view = await viewFit(page);
+            if (view.page > 0) problems.push(`${name}: the page scrolls by ${view.page} px`);
+            if (view.board > 1) problems.push(`${name}: the view scrolls by ${view.board} px`);
+            if (view.wide > 0) problems.push(`${name}: the page is ${view.wide} px too wide`);
+            await screenshot(page, `gateway-five-${projector ? 'projector-' : ''}${name}-${tag}`);
+          }
+        }
+        assert.deepEqual(problems, []);
+        assert.deepEqual(pageErrors(page), []);
+      }, { viewport: size }));
   }
 }
 
