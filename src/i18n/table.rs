@@ -54,7 +54,7 @@ table! {
     GwInProgressTip => "Requests forwarded to this instance and not answered yet: what least connections compares.", "Requêtes transmises à cette instance et pas encore répondues : ce que compare « moins de connexions ».";
     GwErrors => "errors", "erreurs";
     GwErrorsTip => "Requests that failed on this instance: connection refused (crashed) or no answer before the gateway's 3 s timeout (hung). A refused connection is retried on another instance; a request already sent is not.", "Requêtes en échec sur cette instance : connexion refusée (plantée) ou pas de réponse avant le délai de 3 s de la passerelle (bloquée). Une connexion refusée est retentée sur une autre instance ; une requête déjà envoyée, non.";
-    GwDown => "time out", "écartée";
+    GwDown => "time out", "hors rotation";
     GwDownTip => "How long the gateway has had this instance out of rotation, by its own clock.", "Depuis combien de temps la passerelle tient cette instance hors rotation, selon son horloge.";
     GwCrash => "crash", "planter";
     GwCrashTip => "The process dies: connections are refused at once.", "Le processus meurt : les connexions sont refusées aussitôt.";
@@ -65,6 +65,7 @@ table! {
     GwRestart => "restart", "redémarrer";
     GwRestartTip => "Back in service.", "De retour en service.";
     GwRateLimit => "rate limit", "limite de débit";
+    GwBurst => "burst", "rafale";
     GwRateLimitTip => "Each customer has a token bucket (5 a second, bursts of 10, by the gateway's clock): a request takes a token; with none left the gateway answers 429 Too Many Requests.", "Chaque client a un seau à jetons (5 par seconde, rafales de 10, selon l'horloge de la passerelle) : une requête prend un jeton ; s'il n'en reste plus, la passerelle répond 429 Too Many Requests.";
 
     // Data view (issue 12)

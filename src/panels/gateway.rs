@@ -115,7 +115,7 @@ pub fn GatewayPanel() -> impl IntoView {
                         view! {
                             <p class="gw-limit" data-testid="gw-rate-limit">
                                 <Term label=Txt::GwRateLimit tip=Txt::GwRateLimitTip />
-                                {format!(": {rate} /s, burst {burst}")}
+                                {move || format!(": {rate} /s, {} {burst}", ctx.t(Txt::GwBurst))}
                             </p>
                         }
                     })
