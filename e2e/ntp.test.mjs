@@ -299,3 +299,25 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
       }, { viewport: size }));
   }
 }
+
+// NTP off on every server (extreme drift): the note saying how to start it above the
+// table pushed its fourth and fifth rows ("off") out of the pane at 1280 x 720.
+for (const lang of ['en', 'fr']) {
+  test(`NTP off at 1280x720 (${lang}): the note and the five rows whole`, () =>
+    withPage(async (page, baseUrl) => {
+      await page.goto(`${baseUrl}?lang=${lang}&preset=extreme_drift&view=ntp&t=10:03:00`);
+      await page.waitForSelector('[data-testid="ntp-empty"]', { timeout: 20_000 });
+      await page.waitForTimeout(300);
+      const fit = await page.evaluate(() => {
+        const pane = document.querySelector('[data-testid="ntp-panel"]');
+        const bottom = pane.getBoundingClientRect().bottom;
+        return [...pane.querySelectorAll('[data-testid^="ntp-row-"]')]
+          .map((r) => Math.round(r.getBoundingClientRect().bottom - bottom));
+      });
+      assert.equal(fit.length, 5);
+      const cut = fit.map((below, k) => [k + 1, below]).filter(([, below]) => below > 0)
+        .map(([k, below]) => `row ${k} cut by ${below} px`);
+      assert.deepEqual(cut, []);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: { width: 1280, height: 720 } }));
+}

@@ -71,8 +71,10 @@ pub fn NtpExchange() -> impl IntoView {
                     let source = nv::source_name(&names.get(), ex.source);
                     view! {
                         <div class="exchange-body">
-                            {diagram(lang, &ex, pick.get_untracked(), &source)}
-                            {stamps(lang, &ex)}
+                            <div class="ex-picture">
+                                {diagram(lang, &ex, pick.get_untracked(), &source)}
+                                {stamps(lang, &ex)}
+                            </div>
                             {steps(lang, &ex)}
                         </div>
                     }
@@ -158,11 +160,10 @@ fn diagram(lang: Lang, ex: &Exchange, i: usize, source: &str) -> impl IntoView {
     let most = MAX_ZOOM / 16.0;
     let style = format!("--ex-w: {w:.0}px; --ex-max-w: {:.3}rem", w * most);
     view! {
-        <div class="exchange-figure">
+        <div class="exchange-figure" style=style>
             <svg
                 class="exchange-svg"
                 viewBox=format!("0 0 {w:.1} {h:.1}")
-                style=style
                 role="img"
                 aria-label=lang.t(Txt::ExTitle)
                 data-testid="exchange-svg"
