@@ -1,6 +1,7 @@
 //! The teaching view of one NTP exchange: a time-space diagram of the four timestamps
-//! (clock readings and true instants), then θ and δ worked out with the numbers, and
-//! what NTP cannot see when the route is asymmetric.
+//! (laid out by [`super::exchange_layout`]), their clock readings and true instants in
+//! a table, then θ and δ worked out with the numbers, and what NTP cannot see when the
+//! route is asymmetric.
 //!
 //! Its feed: the chosen server's last exchange, every frame and at once when another
 //! server is chosen.
