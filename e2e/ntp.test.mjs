@@ -4,7 +4,7 @@
 // target/screenshots/ntp-*.png.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { choosePreset, cleanup, pageErrors, screenshot, screenshotDir, withPage } from './lib/harness.mjs';
+import { choosePreset, cleanup, pageErrors, screenshot, screenshotDir, viewFit, withPage } from './lib/harness.mjs';
 
 after(cleanup);
 
@@ -233,3 +233,91 @@ test('the clock filter of a popcorn run shows a spike rejected, the least-delaye
     assert.equal(await page.getAttribute('[data-testid="discipline-chrony"]', 'aria-pressed'), 'true');
     assert.deepEqual(pageErrors(page), []);
   }, { viewport: { width: 1280, height: 720 } }));
+
+/** How the NTP view shows the monitor and the exchange: each monitor row's bottom
+ * below its pane's visible bottom (px, > 0 when cut; the pane not scrolled), how far
+ * the table scrolls sideways, and the exchange diagram's smallest text as drawn (its
+ * font size × the drawing's scale) and the smallest height of a text's box on screen. */
+function ntpFit(page) {
+  return page.evaluate(() => {
+    const pane = document.querySelector('[data-testid="ntp-panel"]');
+    const bottom = Math.min(pane.getBoundingClientRect().bottom, window.innerHeight);
+    const rows = [...pane.querySelectorAll('[data-testid^="ntp-row-"]')]
+      .map((r) => Math.round(r.getBoundingClientRect().bottom - bottom));
+    const wrap = pane.querySelector('.ntp-table-wrap');
+    const svg = document.querySelector('[data-testid="exchange-svg"]');
+    const vb = svg.viewBox.baseVal;
+    const r = svg.getBoundingClientRect();
+    const scale = Math.min(r.width / vb.width, r.height / vb.height);
+    const texts = [...svg.querySelectorAll('text')];
+    return {
+      scrolled: pane.scrollTop,
+      rows,
+      sideways: wrap.scrollWidth - wrap.clientWidth,
+      table: [wrap.scrollWidth, wrap.clientWidth],
+      drawn: texts.length,
+      font: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+      box: Math.min(...texts.map((t) => t.getBoundingClientRect().height)),
+      svg: [Math.round(r.width), Math.round(r.height)],
+    };
+  });
+}
+
+// At 1280 x 720 the monitor showed 3 of its 5 rows (the 4th cut 10 px, the 5th 47 px
+// below its pane's edge), its table scrolled sideways by 434 px (522 in French; 13 px
+// at 1920 x 1080 in French) and the exchange's text was drawn at 8.2 px (10.5 px at
+// 1920): its 800-px-wide drawing squeezed into a 468-px pane. Now every row whole,
+// the twelve columns in the pane, the exchange's text at least 14 px.
+for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+  const tag = `${size.width}x${size.height}`;
+  for (const lang of ['en', 'fr']) {
+    test(`the NTP view at ${tag} (${lang}): every monitor row, no sideways scroll, the exchange's text at least 14 px`, () =>
+      withPage(async (page, baseUrl) => {
+        await page.goto(`${baseUrl}?lang=${lang}&preset=ntp_falseticker&view=ntp&t=10:03:00`);
+        await page.waitForSelector('[data-testid="exchange-svg"]', { timeout: 20_000 });
+        await page.waitForTimeout(300);
+        const fit = await ntpFit(page);
+        assert.equal(fit.rows.length, 5, 'five servers');
+        assert.equal(fit.scrolled, 0);
+        // Every defect named with its size, all at once.
+        const problems = [];
+        fit.rows.forEach((below, k) => { if (below > 0) problems.push(`row ${k + 1} cut by ${below} px`); });
+        if (fit.sideways > 0) {
+          problems.push(`the table scrolls sideways by ${fit.sideways} px (${fit.table[0]} px in ${fit.table[1]})`);
+        }
+        if (fit.font < 14 - 0.05) {
+          problems.push(`the exchange's text drawn at ${fit.font.toFixed(1)} px (${fit.svg.join(' x ')})`);
+        }
+        if (fit.box < 14) problems.push(`a text of the exchange ${fit.box.toFixed(1)} px high`);
+        assert.deepEqual(problems, []);
+        assert.ok(fit.drawn >= 10, `${fit.drawn} texts`);
+        const view = await viewFit(page);
+        assert.equal(view.page, 0, 'the page does not scroll');
+        assert.ok(view.wide <= 0, 'nothing wider than the window');
+        await screenshot(page, `ntp-fit-${lang}-${tag}`);
+        assert.deepEqual(pageErrors(page), []);
+      }, { viewport: size }));
+  }
+}
+
+// NTP off on every server (extreme drift): the note saying how to start it above the
+// table pushed its fourth and fifth rows ("off") out of the pane at 1280 x 720.
+for (const lang of ['en', 'fr']) {
+  test(`NTP off at 1280x720 (${lang}): the note and the five rows whole`, () =>
+    withPage(async (page, baseUrl) => {
+      await page.goto(`${baseUrl}?lang=${lang}&preset=extreme_drift&view=ntp&t=10:03:00`);
+      await page.waitForSelector('[data-testid="ntp-empty"]', { timeout: 20_000 });
+      await page.waitForTimeout(300);
+      const fit = await page.evaluate(() => {
+        const pane = document.querySelector('[data-testid="ntp-panel"]');
+        const bottom = pane.getBoundingClientRect().bottom;
+        return [...pane.querySelectorAll('[data-testid^="ntp-row-"]')]
+          .map((r) => Math.round(r.getBoundingClientRect().bottom - bottom));
+      });
+      assert.equal(fit.length, 5);
+      const cut = fit.map((below, k) => [k + 1, below]).filter(([, below]) => below > 0)
+        .map(([k, below]) => `row ${k} cut by ${below} px`);
+      assert.deepEqual(cut, []);
+      assert.deepEqual(pageErrors(page), []);
+    }, { viewport: { width: 1280, height: 720 } }));
+}

@@ -531,7 +531,7 @@ table! {
     NtpLastSyncTip => "When NTP last corrected this clock, in the server's own local time.", "Quand NTP a corrigé cette horloge pour la dernière fois, à l'heure locale du serveur.";
     NtpSource => "source", "source";
     NtpSourceTip => "The time server this clock follows (the system peer).", "Le serveur de temps que suit cette horloge (le pair système).";
-    NtpFalsetickers => "falsetickers", "faux-tickers";
+    NtpFalsetickers => "false\u{ad}tickers", "faux-tickers";
     NtpFalsetickersTip => "Time servers whose answers disagree with the majority: NTP ignores them.", "Les serveurs de temps dont les réponses contredisent la majorité : NTP les ignore.";
     NtpqTitle => "ntpq -p, as on the server", "ntpq -p, comme sur le serveur";
     NtpqHint => "What a system administrator types on one server: its time sources, one per line.", "Ce qu'un administrateur système tape sur un serveur : ses sources de temps, une par ligne.";

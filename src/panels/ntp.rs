@@ -11,6 +11,7 @@ pub mod chart_data;
 pub mod charts;
 pub mod data;
 pub mod exchange;
+pub mod exchange_layout;
 pub mod faults;
 pub mod monitor;
 pub mod ntpq;

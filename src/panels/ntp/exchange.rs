@@ -1,11 +1,15 @@
 //! The teaching view of one NTP exchange: a time-space diagram of the four timestamps
-//! (clock readings and true instants), then θ and δ worked out with the numbers, and
-//! what NTP cannot see when the route is asymmetric.
+//! (laid out by [`super::exchange_layout`]), their clock readings and true instants in
+//! a table, then θ and δ worked out with the numbers, and what NTP cannot see when the
+//! route is asymmetric.
 //!
 //! Its feed: the chosen server's last exchange, every frame and at once when another
 //! server is chosen.
 
 use super::data::{self as nv, instant_us, precise};
+use super::exchange_layout::{
+    layout, MsgAt, Words, LABEL_DX, LINE_TOP, MAX_ZOOM, MSG_ABOVE, MSG_BELOW, NAME_Y, ROLE_Y,
+};
 use super::use_source_names;
 use crate::components::indexed::indexed;
 use crate::ctx::use_ctx;
@@ -18,23 +22,6 @@ use leptos::prelude::*;
 
 /// An asymmetry above this (out − back, ns) is worth explaining.
 const ASYM_NS: i64 = MS;
-
-/// Diagram geometry: x of the two timelines, y of the four moments.
-const X_CLIENT: f64 = 225.0;
-const X_SERVER: f64 = 575.0;
-const W: f64 = 800.0;
-const H: f64 = 290.0;
-
-/// y of t1..t4: the two one-way trips share 150 px in proportion to their true
-/// durations (at least 18 px each), the server's processing a fixed 44 px.
-fn ys(ex: &Exchange) -> [f64; 4] {
-    let (out, back) = (ex.out_ns().max(0) as f64, ex.back_ns().max(0) as f64);
-    let total = (out + back).max(1.0);
-    let a = (150.0 * out / total).clamp(18.0, 132.0);
-    let b = (150.0 - a).max(18.0);
-    let y1 = 48.0;
-    [y1, y1 + a, y1 + a + 44.0, y1 + a + 44.0 + b]
-}
 
 /// The exchange view, with its server picker.
 #[component]
@@ -85,15 +72,10 @@ pub fn NtpExchange() -> impl IntoView {
                     let source = nv::source_name(&names.get(), ex.source);
                     view! {
                         <div class="exchange-body">
-                            {diagram(lang, &ex, pick.get_untracked(), &source)}
-                            <p class="t-legend">
-                                {[Txt::ExT1, Txt::ExT2, Txt::ExT3, Txt::ExT4]
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(k, what)| format!("t{}: {}", k + 1, lang.t(what)))
-                                    .collect::<Vec<_>>()
-                                    .join(" · ")}
-                            </p>
+                            <div class="ex-picture">
+                                {diagram(lang, &ex, pick.get_untracked(), &source)}
+                                {stamps(lang, &ex)}
+                            </div>
                             {steps(lang, &ex)}
                         </div>
                     }
@@ -104,83 +86,151 @@ pub fn NtpExchange() -> impl IntoView {
     }
 }
 
-/// An SVG rotation that lays text along a (dx, dy) arrow, about (cx, cy).
-fn rotate(dx: f64, dy: f64, cx: f64, cy: f64) -> String {
-    format!("rotate({:.2} {cx:.1} {cy:.1})", dy.atan2(dx).to_degrees())
+/// An SVG rotation by `angle` degrees about `at`.
+fn rotate(angle: f64, at: (f64, f64)) -> String {
+    format!("rotate({angle:.2} {:.1} {:.1})", at.0, at.1)
 }
 
-/// The time-space diagram.
+/// The time-space diagram: the two timelines, t1..t4 on them, the request and the
+/// reply (laid out by [`layout`]), drawn at least at its usual size (14-px text) and at
+/// most [`MAX_ZOOM`] × the page's zoom.
 fn diagram(lang: Lang, ex: &Exchange, i: usize, source: &str) -> impl IntoView {
-    let y = ys(ex);
-    let bottom = y[3] + 16.0;
-    let label = |k: usize, x: f64, anchor: &'static str| {
-        let name = ["t1", "t2", "t3", "t4"][k];
-        let dx = if anchor == "end" { -12.0 } else { 12.0 };
+    let words = Words {
+        client: [server_name(i), format!("({})", lang.t(Txt::ExClient))],
+        server: [
+            source.to_string(),
+            format!("({})", lang.t(Txt::ExTimeServer)),
+        ],
+        request: [
+            lang.t(Txt::ExRequest).to_string(),
+            format!(
+                "{} {}",
+                lang.t(Txt::ExOut),
+                nv::duration(lang, ex.out_ns(), false)
+            ),
+        ],
+        reply: [
+            lang.t(Txt::ExReply).to_string(),
+            format!(
+                "{} {}",
+                lang.t(Txt::ExBack),
+                nv::duration(lang, ex.back_ns(), false)
+            ),
+        ],
+    };
+    let l = layout(&words, ex.out_ns(), ex.back_ns());
+    let (w, h, xc, xs, y) = (l.width, l.height, l.x_client, l.x_server, l.y);
+    let bottom = y[3] + 14.0;
+    let point = |k: usize| {
+        let (x, dx, anchor) = if k == 0 || k == 3 {
+            (xc, -LABEL_DX, "end")
+        } else {
+            (xs, LABEL_DX, "start")
+        };
         view! {
             <circle cx=x cy=y[k] r="5" class="dot" />
-            <text x=x + dx y=y[k] - 3.0 text-anchor=anchor class="t-name">
-                {format!("{name} = {}", instant_us(ex.t[k]))}
-            </text>
-            <text x=x + dx y=y[k] + 15.0 text-anchor=anchor class="t-true">
-                {format!("{} {}", lang.t(Txt::ExTrueAt), instant_us(ex.truth[k]))}
+            <text x=x + dx y=y[k] + 5.0 text-anchor=anchor class="t-name">
+                {format!("t{}", k + 1)}
             </text>
         }
     };
-    let mid = |a: f64, b: f64| (a + b) / 2.0;
+    let msg = |at: &MsgAt, words: &[String; 2], first_above: bool| {
+        let (mx, my) = at.mid;
+        let (a, b) = if first_above {
+            (my - MSG_ABOVE, my + MSG_BELOW)
+        } else {
+            (my + MSG_BELOW, my - MSG_ABOVE)
+        };
+        let turn = rotate(at.angle, at.mid);
+        view! {
+            <text x=mx y=a text-anchor="middle" class="msg-label msg-name" transform=turn.clone()>
+                {words[0].clone()}
+            </text>
+            <text x=mx y=b text-anchor="middle" class="msg-label" transform=turn>
+                {words[1].clone()}
+            </text>
+        }
+    };
+    let title = |x: f64, t: &[String; 2], colour: Option<&'static str>| {
+        let style = colour.map(|c| format!("fill: {c}"));
+        view! {
+            <text x=x y=NAME_Y text-anchor="middle" class="lane" style=style>{t[0].clone()}</text>
+            <text x=x y=ROLE_Y text-anchor="middle" class="role">{t[1].clone()}</text>
+        }
+    };
+    let most = MAX_ZOOM / 16.0;
+    let style = format!("--ex-w: {w:.0}px; --ex-max-w: {:.3}rem", w * most);
     view! {
-        <svg
-            class="exchange-svg"
-            viewBox=format!("0 0 {W} {H}")
-            role="img"
-            aria-label=lang.t(Txt::ExTitle)
-            data-testid="exchange-svg"
-        >
-            <defs>
-                <marker
-                    id="ntp-arrow"
-                    viewBox="0 0 10 10"
-                    refX="9"
-                    refY="5"
-                    markerWidth="7"
-                    markerHeight="7"
-                    orient="auto-start-reverse"
-                >
-                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
-                </marker>
-            </defs>
-            <text x=X_CLIENT y="22" text-anchor="middle" class="lane" style=format!("fill: {}", server_colour(i))>
-                {format!("{} ({})", server_name(i), lang.t(Txt::ExClient))}
-            </text>
-            <text x=X_SERVER y="22" text-anchor="middle" class="lane">
-                {format!("{source} ({})", lang.t(Txt::ExTimeServer))}
-            </text>
-            <line x1=X_CLIENT y1="32" x2=X_CLIENT y2=bottom class="timeline" style=format!("stroke: {}", server_colour(i)) />
-            <line x1=X_SERVER y1="32" x2=X_SERVER y2=bottom class="timeline" />
-            <line x1=X_CLIENT y1=y[0] x2=X_SERVER - 6.0 y2=y[1] class="msg" marker-end="url(#ntp-arrow)" />
-            <line x1=X_SERVER y1=y[2] x2=X_CLIENT + 6.0 y2=y[3] class="msg" marker-end="url(#ntp-arrow)" />
-            <text
-                x=mid(X_CLIENT, X_SERVER)
-                y=mid(y[0], y[1]) - 9.0
-                text-anchor="middle"
-                class="msg-label"
-                transform=rotate(X_SERVER - X_CLIENT, y[1] - y[0], mid(X_CLIENT, X_SERVER), mid(y[0], y[1]))
+        <div class="exchange-figure" style=style>
+            <svg
+                class="exchange-svg"
+                viewBox=format!("0 0 {w:.1} {h:.1}")
+                role="img"
+                aria-label=lang.t(Txt::ExTitle)
+                data-testid="exchange-svg"
             >
-                {format!("{} · {} {}", lang.t(Txt::ExRequest), lang.t(Txt::ExOut), nv::duration(lang, ex.out_ns(), false))}
-            </text>
-            <text
-                x=mid(X_CLIENT, X_SERVER)
-                y=mid(y[2], y[3]) + 20.0
-                text-anchor="middle"
-                class="msg-label"
-                transform=rotate(X_SERVER - X_CLIENT, y[3] - y[2], mid(X_CLIENT, X_SERVER), mid(y[2], y[3]))
-            >
-                {format!("{} · {} {}", lang.t(Txt::ExReply), lang.t(Txt::ExBack), nv::duration(lang, ex.back_ns(), false))}
-            </text>
-            {label(0, X_CLIENT, "end")}
-            {label(3, X_CLIENT, "end")}
-            {label(1, X_SERVER, "start")}
-            {label(2, X_SERVER, "start")}
-        </svg>
+                <defs>
+                    <marker
+                        id="ntp-arrow"
+                        viewBox="0 0 10 10"
+                        refX="9"
+                        refY="5"
+                        markerWidth="7"
+                        markerHeight="7"
+                        orient="auto-start-reverse"
+                    >
+                        <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
+                    </marker>
+                </defs>
+                {title(xc, &words.client, Some(server_colour(i)))}
+                {title(xs, &words.server, None)}
+                <line x1=xc y1=LINE_TOP x2=xc y2=bottom class="timeline" style=format!("stroke: {}", server_colour(i)) />
+                <line x1=xs y1=LINE_TOP x2=xs y2=bottom class="timeline" />
+                <line x1=xc y1=y[0] x2=xs - 6.0 y2=y[1] class="msg" marker-end="url(#ntp-arrow)" />
+                <line x1=xs y1=y[2] x2=xc + 6.0 y2=y[3] class="msg" marker-end="url(#ntp-arrow)" />
+                {msg(&l.request, &words.request, true)}
+                {msg(&l.reply, &words.reply, false)}
+                {point(0)}
+                {point(1)}
+                {point(2)}
+                {point(3)}
+            </svg>
+        </div>
+    }
+}
+
+/// The four timestamps: what each moment is, the clock reading NTP works with, and the
+/// true instant it does not know.
+fn stamps(lang: Lang, ex: &Exchange) -> impl IntoView {
+    let rows = [Txt::ExT1, Txt::ExT2, Txt::ExT3, Txt::ExT4]
+        .into_iter()
+        .enumerate()
+        .map(|(k, what)| {
+            view! {
+                <tr class="ex-what">
+                    <th colspan="2" scope="rowgroup">
+                        <span class="t-name">{format!("t{}", k + 1)}</span>
+                        " "
+                        {lang.t(what)}
+                    </th>
+                </tr>
+                <tr data-testid=format!("exchange-t{}", k + 1)>
+                    <td class="mono">{instant_us(ex.t[k])}</td>
+                    <td class="mono true">{instant_us(ex.truth[k])}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="ex-stamps" data-testid="exchange-stamps">
+            <thead>
+                <tr>
+                    <th scope="col">{lang.t(Txt::ExClockReads)}</th>
+                    <th scope="col">{lang.t(Txt::ExTrueAt)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 
