@@ -284,7 +284,8 @@ pub fn MapPanel() -> impl IntoView {
         ctx.ui.lang.track();
         ctx.ui.resized.track();
         request_animation_frame(move || {
-            if let Some(el) = panel.get_untracked() {
+            // The panel may be gone by the next frame (another view opened).
+            if let Some(el) = panel.try_get_untracked().flatten() {
                 fit_type(&el, true);
             }
         });
@@ -292,7 +293,8 @@ pub fn MapPanel() -> impl IntoView {
     Effect::new(move |_| {
         diagram.track();
         request_animation_frame(move || {
-            if let Some(el) = panel.get_untracked() {
+            // The panel may be gone by the next frame (another view opened).
+            if let Some(el) = panel.try_get_untracked().flatten() {
                 fit_type(&el, false);
             }
         });
