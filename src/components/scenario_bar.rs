@@ -253,6 +253,15 @@ pub fn ScenarioBar() -> impl IntoView {
         })
         .collect_view();
     let shown = move || hovered.get().or_else(current).map(|i| summary(ctx, i));
+    // On a projector's 1280 × 720 the summary keeps two lines (one in projector mode) and
+    // the policy's guarantees one: "more" shows both whole, over the view.
+    let more = RwSignal::new(false);
+    let escape = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" && more.get_untracked() {
+            more.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <header class="topbar">
             <div class="brand">
@@ -265,9 +274,25 @@ pub fn ScenarioBar() -> impl IntoView {
         </header>
         <section class="settings" aria-label=ctx.tr(Txt::Scenario)>
             <div class="summary-row">
-                <p class="preset-summary" data-testid="preset-summary" aria-live="polite">
+                <p
+                    class="preset-summary"
+                    data-testid="preset-summary"
+                    aria-live="polite"
+                    title=move || shown()
+                >
                     {move || shown()}
                 </p>
+                <button
+                    class="summary-more"
+                    data-testid="summary-more"
+                    aria-expanded=move || more.get().to_string()
+                    aria-controls="scenario-whole"
+                    title=ctx.tr(Txt::SummaryMoreTip)
+                    on:click=move |_| more.update(|m| *m = !*m)
+                >
+                    {ctx.tr(Txt::SummaryMore)}
+                    {move || if more.get() { " ▴" } else { " ▾" }}
+                </button>
                 <div class="top-right">
                     <LessonButton />
                     <ShareMenu />
@@ -293,6 +318,22 @@ pub fn ScenarioBar() -> impl IntoView {
                 <ScenarioField field=Field::Cols label=Txt::Cols tip=Txt::HallTip size=2 />
             </div>
             <PolicyGuarantees />
+            <Shown when=move || more.get()>
+                <div class="menu-backdrop" on:click=move |_| more.set(false)></div>
+                <div
+                    class="scenario-whole"
+                    id="scenario-whole"
+                    data-testid="scenario-whole"
+                    role="region"
+                    aria-label=ctx.tr(Txt::SummaryMoreTip)
+                >
+                    <p class="whole-summary">{move || shown()}</p>
+                    <GuaranteesText />
+                    <button class="whole-close" on:click=move |_| more.set(false)>
+                        {ctx.tr(Txt::Close)}
+                    </button>
+                </div>
+            </Shown>
         </section>
     }
 }
@@ -351,36 +392,50 @@ fn PolicySelect() -> impl IntoView {
     }
 }
 
-/// What the chosen policy guarantees and what it does not, under the selector.
+/// What the chosen policy guarantees and what it does not, under the selector: two
+/// chips, each one line on a projector's 1280 px (whole on hover and under "more").
 #[component]
 fn PolicyGuarantees() -> impl IntoView {
     let ctx = use_ctx();
     let texts = move || guarantees_text(ctx.ui.scenario.with(|c| c.policy));
     view! {
-        <p
-            class="policy-guarantees"
-            data-testid="policy-guarantees"
-            title=move || {
-                format!(
-                    "{} {}\n{} {}",
-                    ctx.t(Txt::Guarantees),
-                    ctx.t(texts().0),
-                    ctx.t(Txt::NotGuaranteed),
-                    ctx.t(texts().1)
-                )
-            }
-        >
-            <span class="guar-yes">
-                <strong>{ctx.tr(Txt::Guarantees)}</strong>
+        <p class="policy-guarantees" data-testid="policy-guarantees">
+            <span
+                class="guar-yes"
+                title=move || format!("{} {}", ctx.t(Txt::Guarantees), ctx.t(texts().0))
+            >
+                <strong>"✓ " {ctx.tr(Txt::Guarantees)}</strong>
                 " "
                 {move || ctx.t(texts().0)}
             </span>
             " "
-            <span class="guar-no">
-                <strong>{ctx.tr(Txt::NotGuaranteed)}</strong>
+            <span
+                class="guar-no"
+                title=move || format!("{} {}", ctx.t(Txt::NotGuaranteed), ctx.t(texts().1))
+            >
+                <strong>"✗ " {ctx.tr(Txt::NotGuaranteed)}</strong>
                 " "
                 {move || ctx.t(texts().1)}
             </span>
+        </p>
+    }
+}
+
+/// The policy's guarantees whole, one paragraph each (under "more").
+#[component]
+fn GuaranteesText() -> impl IntoView {
+    let ctx = use_ctx();
+    let texts = move || guarantees_text(ctx.ui.scenario.with(|c| c.policy));
+    view! {
+        <p class="guar-yes">
+            <strong>"✓ " {ctx.tr(Txt::Guarantees)}</strong>
+            " "
+            {move || ctx.t(texts().0)}
+        </p>
+        <p class="guar-no">
+            <strong>"✗ " {ctx.tr(Txt::NotGuaranteed)}</strong>
+            " "
+            {move || ctx.t(texts().1)}
         </p>
     }
 }

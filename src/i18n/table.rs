@@ -1016,4 +1016,9 @@ table! {
     AnListTip => "Back to the list of anomalies", "Revenir à la liste des anomalies";
     AnPrev => "Previous anomaly in the list", "Anomalie précédente dans la liste";
     AnNext => "Next anomaly in the list", "Anomalie suivante dans la liste";
+
+    // The header on a projector's 1280 × 720: the summary and the guarantees whole on demand
+    SummaryMore => "more", "plus";
+    SummaryMoreTip => "The scenario and the policy's guarantees in full", "Le scénario et les garanties de la politique en entier";
+    MapUnusedRow => "Not used in this scenario:", "Pas utilisés dans ce scénario :";
 }

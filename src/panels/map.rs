@@ -8,6 +8,7 @@
 
 pub mod data;
 mod dots;
+pub mod fit;
 pub mod flight;
 
 use crate::ctx::{use_ctx, Ctx};
@@ -18,6 +19,7 @@ use crate::view::View;
 use data::{LayerBox, NodeBox};
 use driftlab_sim::Layer;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A layer's title (a layer the app does not know yet: its name in the core's list).
 fn layer_title(lang: Lang, b: &LayerBox) -> String {
@@ -138,7 +140,9 @@ fn node_view(lang: Lang, n: &NodeBox, show_offset: bool) -> impl IntoView {
             </span>
             {show_offset.then(|| view! {
                 <span class=offset_class title=lang.t(Txt::ClockError)>
-                    "Δ " {lang.offset(n.offset_ns)}
+                    "Δ "
+                    // An exact clock (most of the data path's): "0 s", short, muted.
+                    {if n.offset_ns == 0 { "0\u{a0}s".to_string() } else { lang.offset(n.offset_ns) }}
                 </span>
             })}
             <span class="figs">{figures}</span>
@@ -159,6 +163,32 @@ fn node_view(lang: Lang, n: &NodeBox, show_offset: bool) -> impl IntoView {
     }
 }
 
+/// A layer the run does not use: a small greyed switch to its view.
+fn unused_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
+    let lang = ctx.ui.lang.get();
+    let view = b.view;
+    let title = layer_title(lang, &b);
+    let label = format!(
+        "{title} ({}): {}",
+        lang.t(Txt::MapUnused),
+        lang.t(view.label())
+    );
+    view! {
+        <button
+            class="layer unused"
+            data-layer=b.name
+            data-testid=format!("layer-{}", b.name)
+            aria-label=label
+            title=lang.t(Txt::MapUnused)
+            on:click=move |_| ctx.open(view)
+        >
+            <span class="layer-title">{title}</span>
+            " "
+            <span class="layer-open">"→ " {lang.t(view.label())}</span>
+        </button>
+    }
+}
+
 /// A layer's box: a button that opens its view.
 fn layer_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
     let lang = ctx.ui.lang.get();
@@ -168,8 +198,6 @@ fn layer_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
     // one machine. Time servers and servers do.
     let show_offset = b.layer != Layer::Crowd;
     let title = layer_title(lang, &b);
-    // A layer with many nodes gets more room.
-    let grow = format!("{}", 1.0 + b.nodes.len() as f64 / 2.0);
     let label = format!("{title}: {}", lang.t(view.label()));
     let nodes = b
         .nodes
@@ -183,12 +211,15 @@ fn layer_view(ctx: Ctx, b: LayerBox) -> impl IntoView {
             data-layer=b.name
             data-testid=format!("layer-{}", b.name)
             aria-label=label
-            style:flex-grow=grow
             on:click=move |_| ctx.open(view)
         >
             <span class="layer-head">
                 <span class="layer-title">{title}</span>
-                <span class="layer-open">{lang.t(Txt::MapOpen)} " → " {lang.t(view.label())}</span>
+                <span class="layer-open">
+                    <span class="open-word">{lang.t(Txt::MapOpen)} " "</span>
+                    "→ "
+                    {lang.t(view.label())}
+                </span>
             </span>
             {if unused {
                 view! { <span class="unused-note">{lang.t(Txt::MapUnused)}</span> }.into_any()
@@ -208,15 +239,19 @@ pub fn MapPanel() -> impl IntoView {
         .feed(Spec::new(Cadence::Every(4)), |src| data::diagram(src.sim()))
         .signal();
     let path = move || {
-        let d = diagram.get();
-        let n = d.path.len();
-        d.path
+        // Each box with the arrow that leads to it: when the path wraps onto another
+        // row, the arrow goes with its box (never alone at a row's end).
+        diagram
+            .get()
+            .path
             .into_iter()
             .enumerate()
             .map(|(i, b)| {
                 view! {
-                    {layer_view(ctx, b)}
-                    {(i + 1 < n).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
+                    <div class="hop">
+                        {(i > 0).then(|| view! { <span class="arrow" aria-hidden="true">"→"</span> })}
+                        {layer_view(ctx, b)}
+                    </div>
                 }
             })
             .collect_view()
@@ -229,29 +264,51 @@ pub fn MapPanel() -> impl IntoView {
             .map(|b| layer_view(ctx, b))
             .collect_view()
     };
+    let unused = move || {
+        diagram
+            .get()
+            .unused
+            .into_iter()
+            .map(|b| unused_view(ctx, b))
+            .collect_view()
+    };
+    let any_unused = move || diagram.with(|d| !d.unused.is_empty());
+    // The type size for the panel's room: sought again when a layer comes or goes, the
+    // language or the window changes; checked after each update of the figures (a
+    // longer figure can push a box onto another row), sought again only if it no
+    // longer fits.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    let shape = Memo::new(move |_| diagram.with(|d| d.shape()));
+    Effect::new(move |_| {
+        shape.track();
+        ctx.ui.lang.track();
+        ctx.ui.resized.track();
+        request_animation_frame(move || {
+            // The panel may be gone by the next frame (another view opened).
+            if let Some(el) = panel.try_get_untracked().flatten() {
+                fit_type(&el, true);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        diagram.track();
+        request_animation_frame(move || {
+            // The panel may be gone by the next frame (another view opened).
+            if let Some(el) = panel.try_get_untracked().flatten() {
+                fit_type(&el, false);
+            }
+        });
+    });
     view! {
-        <section class="panel map" aria-labelledby="map-title" data-testid="map">
+        <section
+            class="panel map"
+            aria-labelledby="map-title"
+            data-testid="map"
+            node_ref=panel
+        >
             <header class="panel-head">
                 <h2 id="map-title">{ctx.tr(Txt::MapTitle)}</h2>
                 <p class="hint">{ctx.tr(Txt::MapHint)}</p>
-                <button
-                    class="map-load"
-                    data-testid="map-load"
-                    title=ctx.tr(Txt::MapLoadTip)
-                    on:click=move |_| ctx.open(View::Load)
-                >
-                    {ctx.tr(Txt::MapLoad)}
-                    " →"
-                </button>
-                <button
-                    class="map-load"
-                    data-testid="map-bill"
-                    title=ctx.tr(Txt::MapBillTip)
-                    on:click=move |_| ctx.open(View::Bill)
-                >
-                    {ctx.tr(Txt::MapBill)}
-                    " →"
-                </button>
             </header>
             <div class="map-path" data-testid="map-path">{move || path()}</div>
             <div class="map-link">
@@ -260,7 +317,93 @@ pub fn MapPanel() -> impl IntoView {
                 <dots::FlightLegend feeds=flights />
             </div>
             <div class="map-beside" data-testid="map-beside">{move || beside()}</div>
+            // At the bottom: the layers the run does not use, and where to go from here.
+            <div class="map-foot">
+                <div class="map-unused" data-testid="map-unused" class:none=move || !any_unused()>
+                    <span class="map-unused-title">{ctx.tr(Txt::MapUnusedRow)}</span>
+                    {move || unused()}
+                </div>
+                <div class="map-next">
+                    <button
+                        class="map-load"
+                        data-testid="map-load"
+                        title=ctx.tr(Txt::MapLoadTip)
+                        on:click=move |_| ctx.open(View::Load)
+                    >
+                        {ctx.tr(Txt::MapLoad)}
+                        " →"
+                    </button>
+                    <button
+                        class="map-load"
+                        data-testid="map-bill"
+                        title=ctx.tr(Txt::MapBillTip)
+                        on:click=move |_| ctx.open(View::Bill)
+                    >
+                        {ctx.tr(Txt::MapBill)}
+                        " →"
+                    </button>
+                </div>
+            </div>
             <dots::Flights feeds=flights />
         </section>
     }
+}
+
+/// A window this narrow is a phone's: one column, the page scrolls (phone.css).
+const PHONE_MAX_WIDTH: f64 = 700.0;
+
+/// How far the map's panel overflows its box, px (its own scroll, or a box wider than
+/// its room), as the page lays it out now.
+fn overflow(el: &web_sys::HtmlElement) -> i32 {
+    let mut worst =
+        (el.scroll_height() - el.client_height()).max(el.scroll_width() - el.client_width());
+    if let Ok(boxes) = el.query_selector_all(".layer, .map-path, .map-beside") {
+        for i in 0..boxes.length() {
+            if let Some(b) = boxes
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                worst = worst
+                    .max(b.scroll_width() - b.client_width())
+                    .max(b.scroll_height() - b.client_height());
+            }
+        }
+    }
+    worst
+}
+
+/// Sets the map's type size (`--map-fs`) to the largest that fits its panel
+/// ([`fit::largest_fitting`]), between [`fit::FLOOR_PX`] and the page's own size for
+/// the map; `again`: sought from the page's size, else only if it overflows now. A
+/// phone's map is as long as it needs (the page scrolls): the page's size.
+fn fit_type(el: &web_sys::HtmlElement, again: bool) {
+    let style = el.style();
+    let phone = window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= PHONE_MAX_WIDTH);
+    if phone {
+        let _ = style.remove_property("--map-fs");
+        return;
+    }
+    if !again && overflow(el) <= 1 {
+        return;
+    }
+    let _ = style.remove_property("--map-fs");
+    let page_px = window()
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(16.0);
+    let set = |px: f64| {
+        let _ = style.set_property("--map-fs", &format!("{px}px"));
+    };
+    let px = fit::largest_fitting(fit::FLOOR_PX, page_px, fit::STEP_PX, |px| {
+        set(px);
+        overflow(el) <= 1
+    });
+    set(px);
 }

@@ -54,13 +54,34 @@ pub struct LayerBox {
     pub nodes: Vec<NodeBox>,
 }
 
-/// The whole diagram: the request path left to right, background layers under it.
+/// The whole diagram: the request path left to right, background layers under it,
+/// and the layers the run does not use in one row of small switches.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diagram {
     /// Layers the customers' requests go through, in the list's order.
     pub path: Vec<LayerBox>,
-    /// Background layers (time servers, NTP clients…), in the list's order.
+    /// Background layers the run uses (time servers, NTP clients…), in the list's order.
     pub beside: Vec<LayerBox>,
+    /// Layers the run does not use (drawn greyed), in the list's order.
+    pub unused: Vec<LayerBox>,
+}
+
+impl Diagram {
+    /// What decides the map's layout: each box drawn, where, and its number of nodes
+    /// (the figures change every frame; this only when a layer comes or goes).
+    pub fn shape(&self) -> Vec<(&'static str, usize)> {
+        let part = |v: &Vec<LayerBox>, tag: usize| {
+            v.iter()
+                .map(move |b| (b.name, b.nodes.len() * 3 + tag))
+                .collect::<Vec<_>>()
+        };
+        [
+            part(&self.path, 0),
+            part(&self.beside, 1),
+            part(&self.unused, 2),
+        ]
+        .concat()
+    }
 }
 
 /// The diagram of `sim` now.
@@ -105,9 +126,11 @@ pub fn diagram(sim: &Sim) -> Diagram {
             view: View::of_layer(lv.layer),
             nodes,
         };
-        // Background layers, and layers this run does not use, go beside the path:
-        // the request path keeps the room it needs.
-        if lv.layer.background() || b.nodes.is_empty() {
+        // Layers this run does not use go in a row of their own, background layers
+        // beside the path: the request path keeps the room it needs.
+        if b.nodes.is_empty() {
+            d.unused.push(b);
+        } else if lv.layer.background() {
             d.beside.push(b);
         } else {
             d.path.push(b);
@@ -143,15 +166,41 @@ mod tests {
     fn every_layer_of_the_list_is_drawn_once() {
         let s = run("extreme_drift", 300);
         let d = diagram(&s);
-        let mut drawn: Vec<Layer> = d.path.iter().chain(&d.beside).map(|b| b.layer).collect();
+        let mut drawn: Vec<Layer> = d
+            .path
+            .iter()
+            .chain(&d.beside)
+            .chain(&d.unused)
+            .map(|b| b.layer)
+            .collect();
         drawn.sort();
         let mut all = Layer::ALL.to_vec();
         all.sort();
         assert_eq!(drawn, all);
-        // The request path: customers, then servers; the time hierarchy beside.
-        assert_eq!(d.path[0].layer, Layer::Crowd);
-        assert_eq!(d.path[1].layer, Layer::Server);
-        assert!(d.beside.iter().any(|b| b.layer == Layer::TimeServer));
+        // The request path: customers, then servers, then the database; the time
+        // hierarchy beside; the oracle and the gateway unused (extreme_drift has
+        // neither).
+        let names = |v: &Vec<LayerBox>| v.iter().map(|b| b.name).collect::<Vec<_>>();
+        assert_eq!(names(&d.path), ["crowd", "servers", "database"]);
+        assert_eq!(names(&d.beside), ["time_servers", "ntp_clients"]);
+        assert!(d.unused.iter().all(|b| b.nodes.is_empty()));
+        assert!(names(&d.unused).contains(&"tso") && names(&d.unused).contains(&"gateway"));
+    }
+
+    #[test]
+    fn the_shape_changes_with_the_layers_not_the_figures() {
+        let built =
+            |preset: &str| Sim::new(with_preset(&Config::default(), preset).unwrap()).unwrap();
+        let early = diagram(&built("extreme_drift")).shape();
+        // Five servers (3 × 5 in the path), the crowd's one node, the unused oracle.
+        assert!(early.contains(&("servers", 15)));
+        assert!(early.contains(&("crowd", 3)));
+        assert!(early.contains(&("tso", 2)));
+        // The same run played to its end: the same shape.
+        assert_eq!(diagram(&run("extreme_drift", 2000)).shape(), early);
+        let other = diagram(&built("long_day")).shape();
+        assert_ne!(other, early);
+        assert!(other.contains(&("gateway", 3)));
     }
 
     #[test]
