@@ -291,6 +291,13 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
         if (fit.box < 14) problems.push(`a text of the exchange ${fit.box.toFixed(1)} px high`);
         assert.deepEqual(problems, []);
         assert.ok(fit.drawn >= 10, `${fit.drawn} texts`);
+        // The three charts keep a plot one can read under the five rows: at 1280 x 720
+        // their legends had taken two lines each (88 px of canvas in English, 66 in
+        // French); with the servers' colours left to the monitor's rows, 135 and 91.
+        const plots = await page.evaluate(() => [...document.querySelectorAll('.ntp-chart .canvas-wrap')]
+          .map((w) => Math.round(w.getBoundingClientRect().height)));
+        assert.equal(plots.length, 3, 'three charts');
+        assert.ok(Math.min(...plots) >= 85, `the charts' canvases ${plots.join(', ')} px high`);
         const view = await viewFit(page);
         assert.equal(view.page, 0, 'the page does not scroll');
         assert.ok(view.wide <= 0, 'nothing wider than the window');
