@@ -251,7 +251,7 @@ table! {
     FigSold => "sold", "vendues";
     FigStratum => "stratum", "strate";
     FigLie => "lie, ms", "mensonge, ms";
-    FigOn => "NTP on", "NTP actif";
+    FigOn => "NTP", "NTP";
     FigDown => "down", "en panne";
     FigSlow => "slow ×", "lent ×";
     FigRequests => "requests", "requêtes";

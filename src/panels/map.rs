@@ -82,7 +82,17 @@ fn figure_label(lang: Lang, name: &'static str) -> &'static str {
 }
 
 fn figure_text(lang: Lang, name: &str, x: f64) -> String {
-    if name == "on" || name == "up" {
+    // NTP on or off in words ("NTP on ✓" and "NTP on —" both read as on).
+    if name == "on" {
+        return lang
+            .t(if x != 0.0 {
+                Txt::CmpNtpOn
+            } else {
+                Txt::CmpNtpOff
+            })
+            .to_string();
+    }
+    if name == "up" {
         return if x != 0.0 { "✓" } else { "—" }.to_string();
     }
     if name == "hit_ratio" {
