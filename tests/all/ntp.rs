@@ -51,7 +51,13 @@ async fn a_run_with_ntp_fills_the_table_the_exchange_and_the_alerts() {
     click(&root, "play").await;
     let svg = wait_for(&root, "exchange-svg").await;
     click(&root, "play").await;
-    assert!(svg.text_content().unwrap().contains("t4 = "));
+    // The drawing names its four points; the table beside it gives each one's clock
+    // reading and true instant (two times of day, `HH:MM:SS.ffffff`).
+    assert!(svg.text_content().unwrap().contains("t4"));
+    for k in 1..=4 {
+        let row = text(&root, &format!("exchange-t{k}"));
+        assert_eq!(row.matches(':').count(), 4, "t{k}: {row}");
+    }
     let theta = text(&root, "exchange-theta");
     assert!(theta.contains("ms"), "{theta}");
     let alerts = text(&root, "ntp-alerts");
