@@ -283,6 +283,15 @@ pub fn MapPanel() -> impl IntoView {
             .collect_view()
     };
     let any_unused = move || diagram.with(|d| !d.unused.is_empty());
+    // A button to the views that follow from the map (the load test, the bill).
+    let next = move |id: &'static str, label: Txt, tip: Txt, to: View| {
+        view! {
+            <button class="map-load" data-testid=id title=ctx.tr(tip) on:click=move |_| ctx.open(to)>
+                {ctx.tr(label)}
+                " →"
+            </button>
+        }
+    };
     // The type size for the panel's room: sought again when a layer comes or goes, the
     // language or the window changes; checked after each update of the figures (a
     // longer figure can push a box onto another row), sought again only if it no
@@ -334,24 +343,8 @@ pub fn MapPanel() -> impl IntoView {
                     {move || unused()}
                 </div>
                 <div class="map-next">
-                    <button
-                        class="map-load"
-                        data-testid="map-load"
-                        title=ctx.tr(Txt::MapLoadTip)
-                        on:click=move |_| ctx.open(View::Load)
-                    >
-                        {ctx.tr(Txt::MapLoad)}
-                        " →"
-                    </button>
-                    <button
-                        class="map-load"
-                        data-testid="map-bill"
-                        title=ctx.tr(Txt::MapBillTip)
-                        on:click=move |_| ctx.open(View::Bill)
-                    >
-                        {ctx.tr(Txt::MapBill)}
-                        " →"
-                    </button>
+                    {next("map-load", Txt::MapLoad, Txt::MapLoadTip, View::Load)}
+                    {next("map-bill", Txt::MapBill, Txt::MapBillTip, View::Bill)}
                 </div>
             </div>
             <dots::Flights feeds=flights />
